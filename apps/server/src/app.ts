@@ -1,0 +1,88 @@
+// Composition root: config → database (migrate) → scheduler → HTTP, and the way back down.
+import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { createYoga } from 'graphql-yoga';
+import type { Config } from './config/load.js';
+import { openDatabase, type Database } from './db/database.js';
+import type { GraphQLContext } from './graphql/builder.js';
+import { schema } from './graphql/schema.js';
+import { createHttpServer } from './http/server.js';
+import type { Logger } from './lib/logger.js';
+import { createScheduler, type Scheduler } from './scheduler/agenda.js';
+import { checkHealth } from './services/health.js';
+
+export const WEB_DIST = fileURLToPath(new URL('../../web/dist', import.meta.url));
+
+export interface App {
+  url: string;
+  database: Database;
+  scheduler: Scheduler;
+  /** Stops taking requests and work, lets running actions finish up to graceMs, closes the database. */
+  close(graceMs?: number): Promise<void>;
+}
+
+export interface StartOptions {
+  logger: Logger;
+  /** In-memory embedded database (tests). */
+  inMemory?: boolean;
+  webDist?: string;
+}
+
+export async function startApp(config: Config, { logger, inMemory, webDist = WEB_DIST }: StartOptions): Promise<App> {
+  const database = await openDatabase(config, { inMemory });
+  logger.info(`database: ${database.description}`);
+  try {
+    const { applied, alreadyApplied } = await database.migrate();
+    logger.info(
+      applied.length > 0
+        ? `migrations: applied ${applied.join(', ')}`
+        : `migrations: up to date (${alreadyApplied} applied)`,
+    );
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+
+  const scheduler = await createScheduler(config, database);
+  await scheduler.start();
+  logger.info(
+    scheduler.executesJobs
+      ? `scheduler: executing jobs (queue on ${scheduler.backend})`
+      : 'scheduler: this process does not execute jobs (jobs.enabled=false)',
+  );
+
+  const health = () => checkHealth(database, scheduler);
+  const yoga = createYoga<GraphQLContext>({
+    schema,
+    context: (): GraphQLContext => ({ prisma: database.prisma, health }),
+    graphiql: false,
+    logging: false,
+  });
+  const server = createHttpServer({ yoga, health, webDist });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.server.port, config.server.host, () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  const host = config.server.host === '0.0.0.0' || config.server.host === '::' ? 'localhost' : config.server.host;
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+
+  let closing: Promise<void> | null = null;
+  return {
+    url,
+    database,
+    scheduler,
+    close(graceMs = config.server.shutdown_grace_seconds * 1000) {
+      closing ??= (async () => {
+        const httpClosed = new Promise<void>((resolve) => server.close(() => resolve()));
+        server.closeIdleConnections();
+        const { unfinished } = await scheduler.stop(graceMs);
+        if (unfinished > 0) logger.warn(`shutdown: ${unfinished} running job(s) did not finish within the grace period`);
+        server.closeAllConnections();
+        await httpClosed;
+        await database.close();
+      })();
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,81 @@
+import { z } from 'zod';
+
+// Values from the environment arrive as strings; values from sundial.yaml arrive typed. Each field accepts both
+// and says, in its message, what is allowed.
+const integer = (min: number, max: number) =>
+  z
+    .union([z.number(), z.string().trim().regex(/^-?\d+$/).transform(Number)], {
+      error: `must be a whole number from ${min} to ${max}`,
+    })
+    .pipe(
+      z
+        .number()
+        .int({ error: `must be a whole number from ${min} to ${max}` })
+        .min(min, { error: `must be a whole number from ${min} to ${max}` })
+        .max(max, { error: `must be a whole number from ${min} to ${max}` }),
+    );
+
+const boolean = z.union([z.boolean(), z.stringbool()], {
+  error: 'must be true or false (also accepted: 1/0, yes/no, on/off)',
+});
+
+const postgresUrl = z
+  .string()
+  .trim()
+  .regex(/^postgres(ql)?:\/\/.+/, { error: 'must be a postgres://… or postgresql://… URL' });
+
+export const configSchema = z.strictObject({
+  server: z
+    .strictObject({
+      port: integer(0, 65535).default(4000),
+      host: z.string().trim().min(1, { error: 'must be a host name or address' }).default('127.0.0.1'),
+      /** Seconds a shutdown waits for running actions before it gives up on them. */
+      shutdown_grace_seconds: integer(0, 3600).default(30),
+    })
+    .prefault({}),
+  database: z
+    .strictObject({
+      /** Empty: the embedded PostgreSQL (PGlite) in data_dir. */
+      url: z.union([z.literal(''), postgresUrl]).default(''),
+      data_dir: z.string().trim().min(1, { error: 'must be a folder path' }).default('./data'),
+      /** Connections this process opens to the database, shared by the API and the scheduler. */
+      pool_size: integer(2, 200).default(10),
+    })
+    .prefault({}),
+  jobs: z
+    .strictObject({
+      /** Whether this process executes jobs. API-only processes set it to false. */
+      enabled: boolean.default(true),
+      /** Runs this process executes at once. */
+      concurrency: integer(1, 1000).default(20),
+    })
+    .prefault({}),
+  scheduler: z
+    .strictObject({
+      /** Where Agenda keeps its queue. Empty: the database above; mongodb://…: Agenda's MongoDB backend. */
+      url: z
+        .union([
+          z.literal(''),
+          z.string().trim().regex(/^mongodb(\+srv)?:\/\/.+/, { error: 'must be empty or a mongodb://… URL' }),
+        ])
+        .default(''),
+      /** How often Agenda looks for due work when no wake-up arrives, in milliseconds. */
+      process_every_ms: integer(50, 60_000).default(1000),
+    })
+    .prefault({}),
+  auth: z
+    .strictObject({
+      /** The first admin, created on first start. */
+      admin_email: z.email({ error: 'must be an e-mail address' }).default('admin@localhost'),
+      /** Empty: a password is generated and printed once on first start. */
+      admin_password: z.string().default(''),
+    })
+    .prefault({}),
+  log: z
+    .strictObject({
+      level: z.enum(['debug', 'info', 'warn', 'error'], { error: 'must be one of debug, info, warn, error' }).default('info'),
+    })
+    .prefault({}),
+});
+
+export type Config = z.infer<typeof configSchema>;

@@ -1,0 +1,102 @@
+// Opens the database this process uses: the configured PostgreSQL, or the embedded one when no URL is set.
+// Same migrations and same code path either way.
+import pg from 'pg';
+import type { Config } from '../config/load.js';
+import { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded.js';
+import { migrate, type MigrateResult } from './migrate.js';
+import { createPrismaClient, type PrismaClient } from './prisma.js';
+
+export type DatabaseMode = 'embedded' | 'external';
+
+export interface Database {
+  mode: DatabaseMode;
+  /** Where the database is, without credentials: safe to log. */
+  description: string;
+  url: string;
+  pool: pg.Pool;
+  prisma: PrismaClient;
+  migrate(): Promise<MigrateResult>;
+  /** Whether a trivial query succeeds now. */
+  ping(): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+export class DatabaseUnreachableError extends Error {
+  override name = 'DatabaseUnreachableError';
+}
+
+export interface OpenDatabaseOptions {
+  /** In-memory embedded database (tests); ignores data_dir. */
+  inMemory?: boolean;
+}
+
+// Sockets beyond the shared pool: the migration client and Agenda's LISTEN connection.
+const EXTRA_CONNECTIONS = 4;
+
+export async function openDatabase(config: Config, options: OpenDatabaseOptions = {}): Promise<Database> {
+  const poolSize = config.database.pool_size;
+  let embedded: EmbeddedPostgres | null = null;
+  let url = config.database.url;
+  if (!url) {
+    embedded = await startEmbeddedPostgres({
+      dataDir: options.inMemory ? null : config.database.data_dir,
+      maxConnections: poolSize + EXTRA_CONNECTIONS,
+    });
+    url = embedded.url;
+  }
+  const description = embedded
+    ? `embedded PostgreSQL in ${options.inMemory ? 'memory' : config.database.data_dir}`
+    : `PostgreSQL at ${describeUrl(url)}`;
+
+  const pool = new pg.Pool({ connectionString: url, max: poolSize, connectionTimeoutMillis: 10_000 });
+  // An idle client's error (server restart, network) must not crash the process; the pool replaces it.
+  pool.on('error', () => {});
+  try {
+    await pool.query('SELECT 1');
+  } catch (error) {
+    await pool.end().catch(() => {});
+    await embedded?.close();
+    const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+    throw new DatabaseUnreachableError(`database.url: cannot reach ${description} (${reason})`);
+  }
+
+  const prisma = createPrismaClient(pool);
+  return {
+    mode: embedded ? 'embedded' : 'external',
+    description,
+    url,
+    pool,
+    prisma,
+    async migrate() {
+      const client = await pool.connect();
+      try {
+        return await migrate(client);
+      } finally {
+        client.release();
+      }
+    },
+    async ping() {
+      try {
+        await pool.query('SELECT 1');
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    async close() {
+      await prisma.$disconnect();
+      await pool.end();
+      await embedded?.close();
+    },
+  };
+}
+
+/** host:port/database, never the user or password. */
+export function describeUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    return `${parsed.host}${parsed.pathname}`;
+  } catch {
+    return '(unparseable URL)';
+  }
+}

@@ -1,0 +1,11 @@
+import { PrismaPg } from '@prisma/adapter-pg';
+import type pg from 'pg';
+import { PrismaClient } from './generated/prisma/client.js';
+
+export { Prisma, PrismaClient } from './generated/prisma/client.js';
+export type * from './generated/prisma/client.js';
+
+/** Prisma over an existing pg pool, so Prisma and Agenda share one bounded set of connections. */
+export function createPrismaClient(pool: pg.Pool): PrismaClient {
+  return new PrismaClient({ adapter: new PrismaPg(pool) });
+}

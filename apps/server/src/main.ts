@@ -1,0 +1,45 @@
+// `npm start`: read config, start everything, print the URL; shut down gracefully on SIGINT/SIGTERM.
+import { ConfigError, loadConfig } from './config/load.js';
+import { DatabaseUnreachableError } from './db/database.js';
+import { MigrationError } from './db/migrate.js';
+import { startApp } from './app.js';
+import { createLogger } from './lib/logger.js';
+
+const EXPECTED = [ConfigError, DatabaseUnreachableError, MigrationError];
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const logger = createLogger(config.log.level);
+  const app = await startApp(config, { logger });
+  logger.info(`Sundial is ready at ${app.url}`);
+
+  let stopping = false;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (stopping) {
+      logger.warn(`${signal} again: exiting now`);
+      process.exit(130);
+    }
+    stopping = true;
+    logger.info(`${signal}: shutting down (running jobs get ${config.server.shutdown_grace_seconds}s; ${signal} again to exit now)`);
+    app.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logger.error(`shutdown failed: ${(error as Error).message}`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+}
+
+main().catch((error: unknown) => {
+  const known = EXPECTED.some((kind) => error instanceof kind) || (error as NodeJS.ErrnoException).code === 'EADDRINUSE';
+  const message =
+    (error as NodeJS.ErrnoException).code === 'EADDRINUSE'
+      ? `server.port: ${(error as Error).message.replace(/^listen /, '')} (another process uses it; set SUNDIAL_SERVER__PORT)`
+      : (error as Error).message;
+  process.stderr.write(`sundial: cannot start: ${message}\n`);
+  if (!known) process.stderr.write(`${(error as Error).stack ?? ''}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,78 @@
+// Agenda holds Sundial's timers and queue; the jobs table stays the truth. Its backend follows
+// scheduler.url: empty → the app's PostgreSQL (tables from our migrations), mongodb://… → Agenda's MongoDB backend.
+import { Agenda, type AgendaBackend } from 'agenda';
+import { PostgresBackend } from '@agendajs/postgres-backend';
+import type { Config } from '../config/load.js';
+import type { Database } from '../db/database.js';
+
+export type SchedulerBackendName = 'postgres' | 'mongodb';
+export type SchedulerState = 'starting' | 'running' | 'idle' | 'stopping' | 'stopped' | 'failed';
+
+export interface Scheduler {
+  agenda: Agenda;
+  backend: SchedulerBackendName;
+  /** Whether this process executes jobs (jobs.enabled). */
+  executesJobs: boolean;
+  state(): SchedulerState;
+  start(): Promise<void>;
+  /** Stops taking work, waits up to graceMs for running jobs, then unlocks what is left. */
+  stop(graceMs: number): Promise<{ unfinished: number }>;
+}
+
+export async function createScheduler(config: Config, database: Database): Promise<Scheduler> {
+  const backendName: SchedulerBackendName = config.scheduler.url ? 'mongodb' : 'postgres';
+  const backend: AgendaBackend =
+    backendName === 'mongodb'
+      ? await mongoBackend(config.scheduler.url)
+      : new PostgresBackend({
+          pool: database.pool,
+          ensureSchema: false,
+          // pglite-socket does not deliver NOTIFY to listeners; the embedded mode wakes in-process instead.
+          disableNotifications: database.mode === 'embedded',
+        });
+
+  const agenda = new Agenda({
+    backend,
+    name: `sundial-${process.pid}`,
+    processEvery: config.scheduler.process_every_ms,
+    maxConcurrency: config.jobs.concurrency,
+    defaultConcurrency: config.jobs.concurrency,
+  });
+  let state: SchedulerState = config.jobs.enabled ? 'starting' : 'idle';
+  agenda.on('error', () => {
+    state = 'failed';
+  });
+
+  return {
+    agenda,
+    backend: backendName,
+    executesJobs: config.jobs.enabled,
+    state: () => state,
+    async start() {
+      await agenda.ready;
+      if (config.jobs.enabled) {
+        await agenda.start();
+        state = 'running';
+      }
+    },
+    async stop(graceMs) {
+      state = 'stopping';
+      let unfinished = 0;
+      if (config.jobs.enabled) {
+        const result = await agenda.drain({ timeout: graceMs, closeConnection: false });
+        unfinished = result.running;
+      }
+      // Unlocks whatever is still locked so another worker can take it at once, and closes only the
+      // connections the backend opened itself (MongoDB's; the PostgreSQL pool is the app's).
+      await agenda.stop();
+      state = 'stopped';
+      return { unfinished };
+    },
+  };
+}
+
+async function mongoBackend(address: string): Promise<AgendaBackend> {
+  // Loaded only when configured: most installs never need the MongoDB driver.
+  const { MongoBackend } = await import('@agendajs/mongo-backend');
+  return new MongoBackend({ address });
+}
