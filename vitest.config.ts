@@ -1,0 +1,28 @@
+import { defineConfig } from 'vitest/config';
+
+// unit: no database, no network. integration: a real database (PGlite in memory by default, the PostgreSQL
+// at TEST_DATABASE_URL when set; each file gets its own) and real HTTP servers and processes.
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'unit',
+          include: ['apps/*/test/unit/**/*.test.ts', 'packages/*/test/**/*.test.ts'],
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'integration',
+          include: ['apps/*/test/integration/**/*.test.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+          // PGlite runs one query at a time and real-process tests need the cores: keep files few at once.
+          maxWorkers: 2,
+        },
+      },
+    ],
+  },
+});
