@@ -48,6 +48,10 @@ export const configSchema = z.strictObject({
       enabled: boolean.default(true),
       /** Runs this process executes at once. */
       concurrency: integer(1, 1000).default(20),
+      /** How often a worker tells the database its runs are alive, in milliseconds. */
+      heartbeat_ms: integer(100, 60_000).default(5000),
+      /** A running run without a heartbeat for this long lost its worker: it is interrupted (and retried). */
+      stale_after_ms: integer(500, 3_600_000).default(30_000),
     })
     .prefault({}),
   scheduler: z
@@ -61,6 +65,20 @@ export const configSchema = z.strictObject({
         .default(''),
       /** How often Agenda looks for due work when no wake-up arrives, in milliseconds. */
       process_every_ms: integer(50, 60_000).default(1000),
+      /** A scheduled slot that fires later than this (the process was down) follows the job's misfire policy. */
+      misfire_threshold_ms: integer(1000, 86_400_000).default(60_000),
+    })
+    .prefault({}),
+  actions: z
+    .strictObject({
+      /** Folder whose modules export this install's actions (defineAction). */
+      dir: z.string().trim().default('./actions'),
+      /** npm packages whose exports are actions, loaded in addition to dir. */
+      packages: z
+        .union([z.array(z.string().trim().min(1)), z.string().transform((text) => text.split(',').map((name) => name.trim()).filter(Boolean))], {
+          error: 'must be a list of package names (in the environment: comma-separated)',
+        })
+        .default([]),
     })
     .prefault({}),
   auth: z

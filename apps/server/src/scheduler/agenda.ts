@@ -1,6 +1,6 @@
 // Agenda holds Sundial's timers and queue; the jobs table stays the truth. Its backend follows
 // scheduler.url: empty → the app's PostgreSQL (tables from our migrations), mongodb://… → Agenda's MongoDB backend.
-import { Agenda, type AgendaBackend } from 'agenda';
+import { Agenda, InMemoryNotificationChannel, type AgendaBackend } from 'agenda';
 import { PostgresBackend } from '@agendajs/postgres-backend';
 import type { Config } from '../config/load.js';
 import type { Database } from '../db/database.js';
@@ -37,6 +37,13 @@ export async function createScheduler(config: Config, database: Database): Promi
     processEvery: config.scheduler.process_every_ms,
     maxConcurrency: config.jobs.concurrency,
     defaultConcurrency: config.jobs.concurrency,
+    // Agenda locks one job per round trip; beyond ~100 locked jobs nothing is gained (ENVIRONMENT.md).
+    lockLimit: 100,
+    // A lock outlives its worker by at most this long. Sundial's own claims make a re-run of a still-running
+    // Agenda job harmless, so a short lifetime only speeds up recovery after a crash.
+    defaultLockLifetime: 60_000,
+    // The embedded database cannot deliver NOTIFY: wake this process's own processor in-process instead.
+    ...(backendName === 'postgres' && database.mode === 'embedded' ? { notificationChannel: new InMemoryNotificationChannel() } : {}),
   });
   let state: SchedulerState = config.jobs.enabled ? 'starting' : 'idle';
   agenda.on('error', () => {

@@ -1,0 +1,90 @@
+// The engine: domain services wired to Agenda. Every process builds it (API processes need the services and the
+// timers' writes); only processes with jobs.enabled execute runs, fire occurrences and sweep lost runs.
+import crypto from 'node:crypto';
+import os from 'node:os';
+import type { Job as AgendaJob } from 'agenda';
+import type { Config } from '../config/load.js';
+import type { Database } from '../db/database.js';
+import type { Logger } from '../lib/logger.js';
+import type { RealtimeBus } from '../realtime/bus.js';
+import type { ActionCatalog } from '../services/action-catalog.js';
+import { JobService } from '../services/jobs.js';
+import { RunService } from '../services/runs.js';
+import { createScheduler, type Scheduler } from './agenda.js';
+import { createRunDispatcher, RUN_JOB, type RunJobData } from './dispatcher.js';
+import { RunExecutor } from './executor.js';
+import { createJobTimers, createOccurrenceHandler, OCCURRENCE_JOB, reconcileTimers, type OccurrenceJobData } from './occurrences.js';
+import { Sweeper } from './sweeper.js';
+
+export interface Engine {
+  jobs: JobService;
+  runs: RunService;
+  scheduler: Scheduler;
+  executor: RunExecutor;
+  sweeper: Sweeper;
+  start(): Promise<void>;
+  /** Stops taking work, lets running runs finish up to graceMs, unlocks the rest. */
+  stop(graceMs: number): Promise<{ unfinished: number }>;
+}
+
+export interface EngineDeps {
+  config: Config;
+  database: Database;
+  actions: ActionCatalog;
+  bus: RealtimeBus;
+  logger: Logger;
+}
+
+export async function createEngine({ config, database, actions, bus, logger }: EngineDeps): Promise<Engine> {
+  const prisma = database.prisma;
+  const scheduler = await createScheduler(config, database);
+  const { agenda } = scheduler;
+  const dispatcher = createRunDispatcher(agenda);
+  const timers = createJobTimers(agenda);
+  const jobs = new JobService({ prisma, actions, timers, bus });
+  const runs = new RunService({ prisma, actions, dispatcher, bus });
+  const workerId = `${os.hostname()}:${process.pid}:${crypto.randomBytes(3).toString('hex')}`;
+  const executor = new RunExecutor({ prisma, actions, bus, dispatcher, logger }, { workerId, heartbeatMs: config.jobs.heartbeat_ms });
+  const sweeper = new Sweeper(
+    { prisma, dispatcher, bus, logger },
+    { staleAfterMs: config.jobs.stale_after_ms, everyMs: Math.max(250, Math.min(config.jobs.heartbeat_ms, config.jobs.stale_after_ms / 2)) },
+  );
+
+  agenda.define(
+    RUN_JOB,
+    async (job: AgendaJob<RunJobData>) => {
+      await executor.execute(job.attrs.data.runId, job.attrs.data.attempt);
+    },
+    { concurrency: config.jobs.concurrency, lockLimit: 100, removeOnComplete: true },
+  );
+  agenda.define(
+    OCCURRENCE_JOB,
+    createOccurrenceHandler({ prisma, runs, dispatcher, bus, logger, misfireThresholdMs: config.scheduler.misfire_threshold_ms }) as (
+      job: AgendaJob<OccurrenceJobData>,
+    ) => Promise<void>,
+    { concurrency: 10, removeOnComplete: true },
+  );
+
+  return {
+    jobs,
+    runs,
+    scheduler,
+    executor,
+    sweeper,
+    async start() {
+      if (scheduler.executesJobs) {
+        const { synced, removed } = await reconcileTimers(prisma, agenda, timers);
+        logger.info(`scheduler: ${synced} scheduled job(s) have timers${removed ? `, ${removed} stale timer(s) removed` : ''}`);
+        executor.start();
+        sweeper.start();
+      }
+      await scheduler.start();
+    },
+    async stop(graceMs) {
+      const result = await scheduler.stop(graceMs);
+      executor.stop();
+      await sweeper.stop();
+      return result;
+    },
+  };
+}

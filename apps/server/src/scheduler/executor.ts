@@ -1,0 +1,459 @@
+// Executes runs: claims a queued run, calls its action with a context, records the outcome, retries with backoff,
+// fans a per-user run out to one child per target user. One worker may execute many runs at once; a single
+// heartbeat query a beat keeps all of them alive and carries cancel requests back from other processes.
+import type { Job, Prisma, PrismaClient, Run, RunStatus } from '../db/prisma.js';
+import type { Logger } from '../lib/logger.js';
+import type { RealtimeBus } from '../realtime/bus.js';
+import {
+  ENGINE_DEFAULTS,
+  type ActionCatalog,
+  type ActionLogLevel,
+  type ActionRunContext,
+  type ActionUser,
+  type CatalogAction,
+} from '../services/action-catalog.js';
+import { rollUp } from '../services/run-status.js';
+import type { RunDispatcher } from '../services/runs.js';
+import { loadActionUsers, resolveTargets } from '../services/targets.js';
+import {
+  CancelReason,
+  failureOutcome,
+  raceAbort,
+  retryDelayMs,
+  successOutcome,
+  TimeoutReason,
+  type Outcome,
+} from './outcome.js';
+import { RunLog } from './run-log.js';
+
+export interface ExecutorOptions {
+  workerId: string;
+  heartbeatMs: number;
+}
+
+export interface ExecutorDeps {
+  prisma: PrismaClient;
+  actions: ActionCatalog;
+  bus: RealtimeBus;
+  dispatcher: RunDispatcher;
+  logger: Logger;
+}
+
+const LEVELS: Record<ActionLogLevel, 'DEBUG' | 'INFO' | 'WARN' | 'ERROR'> = {
+  debug: 'DEBUG',
+  info: 'INFO',
+  warn: 'WARN',
+  error: 'ERROR',
+};
+
+/** Per-user children claimed and written per round trip. */
+const CHILD_PAGE = 200;
+
+export class RunExecutor {
+  /** Runs (and children) this worker is executing, by id. */
+  private readonly active = new Map<string, AbortController>();
+  private heartbeat: NodeJS.Timeout | null = null;
+
+  constructor(
+    private readonly deps: ExecutorDeps,
+    private readonly options: ExecutorOptions,
+  ) {}
+
+  start(): void {
+    this.heartbeat ??= setInterval(() => void this.beat(), this.options.heartbeatMs);
+    this.heartbeat.unref();
+  }
+
+  stop(): void {
+    if (this.heartbeat) clearInterval(this.heartbeat);
+    this.heartbeat = null;
+  }
+
+  get activeCount(): number {
+    return this.active.size;
+  }
+
+  /** Asks a run executing in this process to stop (other processes learn of cancels from the heartbeat). */
+  abort(runId: string, reason = new CancelReason()): boolean {
+    const controller = this.active.get(runId);
+    controller?.abort(reason);
+    return Boolean(controller);
+  }
+
+  /** Executes one attempt of a run. Never throws: every failure ends up recorded on the run. */
+  async execute(runId: string, attempt: number): Promise<void> {
+    const [run] = await this.deps.prisma.run.updateManyAndReturn({
+      where: { id: runId, status: 'QUEUED', attempt },
+      data: { status: 'RUNNING', startedAt: new Date(), heartbeatAt: new Date(), workerId: this.options.workerId, finishedAt: null },
+    });
+    // Cancelled meanwhile, or another worker's (an expired Agenda lock re-ran an old attempt): nothing to do.
+    if (!run) return;
+    try {
+      const job = await this.deps.prisma.job.findUniqueOrThrow({ where: { id: run.jobId } });
+      if (await this.waitsForPrevious(run, job)) return;
+      this.publish(run);
+      const action = this.deps.actions.get(job.action);
+      if (!action) {
+        await this.finish(run, { status: 'FAILED', errorMessage: `the action "${job.action}" is not loaded in this install` }, 0, false);
+        return;
+      }
+      if (job.perUser && !run.parentRunId) await this.executeParent(run, job, action);
+      else await this.executeSingle(run, job, action);
+    } catch (error) {
+      this.deps.logger.error(`run ${runId}: the executor failed: ${(error as Error).message}`);
+      await this.finish(run, failureOutcome(error, new AbortController().signal), run.logSequence, false).catch(() => {});
+    }
+  }
+
+  /** Overlap policy "queue": a run waits while an earlier run of its job is still running. */
+  private async waitsForPrevious(run: Run, job: Job): Promise<boolean> {
+    if (job.overlapPolicy !== 'QUEUE' || run.parentRunId) return false;
+    const earlier = await this.deps.prisma.run.findFirst({
+      where: { jobId: job.id, parentRunId: null, id: { not: run.id }, status: { in: ['RUNNING', 'CANCELLING'] }, createdAt: { lt: run.createdAt } },
+      select: { id: true },
+    });
+    if (!earlier) return false;
+    await this.deps.prisma.run.updateMany({
+      where: { id: run.id, status: 'RUNNING' },
+      data: { status: 'QUEUED', startedAt: null, workerId: null, statusReason: `waiting for run ${earlier.id} to finish` },
+    });
+    await this.deps.dispatcher.dispatch(run, { at: new Date(Date.now() + 1000), priority: job.priority });
+    return true;
+  }
+
+  private async executeSingle(run: Run, job: Job, action: CatalogAction): Promise<void> {
+    const users = await resolveTargets(this.deps.prisma, await this.selection(job.id));
+    const controller = new AbortController();
+    const log = new RunLog(this.deps.prisma, this.deps.bus, run.id, run.logSequence);
+    const outcome = await this.callAction(run, job, action, { user: null, users, controller, log });
+    await this.finish(run, outcome, log.lastSequence, true, job, action);
+  }
+
+  /** Calls the action once with a fresh context; resolves with what happened (never rejects). */
+  private async callAction(
+    run: Run,
+    job: Job,
+    action: CatalogAction,
+    { user, users, controller, log }: { user: ActionUser | null; users: ActionUser[]; controller: AbortController; log: RunLog },
+  ): Promise<Outcome> {
+    const timeoutMs = job.timeoutMs ?? action.defaults.timeoutMs ?? ENGINE_DEFAULTS.timeoutMs;
+    const timer = setTimeout(() => controller.abort(new TimeoutReason(timeoutMs)), timeoutMs);
+    this.active.set(run.id, controller);
+    let progressWrite: Promise<unknown> = Promise.resolve();
+    const context: ActionRunContext = {
+      args: (run.args ?? {}) as Record<string, unknown>,
+      user,
+      users,
+      since: run.since,
+      signal: controller.signal,
+      run: { id: run.id, jobId: run.jobId, parentRunId: run.parentRunId, attempt: run.attempt, trigger: run.trigger },
+      log: {
+        debug: (message, data) => log.write(LEVELS.debug, message, data),
+        info: (message, data) => log.write(LEVELS.info, message, data),
+        warn: (message, data) => log.write(LEVELS.warn, message, data),
+        error: (message, data) => log.write(LEVELS.error, message, data),
+      },
+      progress: (done, total) => {
+        // Latest value wins; writes never pile up behind a slow database.
+        progressWrite = progressWrite.then(() =>
+          this.deps.prisma.run.update({ where: { id: run.id }, data: { progressDone: Math.trunc(done), progressTotal: Math.trunc(total) } }).catch(() => {}),
+        );
+      },
+    };
+    try {
+      const value = await raceAbort(Promise.resolve().then(() => action.run(context)), controller.signal);
+      return successOutcome(value);
+    } catch (error) {
+      return failureOutcome(error, controller.signal);
+    } finally {
+      clearTimeout(timer);
+      this.active.delete(run.id);
+      await Promise.all([log.flush(), progressWrite]);
+    }
+  }
+
+  /**
+   * Records an attempt's outcome. A failed or timed-out attempt with attempts left goes back to the queue with
+   * backoff (same run, attempt + 1); a cancel request wins over everything but success.
+   */
+  private async finish(
+    run: Run,
+    outcome: Outcome,
+    logSequence: number,
+    mayRetry: boolean,
+    job?: Job,
+    action?: CatalogAction,
+  ): Promise<void> {
+    const retryable = mayRetry && (outcome.status === 'FAILED' || outcome.status === 'TIMED_OUT') && run.attempt < run.maxAttempts;
+    if (retryable && job) {
+      const base = job.retryBackoffMs ?? action?.defaults.retryBackoffMs ?? ENGINE_DEFAULTS.retryBackoffMs;
+      const at = new Date(Date.now() + retryDelayMs(base, run.attempt));
+      const [queued] = await this.deps.prisma.run.updateManyAndReturn({
+        where: { id: run.id, status: 'RUNNING' },
+        data: {
+          status: 'QUEUED',
+          attempt: run.attempt + 1,
+          statusReason: `attempt ${run.attempt} ${outcome.status === 'TIMED_OUT' ? 'timed out' : 'failed'}: ${outcome.errorMessage}; attempt ${run.attempt + 1} of ${run.maxAttempts} at ${at.toISOString()}`,
+          errorMessage: outcome.errorMessage ?? null,
+          errorStack: outcome.errorStack ?? null,
+          logSequence,
+          workerId: null,
+        },
+      });
+      if (queued) {
+        this.publish(queued);
+        await this.deps.dispatcher.dispatch(queued, { at, priority: job.priority });
+        return;
+      }
+    }
+    const data = {
+      finishedAt: new Date(),
+      errorMessage: outcome.errorMessage ?? null,
+      errorStack: outcome.errorStack ?? null,
+      output: outcome.output ?? undefined,
+      logSequence,
+    } satisfies Prisma.RunUpdateManyMutationInput;
+    // A cancel request that arrived while the action ran turns any failure into "cancelled".
+    const [cancelled] = outcome.status === 'SUCCEEDED' ? [] : await this.deps.prisma.run.updateManyAndReturn({
+      where: { id: run.id, status: 'CANCELLING' },
+      data: { ...data, status: 'CANCELLED', statusReason: 'cancelled while running' },
+    });
+    const [finished] = cancelled ? [cancelled] : await this.deps.prisma.run.updateManyAndReturn({
+      where: { id: run.id, status: { in: ['RUNNING', 'CANCELLING'] } },
+      data: { ...data, status: outcome.status },
+    });
+    if (finished) this.publish(finished);
+  }
+
+  /** One child run per target user, created in batches, executed with bounded concurrency, rolled up. */
+  private async executeParent(parent: Run, job: Job, action: CatalogAction): Promise<void> {
+    const users = await resolveTargets(this.deps.prisma, await this.selection(job.id));
+    const log = new RunLog(this.deps.prisma, this.deps.bus, parent.id, parent.logSequence);
+    if (users.length === 0) {
+      await this.deps.prisma.run.updateMany({
+        where: { id: parent.id, status: { in: ['RUNNING', 'CANCELLING'] } },
+        data: { status: 'SKIPPED', statusReason: 'no target users (no chosen users, and no active members in the chosen roles)', finishedAt: new Date() },
+      });
+      this.publish({ ...parent, status: 'SKIPPED' });
+      return;
+    }
+    await this.createChildren(parent, users);
+    log.write('INFO', `running for ${users.length} user(s)`);
+
+    const controller = new AbortController();
+    this.active.set(parent.id, controller);
+    const concurrency = job.concurrency ?? action.defaults.concurrency ?? ENGINE_DEFAULTS.concurrency;
+    const byId = new Map(users.map((user) => [user.id, user]));
+    try {
+      for (;;) {
+        if (controller.signal.aborted) break;
+        const page = await this.deps.prisma.run.updateManyAndReturn({
+          where: {
+            id: { in: (await this.deps.prisma.run.findMany({ where: { parentRunId: parent.id, status: 'QUEUED' }, select: { id: true }, orderBy: { id: 'asc' }, take: CHILD_PAGE })).map((c) => c.id) },
+            status: 'QUEUED',
+          },
+          data: { status: 'RUNNING', startedAt: new Date(), heartbeatAt: new Date(), workerId: this.options.workerId },
+        });
+        if (page.length === 0) break;
+        const missing = page.filter((child) => child.targetUserId && !byId.has(child.targetUserId)).map((c) => c.targetUserId!);
+        if (missing.length > 0) for (const [id, user] of await loadActionUsers(this.deps.prisma, missing)) byId.set(id, user);
+        const results = await mapLimit(page, concurrency, (child) =>
+          this.executeChild(child, job, action, child.targetUserId ? (byId.get(child.targetUserId) ?? null) : null, users, controller.signal),
+        );
+        await this.recordChildren(parent.id, results);
+      }
+    } finally {
+      this.active.delete(parent.id);
+    }
+
+    if (controller.signal.aborted) {
+      await this.deps.prisma.run.updateMany({
+        where: { parentRunId: parent.id, status: 'QUEUED' },
+        data: { status: 'CANCELLED', statusReason: 'parent run cancelled', finishedAt: new Date() },
+      });
+    }
+    const counts = await this.childCounts(parent.id);
+    const { status, message } = rollUp(counts);
+    log.write(status === 'SUCCEEDED' ? 'INFO' : 'WARN', message);
+    await log.flush();
+    const finalStatus: RunStatus = controller.signal.aborted ? 'CANCELLED' : status;
+    const [finished] = await this.deps.prisma.run.updateManyAndReturn({
+      where: { id: parent.id, status: { in: ['RUNNING', 'CANCELLING'] } },
+      data: {
+        status: finalStatus,
+        statusReason: controller.signal.aborted ? `cancelled; ${message}` : message,
+        childrenTotal: counts.total,
+        childrenSucceeded: counts.succeeded,
+        childrenFailed: counts.failed,
+        finishedAt: new Date(),
+        logSequence: log.lastSequence,
+        errorMessage: finalStatus === 'FAILED' || finalStatus === 'PARTIALLY_SUCCEEDED' ? message : null,
+      },
+    });
+    if (finished) this.publish(finished);
+  }
+
+  /** Children rows, keyed parent/user so a re-run parent never duplicates them; interrupted ones run again. */
+  private async createChildren(parent: Run, users: ActionUser[]): Promise<void> {
+    for (let i = 0; i < users.length; i += 1000) {
+      await this.deps.prisma.run.createMany({
+        data: users.slice(i, i + 1000).map((user) => ({
+          jobId: parent.jobId,
+          parentRunId: parent.id,
+          targetUserId: user.id,
+          occurrenceKey: `${parent.id}/${user.id}`,
+          trigger: parent.trigger,
+          title: parent.title,
+          args: (parent.args ?? {}) as Prisma.InputJsonObject,
+          since: parent.since,
+          scheduledFor: parent.scheduledFor,
+          startedById: parent.startedById,
+          maxAttempts: parent.maxAttempts,
+        })),
+        skipDuplicates: true,
+      });
+    }
+    await this.deps.prisma.run.updateMany({
+      where: { parentRunId: parent.id, status: { in: ['RUNNING', 'INTERRUPTED', 'CANCELLING'] } },
+      data: { status: 'QUEUED', attempt: 1, finishedAt: null, statusReason: 'parent run restarted' },
+    });
+    const counts = await this.childCounts(parent.id);
+    await this.deps.prisma.run.update({
+      where: { id: parent.id },
+      data: { childrenTotal: counts.total, childrenSucceeded: counts.succeeded, childrenFailed: counts.failed },
+    });
+  }
+
+  /** A child's attempts run inline, with backoff, inside the parent's execution. */
+  private async executeChild(
+    child: Run,
+    job: Job,
+    action: CatalogAction,
+    user: ActionUser | null,
+    users: ActionUser[],
+    parentSignal: AbortSignal,
+  ): Promise<ChildResult> {
+    const log = new RunLog(this.deps.prisma, this.deps.bus, child.id, child.logSequence);
+    const startedAt = new Date();
+    let attempt = child.attempt;
+    for (;;) {
+      const controller = new AbortController();
+      const onParentAbort = () => controller.abort(parentSignal.reason);
+      parentSignal.addEventListener('abort', onParentAbort, { once: true });
+      const outcome = user
+        ? await this.callAction({ ...child, attempt }, job, action, { user, users, controller, log })
+        : { status: 'FAILED' as const, errorMessage: 'the target user no longer exists' };
+      parentSignal.removeEventListener('abort', onParentAbort);
+      const retry = (outcome.status === 'FAILED' || outcome.status === 'TIMED_OUT') && attempt < child.maxAttempts && !parentSignal.aborted;
+      if (!retry) return { id: child.id, outcome, attempt, startedAt, finishedAt: new Date(), logSequence: log.lastSequence };
+      const base = job.retryBackoffMs ?? action.defaults.retryBackoffMs ?? ENGINE_DEFAULTS.retryBackoffMs;
+      log.write('WARN', `attempt ${attempt} ${outcome.status === 'TIMED_OUT' ? 'timed out' : 'failed'}: ${outcome.errorMessage}; retrying`);
+      await sleep(retryDelayMs(base, attempt), parentSignal);
+      attempt += 1;
+    }
+  }
+
+  /** Writes a page of children's outcomes in one statement and bumps the parent's counters atomically. */
+  private async recordChildren(parentId: string, results: ChildResult[]): Promise<void> {
+    if (results.length === 0) return;
+    await this.deps.prisma.$executeRaw`
+      UPDATE "runs" AS r SET
+        "status" = v.status::"RunStatus",
+        "attempt" = v.attempt,
+        "started_at" = v.started_at,
+        "finished_at" = v.finished_at,
+        "error_message" = v.error_message,
+        "error_stack" = v.error_stack,
+        "output" = v.output::jsonb,
+        "log_sequence" = v.log_sequence
+      FROM unnest(
+        ${results.map((r) => r.id)}::uuid[],
+        ${results.map((r) => r.outcome.status)}::text[],
+        ${results.map((r) => r.attempt)}::int[],
+        ${results.map((r) => r.startedAt)}::timestamptz[],
+        ${results.map((r) => r.finishedAt)}::timestamptz[],
+        ${results.map((r) => r.outcome.errorMessage ?? null)}::text[],
+        ${results.map((r) => r.outcome.errorStack ?? null)}::text[],
+        ${results.map((r) => (r.outcome.output === undefined || r.outcome.output === null ? null : JSON.stringify(r.outcome.output)))}::text[],
+        ${results.map((r) => r.logSequence)}::int[]
+      ) AS v(id, status, attempt, started_at, finished_at, error_message, error_stack, output, log_sequence)
+      WHERE r.id = v.id AND r.status IN ('RUNNING', 'CANCELLING')`;
+    const succeeded = results.filter((r) => r.outcome.status === 'SUCCEEDED').length;
+    await this.deps.prisma.$executeRaw`
+      UPDATE "runs" SET "children_succeeded" = "children_succeeded" + ${succeeded},
+        "children_failed" = "children_failed" + ${results.length - succeeded}
+      WHERE "id" = ${parentId}::uuid`;
+    const [parent] = await this.deps.prisma.run.findMany({ where: { id: parentId } });
+    if (parent) this.publish(parent);
+  }
+
+  private async childCounts(parentId: string) {
+    const groups = await this.deps.prisma.run.groupBy({ by: ['status'], where: { parentRunId: parentId }, _count: { _all: true } });
+    let total = 0;
+    let succeeded = 0;
+    let failed = 0;
+    for (const group of groups) {
+      total += group._count._all;
+      if (group.status === 'SUCCEEDED') succeeded += group._count._all;
+      else if (group.status !== 'QUEUED' && group.status !== 'RUNNING' && group.status !== 'CANCELLING') failed += group._count._all;
+    }
+    return { total, succeeded, failed };
+  }
+
+  private async selection(jobId: string) {
+    const job = await this.deps.prisma.job.findUniqueOrThrow({
+      where: { id: jobId },
+      select: { targetUsers: { select: { userId: true } }, targetRoles: { select: { roleId: true } } },
+    });
+    return { userIds: job.targetUsers.map((t) => t.userId), roleIds: job.targetRoles.map((t) => t.roleId) };
+  }
+
+  /** Keeps this worker's runs alive and picks up cancel requests made in other processes. */
+  private async beat(): Promise<void> {
+    const ids = [...this.active.keys()];
+    if (ids.length === 0) return;
+    try {
+      const rows = await this.deps.prisma.run.updateManyAndReturn({
+        where: { id: { in: ids } },
+        data: { heartbeatAt: new Date() },
+        select: { id: true, status: true },
+      });
+      for (const row of rows) if (row.status === 'CANCELLING') this.abort(row.id, new CancelReason('cancelled while running'));
+    } catch (error) {
+      this.deps.logger.warn(`heartbeat failed: ${(error as Error).message}`);
+    }
+  }
+
+  private publish(run: Pick<Run, 'id' | 'jobId' | 'parentRunId' | 'status'>): void {
+    this.deps.bus.publishRunChange({ runId: run.id, jobId: run.jobId, parentRunId: run.parentRunId, status: run.status });
+  }
+}
+
+interface ChildResult {
+  id: string;
+  outcome: Outcome;
+  attempt: number;
+  startedAt: Date;
+  finishedAt: Date;
+  logSequence: number;
+}
+
+async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await fn(items[index]!);
+    }
+  });
+  await Promise.all(workers);
+  return results;
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    signal.addEventListener('abort', () => { clearTimeout(timer); resolve(); }, { once: true });
+  });
+}

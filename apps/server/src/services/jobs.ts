@@ -1,0 +1,286 @@
+// The rules for jobs: what a valid job is, and what follows a change (its timer in the scheduler is synced).
+// The jobs table is the truth; the scheduler only holds timers for it.
+import type { Job, MisfirePolicy, OverlapPolicy, Prisma, PrismaClient } from '../db/prisma.js';
+import type { RealtimeBus } from '../realtime/bus.js';
+import type { ActionCatalog } from './action-catalog.js';
+import { ConflictError, NotFoundError, prefixFields, ValidationError, type FieldError } from './errors.js';
+import { nextFireTimes, scheduleFromJob, toJobFields, validateSchedule, type ScheduleInput } from './schedule.js';
+
+/** The scheduler's side of a job: one timer per enabled scheduled job, none otherwise. */
+export interface JobTimers {
+  sync(job: Job): Promise<void>;
+  remove(jobId: string): Promise<void>;
+}
+
+export interface JobInput {
+  key?: string | null;
+  name: string;
+  description?: string;
+  action: string;
+  args?: Record<string, unknown>;
+  enabled?: boolean;
+  perUser?: boolean;
+  targetUserIds?: string[];
+  targetRoleIds?: string[];
+  schedule?: ScheduleInput;
+  retries?: number | null;
+  retryBackoffMs?: number | null;
+  timeoutMs?: number | null;
+  queue?: string;
+  priority?: number;
+  concurrency?: number | null;
+  overlapPolicy?: OverlapPolicy;
+  misfirePolicy?: MisfirePolicy;
+}
+
+export type JobPatch = Partial<JobInput>;
+
+export interface JobServiceDeps {
+  prisma: PrismaClient;
+  actions: ActionCatalog;
+  timers: JobTimers;
+  bus: RealtimeBus;
+  now?: () => Date;
+}
+
+const LIMITS = {
+  name: 200,
+  description: 5000,
+  retries: [0, 100],
+  retryBackoffMs: [0, 24 * 3600 * 1000],
+  timeoutMs: [100, 7 * 24 * 3600 * 1000],
+  priority: [-100, 100],
+  concurrency: [1, 1000],
+} as const;
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export class JobService {
+  private readonly now: () => Date;
+  constructor(private readonly deps: JobServiceDeps) {
+    this.now = deps.now ?? (() => new Date());
+  }
+
+  async get(id: string): Promise<Job> {
+    const job = UUID.test(id) ? await this.deps.prisma.job.findUnique({ where: { id } }) : null;
+    if (!job) throw new NotFoundError('job', id);
+    return job;
+  }
+
+  async create(input: JobInput, actorId?: string | null): Promise<Job> {
+    const data = await this.validate(input, null);
+    const job = await this.deps.prisma.job.create({
+      data: {
+        ...data.fields,
+        createdById: actorId ?? null,
+        targetUsers: { create: data.targetUserIds.map((userId) => ({ userId })) },
+        targetRoles: { create: data.targetRoleIds.map((roleId) => ({ roleId })) },
+      },
+    });
+    await this.deps.timers.sync(job);
+    this.deps.bus.publishJobChange({ jobId: job.id, change: 'created' });
+    return job;
+  }
+
+  async update(id: string, patch: JobPatch): Promise<Job> {
+    const current = await this.get(id);
+    const targets = await this.deps.prisma.job.findUniqueOrThrow({
+      where: { id },
+      select: { targetUsers: { select: { userId: true } }, targetRoles: { select: { roleId: true } } },
+    });
+    const merged: JobInput = {
+      ...jobToInput(current),
+      targetUserIds: targets.targetUsers.map((t) => t.userId),
+      targetRoleIds: targets.targetRoles.map((t) => t.roleId),
+      ...patch,
+    };
+    const scheduleChanged = patch.schedule !== undefined;
+    const data = await this.validate(merged, current, scheduleChanged);
+    const job = await this.deps.prisma.$transaction(async (tx) => {
+      if (patch.targetUserIds) {
+        await tx.jobTargetUser.deleteMany({ where: { jobId: id } });
+        await tx.jobTargetUser.createMany({ data: data.targetUserIds.map((userId) => ({ jobId: id, userId })) });
+      }
+      if (patch.targetRoleIds) {
+        await tx.jobTargetRole.deleteMany({ where: { jobId: id } });
+        await tx.jobTargetRole.createMany({ data: data.targetRoleIds.map((roleId) => ({ jobId: id, roleId })) });
+      }
+      return tx.job.update({ where: { id }, data: data.fields });
+    });
+    await this.deps.timers.sync(job);
+    this.deps.bus.publishJobChange({ jobId: id, change: 'updated' });
+    return job;
+  }
+
+  async delete(id: string): Promise<Job> {
+    const job = await this.get(id);
+    await this.deps.timers.remove(id);
+    await this.deps.prisma.job.delete({ where: { id } });
+    this.deps.bus.publishJobChange({ jobId: id, change: 'deleted' });
+    return job;
+  }
+
+  /** Pause or resume. Resuming computes the next fire time from now (missed slots of a paused job never run). */
+  async setEnabled(id: string, enabled: boolean): Promise<Job> {
+    const current = await this.get(id);
+    if (current.enabled === enabled) return current;
+    const schedule = scheduleFromJob(current);
+    const now = this.now();
+    if (enabled) {
+      const [next] = nextFireTimes(schedule, { after: now, count: 1, anchor: now });
+      if (current.scheduleKind !== 'MANUAL' && !next) {
+        throw new ConflictError(
+          'this job has no future fire time (its end time, run limit or once-at time has passed); change its schedule first',
+        );
+      }
+    }
+    const job = await this.deps.prisma.job.update({
+      where: { id },
+      data: {
+        enabled,
+        disabledReason: null,
+        nextRunAt: enabled ? (nextFireTimes(schedule, { after: now, count: 1, anchor: now })[0] ?? null) : null,
+      },
+    });
+    await this.deps.timers.sync(job);
+    this.deps.bus.publishJobChange({ jobId: id, change: 'updated' });
+    return job;
+  }
+
+  /** Sundial itself disables a job (end reached, limit reached) and records why. */
+  async disableWithReason(id: string, reason: string, tx: Prisma.TransactionClient = this.deps.prisma): Promise<void> {
+    await tx.job.update({ where: { id }, data: { enabled: false, disabledReason: reason, nextRunAt: null } });
+  }
+
+  private async validate(input: JobInput, current: Job | null, scheduleChanged = true) {
+    const errors: FieldError[] = [];
+    const name = (input.name ?? '').trim();
+    if (!name) errors.push({ field: 'name', message: 'is required' });
+    else if (name.length > LIMITS.name) errors.push({ field: 'name', message: `must be at most ${LIMITS.name} characters` });
+    const description = (input.description ?? '').trim();
+    if (description.length > LIMITS.description) {
+      errors.push({ field: 'description', message: `must be at most ${LIMITS.description} characters` });
+    }
+    if (input.key !== undefined && input.key !== null && !/^[a-z0-9][a-z0-9._-]{0,99}$/i.test(input.key)) {
+      errors.push({ field: 'key', message: 'must be 1–100 letters, digits, dots, dashes or underscores' });
+    }
+
+    let args: Record<string, unknown> = {};
+    const action = this.deps.actions.get(input.action);
+    if (!action) {
+      const known = this.deps.actions.list().map((a) => a.name);
+      errors.push({
+        field: 'action',
+        message: `no action named "${input.action}"; available: ${known.length > 0 ? known.join(', ') : '(none loaded)'}`,
+      });
+    } else {
+      const checked = action.validateArgs(input.args ?? {});
+      if (checked.ok) args = checked.args;
+      else errors.push(...prefixFields('args', checked.errors));
+    }
+
+    const range = (field: keyof typeof LIMITS & keyof JobInput, value: number | null | undefined) => {
+      if (value === null || value === undefined) return;
+      const [min, max] = LIMITS[field] as readonly [number, number];
+      if (!Number.isInteger(value) || value < min || value > max) {
+        errors.push({ field, message: `must be a whole number from ${min} to ${max}` });
+      }
+    };
+    range('retries', input.retries);
+    range('retryBackoffMs', input.retryBackoffMs);
+    range('timeoutMs', input.timeoutMs);
+    range('priority', input.priority);
+    range('concurrency', input.concurrency);
+    const queue = (input.queue ?? 'default').trim();
+    if (!/^[a-z0-9][a-z0-9._-]{0,63}$/i.test(queue)) {
+      errors.push({ field: 'queue', message: 'must be 1–64 letters, digits, dots, dashes or underscores' });
+    }
+
+    const now = this.now();
+    // A changed schedule starts counting its runs again.
+    const runCount = scheduleChanged ? 0 : (current?.runCount ?? 0);
+    const scheduleInput: ScheduleInput = { scheduleKind: 'MANUAL', ...input.schedule, runCount };
+    // An unchanged schedule is not re-judged against the clock (a once-at time that passed stays valid history).
+    const checkedSchedule = validateSchedule(scheduleInput, scheduleChanged ? now : new Date(0));
+    if (!checkedSchedule.ok) errors.push(...prefixFields('schedule', checkedSchedule.errors));
+
+    const targetUserIds = [...new Set(input.targetUserIds ?? [])];
+    const targetRoleIds = [...new Set(input.targetRoleIds ?? [])];
+    errors.push(...(await this.missingTargets(targetUserIds, targetRoleIds)));
+
+    if (errors.length > 0 || !checkedSchedule.ok) throw new ValidationError(errors);
+    const schedule = checkedSchedule.schedule;
+    const enabled = input.enabled ?? true;
+    const [nextRunAt] = enabled ? nextFireTimes(schedule, { after: now, count: 1, anchor: now }) : [];
+
+    const fields = {
+      ...toJobFields(schedule),
+      key: input.key ?? null,
+      name,
+      description,
+      action: input.action,
+      args: args as Prisma.InputJsonObject,
+      enabled,
+      disabledReason: null,
+      perUser: input.perUser ?? false,
+      retries: input.retries ?? null,
+      retryBackoffMs: input.retryBackoffMs ?? null,
+      timeoutMs: input.timeoutMs ?? null,
+      queue,
+      priority: input.priority ?? 0,
+      concurrency: input.concurrency ?? null,
+      overlapPolicy: input.overlapPolicy ?? 'SKIP',
+      misfirePolicy: input.misfirePolicy ?? 'CATCH_UP_ONCE',
+      nextRunAt: nextRunAt ?? null,
+    } satisfies Prisma.JobUncheckedCreateInput;
+    return { fields, targetUserIds, targetRoleIds };
+  }
+
+  private async missingTargets(userIds: string[], roleIds: string[]): Promise<FieldError[]> {
+    const errors: FieldError[] = [];
+    const badUsers = userIds.filter((id) => !UUID.test(id));
+    const badRoles = roleIds.filter((id) => !UUID.test(id));
+    const [users, roles] = await Promise.all([
+      this.deps.prisma.user.findMany({ where: { id: { in: userIds.filter((id) => UUID.test(id)) } }, select: { id: true } }),
+      this.deps.prisma.role.findMany({ where: { id: { in: roleIds.filter((id) => UUID.test(id)) } }, select: { id: true } }),
+    ]);
+    const foundUsers = new Set(users.map((u) => u.id));
+    const foundRoles = new Set(roles.map((r) => r.id));
+    const missingUsers = [...badUsers, ...userIds.filter((id) => UUID.test(id) && !foundUsers.has(id))];
+    const missingRoles = [...badRoles, ...roleIds.filter((id) => UUID.test(id) && !foundRoles.has(id))];
+    if (missingUsers.length > 0) errors.push({ field: 'targetUserIds', message: `no such user: ${missingUsers.join(', ')}` });
+    if (missingRoles.length > 0) errors.push({ field: 'targetRoleIds', message: `no such role: ${missingRoles.join(', ')}` });
+    return errors;
+  }
+}
+
+/** A stored job as the input that would recreate it (for patches). */
+export function jobToInput(job: Job): JobInput {
+  return {
+    key: job.key,
+    name: job.name,
+    description: job.description,
+    action: job.action,
+    args: (job.args ?? {}) as Record<string, unknown>,
+    enabled: job.enabled,
+    perUser: job.perUser,
+    schedule: {
+      scheduleKind: job.scheduleKind,
+      cron: job.cron,
+      timezone: job.timezone,
+      intervalSeconds: job.intervalSeconds,
+      runAt: job.runAt,
+      startAt: job.startAt,
+      endAt: job.endAt,
+      runLimit: job.runLimit,
+    },
+    retries: job.retries,
+    retryBackoffMs: job.retryBackoffMs,
+    timeoutMs: job.timeoutMs,
+    queue: job.queue,
+    priority: job.priority,
+    concurrency: job.concurrency,
+    overlapPolicy: job.overlapPolicy,
+    misfirePolicy: job.misfirePolicy,
+  };
+}
