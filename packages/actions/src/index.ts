@@ -1,0 +1,18 @@
+// @sundial/actions: write actions for Sundial. See docs/writing-actions.md.
+export { defineAction, isAction, ActionDefinitionError } from './define.js';
+export type { ActionDefinition, ActionSpec, ActionDefaults, ArgsSchema } from './define.js';
+export { actionArgsJsonSchema, validateActionArgs, formatArgErrors, ActionArgsError } from './args.js';
+export type { ArgError, ArgsValidation } from './args.js';
+export { createActionContext, ACTION_LOG_LEVELS } from './context.js';
+export type {
+  ActionContext,
+  ActionUser,
+  ActionLogger,
+  ActionLogLevel,
+  ActionLogLine,
+  ContextParts,
+  RunInfo,
+  RunTrigger,
+} from './context.js';
+// Re-exported so an action file needs one import and uses the same zod as the SDK.
+export { z } from 'zod';
