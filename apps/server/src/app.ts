@@ -8,7 +8,12 @@ import type { GraphQLContext } from './graphql/builder.js';
 import { schema } from './graphql/schema.js';
 import { createHttpServer } from './http/server.js';
 import type { Logger } from './lib/logger.js';
-import { createScheduler, type Scheduler } from './scheduler/agenda.js';
+import path from 'node:path';
+import { loadActions } from './actions/loader.js';
+import type { ActionRegistry } from './actions/registry.js';
+import { createRealtimeBus, type RealtimeBus } from './realtime/bus.js';
+import type { Scheduler } from './scheduler/agenda.js';
+import { createEngine, type Engine } from './scheduler/engine.js';
 import { checkHealth } from './services/health.js';
 
 export const WEB_DIST = fileURLToPath(new URL('../../web/dist', import.meta.url));
@@ -17,6 +22,9 @@ export interface App {
   url: string;
   database: Database;
   scheduler: Scheduler;
+  engine: Engine;
+  actions: ActionRegistry;
+  bus: RealtimeBus;
   /** Stops taking requests and work, lets running actions finish up to graceMs, closes the database. */
   close(graceMs?: number): Promise<void>;
 }
@@ -29,6 +37,9 @@ export interface StartOptions {
 }
 
 export async function startApp(config: Config, { logger, inMemory, webDist = WEB_DIST }: StartOptions): Promise<App> {
+  // Actions first: a broken action module stops start-up before anything is opened.
+  const actions = await loadActions({ dir: path.resolve(config.actions.dir), packages: config.actions.packages });
+  logger.info(`actions: ${actions.list().length} loaded (${actions.list().map((action) => action.name).join(', ') || 'none'})`);
   const database = await openDatabase(config, { inMemory });
   logger.info(`database: ${database.description}`);
   try {
@@ -43,8 +54,10 @@ export async function startApp(config: Config, { logger, inMemory, webDist = WEB
     throw error;
   }
 
-  const scheduler = await createScheduler(config, database);
-  await scheduler.start();
+  const bus = createRealtimeBus();
+  const engine = await createEngine({ config, database, actions, bus, logger });
+  const { scheduler } = engine;
+  await engine.start();
   logger.info(
     scheduler.executesJobs
       ? `scheduler: executing jobs (queue on ${scheduler.backend})`
@@ -59,10 +72,17 @@ export async function startApp(config: Config, { logger, inMemory, webDist = WEB
     logging: false,
   });
   const server = createHttpServer({ yoga, health, webDist });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(config.server.port, config.server.host, () => resolve());
-  });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(config.server.port, config.server.host, () => resolve());
+    });
+  } catch (error) {
+    // A port in use must not leave the scheduler holding locks or the embedded data folder locked.
+    await engine.stop(0);
+    await database.close();
+    throw error;
+  }
   const { port } = server.address() as AddressInfo;
   const host = config.server.host === '0.0.0.0' || config.server.host === '::' ? 'localhost' : config.server.host;
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
@@ -72,11 +92,14 @@ export async function startApp(config: Config, { logger, inMemory, webDist = WEB
     url,
     database,
     scheduler,
+    engine,
+    actions,
+    bus,
     close(graceMs = config.server.shutdown_grace_seconds * 1000) {
       closing ??= (async () => {
         const httpClosed = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeIdleConnections();
-        const { unfinished } = await scheduler.stop(graceMs);
+        const { unfinished } = await engine.stop(graceMs);
         if (unfinished > 0) logger.warn(`shutdown: ${unfinished} running job(s) did not finish within the grace period`);
         server.closeAllConnections();
         await httpClosed;

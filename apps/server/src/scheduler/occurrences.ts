@@ -13,10 +13,11 @@ import { missedOccurrences, nextFireTimes, scheduleFromJob, type Schedule } from
 
 export const OCCURRENCE_JOB = 'sundial.occurrence';
 
+/** Timers may fire a little before their slot (clock skew between processes); that still counts as the slot. */
+const EARLY_TOLERANCE_MS = 1000;
+
 export interface OccurrenceJobData {
   jobId: string;
-  /** The slot this entry fires for (ISO); Agenda's own nextRunAt is cleared while a job runs. */
-  slot: string;
 }
 
 export function createJobTimers(agenda: Agenda): JobTimers {
@@ -26,7 +27,7 @@ export function createJobTimers(agenda: Agenda): JobTimers {
         await agenda.cancel({ name: OCCURRENCE_JOB, data: { jobId: job.id } });
         return;
       }
-      const data: OccurrenceJobData = { jobId: job.id, slot: job.nextRunAt.toISOString() };
+      const data: OccurrenceJobData = { jobId: job.id };
       // The unique key is a constant path; its value is a uuid we generated: no user input reaches it.
       await agenda.create(OCCURRENCE_JOB, data).unique({ 'data.jobId': job.id }).schedule(job.nextRunAt).save();
     },
@@ -49,26 +50,23 @@ export interface OccurrenceDeps {
 /** The Agenda handler of an occurrence entry. */
 export function createOccurrenceHandler(deps: OccurrenceDeps) {
   return async (entry: AgendaJob<OccurrenceJobData>): Promise<void> => {
-    const { jobId, slot: slotIso } = entry.attrs.data;
-    const slot = new Date(slotIso);
+    const { jobId } = entry.attrs.data;
     const now = new Date();
     const outcome = await deps.prisma.$transaction(async (tx) => {
       // Row lock: a job edit and a firing of the same job do not interleave.
       const [job] = await tx.$queryRaw<Job[]>`SELECT id FROM "jobs" WHERE id = ${jobId}::uuid FOR UPDATE`;
       if (!job) return null;
       const current = await tx.job.findUniqueOrThrow({ where: { id: jobId } });
-      if (!current.enabled || current.scheduleKind === 'MANUAL') return null;
-      return fire(tx, deps, current, slot, now);
+      if (!current.enabled || current.scheduleKind === 'MANUAL' || !current.nextRunAt) return null;
+      // The jobs table says which slot is due; a timer that fired early (the job changed meanwhile) only moves.
+      if (current.nextRunAt.getTime() > now.getTime() + EARLY_TOLERANCE_MS) return { job: current, run: null };
+      return fire(tx, deps, current, current.nextRunAt, now);
     });
     if (!outcome) return; // no reschedule: the entry is removed when this handler returns
     if (outcome.run?.status === 'QUEUED') await deps.dispatcher.dispatch(outcome.run, { priority: outcome.job.priority });
     if (outcome.run) deps.bus.publishRunChange({ runId: outcome.run.id, jobId, parentRunId: null, status: outcome.run.status });
     deps.bus.publishJobChange({ jobId, change: 'updated' });
-    if (outcome.job.nextRunAt) {
-      const data: OccurrenceJobData = { jobId, slot: outcome.job.nextRunAt.toISOString() };
-      entry.attrs.data = data;
-      entry.schedule(outcome.job.nextRunAt);
-    }
+    if (outcome.job.nextRunAt) entry.schedule(outcome.job.nextRunAt);
   };
 }
 

@@ -1,0 +1,184 @@
+// Per-user fan-out, schedules, timers, limits, overlap and misfire on a real engine.
+import { defineAction, z } from '@sundial/actions';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { OCCURRENCE_JOB } from '../../src/scheduler/occurrences.js';
+import { ValidationError } from '../../src/services/errors.js';
+import { startTestEngine, statusIs, waitFor, type TestEngine } from '../support/engine.js';
+
+const actions = [
+  defineAction({
+    name: 'test.greet',
+    description: 'Greets its user; fails for users whose attributes say so.',
+    args: z.object({ greeting: z.string() }),
+    run: ({ args, user, users, log }) => {
+      if (user?.attributes.fail) throw new Error(`cannot greet ${user.email}`);
+      log.info(`${args.greeting}, ${user?.name ?? 'everyone'}`);
+      return { to: user?.email ?? null, of: users.length };
+    },
+  }),
+  defineAction({
+    name: 'test.slow',
+    description: 'Takes args.ms milliseconds.',
+    args: z.object({ ms: z.number().int() }),
+    run: ({ args, signal }) =>
+      new Promise((resolve) => {
+        const timer = setTimeout(resolve, args.ms);
+        signal.addEventListener('abort', () => clearTimeout(timer), { once: true });
+      }),
+  }),
+];
+
+let t: TestEngine;
+let roleId: string;
+const users: Record<string, string> = {};
+
+beforeAll(async () => {
+  t = await startTestEngine(actions);
+  const role = await t.prisma.role.create({ data: { name: 'readers' } });
+  roleId = role.id;
+  for (const [email, attributes, active, inRole] of [
+    ['ana@example.com', {}, true, true],
+    ['bo@example.com', { fail: true }, true, true],
+    ['cy@example.com', {}, true, false],
+    ['gone@example.com', {}, false, true],
+  ] as const) {
+    const user = await t.prisma.user.create({ data: { email, name: email.split('@')[0]!, attributes, active } });
+    users[email] = user.id;
+    if (inRole) await t.prisma.userRole.create({ data: { userId: user.id, roleId } });
+  }
+});
+afterAll(async () => {
+  await t?.close();
+});
+
+const agendaEntries = async (jobId: string) =>
+  (await t.engine.scheduler.agenda.queryJobs({ name: OCCURRENCE_JOB, data: { jobId } })).jobs.length;
+
+describe('per user', () => {
+  it('runs one child per target (users ∪ active role members, deduplicated) and rolls up', async () => {
+    const job = await t.engine.jobs.create({
+      name: 'greet readers',
+      action: 'test.greet',
+      args: { greeting: 'Hello' },
+      perUser: true,
+      targetRoleIds: [roleId],
+      targetUserIds: [users['ana@example.com']!, users['cy@example.com']!],
+    });
+    const parent = await t.waitForRun((await t.engine.runs.start(job.id, { trigger: 'MANUAL' })).id);
+    expect(parent.status).toBe('PARTIALLY_SUCCEEDED');
+    expect(parent.statusReason).toBe('2/3 users ok');
+    expect([parent.childrenTotal, parent.childrenSucceeded, parent.childrenFailed]).toEqual([3, 2, 1]);
+    const children = await t.prisma.run.findMany({ where: { parentRunId: parent.id }, include: { targetUser: true } });
+    expect(children.map((c) => [c.targetUser?.email, c.status]).sort()).toEqual([
+      ['ana@example.com', 'SUCCEEDED'],
+      ['bo@example.com', 'FAILED'],
+      ['cy@example.com', 'SUCCEEDED'],
+    ]);
+    const ana = children.find((c) => c.targetUser?.email === 'ana@example.com')!;
+    expect(ana.output).toEqual({ to: 'ana@example.com', of: 3 });
+    const lines = await t.prisma.runLogLine.findMany({ where: { runId: ana.id } });
+    expect(lines.map((l) => l.message)).toEqual(['Hello, ana']);
+    expect(children.find((c) => c.targetUser?.email === 'bo@example.com')!.errorMessage).toBe('cannot greet bo@example.com');
+  });
+
+  it('records a run with no targets as skipped, saying why', async () => {
+    const job = await t.engine.jobs.create({ name: 'nobody', action: 'test.greet', args: { greeting: 'Hi' }, perUser: true });
+    const run = await t.waitForRun((await t.engine.runs.start(job.id, { trigger: 'MANUAL' })).id);
+    expect(run.status).toBe('SKIPPED');
+    expect(run.statusReason).toMatch(/no target users/);
+  });
+
+  it('without per_user runs once with user null and users = all targets', async () => {
+    const job = await t.engine.jobs.create({ name: 'all', action: 'test.greet', args: { greeting: 'Hi' }, targetRoleIds: [roleId] });
+    const run = await t.waitForRun((await t.engine.runs.start(job.id, { trigger: 'MANUAL' })).id);
+    expect(run.output).toEqual({ to: null, of: 2 });
+    expect(await t.prisma.run.count({ where: { parentRunId: run.id } })).toBe(0);
+  });
+});
+
+describe('validation on save', () => {
+  it('lists every problem with its field and saves nothing', async () => {
+    const before = await t.prisma.job.count();
+    const error = await t.engine.jobs
+      .create({
+        name: ' ',
+        action: 'test.greet',
+        args: { colour: 'red' },
+        schedule: { scheduleKind: 'CRON', cron: '61 * * * *', timezone: 'Mars/Olympus' },
+        targetUserIds: ['00000000-0000-0000-0000-000000000000'],
+        retries: -1,
+      })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ValidationError);
+    const fields = (error as ValidationError).errors.map((e) => e.field);
+    expect(fields).toEqual(
+      expect.arrayContaining(['name', 'args.greeting', 'args.colour', 'schedule.cron', 'schedule.timezone', 'targetUserIds', 'retries']),
+    );
+    await expect(t.engine.jobs.create({ name: 'x', action: 'no.such' })).rejects.toThrow(/no action named "no.such"; available: test.greet, test.slow/);
+    expect(await t.prisma.job.count()).toBe(before);
+  });
+});
+
+describe('schedules', () => {
+  it('fires an interval job, keeps exactly one timer, and disables it at its run limit', async () => {
+    const job = await t.engine.jobs.create({
+      name: 'every second, three times',
+      action: 'test.greet',
+      args: { greeting: 'tick' },
+      schedule: { scheduleKind: 'INTERVAL', intervalSeconds: 1, runLimit: 3 },
+    });
+    expect(job.nextRunAt).not.toBeNull();
+    expect(await agendaEntries(job.id)).toBe(1);
+    const done = await waitFor(async () => {
+      const current = await t.prisma.job.findUniqueOrThrow({ where: { id: job.id } });
+      return current.enabled ? null : current;
+    }, 15_000);
+    expect(done.disabledReason).toBe('run limit of 3 reached');
+    expect(done.runCount).toBe(3);
+    const runs = await t.prisma.run.findMany({ where: { jobId: job.id }, orderBy: { scheduledFor: 'asc' } });
+    expect(runs).toHaveLength(3);
+    expect(runs.every((r) => r.trigger === 'SCHEDULE' && r.occurrenceKey === `${job.id}@${r.scheduledFor.toISOString()}`)).toBe(true);
+    await waitFor(async () => (await agendaEntries(job.id)) === 0, 5000);
+  });
+
+  it('pausing removes the timer, resuming restores one; deleting removes it', async () => {
+    const job = await t.engine.jobs.create({ name: 'daily', action: 'test.greet', args: { greeting: 'gm' }, schedule: { scheduleKind: 'CRON', cron: '0 9 * * *', timezone: 'Europe/Madrid' } });
+    expect(await agendaEntries(job.id)).toBe(1);
+    expect((await t.engine.jobs.setEnabled(job.id, false)).nextRunAt).toBeNull();
+    expect(await agendaEntries(job.id)).toBe(0);
+    const resumed = await t.engine.jobs.setEnabled(job.id, true);
+    expect(resumed.nextRunAt!.getTime()).toBeGreaterThan(Date.now());
+    expect(await agendaEntries(job.id)).toBe(1);
+    await t.engine.jobs.update(job.id, { schedule: { scheduleKind: 'CRON', cron: '0 10 * * *', timezone: 'Europe/Madrid' } });
+    expect(await agendaEntries(job.id)).toBe(1);
+    await t.engine.jobs.delete(job.id);
+    expect(await agendaEntries(job.id)).toBe(0);
+  });
+
+  it('overlap policy skip records a skipped run while the previous one still runs', async () => {
+    const job = await t.engine.jobs.create({ name: 'slow', action: 'test.slow', args: { ms: 2500 }, schedule: { scheduleKind: 'INTERVAL', intervalSeconds: 1, runLimit: 2 } });
+    const skipped = await waitFor(() => t.prisma.run.findFirst({ where: { jobId: job.id, status: 'SKIPPED' } }), 15_000);
+    expect(skipped.statusReason).toMatch(/previous run .* was still running; overlap policy: skip/);
+    const ran = await t.prisma.run.findFirst({ where: { jobId: job.id, status: { not: 'SKIPPED' } } });
+    await t.waitForRun(ran!.id, statusIs('SUCCEEDED'));
+  });
+
+  it('a missed slot becomes one late catch-up run, not one per missed slot', async () => {
+    const job = await t.engine.jobs.create({ name: 'missed', action: 'test.greet', args: { greeting: 'late' }, schedule: { scheduleKind: 'INTERVAL', intervalSeconds: 1 } });
+    // Simulate downtime: the timer's slot is ten seconds in the past when it fires.
+    const slot = new Date(Date.now() - 10_000);
+    await t.prisma.job.update({ where: { id: job.id }, data: { nextRunAt: slot } });
+    await t.engine.jobs.setEnabled(job.id, false);
+    await t.prisma.job.update({ where: { id: job.id }, data: { enabled: true, nextRunAt: slot } });
+    await t.engine.scheduler.agenda.create(OCCURRENCE_JOB, { jobId: job.id }).unique({ 'data.jobId': job.id }).schedule(slot).save();
+    const late = await waitFor(() => t.prisma.run.findFirst({ where: { jobId: job.id, late: true } }), 10_000);
+    expect(late.scheduledFor.toISOString()).toBe(slot.toISOString());
+    expect(late.statusReason).toMatch(/one catch-up run for (1[01]|9) occurrences missed/);
+    await t.engine.jobs.setEnabled(job.id, false);
+    const lateRuns = await t.prisma.run.count({ where: { jobId: job.id, late: true } });
+    expect(lateRuns).toBe(1);
+    const all = await t.prisma.run.findMany({ where: { jobId: job.id } });
+    expect(all.every((r) => r.scheduledFor >= slot)).toBe(true);
+    expect(all.filter((r) => r.scheduledFor < new Date(slot.getTime() + 9_000))).toHaveLength(1);
+  });
+});
