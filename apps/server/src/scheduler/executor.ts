@@ -4,14 +4,8 @@
 import type { Job, Prisma, PrismaClient, Run, RunStatus } from '../db/prisma.js';
 import type { Logger } from '../lib/logger.js';
 import type { RealtimeBus } from '../realtime/bus.js';
-import {
-  ENGINE_DEFAULTS,
-  type ActionCatalog,
-  type ActionLogLevel,
-  type ActionRunContext,
-  type ActionUser,
-  type CatalogAction,
-} from '../services/action-catalog.js';
+import { createActionContext, type ActionLogLevel } from '@sundial/actions';
+import { ENGINE_DEFAULTS, type ActionCatalog, type ActionUser, type CatalogAction } from '../services/action-catalog.js';
 import { rollUp } from '../services/run-status.js';
 import type { RunDispatcher } from '../services/runs.js';
 import { loadActionUsers, resolveTargets } from '../services/targets.js';
@@ -139,27 +133,30 @@ export class RunExecutor {
     const timeoutMs = job.timeoutMs ?? action.defaults.timeoutMs ?? ENGINE_DEFAULTS.timeoutMs;
     const timer = setTimeout(() => controller.abort(new TimeoutReason(timeoutMs)), timeoutMs);
     this.active.set(run.id, controller);
-    let progressWrite: Promise<unknown> = Promise.resolve();
-    const context: ActionRunContext = {
+    // Progress: the latest value wins and at most one write is in flight, whatever the action's pace.
+    let latestProgress: { done: number; total: number } | null = null;
+    let progressWrite: Promise<void> | null = null;
+    const writeProgress = async () => {
+      while (latestProgress) {
+        const { done, total } = latestProgress;
+        latestProgress = null;
+        await this.deps.prisma.run.update({ where: { id: run.id }, data: { progressDone: done, progressTotal: total } }).catch(() => {});
+      }
+      progressWrite = null;
+    };
+    const context = createActionContext({
       args: (run.args ?? {}) as Record<string, unknown>,
       user,
       users,
       since: run.since,
       signal: controller.signal,
       run: { id: run.id, jobId: run.jobId, parentRunId: run.parentRunId, attempt: run.attempt, trigger: run.trigger },
-      log: {
-        debug: (message, data) => log.write(LEVELS.debug, message, data),
-        info: (message, data) => log.write(LEVELS.info, message, data),
-        warn: (message, data) => log.write(LEVELS.warn, message, data),
-        error: (message, data) => log.write(LEVELS.error, message, data),
+      writeLog: (line) => log.write(LEVELS[line.level], line.message, line.data),
+      writeProgress: (done, total) => {
+        latestProgress = { done, total };
+        progressWrite ??= writeProgress();
       },
-      progress: (done, total) => {
-        // Latest value wins; writes never pile up behind a slow database.
-        progressWrite = progressWrite.then(() =>
-          this.deps.prisma.run.update({ where: { id: run.id }, data: { progressDone: Math.trunc(done), progressTotal: Math.trunc(total) } }).catch(() => {}),
-        );
-      },
-    };
+    });
     try {
       const value = await raceAbort(Promise.resolve().then(() => action.run(context)), controller.signal);
       return successOutcome(value);
