@@ -67,7 +67,16 @@ export async function startApp(config: Config, { logger, inMemory, webDist = WEB
   const health = () => checkHealth(database, scheduler);
   const yoga = createYoga<GraphQLContext>({
     schema,
-    context: (): GraphQLContext => ({ prisma: database.prisma, health }),
+    // Identity comes with the auth issue; until then every request is anonymous.
+    context: ({ request }): GraphQLContext => ({
+      prisma: database.prisma,
+      health,
+      services: { jobs: engine.jobs, runs: engine.runs },
+      actions,
+      bus,
+      identity: null,
+      request: { ip: null, userAgent: request.headers.get('user-agent') },
+    }),
     graphiql: false,
     logging: false,
   });

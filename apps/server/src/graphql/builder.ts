@@ -1,23 +1,43 @@
 // Configures the schema builder only; graphql/schema.ts imports the type files and builds.
 import SchemaBuilder from '@pothos/core';
+import ErrorsPlugin from '@pothos/plugin-errors';
 import PrismaPlugin from '@pothos/plugin-prisma';
+import RelayPlugin from '@pothos/plugin-relay';
+import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
+import { DateTimeResolver, JSONResolver } from 'graphql-scalars';
 import type PrismaTypes from '../db/generated/pothos-types.js';
 import { getDatamodel } from '../db/generated/pothos-types.js';
-import type { PrismaClient } from '../db/prisma.js';
-import type { Health } from '../services/health.js';
+import type { Permission } from '../db/prisma.js';
+import type { GraphQLContext } from './context.js';
 
-export interface GraphQLContext {
-  prisma: PrismaClient;
-  health: () => Promise<Health>;
-}
+export type { GraphQLContext } from './context.js';
 
 export const builder = new SchemaBuilder<{
   PrismaTypes: PrismaTypes;
   Context: GraphQLContext;
   DefaultFieldNullability: false;
+  AuthScopes: {
+    /** Any signed-in identity (session or API token). */
+    authenticated: boolean;
+    /** The identity's roles grant this permission. */
+    permission: Permission;
+  };
+  Scalars: {
+    DateTime: { Input: Date; Output: Date };
+    JSON: { Input: unknown; Output: unknown };
+  };
 }>({
-  plugins: [PrismaPlugin],
+  // Scope auth first: it wraps every other plugin's resolvers.
+  plugins: [ScopeAuthPlugin, ErrorsPlugin, PrismaPlugin, RelayPlugin],
   defaultFieldNullability: false,
+  scopeAuth: {
+    authScopes: (context) => ({
+      authenticated: context.identity !== null,
+      permission: (permission) => context.identity?.permissions.has(permission) ?? false,
+    }),
+  },
+  errors: { defaultTypes: [] },
+  relay: { clientMutationId: 'omit', cursorType: 'String' },
   prisma: {
     client: (context) => context.prisma,
     dmmf: getDatamodel(),
@@ -25,5 +45,8 @@ export const builder = new SchemaBuilder<{
     filterConnectionTotalCount: true,
   },
 });
+
+builder.addScalarType('DateTime', DateTimeResolver);
+builder.addScalarType('JSON', JSONResolver);
 
 builder.queryType({});
