@@ -15,6 +15,8 @@ import { createRealtimeBus, type RealtimeBus } from './realtime/bus.js';
 import type { Scheduler } from './scheduler/agenda.js';
 import { createEngine, type Engine } from './scheduler/engine.js';
 import { checkHealth } from './services/health.js';
+import { AuthService } from './services/auth/auth-service.js';
+import { createContextFactory, useResponseCookies } from './graphql/request-context.js';
 
 export const WEB_DIST = fileURLToPath(new URL('../../web/dist', import.meta.url));
 
@@ -23,6 +25,7 @@ export interface App {
   database: Database;
   scheduler: Scheduler;
   engine: Engine;
+  auth: AuthService;
   actions: ActionRegistry;
   bus: RealtimeBus;
   /** Stops taking requests and work, lets running actions finish up to graceMs, closes the database. */
@@ -54,6 +57,9 @@ export async function startApp(config: Config, { logger, inMemory, webDist = WEB
     throw error;
   }
 
+  const auth = new AuthService(database.prisma, config.auth);
+  await auth.bootstrap(logger);
+
   const bus = createRealtimeBus();
   const engine = await createEngine({ config, database, actions, bus, logger });
   const { scheduler } = engine;
@@ -67,16 +73,14 @@ export async function startApp(config: Config, { logger, inMemory, webDist = WEB
   const health = () => checkHealth(database, scheduler);
   const yoga = createYoga<GraphQLContext>({
     schema,
-    // Identity comes with the auth issue; until then every request is anonymous.
-    context: ({ request }): GraphQLContext => ({
+    context: createContextFactory({
       prisma: database.prisma,
       health,
-      services: { jobs: engine.jobs, runs: engine.runs },
+      services: { jobs: engine.jobs, runs: engine.runs, auth },
       actions,
       bus,
-      identity: null,
-      request: { ip: null, userAgent: request.headers.get('user-agent') },
     }),
+    plugins: [useResponseCookies()],
     graphiql: false,
     logging: false,
   });
@@ -102,6 +106,7 @@ export async function startApp(config: Config, { logger, inMemory, webDist = WEB
     database,
     scheduler,
     engine,
+    auth,
     actions,
     bus,
     close(graceMs = config.server.shutdown_grace_seconds * 1000) {

@@ -87,6 +87,11 @@ export const configSchema = z.strictObject({
       admin_email: z.email({ error: 'must be an e-mail address' }).default('admin@localhost'),
       /** Empty: a password is generated and printed once on first start. */
       admin_password: z.string().default(''),
+      /** How long a browser session lasts without signing in again. */
+      session_ttl_hours: integer(1, 24 * 365).default(24 * 7),
+      /** Sign-in attempts allowed per account, and per client address, in 15 minutes. */
+      sign_in_attempts_per_account: integer(1, 10_000).default(10),
+      sign_in_attempts_per_address: integer(1, 100_000).default(100),
     })
     .prefault({}),
   log: z

@@ -16,6 +16,7 @@ export const builder = new SchemaBuilder<{
   PrismaTypes: PrismaTypes;
   Context: GraphQLContext;
   DefaultFieldNullability: false;
+  DefaultInputFieldRequiredness: true;
   AuthScopes: {
     /** Any signed-in identity (session or API token). */
     authenticated: boolean;
@@ -30,6 +31,7 @@ export const builder = new SchemaBuilder<{
   // Scope auth first: it wraps every other plugin's resolvers.
   plugins: [ScopeAuthPlugin, ErrorsPlugin, PrismaPlugin, RelayPlugin],
   defaultFieldNullability: false,
+  defaultInputFieldRequiredness: true,
   scopeAuth: {
     authScopes: (context) => ({
       authenticated: context.identity !== null,

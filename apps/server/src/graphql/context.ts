@@ -1,23 +1,19 @@
 // What every resolver receives. Built per request in http/ from the services of the running app.
-import type { Permission, PrismaClient } from '../db/prisma.js';
+import type { PrismaClient } from '../db/prisma.js';
+import type { AuthService } from '../services/auth/auth-service.js';
+import type { Identity } from '../services/auth/identity.js';
+
+export type { Identity } from '../services/auth/identity.js';
 import type { RealtimeBus } from '../realtime/bus.js';
 import type { ActionCatalog } from '../services/action-catalog.js';
 import type { Health } from '../services/health.js';
 import type { JobService } from '../services/jobs.js';
 import type { RunService } from '../services/runs.js';
 
-/** Who is calling: a signed-in user through a session cookie or an API token, with their roles' permissions. */
-export interface Identity {
-  userId: string;
-  email: string;
-  name: string;
-  permissions: ReadonlySet<Permission>;
-  via: { kind: 'session'; sessionId: string } | { kind: 'token'; tokenId: string; tokenName: string };
-}
-
 export interface GraphQLServices {
   jobs: JobService;
   runs: RunService;
+  auth: AuthService;
 }
 
 export interface GraphQLContext {
@@ -28,5 +24,7 @@ export interface GraphQLContext {
   bus: RealtimeBus;
   /** Null when the request carries no valid session or token. */
   identity: Identity | null;
-  request: { ip: string | null; userAgent: string | null };
+  request: { ip: string | null; userAgent: string | null; /** Reached over HTTPS (directly or behind a proxy). */ secure: boolean };
+  /** Set-Cookie values the response carries (sign-in, sign-out). */
+  responseCookies: string[];
 }

@@ -25,6 +25,8 @@ export function createHttpServer({ yoga, health, webDist }: HttpServerOptions): 
   return http.createServer((req, res) => {
     const pathname = (req.url ?? '/').split('?')[0];
     if (pathname === yoga.graphqlEndpoint || pathname?.startsWith(`${yoga.graphqlEndpoint}/`)) {
+      // The client's address for rate limits and audit, from the socket: a client-sent value is overwritten.
+      req.headers['x-sundial-client-ip'] = req.socket.remoteAddress ?? '';
       void yoga.handle(req, res);
       return;
     }
