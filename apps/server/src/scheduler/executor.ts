@@ -334,6 +334,10 @@ export class RunExecutor {
     const startedAt = new Date();
     let attempt = child.attempt;
     for (;;) {
+      if (parentSignal.aborted) {
+        const outcome: Outcome = { status: 'CANCELLED', errorMessage: 'parent run cancelled' };
+        return { id: child.id, outcome, attempt, startedAt, finishedAt: new Date(), logSequence: log.lastSequence };
+      }
       const controller = new AbortController();
       const onParentAbort = () => controller.abort(parentSignal.reason);
       parentSignal.addEventListener('abort', onParentAbort, { once: true });

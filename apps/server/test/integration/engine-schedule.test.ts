@@ -96,6 +96,40 @@ describe('per user', () => {
   });
 });
 
+describe('per user, again', () => {
+  it('re-running a parent never duplicates its children and re-runs only the unfinished ones', async () => {
+    const job = await t.engine.jobs.create({ name: 'again', action: 'test.greet', args: { greeting: 'Hey' }, perUser: true, targetRoleIds: [roleId] });
+    const first = await t.waitForRun((await t.engine.runs.start(job.id, { trigger: 'MANUAL' })).id);
+    expect(first.childrenTotal).toBe(2);
+    // As after a lost worker: the parent goes back to the queue with one child interrupted.
+    const bo = await t.prisma.run.findFirstOrThrow({ where: { parentRunId: first.id, targetUserId: users['bo@example.com'] } });
+    const ana = await t.prisma.run.findFirstOrThrow({ where: { parentRunId: first.id, targetUserId: users['ana@example.com'] } });
+    await t.prisma.run.update({ where: { id: bo.id }, data: { status: 'INTERRUPTED' } });
+    await t.prisma.run.update({ where: { id: first.id }, data: { status: 'QUEUED', attempt: 2, maxAttempts: 2, finishedAt: null } });
+    await t.engine.executor.execute(first.id, 2);
+    const again = await t.prisma.run.findUniqueOrThrow({ where: { id: first.id } });
+    expect(again.status).toBe('PARTIALLY_SUCCEEDED');
+    const children = await t.prisma.run.findMany({ where: { parentRunId: first.id } });
+    expect(children).toHaveLength(2);
+    const anaAfter = children.find((c) => c.id === ana.id)!;
+    expect(anaAfter.finishedAt?.getTime()).toBe(ana.finishedAt?.getTime());
+    expect(children.find((c) => c.id === bo.id)!.status).toBe('FAILED');
+  });
+
+  it('cancelling a per-user parent stops its children', async () => {
+    const job = await t.engine.jobs.create({
+      name: 'slow per user', action: 'test.slow', args: { ms: 30_000 }, perUser: true, concurrency: 1, targetRoleIds: [roleId],
+    });
+    const parent = await t.engine.runs.start(job.id, { trigger: 'MANUAL' });
+    await waitFor(() => t.prisma.run.findFirst({ where: { parentRunId: parent.id, status: 'RUNNING' } }));
+    await t.engine.runs.cancel(parent.id);
+    const done = await t.waitForRun(parent.id);
+    expect(done.status).toBe('CANCELLED');
+    const children = await t.prisma.run.findMany({ where: { parentRunId: parent.id } });
+    expect(children.map((c) => c.status).sort()).toEqual(['CANCELLED', 'CANCELLED']);
+  });
+});
+
 describe('validation on save', () => {
   it('lists every problem with its field and saves nothing', async () => {
     const before = await t.prisma.job.count();
@@ -161,6 +195,26 @@ describe('schedules', () => {
     expect(skipped.statusReason).toMatch(/previous run .* was still running; overlap policy: skip/);
     const ran = await t.prisma.run.findFirst({ where: { jobId: job.id, status: { not: 'SKIPPED' } } });
     await t.waitForRun(ran!.id, statusIs('SUCCEEDED'));
+  });
+
+  it('disables a job whose end time has passed, saying why', async () => {
+    const endAt = new Date(Date.now() + 2500);
+    const job = await t.engine.jobs.create({ name: 'until soon', action: 'test.greet', args: { greeting: 'bye' }, schedule: { scheduleKind: 'INTERVAL', intervalSeconds: 1, endAt } });
+    const done = await waitFor(async () => {
+      const current = await t.prisma.job.findUniqueOrThrow({ where: { id: job.id } });
+      return current.enabled ? null : current;
+    }, 15_000);
+    expect(done.disabledReason).toMatch(/end time .* passed|no further fire time/);
+    expect(await t.prisma.run.count({ where: { jobId: job.id, scheduledFor: { gt: endAt } } })).toBe(0);
+  });
+
+  it('overlap policy queue waits for the previous run, then runs', async () => {
+    const job = await t.engine.jobs.create({ name: 'queued', action: 'test.slow', args: { ms: 1200 }, overlapPolicy: 'QUEUE', schedule: { scheduleKind: 'INTERVAL', intervalSeconds: 1, runLimit: 2 } });
+    const runs = await waitFor(async () => {
+      const all = await t.prisma.run.findMany({ where: { jobId: job.id }, orderBy: { scheduledFor: 'asc' } });
+      return all.length === 2 && all.every((r) => r.status === 'SUCCEEDED') ? all : null;
+    }, 20_000);
+    expect(runs[1]!.startedAt!.getTime()).toBeGreaterThanOrEqual(runs[0]!.finishedAt!.getTime());
   });
 
   it('a missed slot becomes one late catch-up run, not one per missed slot', async () => {
