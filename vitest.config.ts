@@ -10,6 +10,8 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['apps/*/test/unit/**/*.test.ts', 'packages/*/test/**/*.test.ts'],
+          // Unit tests first; projects with different worker counts need their own group.
+          sequence: { groupOrder: 0 },
         },
       },
       {
@@ -21,6 +23,7 @@ export default defineConfig({
           hookTimeout: 60_000,
           // PGlite runs one query at a time and real-process tests need the cores: keep files few at once.
           maxWorkers: 2,
+          sequence: { groupOrder: 1 },
         },
       },
     ],

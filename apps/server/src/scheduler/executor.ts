@@ -6,9 +6,9 @@ import type { Logger } from '../lib/logger.js';
 import type { RealtimeBus } from '../realtime/bus.js';
 import { createActionContext, type ActionLogLevel } from '@sundial/actions';
 import { ENGINE_DEFAULTS, type ActionCatalog, type ActionUser, type CatalogAction } from '../services/action-catalog.js';
-import { rollUp } from '../services/run-status.js';
+import { ACTIVE_STATUSES, rollUp } from '../services/run-status.js';
 import type { RunDispatcher } from '../services/runs.js';
-import { loadActionUsers, resolveTargets } from '../services/targets.js';
+import { loadActionUsers, resolveJobTargets } from '../services/targets.js';
 import {
   CancelReason,
   failureOutcome,
@@ -103,7 +103,8 @@ export class RunExecutor {
   private async waitsForPrevious(run: Run, job: Job): Promise<boolean> {
     if (job.overlapPolicy !== 'QUEUE' || run.parentRunId) return false;
     const earlier = await this.deps.prisma.run.findFirst({
-      where: { jobId: job.id, parentRunId: null, id: { not: run.id }, status: { in: ['RUNNING', 'CANCELLING'] }, createdAt: { lt: run.createdAt } },
+      // Earlier runs still queued count too: Agenda may hand out a later run first.
+      where: { jobId: job.id, parentRunId: null, id: { not: run.id }, status: { in: [...ACTIVE_STATUSES] }, createdAt: { lt: run.createdAt } },
       select: { id: true },
     });
     if (!earlier) return false;
@@ -116,7 +117,7 @@ export class RunExecutor {
   }
 
   private async executeSingle(run: Run, job: Job, action: CatalogAction): Promise<void> {
-    const users = await resolveTargets(this.deps.prisma, await this.selection(job.id));
+    const users = await resolveJobTargets(this.deps.prisma, job.id);
     const controller = new AbortController();
     const log = new RunLog(this.deps.prisma, this.deps.bus, run.id, run.logSequence);
     const outcome = await this.callAction(run, job, action, { user: null, users, controller, log });
@@ -224,7 +225,7 @@ export class RunExecutor {
 
   /** One child run per target user, created in batches, executed with bounded concurrency, rolled up. */
   private async executeParent(parent: Run, job: Job, action: CatalogAction): Promise<void> {
-    const users = await resolveTargets(this.deps.prisma, await this.selection(job.id));
+    const users = await resolveJobTargets(this.deps.prisma, job.id);
     const log = new RunLog(this.deps.prisma, this.deps.bus, parent.id, parent.logSequence);
     if (users.length === 0) {
       await this.deps.prisma.run.updateMany({
@@ -310,10 +311,11 @@ export class RunExecutor {
         skipDuplicates: true,
       });
     }
-    await this.deps.prisma.run.updateMany({
-      where: { parentRunId: parent.id, status: { in: ['RUNNING', 'INTERRUPTED', 'CANCELLING'] } },
-      data: { status: 'QUEUED', attempt: 1, finishedAt: null, statusReason: 'parent run restarted' },
-    });
+    // A child cut off with its parent's lost worker continues its log after the lines it stored.
+    await this.deps.prisma.$executeRaw`
+      UPDATE "runs" r SET status = 'QUEUED', attempt = 1, finished_at = NULL, status_reason = 'parent run restarted',
+        log_sequence = COALESCE((SELECT max(l.sequence) FROM "run_log_lines" l WHERE l.run_id = r.id), r.log_sequence)
+      WHERE r.parent_run_id = ${parent.id}::uuid AND r.status IN ('RUNNING', 'INTERRUPTED', 'CANCELLING')`;
     const counts = await this.childCounts(parent.id);
     await this.deps.prisma.run.update({
       where: { id: parent.id },
@@ -399,14 +401,6 @@ export class RunExecutor {
       else if (group.status !== 'QUEUED' && group.status !== 'RUNNING' && group.status !== 'CANCELLING') failed += group._count._all;
     }
     return { total, succeeded, failed };
-  }
-
-  private async selection(jobId: string) {
-    const job = await this.deps.prisma.job.findUniqueOrThrow({
-      where: { id: jobId },
-      select: { targetUsers: { select: { userId: true } }, targetRoles: { select: { roleId: true } } },
-    });
-    return { userIds: job.targetUsers.map((t) => t.userId), roleIds: job.targetRoles.map((t) => t.roleId) };
   }
 
   /** Keeps this worker's runs alive and picks up cancel requests made in other processes. */
