@@ -1,6 +1,7 @@
 // Browser tests against the real app: the real server (built SPA + GraphQL) on a free port, with a fresh
 // embedded database in a temporary folder, driven by a real Chromium.
 import { defineConfig, devices } from '@playwright/test';
+import { ADMIN } from './e2e/support/accounts.ts';
 import { findChromium, freePort, throwawayDataDir } from './e2e/support/environment.ts';
 
 // The config is evaluated again in every worker; the main process chooses once and workers inherit the env.
@@ -56,6 +57,10 @@ export default defineConfig({
       SUNDIAL_DATABASE__URL: '',
       SUNDIAL_DATABASE__DATA_DIR: dataDir,
       SUNDIAL_SCHEDULER__URL: '',
+      // The first admin the tests sign in as; every test signs in, so the per-address limit is lifted.
+      SUNDIAL_AUTH__ADMIN_EMAIL: ADMIN.email,
+      SUNDIAL_AUTH__ADMIN_PASSWORD: ADMIN.password,
+      SUNDIAL_AUTH__SIGN_IN_ATTEMPTS_PER_ADDRESS: '100000',
     },
   },
 });

@@ -1,29 +1,38 @@
-import path from 'node:path';
-import { expect, test } from '@playwright/test';
+import type { Route } from '@playwright/test';
+import { expect, test } from './support/fixtures.ts';
+import { screenshot, screenshotBothThemes } from './support/screenshots.ts';
 
-const screenshots = path.join(import.meta.dirname, 'screenshots');
+/** Intercepts the first request of the named GraphQL operation only; every other request goes to the server. */
+function firstOf(operation: string, handle: (route: Route) => Promise<void>) {
+  let seen = false;
+  return async (route: Route) => {
+    if (!seen && route.request().postData()?.includes(operation)) {
+      seen = true;
+      await handle(route);
+    } else {
+      await route.continue();
+    }
+  };
+}
 
-test('the admin app loads and shows the server as healthy', async ({ page }) => {
-  await page.goto('/');
+test('the status page shows the server as healthy', async ({ page }) => {
+  await page.goto('/status');
 
   await expect(page.getByRole('banner')).toContainText('Sundial');
   await expect(page.getByLabel('Overall status')).toHaveText('healthy');
   await expect(page.getByText('Embedded (PGlite)')).toBeVisible();
   await expect(page.getByText('running', { exact: true })).toBeVisible();
 
-  await page.screenshot({ path: path.join(screenshots, 'smoke-light.png'), fullPage: true, animations: 'disabled' });
-  await page.emulateMedia({ colorScheme: 'dark' });
-  await page.screenshot({ path: path.join(screenshots, 'smoke-dark.png'), fullPage: true, animations: 'disabled' });
+  await screenshotBothThemes(page, 'status');
 });
 
-test('when the server cannot be reached, the page says so and Retry recovers', async ({ page }) => {
-  // The first health request fails as if the server were down; the retry goes through to the real server.
-  await page.route('**/graphql**', (route) => route.abort('connectionrefused'), { times: 1 });
-  await page.goto('/');
+test('when the health query fails, the page says so and Retry recovers', async ({ page }) => {
+  await page.route('**/graphql', firstOf('StatusPageQuery', (route) => route.abort('connectionrefused')));
+  await page.goto('/status');
 
   const alert = page.getByRole('alert');
   await expect(alert).toContainText("Cannot load the server's health");
-  await page.screenshot({ path: path.join(screenshots, 'error.png'), fullPage: true, animations: 'disabled' });
+  await screenshot(page, 'status-error');
 
   await alert.getByRole('button', { name: 'Retry' }).click();
   await expect(page.getByLabel('Overall status')).toHaveText('healthy');
@@ -31,21 +40,19 @@ test('when the server cannot be reached, the page says so and Retry recovers', a
 });
 
 test('while the health query is in flight, the page shows a loading state', async ({ page }) => {
-  // Hold the first health request until the loading state has been seen, then let it through to the server.
   let release = () => {};
   const released = new Promise<void>((resolve) => (release = resolve));
   await page.route(
-    '**/graphql**',
-    async (route) => {
+    '**/graphql',
+    firstOf('StatusPageQuery', async (route) => {
       await released;
       await route.continue();
-    },
-    { times: 1 },
+    }),
   );
-  await page.goto('/');
+  await page.goto('/status');
 
   await expect(page.getByRole('status', { name: 'Loading health' })).toBeVisible();
-  await page.screenshot({ path: path.join(screenshots, 'loading.png'), fullPage: true, animations: 'disabled' });
+  await screenshot(page, 'status-loading');
   release();
   await expect(page.getByLabel('Overall status')).toHaveText('healthy');
 });

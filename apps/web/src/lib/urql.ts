@@ -1,11 +1,43 @@
-import { Client, cacheExchange, fetchExchange } from 'urql';
+import { Client, cacheExchange, fetchExchange, mapExchange, type Operation } from 'urql';
 
 /** The app talks to its own origin: the server serves it, and `vite dev` proxies /graphql to the server. */
 export const GRAPHQL_ENDPOINT = '/graphql';
 
-export function createGraphQLClient(): Client {
+const AUTH_CODES = new Set(['UNAUTHENTICATED', 'FORBIDDEN']);
+
+function operationName(operation: Operation): string | undefined {
+  for (const definition of operation.query.definitions) {
+    if (definition.kind === 'OperationDefinition') return definition.name?.value;
+  }
+  return undefined;
+}
+
+export interface GraphQLClientOptions {
+  /**
+   * Called when the server refuses an operation for who the caller is (session expired or signed out elsewhere,
+   * a permission removed): the app asks the server for the viewer again instead of guessing.
+   */
+  onAuthRefused?: () => void;
+}
+
+export function createGraphQLClient({ onAuthRefused }: GraphQLClientOptions = {}): Client {
   return new Client({
     url: GRAPHQL_ENDPOINT,
-    exchanges: [cacheExchange, fetchExchange],
+    // POST with JSON for everything: the server's CSRF rule lets JSON through, and URLs stay out of access logs.
+    preferGetMethod: false,
+    // Subscriptions over the same fetch (server-sent events), so they carry the session cookie like any request.
+    fetchSubscriptions: true,
+    exchanges: [
+      mapExchange({
+        onError(error, operation) {
+          // A wrong password on the sign-in form is the form's business, not a lost session.
+          if (operationName(operation) === 'SignInMutation' || operationName(operation) === 'ViewerGateQuery') return;
+          const refused = error.graphQLErrors.some((e) => AUTH_CODES.has(String(e.extensions?.code ?? '')));
+          if (refused) onAuthRefused?.();
+        },
+      }),
+      cacheExchange,
+      fetchExchange,
+    ],
   });
 }

@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import { useQuery } from 'urql';
 import { HealthCard } from '../components/health/HealthCard';
+import { PageHeader } from '../components/layout/PageHeader';
 import { Alert } from '../components/ui/Alert';
 import { Button } from '../components/ui/Button';
 import { Card } from '../components/ui/Card';
@@ -18,7 +19,7 @@ const StatusPageQuery = graphql(`
 // Health changes without anyone acting on this page (a database going away); re-ask now and then.
 const REFRESH_EVERY_MS = 30_000;
 
-export function StatusPage() {
+export default function StatusPage() {
   const [result, reexecute] = useQuery({ query: StatusPageQuery });
   const { data, error, fetching } = result;
   const [checkedAt, setCheckedAt] = useState<Date | null>(null);
@@ -35,13 +36,11 @@ export function StatusPage() {
   }, [refresh]);
 
   return (
-    <div className="flex flex-col gap-6">
-      <div>
-        <h1 className="text-2xl font-semibold tracking-tight">System status</h1>
-        <p className="mt-1 text-sm text-stone-500 dark:text-stone-400">
-          Whether this Sundial server can reach its database and run its scheduler.
-        </p>
-      </div>
+    <div className="flex flex-col">
+      <PageHeader
+        title="System status"
+        description="Whether this Sundial server can reach its database and run its scheduler."
+      />
 
       <Card
         title="Server health"

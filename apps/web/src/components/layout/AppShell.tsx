@@ -1,17 +1,50 @@
 import type { ReactNode } from 'react';
+import { Link } from 'react-router';
+import { type FragmentType, graphql, useFragment } from '../../gql';
 import { SundialMark } from '../ui/SundialMark';
+import { Navigation } from './Navigation';
+import { ThemeToggle } from './ThemeToggle';
+import { UserMenu } from './UserMenu';
 
-export function AppShell({ children }: { children: ReactNode }) {
+export const AppShell_ViewerFragment = graphql(`
+  fragment AppShell_ViewerFragment on Viewer {
+    ...UserMenu_ViewerFragment
+  }
+`);
+
+export function AppShell(props: { viewer: FragmentType<typeof AppShell_ViewerFragment>; children: ReactNode }) {
+  const viewer = useFragment(AppShell_ViewerFragment, props.viewer);
   return (
     <div className="flex min-h-screen flex-col">
-      <header className="border-b border-stone-200 bg-white/80 backdrop-blur dark:border-stone-800 dark:bg-stone-900/80">
-        <div className="mx-auto flex h-16 max-w-5xl items-center gap-3 px-6">
-          <SundialMark className="size-8" />
-          <span className="text-lg font-semibold tracking-tight">Sundial</span>
-          <span className="hidden text-sm text-stone-500 sm:inline dark:text-stone-400">Job scheduler</span>
+      <a
+        href="#main"
+        className="sr-only z-50 rounded-md bg-amber-500 px-3 py-2 text-sm font-medium text-stone-950 focus:not-sr-only focus:fixed focus:top-2 focus:left-2"
+      >
+        Skip to content
+      </a>
+      <header className="sticky top-0 z-30 border-b border-stone-200 bg-white/85 backdrop-blur dark:border-stone-800 dark:bg-stone-900/85">
+        <div className="flex h-14 items-center gap-3 px-4 lg:px-5">
+          <Link to="/" className="flex items-center gap-2.5 rounded-md focus-visible:outline-2 focus-visible:outline-amber-500">
+            <SundialMark className="size-7" />
+            <span className="text-base font-semibold tracking-tight">Sundial</span>
+          </Link>
+          <div className="ml-auto flex items-center gap-1">
+            <ThemeToggle />
+            <UserMenu viewer={viewer} />
+          </div>
+        </div>
+        <div className="border-t border-stone-100 lg:hidden dark:border-stone-800">
+          <Navigation orientation="horizontal" />
         </div>
       </header>
-      <main className="mx-auto w-full max-w-5xl flex-1 px-6 py-10">{children}</main>
+      <div className="flex flex-1">
+        <aside className="sticky top-14 hidden h-[calc(100vh-3.5rem)] w-56 shrink-0 overflow-y-auto border-r border-stone-200 bg-white/50 lg:block dark:border-stone-800 dark:bg-stone-900/30">
+          <Navigation orientation="vertical" />
+        </aside>
+        <main id="main" className="min-w-0 flex-1 px-4 py-6 md:px-6 lg:px-8 lg:py-8">
+          <div className="mx-auto w-full max-w-6xl">{props.children}</div>
+        </main>
+      </div>
     </div>
   );
 }

@@ -1,0 +1,110 @@
+// Email and password → a session cookie (HttpOnly, set by the server). Errors are the server's own, generic on
+// purpose ("wrong e-mail or password"): the page adds nothing that would tell which part was wrong.
+import { useState, type FormEvent } from 'react';
+import { Navigate, useNavigate, useSearchParams } from 'react-router';
+import { useMutation, useQuery } from 'urql';
+import { useDocumentTitle } from '../components/layout/PageHeader';
+import { ThemeToggle } from '../components/layout/ThemeToggle';
+import { Alert } from '../components/ui/Alert';
+import { Button } from '../components/ui/Button';
+import { Input } from '../components/ui/Input';
+import { SundialMark } from '../components/ui/SundialMark';
+import { graphql } from '../gql';
+import { describeError } from '../lib/errors';
+import { useSession } from '../lib/session';
+
+const SignInPageQuery = graphql(`
+  query SignInPageQuery {
+    viewer {
+      userId
+    }
+  }
+`);
+
+const SignInMutation = graphql(`
+  mutation SignInMutation($email: String!, $password: String!) {
+    signIn(email: $email, password: $password) {
+      userId
+    }
+  }
+`);
+
+/** Only a path inside this app: `?next=https://evil.example` must not become an open redirect. */
+function safeNext(next: string | null): string {
+  return next && next.startsWith('/') && !next.startsWith('//') ? next : '/';
+}
+
+export default function SignInPage() {
+  useDocumentTitle('Sign in');
+  const [params] = useSearchParams();
+  const next = safeNext(params.get('next'));
+  const navigate = useNavigate();
+  const { resetSession } = useSession();
+  const [{ data }] = useQuery({ query: SignInPageQuery });
+  const [{ fetching }, signIn] = useMutation(SignInMutation);
+  const [email, setEmail] = useState('');
+  const [password, setPassword] = useState('');
+  const [problem, setProblem] = useState<string | null>(null);
+
+  if (data?.viewer) return <Navigate to={next} replace />;
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setProblem(null);
+    const result = await signIn({ email: email.trim(), password });
+    if (result.error || !result.data) {
+      setProblem(describeError(result.error));
+      return;
+    }
+    resetSession();
+    navigate(next, { replace: true });
+  };
+
+  return (
+    <div className="relative flex min-h-screen items-center justify-center bg-gradient-to-b from-amber-50/60 to-stone-50 px-4 py-12 dark:from-stone-900 dark:to-stone-950">
+      <div className="absolute top-4 right-4">
+        <ThemeToggle />
+      </div>
+      <div className="w-full max-w-sm">
+        <div className="mb-8 flex flex-col items-center text-center">
+          <SundialMark className="size-12" />
+          <h1 className="mt-4 text-2xl font-semibold tracking-tight">Sign in to Sundial</h1>
+          <p className="mt-1 text-sm text-stone-500 dark:text-stone-400">Schedule, run and watch your jobs.</p>
+        </div>
+        <form
+          onSubmit={submit}
+          aria-label="Sign in"
+          className="flex flex-col gap-4 rounded-2xl border border-stone-200 bg-white p-6 shadow-sm dark:border-stone-800 dark:bg-stone-900"
+        >
+          {problem && <Alert title="Could not sign you in">{problem}</Alert>}
+          <Input
+            label="E-mail"
+            type="email"
+            name="email"
+            autoComplete="username"
+            autoFocus
+            required
+            value={email}
+            onChange={(event) => setEmail(event.target.value)}
+          />
+          <Input
+            label="Password"
+            type="password"
+            name="password"
+            autoComplete="current-password"
+            required
+            value={password}
+            onChange={(event) => setPassword(event.target.value)}
+          />
+          <Button type="submit" variant="primary" loading={fetching} className="mt-2 w-full">
+            {fetching ? 'Signing in…' : 'Sign in'}
+          </Button>
+        </form>
+        <p className="mt-6 text-center text-xs leading-relaxed text-stone-500 dark:text-stone-400">
+          The first admin comes from <code className="font-mono">auth.admin_email</code> and{' '}
+          <code className="font-mono">auth.admin_password</code> in the server's configuration.
+        </p>
+      </div>
+    </div>
+  );
+}
