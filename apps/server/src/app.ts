@@ -11,7 +11,8 @@ import type { Logger } from './lib/logger.js';
 import path from 'node:path';
 import { loadActions } from './actions/loader.js';
 import type { ActionRegistry } from './actions/registry.js';
-import { createRealtimeBus, type RealtimeBus } from './realtime/bus.js';
+import type { RealtimeBus } from './realtime/bus.js';
+import { createRealtime } from './realtime/create.js';
 import type { Scheduler } from './scheduler/agenda.js';
 import { createEngine, type Engine } from './scheduler/engine.js';
 import { checkHealth } from './services/health.js';
@@ -60,7 +61,11 @@ export async function startApp(config: Config, { logger, inMemory, webDist = WEB
   const auth = new AuthService(database.prisma, config.auth);
   await auth.bootstrap(logger);
 
-  const bus = createRealtimeBus();
+  // On PostgreSQL the bus crosses processes (LISTEN/NOTIFY): an API process sees the runs its workers execute.
+  const bus = await createRealtime(database, logger).catch(async (error: unknown) => {
+    await database.close();
+    throw error;
+  });
   const engine = await createEngine({ config, database, actions, bus, logger });
   const { scheduler } = engine;
   await engine.start();
@@ -93,6 +98,7 @@ export async function startApp(config: Config, { logger, inMemory, webDist = WEB
   } catch (error) {
     // A port in use must not leave the scheduler holding locks or the embedded data folder locked.
     await engine.stop(0);
+    await bus.close();
     await database.close();
     throw error;
   }
@@ -117,6 +123,7 @@ export async function startApp(config: Config, { logger, inMemory, webDist = WEB
         if (unfinished > 0) logger.warn(`shutdown: ${unfinished} running job(s) did not finish within the grace period`);
         server.closeAllConnections();
         await httpClosed;
+        await bus.close();
         await database.close();
       })();
       return closing;

@@ -1,7 +1,9 @@
 // Live updates. Events say "run X changed" (ids and status) and readers re-read what they show; only log lines
-// carry their content, because a live log is the content. In-process for now: the same interface can be backed by
-// a cross-process event target (PostgreSQL LISTEN/NOTIFY or Redis) without touching publishers or subscribers.
-import { createPubSub } from 'graphql-yoga';
+// carry their content, because a live log is the content.
+// Publishers and subscribers see one typed bus. Subscribers in this process get events at once; with a transport
+// (realtime/postgres.ts: LISTEN/NOTIFY) events also reach the other processes on the same database, and theirs
+// reach us, so an API process with jobs.enabled=false sees the runs its workers execute.
+import { Repeater, SlidingBuffer } from 'graphql-yoga';
 import type { LogLevel, RunStatus } from '../db/prisma.js';
 
 export interface RunChange {
@@ -38,22 +40,103 @@ export type RealtimeTopics = {
   runsFeed: [payload: RunChange];
 };
 
+/** What crosses process boundaries: one of the three things that happen. */
+export type BusEvent =
+  | { kind: 'run'; change: RunChange }
+  | { kind: 'log'; line: RunLogEvent }
+  | { kind: 'job'; change: JobChange };
+
+/** Carries events to the other processes and brings theirs (never this process's own) back. */
+export interface RealtimeTransport {
+  readonly name: string;
+  send(event: BusEvent): void;
+  /** Registers the one receiver: the bus. */
+  receive(handler: (event: BusEvent) => void): void;
+  close(): Promise<void>;
+}
+
 export type RealtimeBus = ReturnType<typeof createRealtimeBus>;
 
-export function createRealtimeBus() {
-  const pubsub = createPubSub<RealtimeTopics>();
+type TopicName = keyof RealtimeTopics;
+type PayloadOf<T extends TopicName> = RealtimeTopics[T] extends [...unknown[], infer P] ? P : never;
+type IdOf<T extends TopicName> = RealtimeTopics[T] extends [string, unknown] ? [id: string] : [];
+
+export function createRealtimeBus(transport?: RealtimeTransport) {
+  // Listeners per "topic:id" ("runsFeed:" has no id). Plain sets: delivery is synchronous and in order.
+  const listeners = new Map<string, Set<(payload: never) => void>>();
+  const emit = (key: string, payload: unknown): void => {
+    const set = listeners.get(key);
+    if (!set) return;
+    for (const listener of [...set]) {
+      try {
+        (listener as (value: unknown) => void)(payload);
+      } catch {
+        // One broken subscriber must not keep the event from the others.
+      }
+    }
+  };
+
+  const deliver = (event: BusEvent): void => {
+    switch (event.kind) {
+      case 'run':
+        emit(`run:${event.change.runId}`, event.change);
+        emit(`jobRuns:${event.change.jobId}`, event.change);
+        emit('runsFeed:', event.change);
+        return;
+      case 'log':
+        emit(`runLog:${event.line.runId}`, event.line);
+        return;
+      case 'job':
+        emit(`job:${event.change.jobId}`, event.change);
+        return;
+    }
+  };
+  const publish = (event: BusEvent): void => {
+    deliver(event);
+    transport?.send(event);
+  };
+  transport?.receive(deliver);
+
+  /** Calls `handler` for every event of the topic from now on (synchronously); returns the way to stop. */
+  function listen<T extends TopicName>(topic: T, ...rest: [...IdOf<T>, handler: (payload: PayloadOf<T>) => void]): () => void {
+    const handler = rest.pop() as (payload: PayloadOf<T>) => void;
+    const key = `${topic}:${(rest[0] as string | undefined) ?? ''}`;
+    let set = listeners.get(key);
+    if (!set) listeners.set(key, (set = new Set()));
+    set.add(handler as (payload: never) => void);
+    return () => {
+      set.delete(handler as (payload: never) => void);
+      if (set.size === 0 && listeners.get(key) === set) listeners.delete(key);
+    };
+  }
+
+  /** The topic's events as an async iterable; listening starts on the first `next()` (Repeater semantics). */
+  function subscribe<T extends TopicName>(topic: T, ...id: IdOf<T>): Repeater<PayloadOf<T>> {
+    return new Repeater<PayloadOf<T>>(async (push, stop) => {
+      const unlisten = listen(topic, ...([...id, (payload: PayloadOf<T>) => void push(payload)] as [...IdOf<T>, (payload: PayloadOf<T>) => void]));
+      await stop;
+      unlisten();
+    }, new SlidingBuffer(10_000));
+  }
+
   return {
-    subscribe: pubsub.subscribe,
+    listen,
+    subscribe,
+    /** "in-process" or the transport's name, for logs and health. */
+    reach: transport?.name ?? 'in-process',
+    /** How many listeners are attached (tests check that closed subscriptions let go). */
+    listenerCount: () => [...listeners.values()].reduce((sum, set) => sum + set.size, 0),
     publishRunChange(change: RunChange) {
-      pubsub.publish('run', change.runId, change);
-      pubsub.publish('jobRuns', change.jobId, change);
-      pubsub.publish('runsFeed', change);
+      publish({ kind: 'run', change });
     },
     publishLogLine(line: RunLogEvent) {
-      pubsub.publish('runLog', line.runId, line);
+      publish({ kind: 'log', line });
     },
     publishJobChange(change: JobChange) {
-      pubsub.publish('job', change.jobId, change);
+      publish({ kind: 'job', change });
+    },
+    async close(): Promise<void> {
+      await transport?.close();
     },
   };
 }

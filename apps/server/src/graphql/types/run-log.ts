@@ -1,0 +1,87 @@
+// A run's log: lines with consecutive sequence numbers. Paged by sequence (the cursor is the sequence number, so
+// `after: "120"` means after line 120), and live: runLog sends the stored lines after a sequence, then new ones.
+import { resolveCursorConnection } from '@pothos/plugin-relay';
+import { createGraphQLError } from 'graphql-yoga';
+import type { PrismaClient } from '../../db/prisma.js';
+import { runLogStream, type LogLine } from '../../realtime/streams.js';
+import { builder } from '../builder.js';
+import { isUuid, LogLevelEnum, notFoundError } from './common.js';
+
+export const RunLogLineRef = builder.objectRef<LogLine>('RunLogLine').implement({
+  description: 'One line of a run\'s log. Sequence numbers are consecutive per run and never reused.',
+  authScopes: { permission: 'JOBS_READ' },
+  fields: (t) => ({
+    runId: t.exposeID('runId'),
+    sequence: t.exposeInt('sequence'),
+    time: t.expose('time', { type: 'DateTime' }),
+    level: t.expose('level', { type: LogLevelEnum }),
+    message: t.exposeString('message'),
+    data: t.field({ type: 'JSON', nullable: true, resolve: (line) => line.data ?? null }),
+  }),
+});
+
+const lineSelect = { runId: true, sequence: true, time: true, level: true, message: true, data: true } as const;
+
+function readLines(prisma: PrismaClient, runId: string) {
+  return async (after: number, upTo: number | null, limit: number): Promise<LogLine[]> =>
+    prisma.runLogLine.findMany({
+      where: { runId, sequence: { gt: after, ...(upTo !== null ? { lte: upTo } : {}) } },
+      orderBy: { sequence: 'asc' },
+      take: limit,
+      select: lineSelect,
+    });
+}
+
+/** The cursor is the sequence number itself; anything else is refused with a message. */
+function sequenceOf(cursor: string | undefined): number | undefined {
+  if (cursor === undefined) return undefined;
+  if (!/^\d{1,9}$/.test(cursor)) {
+    throw createGraphQLError('a log cursor is a line sequence number, e.g. "120"', { extensions: { code: 'BAD_USER_INPUT' } });
+  }
+  return Number(cursor);
+}
+
+builder.prismaObjectField('Run', 'log', (t) =>
+  t.connection({
+    type: RunLogLineRef,
+    description: 'The log, oldest first. `first`/`after` pages forward; `last` gives the tail.',
+    select: { id: true },
+    resolve: (run, args, context) =>
+      resolveCursorConnection<Promise<LogLine[]>>({ args, toCursor: (line: LogLine) => String(line.sequence), defaultSize: 200, maxSize: 1000 }, async ({ before, after, limit, inverted }): Promise<LogLine[]> => {
+        const gt = sequenceOf(after);
+        const lt = sequenceOf(before);
+        return context.prisma.runLogLine.findMany({
+          where: { runId: run.id, sequence: { ...(gt !== undefined ? { gt } : {}), ...(lt !== undefined ? { lt } : {}) } },
+          orderBy: { sequence: inverted ? 'desc' : 'asc' },
+          take: limit,
+          select: lineSelect,
+        });
+      }),
+  }),
+);
+
+builder.subscriptionField('runLog', (t) =>
+  t.field({
+    type: RunLogLineRef,
+    authScopes: { permission: 'JOBS_READ' },
+    description:
+      'The stored lines after `afterSequence` (default: from the start), then new lines as the run writes them: ' +
+      'in order, no gap, no duplicate. Resume after a disconnect with the last sequence received.',
+    args: {
+      runId: t.arg.id(),
+      afterSequence: t.arg.int({ required: false, defaultValue: 0 }),
+    },
+    subscribe: async (_root, { runId, afterSequence }, context) => {
+      const id = String(runId);
+      // An unknown run is an error now, not a stream that stays silent forever.
+      const run = isUuid(id) ? await context.prisma.run.findUnique({ where: { id }, select: { id: true } }) : null;
+      if (!run) throw notFoundError('run', id);
+      return runLogStream(
+        (handler) => context.bus.listen('runLog', id, handler),
+        readLines(context.prisma, id),
+        Math.max(0, afterSequence ?? 0),
+      );
+    },
+    resolve: (line) => line,
+  }),
+);

@@ -1,0 +1,186 @@
+// The bus across processes over PostgreSQL LISTEN/NOTIFY: every process on the database listens on one channel;
+// events are batched per tick into as few NOTIFYs as fit PostgreSQL's 8000-byte payload limit, sent in order on the
+// app's pool, and each process ignores what it sent itself (it delivered that locally already).
+// A log line too large for a payload travels as a reference and the receiver reads it back: it is stored before it
+// is published (scheduler/run-log.ts), so the read finds it.
+// Not for the embedded database: pglite-socket does not deliver NOTIFY (ENVIRONMENT.md); that mode is one process.
+import crypto from 'node:crypto';
+import pg from 'pg';
+import type { LogLevel } from '../db/prisma.js';
+import type { Logger } from '../lib/logger.js';
+import type { BusEvent, RealtimeTransport, RunLogEvent } from './bus.js';
+
+export const CHANNEL = 'sundial_realtime';
+/** PostgreSQL refuses payloads of 8000 bytes or more; keep a margin for the envelope. */
+const MAX_PAYLOAD_BYTES = 7800;
+const NOTIFY_PER_QUERY = 20;
+
+type WireEvent = BusEvent | { kind: 'logRef'; runId: string; sequence: number };
+interface Envelope {
+  /** The sending process. */
+  o: string;
+  e: WireEvent[];
+}
+
+export interface PostgresTransportOptions {
+  /** For the listening connection (one dedicated client, outside the pool). */
+  url: string;
+  /** For sending and for reading back large log lines. */
+  pool: pg.Pool;
+  logger: Logger;
+}
+
+export async function createPostgresTransport({ url, pool, logger }: PostgresTransportOptions): Promise<RealtimeTransport> {
+  const origin = crypto.randomUUID();
+  let handler: (event: BusEvent) => void = () => {};
+  let closed = false;
+  let listener: pg.Client | null = null;
+  let reconnectTimer: NodeJS.Timeout | null = null;
+  let backoffMs = 250;
+
+  const onNotification = (message: pg.Notification): void => {
+    if (message.channel !== CHANNEL || !message.payload) return;
+    let envelope: Envelope;
+    try {
+      envelope = JSON.parse(message.payload) as Envelope;
+    } catch {
+      return;
+    }
+    if (envelope.o === origin || !Array.isArray(envelope.e)) return;
+    for (const event of envelope.e) {
+      if (event.kind === 'logRef') {
+        void readLogLine(pool, event.runId, event.sequence).then(
+          (line) => line && handler({ kind: 'log', line }),
+          () => {},
+        );
+      } else if (event.kind === 'log') {
+        handler({ kind: 'log', line: { ...event.line, time: new Date(event.line.time) } });
+      } else {
+        handler(event);
+      }
+    }
+  };
+
+  const connect = async (): Promise<void> => {
+    const client = new pg.Client({ connectionString: url });
+    const lost = (error?: Error) => {
+      if (listener !== client) return;
+      listener = null;
+      client.removeAllListeners('notification');
+      void client.end().catch(() => {});
+      if (closed) return;
+      // Events sent while disconnected are lost; live logs recover on their next line (subscribers fill gaps).
+      logger.warn(`realtime: lost the LISTEN connection${error ? ` (${error.message})` : ''}; reconnecting`);
+      scheduleReconnect();
+    };
+    client.on('error', lost);
+    client.on('end', () => lost());
+    client.on('notification', onNotification);
+    listener = client;
+    await client.connect();
+    await client.query(`LISTEN ${CHANNEL}`);
+    backoffMs = 250;
+  };
+
+  const scheduleReconnect = (): void => {
+    if (closed || reconnectTimer) return;
+    reconnectTimer = setTimeout(() => {
+      reconnectTimer = null;
+      connect().catch((error: Error) => {
+        logger.warn(`realtime: cannot LISTEN (${error.message}); retrying`);
+        if (listener) {
+          const client = listener;
+          listener = null;
+          void client.end().catch(() => {});
+        }
+        backoffMs = Math.min(backoffMs * 2, 5000);
+        scheduleReconnect();
+      });
+    }, backoffMs);
+  };
+
+  await connect();
+
+  // Sending: events of one tick go out together, one batch after another, so receivers see them in order.
+  let pending: string[] = [];
+  let flushScheduled = false;
+  let sending: Promise<void> = Promise.resolve();
+
+  const flush = (): void => {
+    flushScheduled = false;
+    const payloads = pack(pending, origin);
+    pending = [];
+    sending = sending.then(async () => {
+      for (let index = 0; index < payloads.length; index += NOTIFY_PER_QUERY) {
+        const chunk = payloads.slice(index, index + NOTIFY_PER_QUERY);
+        const calls = chunk.map((_payload, position) => `pg_notify($1, $${position + 2})`).join(', ');
+        try {
+          await pool.query(`SELECT ${calls}`, [CHANNEL, ...chunk]);
+        } catch (error) {
+          // Live updates are best effort: the data is stored either way and readers re-read it.
+          logger.warn(`realtime: could not publish ${chunk.length} notification(s): ${(error as Error).message}`);
+        }
+      }
+    });
+  };
+
+  return {
+    name: 'postgres',
+    send(event) {
+      if (closed) return;
+      pending.push(encode(event));
+      if (!flushScheduled) {
+        flushScheduled = true;
+        setImmediate(flush);
+      }
+    },
+    receive(receiver) {
+      handler = receiver;
+    },
+    async close() {
+      if (flushScheduled) flush();
+      await sending;
+      closed = true;
+      if (reconnectTimer) clearTimeout(reconnectTimer);
+      const client = listener;
+      listener = null;
+      if (client) await client.end().catch(() => {});
+    },
+  };
+}
+
+/** One event as JSON; a log line too large for a payload becomes a reference to the stored line. */
+function encode(event: BusEvent): string {
+  const text = JSON.stringify(event);
+  if (Buffer.byteLength(text) <= MAX_PAYLOAD_BYTES - 100 || event.kind !== 'log') return text;
+  return JSON.stringify({ kind: 'logRef', runId: event.line.runId, sequence: event.line.sequence } satisfies WireEvent);
+}
+
+/** Encoded events → envelopes of at most MAX_PAYLOAD_BYTES, in order. */
+export function pack(events: string[], origin: string): string[] {
+  const head = `{"o":${JSON.stringify(origin)},"e":[`;
+  const payloads: string[] = [];
+  let current: string[] = [];
+  let size = head.length + 2;
+  for (const event of events) {
+    const bytes = Buffer.byteLength(event) + 1;
+    if (current.length > 0 && size + bytes > MAX_PAYLOAD_BYTES) {
+      payloads.push(`${head}${current.join(',')}]}`);
+      current = [];
+      size = head.length + 2;
+    }
+    current.push(event);
+    size += bytes;
+  }
+  if (current.length > 0) payloads.push(`${head}${current.join(',')}]}`);
+  return payloads;
+}
+
+async function readLogLine(pool: pg.Pool, runId: string, sequence: number): Promise<RunLogEvent | null> {
+  const { rows } = await pool.query<{ time: Date; level: LogLevel; message: string; data: unknown }>(
+    'SELECT time, level, message, data FROM run_log_lines WHERE run_id = $1 AND sequence = $2',
+    [runId, sequence],
+  );
+  const row = rows[0];
+  return row ? { runId, sequence, time: row.time, level: row.level, message: row.message, data: row.data ?? null } : null;
+}

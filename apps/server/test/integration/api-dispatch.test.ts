@@ -1,0 +1,114 @@
+// dispatch over the real HTTP API, the way an integrator calls it with an API token (Ductape's dispatch()):
+// now → QUEUED with a run; later → SCHEDULED once; cron / every → SCHEDULED and recurring; errors name the fields.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestApi, type TestApi } from '../support/api.js';
+import { waitFor } from '../support/engine.js';
+
+const DISPATCH = /* GraphQL */ `
+  mutation Dispatch($input: DispatchInput!) {
+    dispatch(input: $input) {
+      __typename
+      ... on MutationDispatchSuccess {
+        result {
+          status scheduledAt recurring nextRunAt
+          job { id name action enabled retries schedule { kind cron timezone intervalSeconds runAt startAt endAt runLimit } nextFireTimes(count: 3) }
+          run { id status trigger title }
+        }
+      }
+      ... on ValidationError { fieldErrors { field message } }
+    }
+  }
+`;
+
+interface DispatchData {
+  dispatch: {
+    __typename: string;
+    result?: {
+      status: string;
+      scheduledAt: string;
+      recurring: boolean;
+      nextRunAt: string | null;
+      job: { id: string; name: string; action: string; enabled: boolean; retries: number | null; schedule: Record<string, unknown>; nextFireTimes: string[] };
+      run: { id: string; status: string; trigger: string; title: string | null } | null;
+    };
+    fieldErrors?: { field: string; message: string }[];
+  };
+}
+
+describe('dispatch', () => {
+  let api: TestApi;
+  let integrator: string;
+
+  beforeAll(async () => {
+    api = await startTestApi({ actions: { dir: 'apps/server/test/fixtures/api-actions' } });
+    integrator = await api.tokenWith(['JOBS_READ', 'JOBS_WRITE', 'RUNS_EXECUTE']);
+  });
+  afterAll(() => api?.close());
+
+  const dispatch = (input: Record<string, unknown>, token = integrator) => api.gql<DispatchData>(DISPATCH, { input }, { token });
+
+  it('runs now when no start time or recurrence is given: QUEUED, with the run', async () => {
+    const before = Date.now();
+    const response = await dispatch({ action: 'test.echo', args: { message: 'welcome' }, retries: 3, title: 'Welcome mail' });
+    expect(response.errors).toBeUndefined();
+    const result = response.data!.dispatch.result!;
+    expect(result).toMatchObject({ status: 'QUEUED', recurring: false, nextRunAt: null });
+    expect(result.job).toMatchObject({ name: 'test.echo', action: 'test.echo', retries: 3, schedule: { kind: 'MANUAL' } });
+    expect(result.run).toMatchObject({ status: 'QUEUED', trigger: 'API', title: 'Welcome mail' });
+    expect(new Date(result.scheduledAt).getTime()).toBeGreaterThanOrEqual(before - 1000);
+    const run = await waitFor(
+      () => api.app.database.prisma.run.findFirst({ where: { id: result.run!.id, status: 'SUCCEEDED' } }),
+      20_000,
+      'the dispatched run to succeed',
+    );
+    expect(run.args).toEqual({ message: 'welcome', count: 1 });
+  });
+
+  it('schedules once for a future start time: SCHEDULED, not recurring', async () => {
+    const startAt = new Date(Date.now() + 3600_000);
+    startAt.setMilliseconds(0);
+    const result = (await dispatch({ action: 'test.echo', args: { message: 'later' }, startAt: startAt.toISOString(), name: 'Later' })).data!.dispatch.result!;
+    expect(result).toMatchObject({ status: 'SCHEDULED', recurring: false, run: null, scheduledAt: startAt.toISOString(), nextRunAt: startAt.toISOString() });
+    expect(result.job).toMatchObject({ name: 'Later', enabled: true, schedule: { kind: 'ONCE', runAt: startAt.toISOString() } });
+  });
+
+  it('recurs by cron in a timezone with a limit and an end date, or every N seconds', async () => {
+    const endDate = new Date(Date.now() + 30 * 24 * 3600_000).toISOString();
+    const cron = (await dispatch({ action: 'test.echo', args: { message: 'daily' }, cron: '0 9 * * *', tz: 'America/New_York', limit: 4, endDate })).data!.dispatch.result!;
+    expect(cron).toMatchObject({ status: 'SCHEDULED', recurring: true, run: null });
+    expect(cron.job.schedule).toMatchObject({ kind: 'CRON', cron: '0 9 * * *', timezone: 'America/New_York', runLimit: 4, endAt: endDate });
+    expect(cron.nextRunAt).toBe(cron.job.nextFireTimes[0]);
+    expect(cron.scheduledAt).toBe(cron.nextRunAt);
+    // 09:00 in New York is 13:00 or 14:00 UTC depending on daylight saving time.
+    expect([13, 14]).toContain(new Date(cron.nextRunAt!).getUTCHours());
+
+    const every = (await dispatch({ action: 'test.echo', args: { message: 'hourly' }, everySeconds: 3600 })).data!.dispatch.result!;
+    expect(every).toMatchObject({ status: 'SCHEDULED', recurring: true });
+    expect(every.job.schedule).toMatchObject({ kind: 'INTERVAL', intervalSeconds: 3600 });
+    const gap = new Date(every.job.nextFireTimes[1]!).getTime() - new Date(every.job.nextFireTimes[0]!).getTime();
+    expect(gap).toBe(3600_000);
+  });
+
+  it('names the dispatch fields in its errors and creates nothing', async () => {
+    const before = await api.app.database.prisma.job.count();
+    const both = (await dispatch({ action: 'test.echo', args: { message: 'x' }, cron: '0 9 * * *', everySeconds: 60 })).data!.dispatch;
+    expect(both.__typename).toBe('ValidationError');
+    expect(both.fieldErrors!.map((error) => error.field)).toEqual(['everySeconds']);
+    const limitAlone = (await dispatch({ action: 'test.echo', args: { message: 'x' }, limit: 3 })).data!.dispatch;
+    expect(limitAlone.fieldErrors!.map((error) => error.field)).toEqual(['limit']);
+    const wrong = (await dispatch({ action: 'test.echo', args: {}, cron: 'nope', tz: 'Nowhere/City', everySeconds: null })).data!.dispatch;
+    expect(wrong.fieldErrors!.map((error) => error.field).sort()).toEqual(['args.message', 'cron', 'tz']);
+    const badEvery = (await dispatch({ action: 'test.echo', args: { message: 'x' }, everySeconds: 0 })).data!.dispatch;
+    expect(badEvery.fieldErrors!.map((error) => error.field)).toEqual(['everySeconds']);
+    const noAction = (await dispatch({ action: 'missing.action' })).data!.dispatch;
+    expect(noAction.fieldErrors!.map((error) => error.field)).toEqual(['action']);
+    expect(await api.app.database.prisma.job.count()).toBe(before);
+  });
+
+  it('needs both JOBS_WRITE and RUNS_EXECUTE', async () => {
+    const writer = await api.tokenWith(['JOBS_READ', 'JOBS_WRITE']);
+    const refused = await dispatch({ action: 'test.echo', args: { message: 'x' } }, writer);
+    expect(refused.errors?.length).toBeGreaterThan(0);
+    expect(refused.data?.dispatch ?? null).toBeNull();
+  });
+});
