@@ -1,0 +1,109 @@
+// The cross-process bus itself: two buses on one real PostgreSQL, as two processes would have them. Events reach
+// the other bus in order and not their own twice; a log line over NOTIFY's 8000-byte payload limit arrives whole
+// (read back from the stored line); a burst is packed into few notifications. Always on PostgreSQL: the embedded
+// database does not deliver NOTIFY, and there the bus stays in-process.
+import crypto from 'node:crypto';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDatabase, type Database } from '../../src/db/database.js';
+import { createLogger } from '../../src/lib/logger.js';
+import { createRealtimeBus, type RealtimeBus, type RunChange, type RunLogEvent } from '../../src/realtime/bus.js';
+import { createRealtime } from '../../src/realtime/create.js';
+import { createPostgresTransport, pack } from '../../src/realtime/postgres.js';
+import { testConfig } from '../support/database.js';
+import { waitFor } from '../support/engine.js';
+
+const BASE_URL = process.env.TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
+
+describe('realtime bus over PostgreSQL LISTEN/NOTIFY', () => {
+  const name = `sundial_test_${crypto.randomBytes(6).toString('hex')}`;
+  const url = Object.assign(new URL(BASE_URL), { pathname: `/${name}` }).toString();
+  let database: Database;
+  let a: RealtimeBus;
+  let b: RealtimeBus;
+
+  beforeAll(async () => {
+    const admin = new pg.Client({ connectionString: BASE_URL });
+    await admin.connect();
+    await admin.query(`CREATE DATABASE "${name}"`);
+    await admin.end();
+    database = await openDatabase(testConfig({ database: { url } }));
+    await database.migrate();
+    const logger = createLogger('error');
+    a = await createRealtime(database, logger);
+    b = createRealtimeBus(await createPostgresTransport({ url, pool: database.pool, logger }));
+  });
+
+  afterAll(async () => {
+    await a?.close();
+    await b?.close();
+    await database?.close();
+    const admin = new pg.Client({ connectionString: BASE_URL });
+    await admin.connect();
+    await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    await admin.end();
+  });
+
+  it('is cross-process on PostgreSQL', () => {
+    expect(a.reach).toBe('postgres');
+  });
+
+  it('delivers run and job changes to the other bus in order, and each bus its own events once', async () => {
+    const seenByB: RunChange[] = [];
+    const seenByA: RunChange[] = [];
+    const stopB = b.listen('runsFeed', (change) => seenByB.push(change));
+    const stopA = a.listen('runsFeed', (change) => seenByA.push(change));
+    const jobChanges: string[] = [];
+    const stopJob = b.listen('job', 'job-1', (change) => jobChanges.push(change.change));
+    try {
+      const statuses = ['QUEUED', 'RUNNING', 'SUCCEEDED'] as const;
+      for (let index = 0; index < 300; index += 1) {
+        a.publishRunChange({ runId: `run-${index}`, jobId: 'job-1', parentRunId: null, status: statuses[index % 3]! });
+      }
+      a.publishJobChange({ jobId: 'job-1', change: 'updated' });
+      await waitFor(async () => seenByB.length >= 300 && jobChanges.length >= 1, 15_000, '300 changes on the other bus');
+      expect(seenByB.map((change) => change.runId)).toEqual(Array.from({ length: 300 }, (_, index) => `run-${index}`));
+      expect(jobChanges).toEqual(['updated']);
+      // Give a stray echo the time to arrive, then check nobody got anything twice.
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(seenByA).toHaveLength(300);
+      expect(seenByB).toHaveLength(300);
+    } finally {
+      stopA();
+      stopB();
+      stopJob();
+    }
+  });
+
+  it('delivers a log line larger than a NOTIFY payload whole, by reading the stored line back', async () => {
+    const job = await database.prisma.job.create({ data: { name: 'big', action: 'x' } });
+    const run = await database.prisma.run.create({ data: { jobId: job.id, trigger: 'MANUAL' } });
+    const message = 'ü'.repeat(6000); // 12,000 bytes in UTF-8
+    const line: RunLogEvent = { runId: run.id, sequence: 1, time: new Date(), level: 'INFO', message, data: { big: true } };
+    await database.prisma.runLogLine.create({ data: { runId: run.id, sequence: 1, time: line.time, level: 'INFO', message, data: { big: true } } });
+    const received: RunLogEvent[] = [];
+    const stop = b.listen('runLog', run.id, (event) => received.push(event));
+    try {
+      a.publishLogLine(line);
+      a.publishLogLine({ ...line, sequence: 2, message: 'small' });
+      await waitFor(async () => received.length >= 2 || null, 15_000, 'both lines');
+      const big = received.find((event) => event.sequence === 1)!;
+      expect(big.message).toBe(message);
+      expect(big.data).toEqual({ big: true });
+      expect(big.time).toBeInstanceOf(Date);
+      expect(received.find((event) => event.sequence === 2)!.message).toBe('small');
+    } finally {
+      stop();
+    }
+  });
+
+  it('packs a burst into payloads under the limit, in order', () => {
+    const events = Array.from({ length: 500 }, (_, index) => JSON.stringify({ kind: 'run', change: { runId: `r${index}`, pad: 'x'.repeat(50) } }));
+    const payloads = pack(events, 'origin');
+    expect(payloads.length).toBeGreaterThan(1);
+    expect(payloads.length).toBeLessThan(20);
+    for (const payload of payloads) expect(Buffer.byteLength(payload)).toBeLessThan(8000);
+    const unpacked = payloads.flatMap((payload) => (JSON.parse(payload) as { e: { change: { runId: string } }[] }).e.map((event) => event.change.runId));
+    expect(unpacked).toEqual(Array.from({ length: 500 }, (_, index) => `r${index}`));
+  });
+});
