@@ -230,6 +230,14 @@ describe('jobs API', () => {
     const third = (await api.gql<Page>(JOBS, { filter: { search: 'Filter' }, first: 2, after: second.jobs.pageInfo.endCursor })).data!;
     expect(names$(third)).toEqual(['Filter Gamma']);
     expect(third.jobs.pageInfo.hasNextPage).toBe(false);
+
+    // Soonest next run first, jobs without one (paused, manual) last, paged across that boundary.
+    await prisma.job.updateMany({ where: { name: 'Filter Delta' }, data: { nextRunAt: new Date(Date.now() + 60_000) } });
+    await prisma.job.updateMany({ where: { name: 'Filter Alpha' }, data: { nextRunAt: new Date(Date.now() + 120_000) } });
+    const soon = (await api.gql<Page>(JOBS, { filter: { search: 'Filter' }, orderBy: { field: 'NEXT_RUN_AT' }, first: 3 })).data!;
+    expect(names$(soon).slice(0, 2)).toEqual(['Filter Delta', 'Filter Alpha']);
+    const rest = (await api.gql<Page>(JOBS, { filter: { search: 'Filter' }, orderBy: { field: 'NEXT_RUN_AT' }, first: 3, after: soon.jobs.pageInfo.endCursor })).data!;
+    expect([...names$(soon), ...names$(rest)].sort()).toEqual([...names].sort());
   });
 
   it('gives a reader the jobs with permission flags off, and refuses their writes', async () => {

@@ -235,6 +235,16 @@ describe('runs API', () => {
       { id: jobId },
     );
     expect(job.data!.job).toEqual({ lastRun: { id: retry.id }, lastSuccess: null, runCounts: { total: 2, failed: 2 } });
+    const byLastStatus = await api.gql<{ jobs: { edges: { node: { id: string } }[] } }>(
+      /* GraphQL */ `query J($status: [RunStatus!]) { jobs(first: 100, filter: { lastRunStatus: $status }) { edges { node { id } } } }`,
+      { status: ['FAILED'] },
+    );
+    expect(byLastStatus.data!.jobs.edges.map((edge) => edge.node.id)).toContain(jobId);
+    const succeededLast = await api.gql<{ jobs: { edges: { node: { id: string } }[] } }>(
+      /* GraphQL */ `query J($status: [RunStatus!]) { jobs(first: 100, filter: { lastRunStatus: $status }) { edges { node { id } } } }`,
+      { status: ['SUCCEEDED'] },
+    );
+    expect(succeededLast.data!.jobs.edges.map((edge) => edge.node.id)).not.toContain(jobId);
   });
 
   it('runs per user: one child per target user, rolled up into the parent, paged as children', async () => {
