@@ -1,7 +1,7 @@
 // Agenda holds Sundial's timers and queue; the jobs table stays the truth. Its backend follows
 // scheduler.url: empty → the app's PostgreSQL (tables from our migrations), mongodb://… → Agenda's MongoDB backend.
-import { Agenda, InMemoryNotificationChannel, type AgendaBackend } from 'agenda';
-import { PostgresBackend } from '@agendajs/postgres-backend';
+import { Agenda, InMemoryNotificationChannel, type AgendaBackend, type NotificationChannel } from 'agenda';
+import { PostgresBackend, PostgresNotificationChannel } from '@agendajs/postgres-backend';
 import type { Config } from '../config/load.js';
 import type { Database } from '../db/database.js';
 
@@ -27,8 +27,8 @@ export async function createScheduler(config: Config, database: Database): Promi
       : new PostgresBackend({
           pool: database.pool,
           ensureSchema: false,
-          // pglite-socket does not deliver NOTIFY to listeners; the embedded mode wakes in-process instead.
-          disableNotifications: database.mode === 'embedded',
+          // Wake-ups come from the channel below (our own, so it can stay quiet about job states).
+          disableNotifications: true,
         });
 
   const agenda = new Agenda({
@@ -42,8 +42,7 @@ export async function createScheduler(config: Config, database: Database): Promi
     // A lock outlives its worker by at most this long. Sundial's own claims make a re-run of a still-running
     // Agenda job harmless, so a short lifetime only speeds up recovery after a crash.
     defaultLockLifetime: 60_000,
-    // The embedded database cannot deliver NOTIFY: wake this process's own processor in-process instead.
-    ...(backendName === 'postgres' && database.mode === 'embedded' ? { notificationChannel: new InMemoryNotificationChannel() } : {}),
+    ...(backendName === 'postgres' ? { notificationChannel: wakeupChannel(database) } : {}),
   });
   let state: SchedulerState = config.jobs.enabled ? 'starting' : 'idle';
   agenda.on('error', () => {
@@ -76,6 +75,27 @@ export async function createScheduler(config: Config, database: Database): Promi
       return { unfinished };
     },
   };
+}
+
+/**
+ * How a saved Agenda job wakes the processors at once instead of at the next poll. PostgreSQL: LISTEN/NOTIFY, so
+ * every worker on the database hears it. The embedded database cannot deliver NOTIFY (pglite-socket), and only
+ * this process works on it anyway: wake this process's own processor in-process.
+ */
+function wakeupChannel(database: Database): NotificationChannel {
+  if (database.mode === 'embedded') return new InMemoryNotificationChannel();
+  const channel = new WakeupOnlyChannel({ reconnect: { enabled: true } });
+  channel.setPool(database.pool);
+  return channel;
+}
+
+/**
+ * Agenda's PostgreSQL channel also broadcasts every job's start, success and complete (three NOTIFYs per job) so
+ * that other processes' Agenda instances can re-emit them as events. Sundial never listens to those: runs publish
+ * their own changes on the realtime bus. On a busy worker they were one query in seven; this channel skips them.
+ */
+class WakeupOnlyChannel extends PostgresNotificationChannel {
+  override async publishState(): Promise<void> {}
 }
 
 async function mongoBackend(address: string): Promise<AgendaBackend> {

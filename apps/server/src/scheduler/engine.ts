@@ -53,7 +53,7 @@ export async function createEngine({ config, database, actions, bus, logger }: E
   agenda.define(
     RUN_JOB,
     async (job: AgendaJob<RunJobData>) => {
-      await executor.execute(job.attrs.data.runId, job.attrs.data.attempt);
+      await executor.execute(job.attrs.data.runId, job.attrs.data.attempt, job.attrs.data.jobId);
     },
     { concurrency: config.jobs.concurrency, lockLimit: 100, removeOnComplete: true },
   );

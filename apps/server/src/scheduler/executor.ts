@@ -74,8 +74,14 @@ export class RunExecutor {
     return Boolean(controller);
   }
 
-  /** Executes one attempt of a run. Never throws: every failure ends up recorded on the run. */
-  async execute(runId: string, attempt: number): Promise<void> {
+  /**
+   * Executes one attempt of a run. Never throws: every failure ends up recorded on the run.
+   * `jobId` (sent by the dispatcher) lets the job and its targets be read while the run is claimed: one round trip
+   * before the action starts instead of three. They are read for nothing only when the claim finds nothing to do.
+   */
+  async execute(runId: string, attempt: number, jobId?: string): Promise<void> {
+    const early = jobId ? this.readJob(jobId) : null;
+    early?.catch(() => {}); // awaited below when the claim succeeds; a claim that fails drops it
     const [run] = await this.deps.prisma.run.updateManyAndReturn({
       where: { id: runId, status: 'QUEUED', attempt },
       data: { status: 'RUNNING', startedAt: new Date(), heartbeatAt: new Date(), workerId: this.options.workerId, finishedAt: null },
@@ -83,7 +89,7 @@ export class RunExecutor {
     // Cancelled meanwhile, or another worker's (an expired Agenda lock re-ran an old attempt): nothing to do.
     if (!run) return;
     try {
-      const job = await this.deps.prisma.job.findUniqueOrThrow({ where: { id: run.jobId } });
+      const { job, users } = await (early && jobId === run.jobId ? early : this.readJob(run.jobId));
       if (await this.waitsForPrevious(run, job)) return;
       this.publish(run);
       const action = this.deps.actions.get(job.action);
@@ -91,12 +97,21 @@ export class RunExecutor {
         await this.finish(run, { status: 'FAILED', errorMessage: `the action "${job.action}" is not loaded in this install` }, 0, false);
         return;
       }
-      if (job.perUser && !run.parentRunId) await this.executeParent(run, job, action);
-      else await this.executeSingle(run, job, action);
+      if (job.perUser && !run.parentRunId) await this.executeParent(run, job, action, users);
+      else await this.executeSingle(run, job, action, users);
     } catch (error) {
       this.deps.logger.error(`run ${runId}: the executor failed: ${(error as Error).message}`);
       await this.finish(run, failureOutcome(error, new AbortController().signal), run.logSequence, false).catch(() => {});
     }
+  }
+
+  /** The job (it must exist) and its target users, read at once. */
+  private async readJob(jobId: string): Promise<{ job: Job; users: ActionUser[] }> {
+    const [job, users] = await Promise.all([
+      this.deps.prisma.job.findUniqueOrThrow({ where: { id: jobId } }),
+      resolveJobTargets(this.deps.prisma, jobId),
+    ]);
+    return { job, users };
   }
 
   /** Overlap policy "queue": a run waits while an earlier run of its job is still running. */
@@ -116,8 +131,7 @@ export class RunExecutor {
     return true;
   }
 
-  private async executeSingle(run: Run, job: Job, action: CatalogAction): Promise<void> {
-    const users = await resolveJobTargets(this.deps.prisma, job.id);
+  private async executeSingle(run: Run, job: Job, action: CatalogAction, users: ActionUser[]): Promise<void> {
     const controller = new AbortController();
     const log = new RunLog(this.deps.prisma, this.deps.bus, run.id, run.logSequence);
     const outcome = await this.callAction(run, job, action, { user: null, users, controller, log });
@@ -224,8 +238,7 @@ export class RunExecutor {
   }
 
   /** One child run per target user, created in batches, executed with bounded concurrency, rolled up. */
-  private async executeParent(parent: Run, job: Job, action: CatalogAction): Promise<void> {
-    const users = await resolveJobTargets(this.deps.prisma, job.id);
+  private async executeParent(parent: Run, job: Job, action: CatalogAction, users: ActionUser[]): Promise<void> {
     const log = new RunLog(this.deps.prisma, this.deps.bus, parent.id, parent.logSequence);
     if (users.length === 0) {
       await this.deps.prisma.run.updateMany({

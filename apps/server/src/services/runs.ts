@@ -8,7 +8,7 @@ import { canCancel, canRetry } from './run-status.js';
 
 /** Hands a queued run to the scheduler to execute, now or at a time (retry backoff). */
 export interface RunDispatcher {
-  dispatch(run: Pick<Run, 'id' | 'attempt'>, options?: { at?: Date; priority?: number }): Promise<void>;
+  dispatch(run: Pick<Run, 'id' | 'attempt'> & Partial<Pick<Run, 'jobId'>>, options?: { at?: Date; priority?: number }): Promise<void>;
 }
 
 export interface StartRunInput {
@@ -41,7 +41,12 @@ export class RunService {
 
   /** Run now (Kamihi's "Run job manually", InvenioRDM's "Configure and run"); works on disabled jobs too. */
   async start(jobId: string, input: StartRunInput): Promise<Run> {
-    const job = UUID.test(jobId) ? await this.deps.prisma.job.findUnique({ where: { id: jobId } }) : null;
+    if (!UUID.test(jobId)) throw new NotFoundError('job', jobId);
+    // The job and its last success are read at once: run now is on the trigger-latency path.
+    const [job, since] = await Promise.all([
+      this.deps.prisma.job.findUnique({ where: { id: jobId } }),
+      input.since !== undefined ? input.since : lastSuccessStart(this.deps.prisma, jobId),
+    ]);
     if (!job) throw new NotFoundError('job', jobId);
     const args = this.effectiveArgs(job, input.args);
     if (input.title && input.title.length > 200) {
@@ -53,7 +58,7 @@ export class RunService {
         trigger: input.trigger,
         title: input.title?.trim() || null,
         args: args as Prisma.InputJsonObject,
-        since: input.since !== undefined ? input.since : await lastSuccessStart(this.deps.prisma, job.id),
+        since,
         startedById: input.startedById ?? null,
         maxAttempts: this.maxAttempts(job),
       },

@@ -31,6 +31,25 @@ export async function resolveTargets(prisma: PrismaClient, selection: TargetSele
   return users.map(toActionUser);
 }
 
+/**
+ * A job's target users as stored with the job (its chosen users and roles), read in one query: the same users as
+ * resolveTargets over the job's selection, without first reading the selection (three queries per run before).
+ * The ids come from a UNION the primary keys answer, so a job without targets costs two index probes, not a scan
+ * of the users table.
+ */
+export async function resolveJobTargets(prisma: PrismaClient, jobId: string): Promise<ActionUser[]> {
+  const users = await prisma.$queryRaw<Array<{ id: string; email: string; name: string; attributes: Prisma.JsonValue }>>`
+    SELECT u.id::text AS id, u.email, u.name, u.attributes
+    FROM "users" u
+    WHERE u.active AND u.id IN (
+      SELECT tu.user_id FROM "job_target_users" tu WHERE tu.job_id = ${jobId}::uuid
+      UNION
+      SELECT ur.user_id FROM "job_target_roles" tr JOIN "user_roles" ur ON ur.role_id = tr.role_id WHERE tr.job_id = ${jobId}::uuid
+    )
+    ORDER BY u.id`;
+  return users.map(toActionUser);
+}
+
 /** Target user ids in pages of pageSize, by id (keyset pagination). */
 export async function* targetUserIdPages(
   prisma: PrismaClient,

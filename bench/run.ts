@@ -1,0 +1,136 @@
+// `npm run bench`: Sundial's engine against raw Agenda on the same database, in the same run.
+//   --quick            a short smoke run (fewer samples, runs and users)
+//   --only <name>      one benchmark: latency, throughput or fanout (repeatable, or comma-separated)
+//   --db <mode>        postgres or embedded (default: both)
+// Prints each figure beside its target and raw Agenda, a table at the end, and writes bench/results/<time>.json.
+// Exits 0 even when a target is missed (the table says MISSED); 1 only when a benchmark could not run.
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { fileURLToPath } from 'node:url';
+import { benchFanout } from './fanout.js';
+import { benchLatency } from './latency.js';
+import { printFigure, printTable, ratio, verdict, writeResults, type DatabaseModeName, type Figure, type ResultFile } from './report.js';
+import { openBenchDatabase, POSTGRES_URL, TUNING, type BenchDatabase } from './setup.js';
+import { benchThroughput } from './throughput.js';
+
+type BenchmarkName = 'latency' | 'throughput' | 'fanout';
+
+interface Benchmark {
+  name: BenchmarkName;
+  title: (quick: boolean) => string;
+  run(db: BenchDatabase, quick: boolean): Promise<{ figures: Figure[]; details: unknown }>;
+}
+
+const SIZES = {
+  full: { latencySamples: 300, latencyWarmup: 20, throughputRuns: 5000, fanoutUsers: 10_000 },
+  quick: { latencySamples: 40, latencyWarmup: 5, throughputRuns: 500, fanoutUsers: 1000 },
+};
+
+const BENCHMARKS: Benchmark[] = [
+  {
+    name: 'latency',
+    title: (quick) => `trigger latency, run-now → action start (${size(quick).latencySamples} sequential runs)`,
+    run: (db, quick) => benchLatency(db, { samples: size(quick).latencySamples, warmup: size(quick).latencyWarmup }),
+  },
+  {
+    name: 'throughput',
+    title: (quick) => `throughput, ${size(quick).throughputRuns} runs of a no-op action writing 2 log lines`,
+    run: (db, quick) => benchThroughput(db, { runs: size(quick).throughputRuns }),
+  },
+  {
+    name: 'fanout',
+    title: (quick) => `per-user fan-out over ${size(quick).fanoutUsers} users, no-op action`,
+    run: (db, quick) => benchFanout(db, { users: size(quick).fanoutUsers }),
+  },
+];
+
+function size(quick: boolean) {
+  return quick ? SIZES.quick : SIZES.full;
+}
+
+function parseOptions() {
+  const { values } = parseArgs({
+    options: {
+      quick: { type: 'boolean', default: false },
+      only: { type: 'string', multiple: true },
+      db: { type: 'string', multiple: true },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+    strict: true,
+  });
+  if (values.help) {
+    console.log('npm run bench -- [--quick] [--only latency|throughput|fanout] [--db postgres|embedded]');
+    process.exit(0);
+  }
+  const split = (list: string[] | undefined) => (list ?? []).flatMap((item) => item.split(',')).map((item) => item.trim()).filter(Boolean);
+  const only = split(values.only);
+  const unknown = only.filter((name) => !BENCHMARKS.some((b) => b.name === name));
+  if (unknown.length > 0) throw new Error(`--only: unknown benchmark ${unknown.join(', ')}; choose from ${BENCHMARKS.map((b) => b.name).join(', ')}`);
+  const modes = split(values.db);
+  const badModes = modes.filter((mode) => mode !== 'postgres' && mode !== 'embedded');
+  if (badModes.length > 0) throw new Error(`--db: unknown database ${badModes.join(', ')}; choose postgres or embedded`);
+  return {
+    quick: values.quick,
+    benchmarks: only.length > 0 ? BENCHMARKS.filter((b) => only.includes(b.name)) : BENCHMARKS,
+    modes: (modes.length > 0 ? modes : ['postgres', 'embedded']) as DatabaseModeName[],
+  };
+}
+
+async function main(): Promise<number> {
+  const options = parseOptions();
+  const startedAt = new Date();
+  const loadAverageAtStart = os.loadavg();
+  console.log(
+    `Sundial engine benchmarks${options.quick ? ' (quick)' : ''} — ${os.cpus().length} CPUs, load ${loadAverageAtStart.map((l) => l.toFixed(2)).join(' ')}, Node ${process.version}`,
+  );
+  console.log(
+    `Both engines: concurrency ${TUNING.concurrency}, lockLimit ${TUNING.lockLimit}, processEvery ${TUNING.processEveryMs} ms; PostgreSQL at ${new URL(POSTGRES_URL).host} (a fresh database per benchmark), embedded = in-memory PGlite.`,
+  );
+  const figures: Figure[] = [];
+  const details: Record<string, unknown> = {};
+  const errors: ResultFile['errors'] = [];
+
+  for (const mode of options.modes) {
+    for (const benchmark of options.benchmarks) {
+      console.log(`\n${benchmark.title(options.quick)} — ${mode}`);
+      let db: BenchDatabase | null = null;
+      try {
+        db = await openBenchDatabase(mode);
+        const result = await benchmark.run(db, options.quick);
+        for (const figure of result.figures) printFigure(figure);
+        figures.push(...result.figures);
+        details[`${benchmark.name}/${mode}`] = result.details;
+      } catch (error) {
+        const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
+        console.error(`  FAILED: ${message}`);
+        errors.push({ benchmark: benchmark.name, mode, message });
+      } finally {
+        await db?.close().catch((error: unknown) => console.error(`  closing the database failed: ${String(error)}`));
+      }
+    }
+  }
+
+  console.log('\nSummary (ratio = Sundial ÷ raw Agenda, same database, same run)\n');
+  printTable(figures);
+  const file = writeResults(path.join(path.dirname(fileURLToPath(import.meta.url)), 'results'), {
+    startedAt: startedAt.toISOString(),
+    finishedAt: new Date().toISOString(),
+    quick: options.quick,
+    machine: { cpus: os.cpus().length, loadAverageAtStart, node: process.version, platform: `${os.platform()} ${os.arch()}` },
+    figures: figures.map((figure) => ({ ...figure, ratio: ratio(figure), verdict: verdict(figure) })),
+    details,
+    errors,
+  });
+  console.log(`Results written to ${path.relative(process.cwd(), file)}`);
+  if (errors.length > 0) console.error(`\n${errors.length} benchmark(s) could not run: ${errors.map((e) => `${e.benchmark}/${e.mode}`).join(', ')}`);
+  return errors.length > 0 ? 1 : 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(error instanceof Error ? error.message : error);
+    process.exit(1);
+  },
+);
