@@ -18,6 +18,7 @@ import { createEngine, type Engine } from './scheduler/engine.js';
 import { checkHealth } from './services/health.js';
 import { AuthService } from './services/auth/auth-service.js';
 import { createContextFactory, useResponseCookies } from './graphql/request-context.js';
+import { useSubscriptionGuard } from './graphql/subscription-guard.js';
 
 export const WEB_DIST = fileURLToPath(new URL('../../web/dist', import.meta.url));
 
@@ -85,7 +86,7 @@ export async function startApp(config: Config, { logger, inMemory, webDist = WEB
       actions,
       bus,
     }),
-    plugins: [useResponseCookies()],
+    plugins: [useResponseCookies(), useSubscriptionGuard(database.prisma, { everyMs: 2000 })],
     graphiql: false,
     logging: false,
   });
