@@ -1,17 +1,19 @@
 // `npm start`: read config, start everything, print the URL; shut down gracefully on SIGINT/SIGTERM.
 import { ConfigError, loadConfig } from './config/load.js';
 import { DatabaseUnreachableError } from './db/database.js';
+import { DataDirInUseError } from './db/embedded.js';
 import { MigrationError } from './db/migrate.js';
+import { ActionLoadError } from './actions/registry.js';
 import { startApp } from './app.js';
 import { createLogger } from './lib/logger.js';
 
-const EXPECTED = [ConfigError, DatabaseUnreachableError, MigrationError];
+// Failures whose message says all a user needs: printed without a stack trace.
+const EXPECTED = [ConfigError, ActionLoadError, DatabaseUnreachableError, DataDirInUseError, MigrationError];
 
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.log.level);
   const app = await startApp(config, { logger });
-  logger.info(`Sundial is ready at ${app.url}`);
 
   let stopping = false;
   const onSignal = (signal: NodeJS.Signals) => {
@@ -31,6 +33,8 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  // Only now: whoever waits for this line (a supervisor, a test) may signal at once, and must get a clean shutdown.
+  logger.info(`Sundial is ready at ${app.url}`);
 }
 
 main().catch((error: unknown) => {

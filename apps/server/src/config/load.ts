@@ -38,16 +38,39 @@ function getPath(source: unknown, keys: PropertyKey[]): unknown {
   return node;
 }
 
+/**
+ * A key left empty in YAML (`port:`), or a section whose keys are all commented out (`server:`), reads as null:
+ * treat it as not set, so the default applies, rather than as a wrong type.
+ */
+function withoutNulls(node: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(node)) {
+    if (value === null) continue;
+    out[key] = typeof value === 'object' && !Array.isArray(value) ? withoutNulls(value as Record<string, unknown>) : value;
+  }
+  return out;
+}
+
+/** Shows a value in a message: secrets hidden by key name, and a URL's password replaced wherever it is. */
+function showValue(at: string, value: unknown): string {
+  if (/password|secret|token/i.test(at)) return '(hidden)';
+  return (JSON.stringify(value) ?? String(value)).replace(/(\/\/[^/:@\s"]*):[^@\s"]*@/g, '$1:***@');
+}
+
 export interface LoadOptions {
   env?: NodeJS.ProcessEnv;
   /** Config file; default `SUNDIAL_CONFIG` or ./sundial.yaml (optional unless named explicitly). */
   file?: string;
+  /**
+   * The folder sundial.yaml and relative folders (data_dir, actions.dir) are found in. Default: where `npm …` was typed (INIT_CWD),
+   * because npm runs a workspace's script in the workspace's own folder (apps/server); else the working folder.
+   */
   cwd?: string;
 }
 
 export function loadConfig(options: LoadOptions = {}): Config {
   const env = options.env ?? process.env;
-  const cwd = options.cwd ?? process.cwd();
+  const cwd = options.cwd ?? env.INIT_CWD ?? process.cwd();
   const named = options.file ?? env.SUNDIAL_CONFIG;
   const file = path.resolve(cwd, named ?? 'sundial.yaml');
 
@@ -59,7 +82,7 @@ export function loadConfig(options: LoadOptions = {}): Config {
         if (typeof parsed !== 'object' || Array.isArray(parsed)) {
           throw new ConfigError(`${file}: the top level must be a mapping of sections (server:, database:, …)`);
         }
-        raw = parsed as Record<string, unknown>;
+        raw = withoutNulls(parsed as Record<string, unknown>);
       }
     } catch (error) {
       if (error instanceof YAMLParseError) throw new ConfigError(`${file}: not valid YAML: ${error.message.split('\n')[0]}`);
@@ -84,7 +107,38 @@ export function loadConfig(options: LoadOptions = {}): Config {
 
   const result = configSchema.safeParse(raw);
   if (!result.success) throw new ConfigError(describeIssues(result.error, raw, sources, file));
-  return result.data;
+  const config = result.data;
+  // Folders are relative to where sundial.yaml is looked for, not to wherever npm started the server.
+  config.database.data_dir = path.resolve(cwd, config.database.data_dir);
+  config.actions.dir = path.resolve(cwd, config.actions.dir);
+  return config;
+}
+
+function unwrapDefaults(schema: z.ZodType): z.ZodType {
+  let node = schema;
+  while (node instanceof z.ZodDefault || node instanceof z.ZodPrefault) node = node.unwrap() as z.ZodType;
+  return node;
+}
+
+/** The keys the schema allows at a path ([] → the sections), to say what an unknown key could have been. */
+function keysAt(at: PropertyKey[]): string[] {
+  let node: z.ZodType = configSchema;
+  for (const key of at) {
+    const object = unwrapDefaults(node);
+    const next = object instanceof z.ZodObject ? (object.shape as Record<string, z.ZodType>)[String(key)] : undefined;
+    if (!next) return [];
+    node = next;
+  }
+  const object = unwrapDefaults(node);
+  return object instanceof z.ZodObject ? Object.keys(object.shape) : [];
+}
+
+/** The env variable that set this key, or one below it (SUNDIAL_SERVER__PORT__X sets server.port); else the file. */
+function sourceOf(at: string, sources: Map<string, string>, file: string): string {
+  const exact = sources.get(at);
+  if (exact) return exact;
+  for (const [key, name] of sources) if (key.startsWith(`${at}.`)) return name;
+  return file;
 }
 
 function describeIssues(error: z.ZodError, raw: unknown, sources: Map<string, string>, file: string): string {
@@ -94,15 +148,16 @@ function describeIssues(error: z.ZodError, raw: unknown, sources: Map<string, st
         return issue.keys
           .map((key) => {
             const at = [...issue.path, key].join('.');
-            const from = sources.get(at) ?? file;
-            return `${at} (from ${from}): unknown setting; see docs/configuration.md for the keys`;
+            const from = sourceOf(at, sources, file);
+            const known = keysAt(issue.path);
+            const where = issue.path.length > 0 ? `${issue.path.join('.')} has` : 'the sections are';
+            return `${at} (from ${from}): unknown setting; ${where}: ${known.join(', ')} (see docs/configuration.md)`;
           })
           .join('\n');
       }
       const at = issue.path.join('.');
       const value = getPath(raw, issue.path);
-      const shown = /password|secret|token/i.test(at) ? '(hidden)' : JSON.stringify(value);
-      return `${at} = ${shown} (from ${sources.get(at) ?? file}): ${issue.message}`;
+      return `${at} = ${showValue(at, value)} (from ${sourceOf(at, sources, file)}): ${issue.message}`;
     })
     .join('\n');
 }

@@ -10,6 +10,11 @@ export interface EmbeddedPostgres {
   close(): Promise<void>;
 }
 
+/** Another live process serves this data folder. */
+export class DataDirInUseError extends Error {
+  override name = 'DataDirInUseError';
+}
+
 export interface EmbeddedOptions {
   /** A folder for the data, or null for an in-memory database (tests). */
   dataDir: string | null;
@@ -54,7 +59,7 @@ function lockDataDir(dataDir: string): () => void {
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     const owner = Number(fs.readFileSync(lockFile, 'utf8'));
     if (owner && owner !== process.pid && isAlive(owner)) {
-      throw new Error(
+      throw new DataDirInUseError(
         `database.data_dir ${path.resolve(dataDir)} is in use by process ${owner}; stop it, or set database.data_dir to another folder`,
       );
     }

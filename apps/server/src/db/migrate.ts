@@ -85,8 +85,7 @@ export async function migrate(client: pg.ClientBase, migrations = readMigrations
           `migration ${migration.name} is recorded as started but not finished; inspect the database, then mark it rolled back`,
         );
       }
-      await apply(client, migration);
-      applied.push(migration.name);
+      if (await apply(client, migration)) applied.push(migration.name);
     }
     return { applied, alreadyApplied: migrations.length - applied.length };
   } finally {
@@ -94,10 +93,22 @@ export async function migrate(client: pg.ClientBase, migrations = readMigrations
   }
 }
 
-async function apply(client: pg.ClientBase, migration: Migration): Promise<void> {
+/** Applies one migration with its record, all or nothing; false when another connection applied it first. */
+async function apply(client: pg.ClientBase, migration: Migration): Promise<boolean> {
   const startedAt = new Date();
   await client.query('BEGIN');
   try {
+    // The advisory lock serialises start-ups on PostgreSQL, but the embedded database gives every connection the
+    // same session, so the lock does not exclude; its transactions do. Looking again inside the transaction
+    // makes a concurrent run skip what the other one committed.
+    const { rowCount } = await client.query(
+      'SELECT 1 FROM "_prisma_migrations" WHERE migration_name = $1 AND rolled_back_at IS NULL',
+      [migration.name],
+    );
+    if (rowCount) {
+      await client.query('ROLLBACK');
+      return false;
+    }
     await client.query(migration.sql);
     await client.query(
       `INSERT INTO "_prisma_migrations" (id, checksum, finished_at, migration_name, started_at, applied_steps_count)
@@ -105,6 +116,7 @@ async function apply(client: pg.ClientBase, migration: Migration): Promise<void>
       [crypto.randomUUID(), migration.checksum, migration.name, startedAt],
     );
     await client.query('COMMIT');
+    return true;
   } catch (error) {
     await client.query('ROLLBACK').catch(() => {});
     const pgError = error as { message?: string; position?: string };
