@@ -5,6 +5,7 @@ import { createYoga } from 'graphql-yoga';
 import type { Config } from './config/load.js';
 import { openDatabase, type Database } from './db/database.js';
 import type { GraphQLContext } from './graphql/builder.js';
+import { graphqlSecurityOptions, graphqlSecurityPlugins } from './graphql/plugins/index.js';
 import { schema } from './graphql/schema.js';
 import { createHttpServer } from './http/server.js';
 import type { Logger } from './lib/logger.js';
@@ -86,11 +87,16 @@ export async function startApp(config: Config, { logger, inMemory, webDist = WEB
       actions,
       bus,
     }),
-    plugins: [useResponseCookies(), useSubscriptionGuard(database.prisma, { everyMs: 2000 })],
-    graphiql: false,
+    plugins: [useResponseCookies(), useSubscriptionGuard(database.prisma, { everyMs: 2000 }), ...graphqlSecurityPlugins(config, logger)],
     logging: false,
+    ...graphqlSecurityOptions(config, logger),
   });
-  const server = createHttpServer({ yoga, health, webDist });
+  const server = createHttpServer({
+    yoga,
+    health,
+    webDist,
+    security: { maxBodyBytes: config.server.max_body_bytes, corsOrigins: config.server.cors_origins },
+  });
   try {
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);

@@ -19,6 +19,26 @@ const boolean = z.union([z.boolean(), z.stringbool()], {
   error: 'must be true or false (also accepted: 1/0, yes/no, on/off)',
 });
 
+/** true, false, or `auto`: on unless NODE_ENV=production. */
+const autoBoolean = z.union([z.literal('auto'), z.boolean(), z.stringbool()], {
+  error: 'must be auto, true or false (also accepted: 1/0, yes/no, on/off)',
+});
+
+const originList = z.union(
+  [
+    z.array(z.string().trim()),
+    z.string().transform((text) => text.split(',').map((origin) => origin.trim()).filter(Boolean)),
+  ],
+  { error: 'must be a list of origins like https://admin.example.com (in the environment: comma-separated)' },
+).pipe(
+  z.array(
+    z
+      .string()
+      .regex(/^https?:\/\/[^/\s]+$/, { error: 'each origin must be scheme://host[:port], without a path, e.g. https://admin.example.com' })
+      .transform((origin) => origin.toLowerCase()),
+  ),
+);
+
 const postgresUrl = z
   .string()
   .trim()
@@ -31,6 +51,34 @@ export const configSchema = z.strictObject({
       host: z.string().trim().min(1, { error: 'must be a host name or address' }).default('127.0.0.1'),
       /** Seconds a shutdown waits for running actions before it gives up on them. */
       shutdown_grace_seconds: integer(0, 3600).default(30),
+      /** Other origins whose pages may call the API with credentials (CORS). Empty: same origin only. */
+      cors_origins: originList.default([]),
+      /** Largest request body accepted, in bytes; larger requests get 413 before anything reads them. */
+      max_body_bytes: integer(1024, 100 * 1024 * 1024).default(1024 * 1024),
+    })
+    .prefault({}),
+  graphql: z
+    .strictObject({
+      /** The GraphiQL page at /graphql in a browser. auto: on unless NODE_ENV=production. */
+      graphiql: autoBoolean.default('auto'),
+      /** Schema introspection (__schema, __type). auto: on unless NODE_ENV=production. */
+      introspection: autoBoolean.default('auto'),
+      /** Show unexpected errors' messages and stacks to clients. Only for debugging, never in production. */
+      expose_errors: boolean.default(false),
+      /** Deepest field nesting an operation may have. */
+      max_depth: integer(2, 100).default(15),
+      /** Aliases an operation may use. */
+      max_aliases: integer(0, 1000).default(15),
+      /** Tokens (names, braces, punctuation…) a document may have. */
+      max_tokens: integer(100, 100_000).default(2000),
+      /** Static cost (graphql-armor's cost limit) an operation may have. */
+      max_cost: integer(100, 1_000_000).default(5000),
+      /** Directives an operation may use. */
+      max_directives: integer(0, 1000).default(10),
+      /** Largest variables object accepted, in bytes of JSON. */
+      max_variables_bytes: integer(1024, 100 * 1024 * 1024).default(256 * 1024),
+      /** Deepest nesting of objects and lists inside the variables. */
+      max_variables_depth: integer(2, 1000).default(20),
     })
     .prefault({}),
   database: z

@@ -33,6 +33,9 @@ export const builder = new SchemaBuilder<{
   defaultFieldNullability: false,
   defaultInputFieldRequiredness: true,
   scopeAuth: {
+    // Check a subscription's scopes when it is opened, not only per event: otherwise anyone could open one (and
+    // learn from its errors which ids exist). Found by test/integration/security-authz.test.ts.
+    authorizeOnSubscribe: true,
     authScopes: (context) => ({
       authenticated: context.identity !== null,
       permission: (permission) => context.identity?.permissions.has(permission) ?? false,

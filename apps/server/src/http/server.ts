@@ -4,6 +4,16 @@ import http from 'node:http';
 import type { YogaServerInstance } from 'graphql-yoga';
 import sirv from 'sirv';
 import type { Health } from '../services/health.js';
+import {
+  attachBody,
+  csrfProblem,
+  originProblem,
+  queryStringProblem,
+  readBoundedBody,
+  SECURITY_HEADERS,
+  sendJsonError,
+  type HttpSecurityOptions,
+} from './security.js';
 
 export interface HttpServerOptions {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- Yoga's server/user context generics
@@ -11,9 +21,10 @@ export interface HttpServerOptions {
   health: () => Promise<Health>;
   /** The built SPA (apps/web/dist); when missing, / says how to build it. */
   webDist: string;
+  security: HttpSecurityOptions;
 }
 
-export function createHttpServer({ yoga, health, webDist }: HttpServerOptions): http.Server {
+export function createHttpServer({ yoga, health, webDist, security }: HttpServerOptions): http.Server {
   const hasWeb = fs.existsSync(webDist);
   const serveWeb = hasWeb
     ? sirv(webDist, { single: true, etag: true, immutable: true, gzip: false })
@@ -22,12 +33,38 @@ export function createHttpServer({ yoga, health, webDist }: HttpServerOptions): 
         res.end('The admin app is not built. Run `npm run build`, or start with `npm start`, which builds it.\n');
       };
 
-  return http.createServer((req, res) => {
+  const handleGraphQL = async (req: http.IncomingMessage, res: http.ServerResponse) => {
+    const refusal = csrfProblem(req) ?? originProblem(req, security.corsOrigins);
+    if (refusal) {
+      sendJsonError(res, 403, 'FORBIDDEN_ORIGIN', refusal, true);
+      req.resume();
+      return;
+    }
+    const badQuery = queryStringProblem(req);
+    if (badQuery) {
+      sendJsonError(res, 400, 'BAD_REQUEST', badQuery);
+      return;
+    }
+    // The body is read here, bounded, before Yoga (which has no limit) reads it.
+    if (req.method !== 'GET' && req.method !== 'HEAD' && req.method !== 'OPTIONS') {
+      const body = await readBoundedBody(req, res, security.maxBodyBytes);
+      if (body === null) return;
+      attachBody(req, body);
+    }
+    await yoga.handle(req, res);
+  };
+
+  const server = http.createServer((req, res) => {
+    for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value);
     const pathname = (req.url ?? '/').split('?')[0];
     if (pathname === yoga.graphqlEndpoint || pathname?.startsWith(`${yoga.graphqlEndpoint}/`)) {
       // The client's address for rate limits and audit, from the socket: a client-sent value is overwritten.
       req.headers['x-sundial-client-ip'] = req.socket.remoteAddress ?? '';
-      void yoga.handle(req, res);
+      handleGraphQL(req, res).catch(() => {
+        // A client that went away mid-body; nothing useful to answer.
+        if (!res.headersSent) sendJsonError(res, 400, 'BAD_REQUEST', 'The request body could not be read.', true);
+        else res.destroy();
+      });
       return;
     }
     if (pathname === '/healthz') {
@@ -48,4 +85,10 @@ export function createHttpServer({ yoga, health, webDist }: HttpServerOptions): 
     }
     serveWeb(req, res);
   });
+  // Subscriptions use Server-Sent Events over plain HTTP (above), so no WebSocket upgrade is accepted: refusing it
+  // here keeps a cross-site page from opening one with the session cookie (WebSocket handshakes bypass CORS).
+  server.on('upgrade', (_req, socket) => {
+    socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
+  });
+  return server;
 }

@@ -93,6 +93,9 @@ export class AuthService {
     if (!name || name.length > 100) errors.push({ field: 'name', message: 'must be 1 to 100 characters' });
     if (input.expiresAt && input.expiresAt <= new Date()) errors.push({ field: 'expiresAt', message: 'must be in the future' });
     if (errors.length > 0) throw new ValidationError(errors);
+    // An unknown owner is "not found", not a foreign-key failure (found by security-fuzz.test.ts).
+    const owner = await this.prisma.user.findUnique({ where: { id: userId }, select: { id: true } }).catch(() => null);
+    if (!owner) throw new NotFoundError('user', userId);
     const secret = newSecret(TOKEN_PREFIX);
     const token = await this.prisma.apiToken.create({
       data: { userId, name, prefix: secret.slice(0, TOKEN_PREFIX.length + 6), tokenHash: hashSecret(secret), expiresAt: input.expiresAt ?? null },

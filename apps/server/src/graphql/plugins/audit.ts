@@ -1,0 +1,173 @@
+// An audit event for every mutation field that runs: who (e-mail, or the token's name), from which address, which
+// mutation, its target when known, and the outcome — SUCCESS, FAILURE (an error, or an error returned as a typed
+// result) or DENIED (not signed in / lacking the permission). Arguments go into the details with secrets redacted.
+//
+// It wraps the Mutation fields' resolvers, because only there are the arguments, the value the service returned
+// (a typed error is data to the client, but a failure here) and the thrown error all visible. The wrapping is done
+// once per schema object and finds this request's recorder through its context, so several servers in one process
+// (tests) share the schema safely.
+import type { GraphQLFieldResolver, GraphQLResolveInfo, GraphQLSchema } from 'graphql';
+import type { Plugin } from 'graphql-yoga';
+import type { AuditOutcome } from '../../db/prisma.js';
+import type { Logger } from '../../lib/logger.js';
+import { AuditService } from '../../services/audit.js';
+import { ConflictError, NotFoundError, ValidationError } from '../../services/errors.js';
+import type { GraphQLContext } from '../context.js';
+import { graphql } from './graphql-runtime.js';
+
+interface Recorder {
+  audit: AuditService;
+  logger: Logger;
+}
+
+const recorders = new WeakMap<object, Recorder>();
+const WRAPPED = Symbol('sundial.audited');
+
+/** Entities named in mutation names, longest first: `createApiToken` is about an api_token, not a token. */
+const ENTITIES: readonly [word: string, type: string][] = [
+  ['ApiToken', 'api_token'],
+  ['Token', 'api_token'],
+  ['Job', 'job'],
+  ['Run', 'run'],
+  ['User', 'user'],
+  ['Role', 'role'],
+  ['Password', 'user'],
+  ['Session', 'session'],
+];
+const SPECIAL_TARGETS: Readonly<Record<string, string>> = { dispatch: 'job', signIn: 'session', signOut: 'session' };
+
+/** The target's type from the mutation's name: the first entity after the verb (`runJobNow` → job). */
+export function targetTypeOf(fieldName: string): string | null {
+  if (SPECIAL_TARGETS[fieldName]) return SPECIAL_TARGETS[fieldName]!;
+  const afterVerb = fieldName.replace(/^[a-z]+/, '');
+  let best: { at: number; type: string } | null = null;
+  for (const [word, type] of ENTITIES) {
+    const at = afterVerb.indexOf(word);
+    if (at >= 0 && (best === null || at < best.at)) best = { at, type };
+  }
+  return best?.type ?? null;
+}
+
+function idIn(value: unknown, keys: readonly string[]): string | null {
+  if (value === null || typeof value !== 'object') return null;
+  const record = value as Record<string, unknown>;
+  for (const key of keys) {
+    const found = record[key];
+    if (typeof found === 'string' || typeof found === 'number' || typeof found === 'bigint') return String(found);
+  }
+  return null;
+}
+
+/** The target's id: from the arguments (id, jobId, input.id…) or, for creations, from what the mutation returned. */
+function targetIdOf(targetType: string | null, args: Record<string, unknown>, result: unknown): string | null {
+  const camel = targetType?.replace(/_(\w)/g, (_match, letter: string) => letter.toUpperCase());
+  const keys = ['id', ...(camel ? [`${camel}Id`] : []), ...(targetType === 'api_token' ? ['tokenId'] : [])];
+  const fromArgs = idIn(args, keys) ?? idIn(args.input, keys);
+  if (fromArgs) return fromArgs;
+  if (result instanceof Error) return null;
+  const nested = result && typeof result === 'object' && camel ? (result as Record<string, unknown>)[camel] : undefined;
+  return idIn(result, ['id']) ?? idIn(nested, ['id']) ?? (targetType === 'api_token' ? idIn((result as { token?: unknown } | null)?.token, ['id']) : null);
+}
+
+function errorCode(error: unknown): unknown {
+  return error instanceof graphql.GraphQLError ? error.extensions?.code : (error as { code?: unknown } | null)?.code;
+}
+
+/** Refusals of the caller (not signed in, lacking the permission, wrong password, rate limited), not failures. */
+const DENIED_CODES = new Set(['FORBIDDEN', 'UNAUTHENTICATED', 'RATE_LIMITED']);
+
+function outcomeOf(error: unknown): AuditOutcome {
+  const code = errorCode(error);
+  if ((error as Error | null)?.name === 'ForbiddenError' || DENIED_CODES.has(String(code))) return 'DENIED';
+  return 'FAILURE';
+}
+
+/** A failure as it may be stored: messages of deliberate errors; never an unexpected error's text (it may hold SQL). */
+function describeFailure(error: unknown): Record<string, unknown> {
+  if (error instanceof ValidationError) return { error: error.message, fieldErrors: error.errors };
+  if (error instanceof NotFoundError || error instanceof ConflictError) return { error: error.message };
+  if (error instanceof graphql.GraphQLError && error.originalError == null) return { error: error.message, code: error.extensions?.code };
+  return { error: 'Unexpected error.' };
+}
+
+async function record(
+  fieldName: string,
+  args: Record<string, unknown>,
+  context: GraphQLContext,
+  info: GraphQLResolveInfo,
+  outcome: { result: unknown } | { error: unknown },
+): Promise<void> {
+  const recorder = recorders.get(context);
+  if (!recorder) return;
+  const identity = context.identity;
+  const failure = 'error' in outcome ? outcome.error : outcome.result instanceof Error ? outcome.result : null;
+  const targetType = targetTypeOf(fieldName);
+  try {
+    await recorder.audit.record({
+      actorId: identity?.userId ?? null,
+      actorLabel: identity
+        ? identity.via.kind === 'token'
+          ? `${identity.email} (token "${identity.via.tokenName}")`
+          : identity.email
+        : 'anonymous',
+      ip: context.request.ip,
+      action: fieldName,
+      targetType,
+      targetId: targetIdOf(targetType, args, 'result' in outcome ? outcome.result : null),
+      outcome: failure ? outcomeOf(failure) : 'SUCCESS',
+      details: {
+        args,
+        ...(info.operation.name ? { operationName: info.operation.name.value } : {}),
+        ...(failure ? describeFailure(failure) : {}),
+      },
+    });
+  } catch (error) {
+    // The mutation has happened; failing the response now would only hide that. The log says what was not audited.
+    recorder.logger.error(`audit: could not record ${fieldName}: ${(error as Error).message.trim().split('\n').pop()}`, {
+      action: fieldName,
+      actor: identity?.email ?? 'anonymous',
+    });
+  }
+}
+
+const wrappedSchemas = new WeakSet<GraphQLSchema>();
+
+function wrapMutations(schema: GraphQLSchema): void {
+  if (wrappedSchemas.has(schema)) return;
+  wrappedSchemas.add(schema);
+  const mutation = schema.getMutationType();
+  if (!mutation) return;
+  for (const field of Object.values(mutation.getFields())) {
+    const original = (field.resolve ?? graphql.defaultFieldResolver) as GraphQLFieldResolver<unknown, GraphQLContext> & {
+      [WRAPPED]?: true;
+    };
+    if (original[WRAPPED]) continue;
+    const audited: GraphQLFieldResolver<unknown, GraphQLContext> & { [WRAPPED]?: true } = async (root, args, context, info) => {
+      let result: unknown;
+      try {
+        result = await original(root, args, context, info);
+      } catch (error) {
+        await record(field.name, args, context, info, { error });
+        throw error;
+      }
+      await record(field.name, args, context, info, { result });
+      return result;
+    };
+    audited[WRAPPED] = true;
+    field.resolve = audited;
+  }
+}
+
+export function useAudit({ logger }: { logger: Logger }): Plugin {
+  return {
+    onSchemaChange({ schema }) {
+      wrapMutations(schema);
+    },
+    onExecute({ args }) {
+      // Also here: the schema may have been set before this plugin was registered.
+      wrapMutations(args.schema);
+      const context = args.contextValue as unknown as GraphQLContext;
+      recorders.set(context, { audit: new AuditService(context.prisma), logger });
+    },
+  };
+}
