@@ -237,7 +237,10 @@ CREATE INDEX "job_target_roles_role_id_idx" ON "job_target_roles"("role_id");
 CREATE UNIQUE INDEX "runs_occurrence_key_key" ON "runs"("occurrence_key");
 
 -- CreateIndex
-CREATE INDEX "runs_job_id_created_at_idx" ON "runs"("job_id", "created_at" DESC);
+CREATE INDEX "runs_job_id_parent_run_id_created_at_idx" ON "runs"("job_id", "parent_run_id", "created_at" DESC);
+
+-- CreateIndex
+CREATE INDEX "runs_job_id_parent_run_id_status_started_at_idx" ON "runs"("job_id", "parent_run_id", "status", "started_at" DESC);
 
 -- CreateIndex
 CREATE INDEX "runs_parent_run_id_idx" ON "runs"("parent_run_id");

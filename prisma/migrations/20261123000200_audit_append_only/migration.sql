@@ -1,4 +1,4 @@
--- The audit log is append-only: the application may insert, never rewrite or delete past rows.
+-- The audit log is append-only: the application may insert, never rewrite, delete or truncate past rows.
 -- The one update allowed is the foreign key's own ON DELETE SET NULL when the actor's user is deleted;
 -- actor_label keeps who it was.
 
@@ -20,4 +20,10 @@ $$ LANGUAGE plpgsql;
 CREATE TRIGGER "audit_events_append_only"
 BEFORE UPDATE OR DELETE ON "audit_events"
 FOR EACH ROW
+EXECUTE FUNCTION audit_events_append_only();
+
+-- CreateTrigger
+CREATE TRIGGER "audit_events_no_truncate"
+BEFORE TRUNCATE ON "audit_events"
+FOR EACH STATEMENT
 EXECUTE FUNCTION audit_events_append_only();

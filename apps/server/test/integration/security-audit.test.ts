@@ -91,13 +91,14 @@ describe('audit events for mutations', () => {
 });
 
 describe('the audit table is append-only for the app', () => {
-  it('refuses UPDATE and DELETE of past rows through the app\'s own connection', async () => {
+  it('refuses UPDATE, DELETE and TRUNCATE of past rows through the app\'s own connection', async () => {
     const event = await prisma().auditEvent.findFirstOrThrow({ orderBy: { id: 'asc' } });
     await expect(prisma().auditEvent.update({ where: { id: event.id }, data: { outcome: 'SUCCESS', actorLabel: 'someone else' } })).rejects.toThrow(/append-only/);
     await expect(prisma().auditEvent.delete({ where: { id: event.id } })).rejects.toThrow(/append-only/);
     await expect(prisma().auditEvent.deleteMany({})).rejects.toThrow(/append-only/);
     await expect(prisma().$executeRawUnsafe(`UPDATE audit_events SET details = NULL WHERE id = ${event.id}`)).rejects.toThrow(/append-only/);
     await expect(prisma().$executeRawUnsafe('DELETE FROM audit_events')).rejects.toThrow(/append-only/);
+    await expect(prisma().$executeRawUnsafe('TRUNCATE audit_events')).rejects.toThrow(/append-only/);
     expect(await prisma().auditEvent.findUniqueOrThrow({ where: { id: event.id } })).toEqual(event);
   });
 
