@@ -6,6 +6,8 @@ const folder = path.join(import.meta.dirname, '..', 'screenshots');
 
 /** `name-light.png` and `name-dark.png`; the app follows the emulated system scheme (its default theme). */
 export async function screenshotBothThemes(page: Page, name: string): Promise<void> {
+  // From the top: a full-page shot of a scrolled page draws sticky headers in the middle.
+  await page.evaluate(() => window.scrollTo(0, 0));
   await page.emulateMedia({ colorScheme: 'light' });
   await page.screenshot({ path: path.join(folder, `${name}-light.png`), fullPage: true, animations: 'disabled' });
   await page.emulateMedia({ colorScheme: 'dark' });

@@ -13,6 +13,13 @@ const SignInPage = lazy(() => import('./pages/SignInPage'));
 const DashboardPage = lazy(() => import('./pages/DashboardPage'));
 const StatusPage = lazy(() => import('./pages/StatusPage'));
 const ApiTokensPage = lazy(() => import('./pages/ApiTokensPage'));
+const JobsPage = lazy(() => import('./pages/JobsPage'));
+const JobPage = lazy(() => import('./pages/JobPage'));
+const JobFormPage = lazy(() => import('./pages/JobFormPage'));
+const RunsPage = lazy(() => import('./pages/RunsPage'));
+const RunPage = lazy(() => import('./pages/RunPage'));
+const UsersPage = lazy(() => import('./pages/UsersPage'));
+const RolesPage = lazy(() => import('./pages/RolesPage'));
 const NotFoundPage = lazy(() => import('./pages/NotFoundPage'));
 
 function SignedInLayout() {
@@ -69,6 +76,14 @@ export const router = createBrowserRouter([
     errorElement: <RouteError />,
     children: [
       { index: true, element: page(DashboardPage, { needs: 'JOBS_READ', title: 'Dashboard' }) },
+      { path: 'jobs', element: page(JobsPage, { needs: 'JOBS_READ', title: 'Jobs' }) },
+      { path: 'jobs/new', element: page(JobFormPage, { needs: 'JOBS_WRITE', title: 'New job' }) },
+      { path: 'jobs/:jobId', element: page(JobPage, { needs: 'JOBS_READ', title: 'Job' }) },
+      { path: 'jobs/:jobId/edit', element: page(JobFormPage, { needs: 'JOBS_WRITE', title: 'Edit job' }) },
+      { path: 'runs', element: page(RunsPage, { needs: 'JOBS_READ', title: 'Runs' }) },
+      { path: 'runs/:runId', element: page(RunPage, { needs: 'JOBS_READ', title: 'Run' }) },
+      { path: 'users', element: page(UsersPage, { needs: 'USERS_MANAGE', title: 'Users' }) },
+      { path: 'roles', element: page(RolesPage, { needs: 'ROLES_MANAGE', title: 'Roles' }) },
       { path: 'tokens', element: page(ApiTokensPage, { needs: 'TOKENS_MANAGE', title: 'API tokens' }) },
       { path: 'status', element: page(StatusPage) },
       { path: '*', element: page(NotFoundPage) },

@@ -1,28 +1,246 @@
+// At a glance: how many jobs are on, today's runs by outcome, failures of the last 24 hours, runs per hour,
+// what runs next and what failed last. Live: the run feed says something changed and the page re-reads.
+import { useEffect, useMemo, useState, type ReactNode } from 'react';
 import { Link } from 'react-router';
+import { useQuery, useSubscription } from 'urql';
+import { RunsChart } from '../components/dashboard/RunsChart';
 import { PageHeader } from '../components/layout/PageHeader';
+import { RunStatusBadge } from '../components/runs/RunStatusBadge';
+import { buttonClass } from '../components/ui/Button';
 import { Card } from '../components/ui/Card';
 import { EmptyState } from '../components/ui/EmptyState';
-import { ClockIcon } from '../components/ui/icons';
-import { buttonClass } from '../components/ui/Button';
+import { ErrorState } from '../components/ui/ErrorState';
+import { ClockIcon, PlusIcon } from '../components/ui/icons';
+import { Skeleton } from '../components/ui/Skeleton';
+import { graphql } from '../gql';
+import { cx } from '../lib/cx';
+import { describeError } from '../lib/errors';
+import { formatDateTime, formatRelative } from '../lib/format';
+import { useThrottledCallback } from '../lib/useLiveRefresh';
+import { usePermission } from '../lib/viewer';
+
+const DashboardPageQuery = graphql(`
+  query DashboardPageQuery($today: DateTime!, $dayAgo: DateTime!) {
+    allJobs: jobs(first: 1) {
+      totalCount
+    }
+    enabledJobs: jobs(first: 1, filter: { enabled: true }) {
+      totalCount
+    }
+    runsToday: runs(first: 1, filter: { createdAfter: $today }) {
+      totalCount
+    }
+    succeededToday: runs(first: 1, filter: { createdAfter: $today, status: [SUCCEEDED] }) {
+      totalCount
+    }
+    failedToday: runs(first: 1, filter: { createdAfter: $today, status: [FAILED, TIMED_OUT, INTERRUPTED] }) {
+      totalCount
+    }
+    active: runs(first: 1, filter: { status: [QUEUED, RUNNING, CANCELLING] }) {
+      totalCount
+    }
+    failures: runs(first: 6, filter: { createdAfter: $dayAgo, status: [FAILED, TIMED_OUT, INTERRUPTED] }) {
+      totalCount
+      edges {
+        node {
+          id
+          title
+          status
+          errorMessage
+          createdAt
+          job {
+            id
+            name
+          }
+        }
+      }
+    }
+    lastDay: runs(first: 100, filter: { createdAfter: $dayAgo }) {
+      edges {
+        node {
+          id
+          status
+          createdAt
+        }
+      }
+    }
+    upcoming: jobs(first: 6, filter: { enabled: true }, orderBy: { field: NEXT_RUN_AT, direction: ASC }) {
+      edges {
+        node {
+          id
+          name
+          nextRunAt
+          scheduleDescription
+        }
+      }
+    }
+  }
+`);
+
+const DashboardFeed = graphql(`
+  subscription DashboardFeed {
+    runFeed {
+      id
+      status
+    }
+  }
+`);
+
+// Module-level: urql re-runs a query whose context object changes, so it must not be rebuilt per render.
+// The typenames make lists that may be empty refresh after a mutation creates the first item.
+const CONTEXT = { additionalTypenames: ['Run', 'Job'] };
 
 export default function DashboardPage() {
+  const [now] = useState(() => new Date());
+  const variables = useMemo(() => {
+    const today = new Date(now);
+    today.setHours(0, 0, 0, 0);
+    return { today: today.toISOString(), dayAgo: new Date(now.getTime() - 24 * 3600 * 1000).toISOString() };
+  }, [now]);
+  const [{ data, error, fetching }, reexecute] = useQuery({ query: DashboardPageQuery, variables, context: CONTEXT });
+  const refresh = useThrottledCallback(() => reexecute({ requestPolicy: 'network-only' }), 1500);
+  const [{ data: changed }] = useSubscription({ query: DashboardFeed });
+  useEffect(() => {
+    if (changed) refresh();
+  }, [changed, refresh]);
+  const canWrite = usePermission('JOBS_WRITE').allowed;
+
+  const header = <PageHeader title="Dashboard" description="What is scheduled, what ran today, and what failed. Updates live." />;
+
+  if (error && !data) {
+    return (
+      <>
+        {header}
+        <Card>
+          <ErrorState title="Could not load the dashboard" message={describeError(error)} onRetry={() => reexecute({ requestPolicy: 'network-only' })} retrying={fetching} />
+        </Card>
+      </>
+    );
+  }
+  if (!data) {
+    return (
+      <>
+        {header}
+        <div role="status" aria-label="Loading dashboard" className="flex flex-col gap-6">
+          <div className="grid gap-4 sm:grid-cols-2 xl:grid-cols-4">
+            {[0, 1, 2, 3].map((i) => (
+              <Skeleton key={i} className="h-28 rounded-2xl" />
+            ))}
+          </div>
+          <Skeleton className="h-64 rounded-2xl" />
+        </div>
+      </>
+    );
+  }
+
+  if (data.allJobs.totalCount === 0) {
+    return (
+      <>
+        {header}
+        <Card>
+          <EmptyState
+            icon={<ClockIcon />}
+            title="Welcome to Sundial"
+            action={
+              canWrite && (
+                <Link to="/jobs/new" className={buttonClass('primary')}>
+                  <PlusIcon />
+                  Create your first job
+                </Link>
+              )
+            }
+          >
+            A job runs one of this server's actions for your users — on a cron schedule, every few minutes, once, or
+            when you press “Run now”. Create one and its runs, failures and next fire times show up here.
+          </EmptyState>
+        </Card>
+      </>
+    );
+  }
+
+  const upcoming = data.upcoming.edges.map((edge) => edge.node).filter((job) => job.nextRunAt);
+
   return (
     <>
-      <PageHeader title="Dashboard" description="What is scheduled, what ran, and what failed." />
-      <Card>
-        <EmptyState
-          icon={<ClockIcon />}
-          title="The dashboard fills in as jobs run"
-          action={
-            <Link to="/status" className={buttonClass()}>
-              Check the server's status
-            </Link>
-          }
-        >
-          Counts of runs by status, failures of the last 24 hours and the next scheduled runs appear here once jobs
-          exist.
-        </EmptyState>
-      </Card>
+      {header}
+      <div className="flex flex-col gap-6">
+        <div className="grid gap-4 sm:grid-cols-2 xl:grid-cols-4">
+          <Stat label="Jobs enabled" value={data.enabledJobs.totalCount} detail={`of ${data.allJobs.totalCount}`} to="/jobs?enabled=true" />
+          <Stat label="Runs today" value={data.runsToday.totalCount} detail={`${data.succeededToday.totalCount} succeeded · ${data.failedToday.totalCount} failed`} to="/runs" />
+          <Stat label="Failures, last 24 h" value={data.failures.totalCount} tone={data.failures.totalCount > 0 ? 'danger' : undefined} to="/runs?status=FAILED" />
+          <Stat label="Running now" value={data.active.totalCount} tone={data.active.totalCount > 0 ? 'info' : undefined} to="/runs?status=RUNNING" />
+        </div>
+        <Card title="Runs per hour" description="The last 24 hours, by outcome.">
+          <RunsChart runs={data.lastDay.edges.map((edge) => edge.node)} now={now} />
+        </Card>
+        <div className="grid gap-6 lg:grid-cols-2">
+          <Card flush title="Next scheduled runs">
+            {upcoming.length === 0 ? (
+              <p className="px-5 py-6 text-sm text-stone-500 dark:text-stone-400">No enabled job has a schedule. Jobs that only run by hand are not listed.</p>
+            ) : (
+              <ul className="divide-y divide-stone-100 dark:divide-stone-800">
+                {upcoming.map((job) => (
+                  <li key={job.id} className="flex items-center justify-between gap-4 px-5 py-3 text-sm">
+                    <div className="min-w-0">
+                      <Link to={`/jobs/${job.id}`} className="font-medium hover:underline">
+                        {job.name}
+                      </Link>
+                      <p className="truncate text-xs text-stone-500 dark:text-stone-400">{job.scheduleDescription}</p>
+                    </div>
+                    <span className="shrink-0 text-stone-600 tabular-nums dark:text-stone-300" title={formatDateTime(job.nextRunAt)}>
+                      {formatRelative(job.nextRunAt)}
+                    </span>
+                  </li>
+                ))}
+              </ul>
+            )}
+          </Card>
+          <Card flush title="Latest failures">
+            {data.failures.edges.length === 0 ? (
+              <p className="px-5 py-6 text-sm text-stone-500 dark:text-stone-400">No failures in the last 24 hours.</p>
+            ) : (
+              <ul className="divide-y divide-stone-100 dark:divide-stone-800">
+                {data.failures.edges.map(({ node: run }) => (
+                  <li key={run.id} className="flex items-start justify-between gap-4 px-5 py-3 text-sm">
+                    <div className="min-w-0">
+                      <Link to={`/runs/${run.id}`} className="font-medium hover:underline">
+                        {run.title || run.job.name}
+                      </Link>
+                      {run.errorMessage && <p className="truncate font-mono text-xs text-red-600 dark:text-red-400">{run.errorMessage}</p>}
+                    </div>
+                    <div className="flex shrink-0 flex-col items-end gap-1">
+                      <RunStatusBadge status={run.status} />
+                      <span className="text-xs text-stone-500">{formatRelative(run.createdAt)}</span>
+                    </div>
+                  </li>
+                ))}
+              </ul>
+            )}
+          </Card>
+        </div>
+      </div>
     </>
+  );
+}
+
+function Stat({ label, value, detail, tone, to }: { label: string; value: number; detail?: ReactNode; tone?: 'danger' | 'info'; to: string }) {
+  return (
+    <Link
+      to={to}
+      className="group rounded-2xl border border-stone-200 bg-white p-5 shadow-xs transition-colors hover:border-amber-300 focus-visible:outline-2 focus-visible:outline-amber-500 dark:border-stone-800 dark:bg-stone-900 dark:hover:border-amber-500/40"
+    >
+      <p className="text-sm text-stone-500 dark:text-stone-400">{label}</p>
+      <p
+        aria-label={label}
+        className={cx(
+          'mt-1 text-3xl font-semibold tracking-tight tabular-nums',
+          tone === 'danger' && 'text-red-600 dark:text-red-400',
+          tone === 'info' && 'text-sky-600 dark:text-sky-400',
+        )}
+      >
+        {value}
+      </p>
+      {detail && <p className="mt-1 text-xs text-stone-500 dark:text-stone-400">{detail}</p>}
+    </Link>
   );
 }

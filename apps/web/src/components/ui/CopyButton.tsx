@@ -2,8 +2,8 @@ import { useEffect, useState } from 'react';
 import { Button, type ButtonProps } from './Button';
 import { CheckIcon, CopyIcon } from './icons';
 
-/** Copies `text` to the clipboard and says so for a moment. */
-export function CopyButton({ text, label = 'Copy', ...props }: { text: string; label?: string } & Omit<ButtonProps, 'onClick'>) {
+/** Copies `text` (or what the function returns, computed on click) to the clipboard and says so for a moment. */
+export function CopyButton({ text, label = 'Copy', ...props }: { text: string | (() => string); label?: string } & Omit<ButtonProps, 'onClick'>) {
   const [copied, setCopied] = useState<'yes' | 'failed' | null>(null);
 
   useEffect(() => {
@@ -14,7 +14,7 @@ export function CopyButton({ text, label = 'Copy', ...props }: { text: string; l
 
   const copy = async () => {
     try {
-      await navigator.clipboard.writeText(text);
+      await navigator.clipboard.writeText(typeof text === 'function' ? text() : text);
       setCopied('yes');
     } catch {
       setCopied('failed');

@@ -10,7 +10,7 @@ export interface InputProps extends Omit<InputHTMLAttributes<HTMLInputElement>, 
 export function Input({ label, help, error, aside, className, inputClassName, id, required, ...props }: InputProps) {
   return (
     <Field label={label} help={help} error={error} aside={aside} className={className} id={id} required={required}>
-      {(control) => <input {...control} required={required} className={cx(controlClass, inputClassName)} {...props} />}
+      {(control) => <input {...control} required={required} className={cx(controlClass, props.type === 'checkbox' || props.type === 'radio' ? null : 'h-9', inputClassName)} {...props} />}
     </Field>
   );
 }

@@ -19,7 +19,7 @@ export function Select({ label, help, error, aside, className, selectClassName, 
   return (
     <Field label={label} help={help} error={error} aside={aside} className={className} id={id} required={required}>
       {(control) => (
-        <select {...control} required={required} className={cx(controlClass, 'pr-8', selectClassName)} {...props}>
+        <select {...control} required={required} className={cx(controlClass, 'h-9 pr-8', selectClassName)} {...props}>
           {options.map((option) => (
             <option key={option.value} value={option.value} disabled={option.disabled}>
               {option.label}

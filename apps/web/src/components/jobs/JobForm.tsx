@@ -1,0 +1,390 @@
+// Create or edit a job (Kamihi's "New Job", InvenioRDM's create form): name, description, action with its
+// description, args from the action's JSON Schema, users and roles, per user, schedule, limits and policies.
+// The server validates on save; its messages appear at their fields. Leaving with unsaved changes asks first.
+import { useEffect, useMemo, useRef, useState, type FormEvent, type ReactNode } from 'react';
+import { useBlocker } from 'react-router';
+import { type FragmentType, graphql, useFragment } from '../../gql';
+import type { MisfirePolicy, OverlapPolicy } from '../../gql/graphql';
+import { fieldErrorMap, type FieldError } from '../../lib/errors';
+import { formatDuration } from '../../lib/format';
+import { Alert } from '../ui/Alert';
+import { Button } from '../ui/Button';
+import { Card } from '../ui/Card';
+import { Checkbox } from '../ui/Checkbox';
+import { ConfirmDialog } from '../ui/ConfirmDialog';
+import { Input } from '../ui/Input';
+import { MultiSelect } from '../ui/MultiSelect';
+import { Select } from '../ui/Select';
+import { Textarea } from '../ui/Textarea';
+import { ArgsEditor } from './ArgsEditor';
+import { draftFromSchedule, emptyScheduleDraft, scheduleInput, type ScheduleDraft } from './schedule';
+import { ScheduleEditor } from './ScheduleEditor';
+
+export const JobForm_JobFragment = graphql(`
+  fragment JobForm_JobFragment on Job {
+    id
+    name
+    description
+    action
+    enabled
+    args
+    perUser
+    retries
+    timeoutMs
+    overlapPolicy
+    misfirePolicy
+    targetUsers {
+      id
+    }
+    targetRoles {
+      id
+    }
+    schedule {
+      kind
+      cron
+      intervalSeconds
+      runAt
+      startAt
+      endAt
+      runLimit
+      timezone
+    }
+  }
+`);
+
+export const JobForm_ActionFragment = graphql(`
+  fragment JobForm_ActionFragment on Action {
+    name
+    description
+    argsJsonSchema
+    defaults {
+      retries
+      timeoutMs
+    }
+  }
+`);
+
+export interface JobDraft {
+  name: string;
+  description: string;
+  action: string;
+  enabled: boolean;
+  args: Record<string, unknown>;
+  perUser: boolean;
+  targetUserIds: string[];
+  targetRoleIds: string[];
+  schedule: ScheduleDraft;
+  retries: string;
+  timeoutSeconds: string;
+  overlapPolicy: OverlapPolicy;
+  misfirePolicy: MisfirePolicy;
+}
+
+/** What the form sends: the fields CreateJobInput and UpdateJobInput share (plus `enabled` on create). */
+export function jobInput(draft: JobDraft) {
+  return {
+    name: draft.name.trim(),
+    description: draft.description.trim(),
+    action: draft.action,
+    args: draft.args,
+    perUser: draft.perUser,
+    targetUserIds: draft.targetUserIds,
+    targetRoleIds: draft.targetRoleIds,
+    schedule: scheduleInput(draft.schedule),
+    retries: draft.retries === '' ? null : Number(draft.retries),
+    timeoutMs: draft.timeoutSeconds === '' ? null : Math.round(Number(draft.timeoutSeconds) * 1000),
+    overlapPolicy: draft.overlapPolicy,
+    misfirePolicy: draft.misfirePolicy,
+  };
+}
+
+export interface TargetOptions {
+  users: { id: string; name: string; email: string }[];
+  roles: { id: string; name: string; description: string; memberCount: number }[];
+}
+
+const KNOWN_FIELDS = /^(name|description|action|args(\..*)?|perUser|targetUserIds|targetRoleIds|schedule\..*|retries|timeoutMs|overlapPolicy|misfirePolicy)$/;
+
+export function JobForm({
+  job: jobRef,
+  actions: actionRefs,
+  targets,
+  onSubmit,
+  onCancel,
+  submitLabel,
+}: {
+  job?: FragmentType<typeof JobForm_JobFragment> | null;
+  actions: readonly FragmentType<typeof JobForm_ActionFragment>[];
+  targets: TargetOptions;
+  /** Saves; resolves to the server's field errors and message when it refuses. */
+  onSubmit: (draft: JobDraft) => Promise<{ message: string; fieldErrors: FieldError[] } | null>;
+  onCancel: () => void;
+  submitLabel: string;
+}) {
+  const job = useFragment(JobForm_JobFragment, jobRef);
+  const actions = useFragment(JobForm_ActionFragment, actionRefs);
+  const initial = useMemo<JobDraft>(
+    () =>
+      job
+        ? {
+            name: job.name,
+            description: job.description,
+            action: job.action,
+            enabled: job.enabled,
+            args: isRecord(job.args) ? job.args : {},
+            perUser: job.perUser,
+            targetUserIds: job.targetUsers.map((user) => user.id),
+            targetRoleIds: job.targetRoles.map((role) => role.id),
+            schedule: draftFromSchedule(job.schedule),
+            retries: job.retries != null ? String(job.retries) : '',
+            timeoutSeconds: job.timeoutMs != null ? String(job.timeoutMs / 1000) : '',
+            overlapPolicy: job.overlapPolicy,
+            misfirePolicy: job.misfirePolicy,
+          }
+        : {
+            name: '',
+            description: '',
+            action: '',
+            enabled: true,
+            args: {},
+            perUser: false,
+            targetUserIds: [],
+            targetRoleIds: [],
+            schedule: emptyScheduleDraft(),
+            retries: '',
+            timeoutSeconds: '',
+            overlapPolicy: 'SKIP',
+            misfirePolicy: 'CATCH_UP_ONCE',
+          },
+    // The form starts from the job as loaded; later refetches must not overwrite what is being typed.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [],
+  );
+  const [draft, setDraft] = useState<JobDraft>(initial);
+  const [argsValid, setArgsValid] = useState(true);
+  const [saving, setSaving] = useState(false);
+  const [refusal, setRefusal] = useState<{ message: string; fieldErrors: FieldError[] } | null>(null);
+  const saved = useRef(false);
+  const errors = fieldErrorMap(refusal?.fieldErrors ?? []);
+  const otherErrors = (refusal?.fieldErrors ?? []).filter((error) => !KNOWN_FIELDS.test(error.field));
+  const action = actions.find((candidate) => candidate.name === draft.action);
+  const dirty = JSON.stringify(draft) !== JSON.stringify(initial);
+
+  const set = <K extends keyof JobDraft>(key: K, value: JobDraft[K]) => setDraft((current) => ({ ...current, [key]: value }));
+
+  // Unsaved changes: ask before leaving inside the app, and let the browser ask on reload / closing the tab.
+  const blocker = useBlocker(({ currentLocation, nextLocation }) => dirty && !saved.current && currentLocation.pathname !== nextLocation.pathname);
+  useEffect(() => {
+    if (!dirty) return;
+    const warn = (event: BeforeUnloadEvent) => event.preventDefault();
+    window.addEventListener('beforeunload', warn);
+    return () => window.removeEventListener('beforeunload', warn);
+  }, [dirty]);
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    if (!argsValid) return;
+    setSaving(true);
+    setRefusal(null);
+    const problem = await onSubmit(draft);
+    setSaving(false);
+    if (problem) {
+      setRefusal(problem);
+      window.scrollTo({ top: 0, behavior: 'smooth' });
+    } else {
+      saved.current = true;
+    }
+  };
+
+  return (
+    <form onSubmit={submit} aria-label={job ? 'Edit job' : 'New job'} className="flex flex-col gap-6 pb-24" noValidate>
+      {refusal && (
+        <Alert title="The job was not saved">
+          {refusal.message}
+          {otherErrors.length > 0 && (
+            <ul className="mt-1 list-disc pl-5">
+              {otherErrors.map((error) => (
+                <li key={error.field}>
+                  <code className="font-mono">{error.field}</code> {error.message}
+                </li>
+              ))}
+            </ul>
+          )}
+        </Alert>
+      )}
+
+      <Section title="Job" description="What it is called and what it does.">
+        <div className="grid gap-4 sm:grid-cols-2">
+          <Input label="Name" required autoFocus value={draft.name} onChange={(event) => set('name', event.target.value)} error={errors.name} placeholder="e.g. Weekly report reminder" />
+          <Select
+            label="Action"
+            required
+            value={draft.action}
+            onChange={(event) => {
+              set('action', event.target.value);
+              set('args', {});
+              setArgsValid(true);
+            }}
+            error={errors.action}
+            options={[{ value: '', label: 'Choose an action…' }, ...actions.map((a) => ({ value: a.name, label: `${a.name} — ${truncate(a.description, 60)}` }))]}
+            help={action ? action.description : 'The code this job runs. Actions are TypeScript files in the server’s actions folder.'}
+          />
+        </div>
+        <Textarea label="Description" rows={2} value={draft.description} onChange={(event) => set('description', event.target.value)} error={errors.description} placeholder="Notes for whoever looks at this job next" />
+        {!job && (
+          <Checkbox
+            label="Enabled"
+            help="Runs on its schedule as soon as it is saved. Unchecked: saved paused; it can still be run by hand."
+            checked={draft.enabled}
+            onChange={(event) => set('enabled', event.target.checked)}
+          />
+        )}
+      </Section>
+
+      {action && (
+        <Section title="Arguments" description="What the action gets each time it runs. A run can override them.">
+          <ArgsEditor
+            key={action.name}
+            schema={action.argsJsonSchema}
+            value={draft.args}
+            onChange={(args) => set('args', args)}
+            serverErrors={errors}
+            onValidityChange={setArgsValid}
+          />
+        </Section>
+      )}
+
+      <Section title="Targets" description="The users the action is for. Roles include their members as they are when a run starts.">
+        <div className="grid gap-4 sm:grid-cols-2">
+          <MultiSelect
+            label="Users"
+            placeholder="Search users"
+            options={targets.users.map((user) => ({ value: user.id, label: user.name, detail: user.email }))}
+            value={draft.targetUserIds}
+            onChange={(value) => set('targetUserIds', value)}
+            error={errors.targetUserIds}
+            emptyText="No user matches"
+          />
+          <MultiSelect
+            label="Roles"
+            placeholder="Search roles"
+            options={targets.roles.map((role) => ({ value: role.id, label: role.name, detail: `${role.memberCount} member${role.memberCount === 1 ? '' : 's'}` }))}
+            value={draft.targetRoleIds}
+            onChange={(value) => set('targetRoleIds', value)}
+            error={errors.targetRoleIds}
+            emptyText="No role matches"
+          />
+        </div>
+        <Checkbox
+          label="Per user"
+          checked={draft.perUser}
+          onChange={(event) => set('perUser', event.target.checked)}
+          help={
+            <>
+              <strong>On:</strong> one child run per targeted user, in parallel batches; the action gets that user as{' '}
+              <code className="font-mono">user</code>, and every targeted user in <code className="font-mono">users</code>.
+              External calls repeat for each user — mind rate limits. With no users or roles, nothing runs.{' '}
+              <strong>Off:</strong> one run; <code className="font-mono">user</code> is null and{' '}
+              <code className="font-mono">users</code> holds everyone targeted.
+            </>
+          }
+        />
+        {draft.perUser && draft.targetUserIds.length === 0 && draft.targetRoleIds.length === 0 && (
+          <Alert tone="warning" title="Per user with nobody targeted">
+            A per-user job with no users or roles has nobody to run for, so its runs do nothing. Choose users or roles, or turn Per user off.
+          </Alert>
+        )}
+      </Section>
+
+      <Section title="Schedule" description="When it runs by itself. Every job can also be run by hand.">
+        <ScheduleEditor draft={draft.schedule} onChange={(schedule) => set('schedule', schedule)} serverErrors={errors} />
+      </Section>
+
+      <Section title="Limits and policies">
+        <div className="grid gap-4 sm:grid-cols-2">
+          <Input
+            label="Retries"
+            type="number"
+            min={0}
+            value={draft.retries}
+            onChange={(event) => set('retries', event.target.value)}
+            error={errors.retries}
+            placeholder={action ? String(action.defaults.retries) : undefined}
+            help={`Attempts after a failure. Empty: the action's default${action ? ` (${action.defaults.retries})` : ''}.`}
+          />
+          <Input
+            label="Timeout (seconds)"
+            type="number"
+            min={1}
+            value={draft.timeoutSeconds}
+            onChange={(event) => set('timeoutSeconds', event.target.value)}
+            error={errors.timeoutMs}
+            placeholder={action ? String(action.defaults.timeoutMs / 1000) : undefined}
+            help={`A run taking longer is stopped. Empty: the action's default${action ? ` (${formatDuration(action.defaults.timeoutMs)})` : ''}.`}
+          />
+          <Select
+            label="When the previous run is still going"
+            value={draft.overlapPolicy}
+            onChange={(event) => set('overlapPolicy', event.target.value as OverlapPolicy)}
+            error={errors.overlapPolicy}
+            options={[
+              { value: 'SKIP', label: 'Skip the new run' },
+              { value: 'QUEUE', label: 'Queue it until the previous one ends' },
+              { value: 'ALLOW', label: 'Run both at once' },
+            ]}
+          />
+          <Select
+            label="Runs missed while the server was down"
+            value={draft.misfirePolicy}
+            onChange={(event) => set('misfirePolicy', event.target.value as MisfirePolicy)}
+            error={errors.misfirePolicy}
+            options={[
+              { value: 'CATCH_UP_ONCE', label: 'Run once to catch up' },
+              { value: 'SKIP', label: 'Skip them' },
+            ]}
+          />
+        </div>
+      </Section>
+
+      <div className="fixed inset-x-0 bottom-0 z-20 border-t border-stone-200 bg-white/90 backdrop-blur lg:left-56 dark:border-stone-800 dark:bg-stone-900/90">
+        <div className="mx-auto flex max-w-6xl items-center justify-end gap-3 px-4 py-3 md:px-6 lg:px-8">
+          {dirty && <span className="mr-auto text-sm text-stone-500 dark:text-stone-400">Unsaved changes</span>}
+          <Button onClick={onCancel} disabled={saving}>
+            Cancel
+          </Button>
+          <Button type="submit" variant="primary" loading={saving} disabledReason={!argsValid ? 'Fix the args JSON first' : null}>
+            {submitLabel}
+          </Button>
+        </div>
+      </div>
+
+      <ConfirmDialog
+        open={blocker.state === 'blocked'}
+        onClose={() => blocker.reset?.()}
+        title="Leave without saving?"
+        confirmLabel="Discard changes"
+        onConfirm={async () => {
+          blocker.proceed?.();
+        }}
+      >
+        <p>Your changes to this job are not saved. They will be lost.</p>
+      </ConfirmDialog>
+    </form>
+  );
+}
+
+function Section({ title, description, children }: { title: string; description?: string; children: ReactNode }) {
+  return (
+    <Card title={title} description={description}>
+      <div className="flex flex-col gap-5">{children}</div>
+    </Card>
+  );
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function truncate(text: string, length: number): string {
+  return text.length > length ? `${text.slice(0, length - 1)}…` : text;
+}

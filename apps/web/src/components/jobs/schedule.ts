@@ -1,0 +1,96 @@
+// The schedule part of the job form: what the inputs hold (strings, as typed), and the ScheduleInput they mean.
+import type { ScheduleInput, ScheduleKind } from '../../gql/graphql';
+import { toDate } from '../../lib/format';
+
+export type IntervalUnit = 'seconds' | 'minutes' | 'hours' | 'days';
+const UNIT_SECONDS: Record<IntervalUnit, number> = { seconds: 1, minutes: 60, hours: 3600, days: 86400 };
+
+export interface ScheduleDraft {
+  kind: ScheduleKind;
+  cron: string;
+  timezone: string;
+  intervalValue: string;
+  intervalUnit: IntervalUnit;
+  /** datetime-local values, in the browser's time. */
+  runAt: string;
+  startAt: string;
+  endAt: string;
+  runLimit: string;
+}
+
+export const CRON_PRESETS = [
+  { label: 'Every 15 minutes', cron: '*/15 * * * *' },
+  { label: 'Hourly', cron: '0 * * * *' },
+  { label: 'Daily at 09:00', cron: '0 9 * * *' },
+  { label: 'Weekdays at 09:00', cron: '0 9 * * 1-5' },
+  { label: 'Mondays at 08:00', cron: '0 8 * * 1' },
+  { label: 'Monthly, 1st at 00:00', cron: '0 0 1 * *' },
+] as const;
+
+export function browserTimezone(): string {
+  return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
+}
+
+export function emptyScheduleDraft(): ScheduleDraft {
+  return { kind: 'MANUAL', cron: '0 9 * * *', timezone: browserTimezone(), intervalValue: '15', intervalUnit: 'minutes', runAt: '', startAt: '', endAt: '', runLimit: '' };
+}
+
+/** `2026-11-23T09:30` for a datetime-local input, in the browser's time. */
+export function toLocalInput(value: unknown): string {
+  const date = toDate(value);
+  if (!date) return '';
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}T${pad(date.getHours())}:${pad(date.getMinutes())}`;
+}
+
+function fromLocalInput(value: string): string | null {
+  if (!value) return null;
+  const date = new Date(value);
+  return Number.isNaN(date.getTime()) ? null : date.toISOString();
+}
+
+export function draftFromSchedule(schedule: {
+  kind: ScheduleKind;
+  cron?: string | null;
+  intervalSeconds?: number | null;
+  runAt?: unknown;
+  startAt?: unknown;
+  endAt?: unknown;
+  runLimit?: number | null;
+  timezone: string;
+}): ScheduleDraft {
+  const seconds = schedule.intervalSeconds ?? 900;
+  const unit: IntervalUnit = seconds % 86400 === 0 ? 'days' : seconds % 3600 === 0 ? 'hours' : seconds % 60 === 0 ? 'minutes' : 'seconds';
+  return {
+    kind: schedule.kind,
+    cron: schedule.cron ?? '0 9 * * *',
+    timezone: schedule.timezone,
+    intervalValue: String(seconds / UNIT_SECONDS[unit]),
+    intervalUnit: unit,
+    runAt: toLocalInput(schedule.runAt),
+    startAt: toLocalInput(schedule.startAt),
+    endAt: toLocalInput(schedule.endAt),
+    runLimit: schedule.runLimit != null ? String(schedule.runLimit) : '',
+  };
+}
+
+export function scheduleInput(draft: ScheduleDraft): ScheduleInput {
+  const recurring = draft.kind === 'CRON' || draft.kind === 'INTERVAL';
+  const interval = Number(draft.intervalValue);
+  return {
+    kind: draft.kind,
+    cron: draft.kind === 'CRON' ? draft.cron.trim() : null,
+    intervalSeconds: draft.kind === 'INTERVAL' && draft.intervalValue !== '' ? Math.round(interval * UNIT_SECONDS[draft.intervalUnit]) : null,
+    runAt: draft.kind === 'ONCE' ? fromLocalInput(draft.runAt) : null,
+    startAt: recurring ? fromLocalInput(draft.startAt) : null,
+    endAt: recurring ? fromLocalInput(draft.endAt) : null,
+    runLimit: recurring && draft.runLimit !== '' ? Number(draft.runLimit) : null,
+    timezone: draft.kind === 'MANUAL' ? null : draft.timezone,
+  };
+}
+
+let zones: string[] | null = null;
+export function timezones(): string[] {
+  zones ??= ['UTC', ...(typeof Intl.supportedValuesOf === 'function' ? Intl.supportedValuesOf('timeZone').filter((zone) => zone !== 'UTC') : [])];
+  return zones;
+}

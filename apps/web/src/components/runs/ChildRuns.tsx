@@ -1,0 +1,99 @@
+// The per-user runs of a per-user parent, a page at a time, filterable by status (find the failed ones).
+// `refreshKey` changes when the parent changed (a child finished): the list re-reads.
+import { useEffect, useState } from 'react';
+import { useQuery } from 'urql';
+import { graphql } from '../../gql';
+import type { RunStatus } from '../../gql/graphql';
+import { describeError } from '../../lib/errors';
+import { ErrorState } from '../ui/ErrorState';
+import { Pagination } from '../ui/Pagination';
+import { Select } from '../ui/Select';
+import { SkeletonRows } from '../ui/Skeleton';
+import { TBody, THead } from '../ui/Table';
+import { RunRow, RunTableHead } from './RunRow';
+import { RUN_STATUS, RUN_STATUSES } from './runStatus';
+
+const ChildRunsQuery = graphql(`
+  query ChildRunsQuery($parentRunId: ID!, $first: Int!, $after: String, $status: [RunStatus!]) {
+    runs(first: $first, after: $after, filter: { parentRunId: $parentRunId, includeChildren: true, status: $status }, orderBy: { field: CREATED_AT, direction: ASC }) {
+      totalCount
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+      edges {
+        node {
+          id
+          ...RunRow_RunFragment
+        }
+      }
+    }
+  }
+`);
+
+const PAGE_SIZE = 25;
+
+export function ChildRuns({ parentRunId, refreshKey }: { parentRunId: string; refreshKey: unknown }) {
+  const [status, setStatus] = useState('');
+  const [cursors, setCursors] = useState<(string | null)[]>([null]);
+  useEffect(() => setCursors([null]), [status]);
+  const [{ data, error, fetching }, reexecute] = useQuery({
+    query: ChildRunsQuery,
+    variables: { parentRunId, first: PAGE_SIZE, after: cursors[cursors.length - 1] ?? null, status: status ? [status as RunStatus] : null },
+  });
+  useEffect(() => {
+    reexecute({ requestPolicy: 'network-only' });
+  }, [refreshKey, reexecute]);
+
+  const runs = data?.runs;
+  const pageIndex = cursors.length - 1;
+  return (
+    <>
+      <div className="border-b border-stone-100 px-4 py-2.5 dark:border-stone-800">
+        <Select
+          aria-label="Filter per-user runs by status"
+          value={status}
+          onChange={(event) => setStatus(event.target.value)}
+          options={[{ value: '', label: 'Any status' }, ...RUN_STATUSES.map((s) => ({ value: s, label: RUN_STATUS[s].label }))]}
+          className="max-w-56"
+        />
+      </div>
+      {error && !data ? (
+        <ErrorState title="Could not load the per-user runs" message={describeError(error)} onRetry={() => reexecute({ requestPolicy: 'network-only' })} retrying={fetching} />
+      ) : !runs ? (
+        <SkeletonRows rows={4} columns={5} label="Loading per-user runs" />
+      ) : runs.totalCount === 0 ? (
+        <p className="px-4 py-6 text-sm text-stone-500 dark:text-stone-400">{status ? 'No per-user run has this status.' : 'The per-user runs have not been created yet.'}</p>
+      ) : (
+        <>
+          <div className="overflow-x-auto">
+            <table aria-label="Per-user runs" className="w-full text-left text-sm">
+              <THead>
+                <RunTableHead />
+              </THead>
+              <TBody>
+                {runs.edges.map(({ node }) => (
+                  <RunRow key={node.id} run={node} />
+                ))}
+              </TBody>
+            </table>
+          </div>
+          {(runs.pageInfo.hasNextPage || pageIndex > 0) && (
+            <div className="border-t border-stone-100 dark:border-stone-800">
+              <Pagination
+                noun="per-user runs"
+                from={pageIndex * PAGE_SIZE + 1}
+                to={pageIndex * PAGE_SIZE + runs.edges.length}
+                total={runs.totalCount}
+                hasPrevious={pageIndex > 0}
+                hasNext={runs.pageInfo.hasNextPage}
+                onPrevious={() => setCursors((all) => all.slice(0, -1))}
+                onNext={() => setCursors((all) => [...all, runs.pageInfo.endCursor ?? null])}
+              />
+            </div>
+          )}
+        </>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,222 @@
+// All jobs: search, filters and sort live in the URL (shareable, back/forward work); pages by cursor.
+import { useEffect, useMemo, useState } from 'react';
+import { Link, useSearchParams } from 'react-router';
+import { useQuery } from 'urql';
+import { JobRow } from '../components/jobs/JobRow';
+import { PageHeader } from '../components/layout/PageHeader';
+import { RUN_STATUS, RUN_STATUSES } from '../components/runs/runStatus';
+import { Button, buttonClass } from '../components/ui/Button';
+import { Card } from '../components/ui/Card';
+import { EmptyState } from '../components/ui/EmptyState';
+import { ErrorState } from '../components/ui/ErrorState';
+import { ClockIcon, PlusIcon, SearchIcon } from '../components/ui/icons';
+import { Input } from '../components/ui/Input';
+import { Pagination } from '../components/ui/Pagination';
+import { Select } from '../components/ui/Select';
+import { SkeletonRows } from '../components/ui/Skeleton';
+import { SortableTh, Table, TBody, Th, THead, type SortDirection } from '../components/ui/Table';
+import { graphql } from '../gql';
+import type { JobFilter, JobOrderField, RunStatus } from '../gql/graphql';
+import { describeError } from '../lib/errors';
+import { usePermission } from '../lib/viewer';
+import { useDebounced } from '../lib/useDebounced';
+
+const JobsPageQuery = graphql(`
+  query JobsPageQuery($first: Int!, $after: String, $filter: JobFilter, $orderBy: JobOrder) {
+    jobs(first: $first, after: $after, filter: $filter, orderBy: $orderBy) {
+      totalCount
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+      edges {
+        node {
+          id
+          ...JobRow_JobFragment
+        }
+      }
+    }
+    actions {
+      name
+    }
+  }
+`);
+
+const PAGE_SIZE = 25;
+const CONTEXT = { additionalTypenames: ['Job'] };
+
+export default function JobsPage() {
+  const [params, setParams] = useSearchParams();
+  const search = params.get('q') ?? '';
+  const enabled = params.get('enabled') ?? '';
+  const status = params.get('status') ?? '';
+  const action = params.get('action') ?? '';
+  const sort = (params.get('sort') ?? 'NAME') as JobOrderField;
+  const direction = (params.get('dir') ?? 'asc') as SortDirection;
+  const [searchText, setSearchText] = useState(search);
+  const settledSearch = useDebounced(searchText, 250);
+  const [cursors, setCursors] = useState<(string | null)[]>([null]);
+  const write = usePermission('JOBS_WRITE');
+
+  const update = (changes: Record<string, string>) =>
+    setParams(
+      (previous) => {
+        const next = new URLSearchParams(previous);
+        for (const [key, value] of Object.entries(changes)) {
+          if (value) next.set(key, value);
+          else next.delete(key);
+        }
+        return next;
+      },
+      { replace: true },
+    );
+
+  useEffect(() => {
+    if (settledSearch !== search) update({ q: settledSearch });
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [settledSearch]);
+
+  const filter = useMemo<JobFilter>(
+    () => ({
+      search: search || null,
+      enabled: enabled === '' ? null : enabled === 'true',
+      lastRunStatus: status ? [status as RunStatus] : null,
+      action: action || null,
+    }),
+    [search, enabled, status, action],
+  );
+  const filterKey = JSON.stringify([filter, sort, direction]);
+  useEffect(() => setCursors([null]), [filterKey]);
+
+  const after = cursors[cursors.length - 1] ?? null;
+  const [{ data, error, fetching }, reexecute] = useQuery({
+    query: JobsPageQuery,
+    variables: { first: PAGE_SIZE, after, filter, orderBy: { field: sort, direction: direction === 'asc' ? 'ASC' : 'DESC' } },
+    context: CONTEXT,
+  });
+
+  const filtered = Boolean(search || enabled || status || action);
+  const jobs = data?.jobs;
+  const pageIndex = cursors.length - 1;
+  const newJob = (
+    <NewJobButton reason={write.reason} />
+  );
+
+  const sortBy = (field: JobOrderField) => (dir: SortDirection) => update({ sort: field === 'NAME' ? '' : field, dir: dir === 'asc' ? '' : dir });
+
+  return (
+    <>
+      <PageHeader title="Jobs" description="Actions on a schedule, for their users and roles." actions={newJob} />
+      <Card flush>
+        <div className="flex flex-wrap items-end gap-3 border-b border-stone-100 px-4 py-3 dark:border-stone-800">
+          <div className="relative min-w-56 flex-1">
+            <SearchIcon className="pointer-events-none absolute top-1/2 left-3 z-10 size-4 -translate-y-1/2 text-stone-400" />
+            <Input
+              type="search"
+              aria-label="Search jobs"
+              placeholder="Search by name or action"
+              inputClassName="pl-9"
+              value={searchText}
+              onChange={(event) => setSearchText(event.target.value)}
+            />
+          </div>
+          <Select
+            aria-label="Filter by state"
+            value={enabled}
+            onChange={(event) => update({ enabled: event.target.value })}
+            options={[
+              { value: '', label: 'Enabled and paused' },
+              { value: 'true', label: 'Enabled' },
+              { value: 'false', label: 'Paused' },
+            ]}
+          />
+          <Select
+            aria-label="Filter by last run"
+            value={status}
+            onChange={(event) => update({ status: event.target.value })}
+            options={[{ value: '', label: 'Any last run' }, ...RUN_STATUSES.map((s) => ({ value: s, label: `Last run: ${RUN_STATUS[s].label}` }))]}
+          />
+          <Select
+            aria-label="Filter by action"
+            value={action}
+            onChange={(event) => update({ action: event.target.value })}
+            options={[{ value: '', label: 'Any action' }, ...(data?.actions ?? []).map((a) => ({ value: a.name, label: a.name }))]}
+          />
+        </div>
+
+        {error && !data ? (
+          <ErrorState title="Could not load the jobs" message={describeError(error)} onRetry={() => reexecute({ requestPolicy: 'network-only' })} retrying={fetching} />
+        ) : !jobs ? (
+          <SkeletonRows rows={8} columns={6} label="Loading jobs" />
+        ) : jobs.totalCount === 0 && !filtered ? (
+          <EmptyState icon={<ClockIcon />} title="No jobs yet" action={newJob}>
+            A job runs one of this server's actions — on a cron schedule, every few minutes, once at a set time, or only
+            when you press “Run now”. Pick the action, fill in its arguments, choose the users or roles it is for, and
+            set when it runs.
+          </EmptyState>
+        ) : jobs.totalCount === 0 ? (
+          <EmptyState icon={<SearchIcon />} title="No job matches these filters" action={<Button onClick={() => { setSearchText(''); update({ q: '', enabled: '', status: '', action: '' }); }}>Clear the filters</Button>}>
+            Try another name, or look at all jobs.
+          </EmptyState>
+        ) : (
+          <>
+            <Table label="Jobs" className={fetching ? 'opacity-70 transition-opacity' : undefined}>
+              <THead>
+                <tr>
+                  <SortableTh active={sort === 'NAME'} direction={direction} onSort={sortBy('NAME')}>
+                    Name
+                  </SortableTh>
+                  <SortableTh active={sort === 'ACTION'} direction={direction} onSort={sortBy('ACTION')}>
+                    Action
+                  </SortableTh>
+                  <Th>Schedule</Th>
+                  <SortableTh active={sort === 'NEXT_RUN_AT'} direction={direction} onSort={sortBy('NEXT_RUN_AT')}>
+                    Next run
+                  </SortableTh>
+                  <Th>Last run</Th>
+                  <Th>Enabled</Th>
+                  <Th>
+                    <span className="sr-only">Actions</span>
+                  </Th>
+                </tr>
+              </THead>
+              <TBody>
+                {jobs.edges.map(({ node }) => (
+                  <JobRow key={node.id} job={node} />
+                ))}
+              </TBody>
+            </Table>
+            <div className="border-t border-stone-100 dark:border-stone-800">
+              <Pagination
+                noun="jobs"
+                from={pageIndex * PAGE_SIZE + 1}
+                to={pageIndex * PAGE_SIZE + jobs.edges.length}
+                total={jobs.totalCount}
+                hasPrevious={pageIndex > 0}
+                hasNext={jobs.pageInfo.hasNextPage}
+                onPrevious={() => setCursors((all) => all.slice(0, -1))}
+                onNext={() => setCursors((all) => [...all, jobs.pageInfo.endCursor ?? null])}
+              />
+            </div>
+          </>
+        )}
+      </Card>
+    </>
+  );
+}
+
+function NewJobButton({ reason }: { reason: string | null }) {
+  if (reason) {
+    return (
+      <Button variant="primary" icon={<PlusIcon />} disabledReason={reason}>
+        New job
+      </Button>
+    );
+  }
+  return (
+    <Link to="/jobs/new" className={buttonClass('primary')}>
+      <PlusIcon />
+      New job
+    </Link>
+  );
+}
