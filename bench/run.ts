@@ -1,6 +1,6 @@
 // `npm run bench`: Sundial's engine against raw Agenda on the same database, in the same run.
 //   --quick            a short smoke run (fewer samples, runs and users)
-//   --only <name>      one benchmark: latency, throughput or fanout (repeatable, or comma-separated)
+//   --only <name>      one benchmark: latency, throughput, fanout, api-jobs or api-live-log (repeatable, or comma-separated)
 //   --db <mode>        postgres or embedded (default: both)
 // Prints each figure beside its target and raw Agenda, a table at the end, and writes bench/results/<time>.json.
 // Exits 0 even when a target is missed (the table says MISSED); 1 only when a benchmark could not run.
@@ -13,13 +13,16 @@ import { benchLatency } from './latency.js';
 import { printFigure, printTable, ratio, verdict, writeResults, type DatabaseModeName, type Figure, type ResultFile } from './report.js';
 import { openBenchDatabase, POSTGRES_URL, TUNING, type BenchDatabase } from './setup.js';
 import { benchThroughput } from './throughput.js';
+import { run as runApiBenchmarks } from './api-suite.js';
 
-type BenchmarkName = 'latency' | 'throughput' | 'fanout';
+type BenchmarkName = 'latency' | 'throughput' | 'fanout' | 'api-jobs' | 'api-live-log';
 
 interface Benchmark {
   name: BenchmarkName;
   title: (quick: boolean) => string;
-  run(db: BenchDatabase, quick: boolean): Promise<{ figures: Figure[]; details: unknown }>;
+  /** Engine benchmarks get a fresh database; API benchmarks start a real server on their own. */
+  run(db: BenchDatabase | null, quick: boolean, mode: DatabaseModeName): Promise<{ figures: Figure[]; details: unknown }>;
+  ownDatabase?: boolean;
 }
 
 const SIZES = {
@@ -31,17 +34,29 @@ const BENCHMARKS: Benchmark[] = [
   {
     name: 'latency',
     title: (quick) => `trigger latency, run-now → action start (${size(quick).latencySamples} sequential runs)`,
-    run: (db, quick) => benchLatency(db, { samples: size(quick).latencySamples, warmup: size(quick).latencyWarmup }),
+    run: (db, quick) => benchLatency(db!, { samples: size(quick).latencySamples, warmup: size(quick).latencyWarmup }),
   },
   {
     name: 'throughput',
     title: (quick) => `throughput, ${size(quick).throughputRuns} runs of a no-op action writing 2 log lines`,
-    run: (db, quick) => benchThroughput(db, { runs: size(quick).throughputRuns }),
+    run: (db, quick) => benchThroughput(db!, { runs: size(quick).throughputRuns }),
   },
   {
     name: 'fanout',
     title: (quick) => `per-user fan-out over ${size(quick).fanoutUsers} users, no-op action`,
-    run: (db, quick) => benchFanout(db, { users: size(quick).fanoutUsers }),
+    run: (db, quick) => benchFanout(db!, { users: size(quick).fanoutUsers }),
+  },
+  {
+    name: 'api-jobs',
+    title: (quick) => `GraphQL jobs(first: 50) over ${quick ? '1,000 jobs / 20,000 runs' : '10,000 jobs / 1,000,000 runs'}`,
+    ownDatabase: true,
+    run: async (_db, quick, mode) => ({ figures: await runApiBenchmarks({ mode, quick, only: ['jobs'] }), details: null }),
+  },
+  {
+    name: 'api-live-log',
+    title: (quick) => `live log: action log() → subscriber, ${quick ? '50 subscribers, 500 lines/s' : '200 subscribers, 1,000 lines/s'}`,
+    ownDatabase: true,
+    run: async (_db, quick, mode) => ({ figures: await runApiBenchmarks({ mode, quick, only: ['live-log'] }), details: null }),
   },
 ];
 
@@ -60,7 +75,7 @@ function parseOptions() {
     strict: true,
   });
   if (values.help) {
-    console.log('npm run bench -- [--quick] [--only latency|throughput|fanout] [--db postgres|embedded]');
+    console.log('npm run bench -- [--quick] [--only latency|throughput|fanout|api-jobs|api-live-log] [--db postgres|embedded]');
     process.exit(0);
   }
   const split = (list: string[] | undefined) => (list ?? []).flatMap((item) => item.split(',')).map((item) => item.trim()).filter(Boolean);
@@ -96,8 +111,8 @@ async function main(): Promise<number> {
       console.log(`\n${benchmark.title(options.quick)} — ${mode}`);
       let db: BenchDatabase | null = null;
       try {
-        db = await openBenchDatabase(mode);
-        const result = await benchmark.run(db, options.quick);
+        db = benchmark.ownDatabase ? null : await openBenchDatabase(mode);
+        const result = await benchmark.run(db, options.quick, mode);
         for (const figure of result.figures) printFigure(figure);
         figures.push(...result.figures);
         details[`${benchmark.name}/${mode}`] = result.details;
