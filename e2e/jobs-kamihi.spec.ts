@@ -61,4 +61,15 @@ test('create a per-user cron job for a role, run it from the row menu and watch 
   await expect(page.getByTestId('log-line').filter({ hasText: 'would send to Ada Lovelace' })).toBeVisible();
   await expect(page.getByText('Hi Ada, the report is due today').first()).toBeVisible();
   await screenshotBothThemes(page, 'run-child');
+
+  // The dashboard now has something to show; and the pages at tablet width.
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Dashboard' }).click();
+  await expect(page.getByLabel('Runs today')).not.toHaveText('0');
+  await screenshotBothThemes(page, 'dashboard-with-runs');
+  await page.setViewportSize({ width: 768, height: 1024 });
+  await expect(page.getByRole('navigation', { name: 'Main' })).toBeVisible();
+  await screenshotBothThemes(page, 'tablet-dashboard');
+  await page.goto('/jobs');
+  await expect(page.getByRole('row', { name: `Job ${jobName}` })).toBeVisible();
+  await screenshotBothThemes(page, 'tablet-jobs');
 });

@@ -19,7 +19,7 @@ test('a viewer sees jobs but no Run now, no editing and no admin navigation', as
   await expect(viewer.getByTestId('viewer-name')).toHaveText('Vera Viewer');
   const nav = viewer.getByRole('navigation', { name: 'Main' });
   await expect(nav.getByRole('link', { name: 'Jobs' })).toBeVisible();
-  for (const admin of ['Users', 'Roles', 'API tokens', 'Audit log']) await expect(nav.getByText(admin, { exact: true })).toHaveCount(0);
+  for (const admin of ['Users', 'Roles', 'API tokens']) await expect(nav.getByText(admin, { exact: true })).toHaveCount(0);
 
   const row = viewer.getByRole('row', { name: `Job ${jobName}` });
   await expect(row).toBeVisible();

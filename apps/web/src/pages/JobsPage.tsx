@@ -166,7 +166,7 @@ export default function JobsPage() {
                   <SortableTh active={sort === 'NAME'} direction={direction} onSort={sortBy('NAME')}>
                     Name
                   </SortableTh>
-                  <SortableTh active={sort === 'ACTION'} direction={direction} onSort={sortBy('ACTION')}>
+                  <SortableTh className="hidden lg:table-cell" active={sort === 'ACTION'} direction={direction} onSort={sortBy('ACTION')}>
                     Action
                   </SortableTh>
                   <Th>Schedule</Th>

@@ -40,8 +40,13 @@ export function JobRow(props: { job: FragmentType<typeof JobRow_JobFragment> }) 
           {job.name}
         </Link>
         {job.description && <p className="mt-0.5 truncate text-xs text-stone-500 dark:text-stone-400">{job.description}</p>}
+        {/* On a tablet the action column is folded into the name's cell. */}
+        <p className="mt-0.5 font-mono text-xs text-stone-500 lg:hidden dark:text-stone-400">
+          {job.action}
+          {job.perUser && ' · per user'}
+        </p>
       </Td>
-      <Td>
+      <Td className="hidden lg:table-cell">
         <code className="rounded bg-stone-100 px-1.5 py-0.5 text-xs text-stone-700 dark:bg-stone-800 dark:text-stone-300">{job.action}</code>
         {job.perUser && (
           <span className="ml-1.5">
@@ -51,7 +56,7 @@ export function JobRow(props: { job: FragmentType<typeof JobRow_JobFragment> }) 
           </span>
         )}
       </Td>
-      <Td className="text-stone-600 dark:text-stone-300">{job.scheduleDescription}</Td>
+      <Td className="min-w-36 text-stone-600 dark:text-stone-300">{job.scheduleDescription}</Td>
       <Td className="whitespace-nowrap text-stone-600 dark:text-stone-300">
         {!job.enabled ? (
           <span className="text-stone-400" title={job.disabledReason ?? undefined}>
@@ -67,7 +72,7 @@ export function JobRow(props: { job: FragmentType<typeof JobRow_JobFragment> }) 
         {job.lastRun ? (
           <Link to={`/runs/${job.lastRun.id}`} className="inline-flex items-center gap-2 hover:underline" title={formatDateTime(job.lastRun.createdAt)}>
             <RunStatusBadge status={job.lastRun.status} />
-            <span className="text-xs text-stone-500 dark:text-stone-400">{formatRelative(job.lastRun.createdAt)}</span>
+            <span className="hidden text-xs text-stone-500 xl:inline dark:text-stone-400">{formatRelative(job.lastRun.createdAt)}</span>
           </Link>
         ) : (
           <span className="text-sm text-stone-400">Never run</span>
