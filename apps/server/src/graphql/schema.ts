@@ -11,5 +11,6 @@ import './types/job.js';
 import './types/run.js';
 import './types/run-log.js';
 import './types/dispatch.js';
+import './types/audit.js';
 
 export const schema = builder.toSchema({ sortSchema: true });

@@ -108,3 +108,23 @@ describe('the audit table is append-only for the app', () => {
     expect(await prisma().auditEvent.count()).toBe(before + 1);
   });
 });
+
+describe('auditEvents query', () => {
+  it('lists events newest first with filters, for AUDIT_READ only', async () => {
+    await api.gql('mutation { createApiToken(name: "audited") { secret } }');
+    const result = await api.gql<{ auditEvents: { totalCount: number; edges: { node: { action: string; outcome: string; actorLabel: string; details: unknown } }[] } }>(
+      'query($f: AuditEventFilter) { auditEvents(first: 5, filter: $f) { totalCount edges { node { action outcome actorLabel details } } } }',
+      { f: { action: 'createApiToken', outcome: 'SUCCESS' } },
+    );
+    expect(result.errors).toBeUndefined();
+    const nodes = result.data!.auditEvents.edges.map((edge) => edge.node);
+    expect(nodes.length).toBeGreaterThan(0);
+    expect(nodes.every((node) => node.action === 'createApiToken' && node.outcome === 'SUCCESS')).toBe(true);
+    expect(JSON.stringify(nodes)).not.toMatch(/sdt_/);
+    const bogus = await api.gql<{ auditEvents: { totalCount: number } }>('{ auditEvents(first: 1, filter: { actorId: "nope" }) { totalCount } }');
+    expect(bogus.data?.auditEvents.totalCount).toBe(0);
+    const viewer = await api.tokenWith(['JOBS_READ']);
+    const denied = await api.gql('{ auditEvents(first: 1) { totalCount } }', {}, { token: viewer });
+    expect(denied.errors?.[0]?.message).toMatch(/Not authorized/);
+  });
+});
