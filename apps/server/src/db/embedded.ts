@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+import { keepBatchesTogether } from './pglite-batches.js';
 
 export interface EmbeddedPostgres {
   url: string;
@@ -30,7 +31,7 @@ export async function startEmbeddedPostgres({ dataDir, maxConnections }: Embedde
   }
   try {
     const db = await PGlite.create(dataDir ? { dataDir: path.resolve(dataDir) } : {});
-    const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections });
+    const server = new PGLiteSocketServer({ db: keepBatchesTogether(db), host: '127.0.0.1', port: 0, maxConnections });
     await server.start();
     const url = `postgres://postgres@${server.getServerConn()}/postgres?sslmode=disable`;
     return {

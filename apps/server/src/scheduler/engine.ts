@@ -16,6 +16,9 @@ import { RunExecutor } from './executor.js';
 import { createJobTimers, createOccurrenceHandler, OCCURRENCE_JOB, reconcileTimers, type OccurrenceJobData } from './occurrences.js';
 import { Sweeper } from './sweeper.js';
 
+/** An occurrence entry's lock outlives a busy firing: below this, a slow database would expire a live lock. */
+const OCCURRENCE_LOCK_FLOOR_MS = 5000;
+
 export interface Engine {
   jobs: JobService;
   runs: RunService;
@@ -62,7 +65,14 @@ export async function createEngine({ config, database, actions, bus, logger }: E
     createOccurrenceHandler({ prisma, runs, dispatcher, bus, logger, misfireThresholdMs: config.scheduler.misfire_threshold_ms }) as (
       job: AgendaJob<OccurrenceJobData>,
     ) => Promise<void>,
-    { concurrency: 10, removeOnComplete: true },
+    {
+      concurrency: 10,
+      removeOnComplete: true,
+      // Agenda locks an entry a little before its slot; a worker killed meanwhile leaves the lock behind, and the
+      // job's every later slot waits for it to expire (60 s by default). Firing is one short transaction that is
+      // safe to repeat (row lock, unique occurrence key), so the lock lasts as long as a silent worker is trusted.
+      lockLifetime: Math.max(config.jobs.stale_after_ms, OCCURRENCE_LOCK_FLOOR_MS),
+    },
   );
 
   return {

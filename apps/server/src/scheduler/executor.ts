@@ -46,6 +46,12 @@ const CHILD_PAGE = 200;
 export class RunExecutor {
   /** Runs (and children) this worker is executing, by id. */
   private readonly active = new Map<string, AbortController>();
+  /**
+   * Runs this worker has claimed and not yet finished. The heartbeat covers them from the claim on: the queries
+   * before the action starts can take longer than stale_after_ms on a busy database, and a run without beats in
+   * that time would be swept as lost while it is about to run.
+   */
+  private readonly claimed = new Set<string>();
   private heartbeat: NodeJS.Timeout | null = null;
 
   constructor(
@@ -88,6 +94,7 @@ export class RunExecutor {
     });
     // Cancelled meanwhile, or another worker's (an expired Agenda lock re-ran an old attempt): nothing to do.
     if (!run) return;
+    this.claimed.add(run.id);
     try {
       const { job, users } = await (early && jobId === run.jobId ? early : this.readJob(run.jobId));
       if (await this.waitsForPrevious(run, job)) return;
@@ -102,6 +109,8 @@ export class RunExecutor {
     } catch (error) {
       this.deps.logger.error(`run ${runId}: the executor failed: ${(error as Error).message}`);
       await this.finish(run, failureOutcome(error, new AbortController().signal), run.logSequence, false).catch(() => {});
+    } finally {
+      this.claimed.delete(run.id);
     }
   }
 
@@ -268,10 +277,16 @@ export class RunExecutor {
         if (page.length === 0) break;
         const missing = page.filter((child) => child.targetUserId && !byId.has(child.targetUserId)).map((c) => c.targetUserId!);
         if (missing.length > 0) for (const [id, user] of await loadActionUsers(this.deps.prisma, missing)) byId.set(id, user);
-        const results = await mapLimit(page, concurrency, (child) =>
-          this.executeChild(child, job, action, child.targetUserId ? (byId.get(child.targetUserId) ?? null) : null, users, controller.signal),
-        );
-        await this.recordChildren(parent.id, results);
+        // A claimed child waiting for its turn in the page is alive too.
+        for (const child of page) this.claimed.add(child.id);
+        try {
+          const results = await mapLimit(page, concurrency, (child) =>
+            this.executeChild(child, job, action, child.targetUserId ? (byId.get(child.targetUserId) ?? null) : null, users, controller.signal),
+          );
+          await this.recordChildren(parent.id, results);
+        } finally {
+          for (const child of page) this.claimed.delete(child.id);
+        }
       }
     } finally {
       this.active.delete(parent.id);
@@ -418,7 +433,7 @@ export class RunExecutor {
 
   /** Keeps this worker's runs alive and picks up cancel requests made in other processes. */
   private async beat(): Promise<void> {
-    const ids = [...this.active.keys()];
+    const ids = [...new Set([...this.claimed, ...this.active.keys()])];
     if (ids.length === 0) return;
     try {
       const rows = await this.deps.prisma.run.updateManyAndReturn({

@@ -47,8 +47,25 @@ export interface OccurrenceDeps {
   misfireThresholdMs: number;
 }
 
+/** A firing that failed (database busy or unreachable) is tried again this much later. */
+const FIRE_RETRY_MS = 1000;
+
 /** The Agenda handler of an occurrence entry. */
 export function createOccurrenceHandler(deps: OccurrenceDeps) {
+  const fireDue = fireDueSlot(deps);
+  return async (entry: AgendaJob<OccurrenceJobData>): Promise<void> => {
+    try {
+      await fireDue(entry);
+    } catch (error) {
+      // Agenda has already cleared this one-time entry's next run time; a handler that threw would leave the job
+      // without a timer for good. The jobs table still names the due slot: look again shortly.
+      deps.logger.warn(`job ${entry.attrs.data.jobId}: firing its schedule failed, trying again: ${(error as Error).message}`);
+      entry.schedule(new Date(Date.now() + FIRE_RETRY_MS));
+    }
+  };
+}
+
+function fireDueSlot(deps: OccurrenceDeps) {
   return async (entry: AgendaJob<OccurrenceJobData>): Promise<void> => {
     const { jobId } = entry.attrs.data;
     const now = new Date();
@@ -146,7 +163,9 @@ export async function reconcileTimers(prisma: PrismaClient, agenda: Agenda, time
   const seen = new Set<string>();
   for (const entry of entries) {
     const jobId = (entry.data as Partial<OccurrenceJobData> | undefined)?.jobId;
-    if (!jobId || !wanted.has(jobId) || seen.has(jobId)) {
+    // An entry without a next run time is a timer that will never fire: Agenda clears it when a firing starts, so a
+    // worker killed during one leaves it so. It is replaced below from the jobs table.
+    if (!jobId || !wanted.has(jobId) || seen.has(jobId) || !entry.nextRunAt) {
       await agenda.cancel({ id: String(entry._id) });
       removed += 1;
     } else {

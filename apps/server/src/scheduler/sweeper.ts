@@ -16,8 +16,7 @@ interface StaleRun {
   job_id: string;
   parent_run_id: string | null;
   attempt: number;
-  max_attempts: number;
-  previous: 'RUNNING' | 'CANCELLING';
+  status: 'QUEUED' | 'INTERRUPTED' | 'CANCELLED';
   priority: number;
 }
 
@@ -53,55 +52,48 @@ export class Sweeper {
     const cutoff = new Date(Date.now() - this.options.staleAfterMs);
     let stale: StaleRun[];
     try {
+      // One statement per pass: a run that will be retried goes from RUNNING straight back to QUEUED (attempt + 1),
+      // so nobody ever reads a terminal INTERRUPTED that later changes.
       stale = await this.deps.prisma.$queryRaw<StaleRun[]>`
         WITH stale AS (
-          SELECT r.id, r.status FROM "runs" r
+          SELECT r.id, r.status,
+            (r.status = 'RUNNING' AND r.parent_run_id IS NULL AND r.attempt < r.max_attempts) AS retry
+          FROM "runs" r
           WHERE r.status IN ('RUNNING', 'CANCELLING') AND r.heartbeat_at < ${cutoff}
           FOR UPDATE SKIP LOCKED
         )
         UPDATE "runs" r SET
-          status = CASE WHEN stale.status = 'CANCELLING' THEN 'CANCELLED'::"RunStatus" ELSE 'INTERRUPTED'::"RunStatus" END,
-          status_reason = 'worker lost: no heartbeat since ' || to_char(r.heartbeat_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'),
-          finished_at = now()
+          status = CASE
+            WHEN stale.status = 'CANCELLING' THEN 'CANCELLED'::"RunStatus"
+            WHEN stale.retry THEN 'QUEUED'::"RunStatus"
+            ELSE 'INTERRUPTED'::"RunStatus" END,
+          status_reason = CASE
+            WHEN stale.retry THEN 'attempt ' || r.attempt || ' interrupted (worker lost); attempt ' || (r.attempt + 1) || ' of ' || r.max_attempts
+            ELSE 'worker lost: no heartbeat since ' || to_char(r.heartbeat_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') END,
+          attempt = CASE WHEN stale.retry THEN r.attempt + 1 ELSE r.attempt END,
+          finished_at = CASE WHEN stale.retry THEN NULL ELSE now() END,
+          worker_id = CASE WHEN stale.retry THEN NULL ELSE r.worker_id END,
+          -- The lost attempt's stored lines are the log so far (it never wrote its last sequence back): a retry
+          -- continues after them instead of reusing their numbers, which would drop its own lines as duplicates.
+          log_sequence = COALESCE((SELECT max(l.sequence) FROM "run_log_lines" l WHERE l.run_id = r.id), r.log_sequence)
         FROM stale, "jobs" j
         WHERE r.id = stale.id AND j.id = r.job_id
-        RETURNING r.id, r.job_id, r.parent_run_id, r.attempt, r.max_attempts, stale.status::text AS previous, j.priority`;
+        RETURNING r.id, r.job_id, r.parent_run_id, r.attempt, r.status::text AS status, j.priority`;
     } catch (error) {
       this.deps.logger.warn(`sweeper: ${(error as Error).message}`);
       return 0;
     }
     for (const run of stale) {
-      const retry = run.previous === 'RUNNING' && run.parent_run_id === null && run.attempt < run.max_attempts;
-      if (retry) {
-        const [queued] = await this.deps.prisma.run.updateManyAndReturn({
-          where: { id: run.id, status: 'INTERRUPTED' },
-          data: {
-            status: 'QUEUED',
-            attempt: run.attempt + 1,
-            finishedAt: null,
-            workerId: null,
-            statusReason: `attempt ${run.attempt} interrupted (worker lost); attempt ${run.attempt + 1} of ${run.max_attempts}`,
-          },
-        });
-        if (queued) {
-          await this.deps.dispatcher.dispatch(queued, { priority: run.priority });
-          this.deps.bus.publishRunChange({ runId: run.id, jobId: run.job_id, parentRunId: null, status: 'QUEUED' });
-          continue;
-        }
-      }
-      if (run.parent_run_id === null) {
+      if (run.status === 'QUEUED') {
+        await this.deps.dispatcher.dispatch(run, { priority: run.priority });
+      } else if (run.parent_run_id === null) {
         // A per-user parent that will not run again leaves no child waiting forever.
         await this.deps.prisma.run.updateMany({
           where: { parentRunId: run.id, status: 'QUEUED' },
           data: { status: 'INTERRUPTED', statusReason: 'parent run lost its worker', finishedAt: new Date() },
         });
       }
-      this.deps.bus.publishRunChange({
-        runId: run.id,
-        jobId: run.job_id,
-        parentRunId: run.parent_run_id,
-        status: run.previous === 'CANCELLING' ? 'CANCELLED' : 'INTERRUPTED',
-      });
+      this.deps.bus.publishRunChange({ runId: run.id, jobId: run.job_id, parentRunId: run.parent_run_id, status: run.status });
     }
     if (stale.length > 0) this.deps.logger.warn(`sweeper: ${stale.length} run(s) lost their worker`);
     return stale.length;

@@ -1,0 +1,185 @@
+// Restarting the server loses no schedule, and slots that fell due while it was down follow the misfire policy:
+// every-second jobs and ~10 s of downtime give one catch-up run marked late (never ten), or — with misfire policy
+// SKIP — one skipped run that says why. Real worker processes, stopped with SIGTERM and started again.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Run } from '../../src/db/prisma.js';
+import type { JobInput } from '../../src/services/jobs.js';
+import { isTerminal } from '../../src/services/run-status.js';
+import {
+  createWorkerDatabase,
+  describeRuns,
+  killWorkers,
+  readRecords,
+  runProblems,
+  sleep,
+  until,
+  type InProcessApp,
+  type WorkerDatabase,
+  type WorkerProcess,
+} from '../support/processes.js';
+
+const DOWNTIME_MS = 10_000;
+/** Well above a slot's normal firing delay on a busy machine, well below the downtime. */
+const MISFIRE_THRESHOLD_MS = 4000;
+
+let db: WorkerDatabase;
+let api: InProcessApp | null = null;
+let folder: string;
+
+beforeAll(async () => {
+  db = await createWorkerDatabase();
+  folder = fs.mkdtempSync(path.join(os.tmpdir(), 'sundial-restart-'));
+  if (db.mode === 'postgres') api = await db.open({ execute: false });
+});
+afterEach(async () => {
+  await killWorkers();
+});
+afterAll(async () => {
+  await killWorkers();
+  await api?.close(0);
+  await db?.drop();
+  fs.rmSync(folder, { recursive: true, force: true });
+});
+
+interface Subject {
+  key: 'catchUpInterval' | 'catchUpCron' | 'skipInterval';
+  input: (file: string) => JobInput;
+  file: string;
+  jobId?: string;
+}
+
+/**
+ * The misfire policy alone decides here. With the default overlap policy (skip), a slot the stopping worker had
+ * fired but not yet started stays queued across the restart and counts as still running, so the catch-up slot
+ * would be skipped for overlap instead.
+ */
+const PARALLEL = { overlapPolicy: 'ALLOW' } as const;
+
+const subjects: Subject[] = [
+  {
+    key: 'catchUpInterval',
+    input: (file) => ({
+      name: 'every second, catch up',
+      action: 'fixture.record',
+      args: { file },
+      schedule: { scheduleKind: 'INTERVAL', intervalSeconds: 1 },
+      ...PARALLEL,
+    }),
+    file: '',
+  },
+  {
+    key: 'catchUpCron',
+    input: (file) => ({
+      name: 'cron every second, catch up',
+      action: 'fixture.record',
+      args: { file },
+      schedule: { scheduleKind: 'CRON', cron: '* * * * * *' },
+      ...PARALLEL,
+    }),
+    file: '',
+  },
+  {
+    key: 'skipInterval',
+    input: (file) => ({
+      name: 'every second, skip missed',
+      action: 'fixture.record',
+      args: { file },
+      schedule: { scheduleKind: 'INTERVAL', intervalSeconds: 1 },
+      misfirePolicy: 'SKIP',
+    }),
+    file: '',
+  },
+];
+
+const startsBy = (subject: Subject, pid: number) => readRecords(subject.file).filter((r) => r.phase === 'start' && r.pid === pid).length;
+
+describe('restart with every-second jobs and ~10 s of downtime', () => {
+  it('keeps every schedule; the missed slots become one late catch-up run, or one skipped run under misfire policy SKIP', async () => {
+    const env = { SUNDIAL_SCHEDULER__MISFIRE_THRESHOLD_MS: String(MISFIRE_THRESHOLD_MS) };
+    await withServices(async (app) => {
+      for (const subject of subjects) {
+        subject.file = path.join(folder, `${subject.key}.txt`);
+        subject.jobId = (await app.engine.jobs.create(subject.input(subject.file))).id;
+      }
+    });
+
+    const before = db.spawn('before', env);
+    await before.ready;
+    const explain = (worker: WorkerProcess) => async () =>
+      `${subjects.map((s) => `${s.key}: ${startsBy(s, worker.pid)} run(s)`).join(', ')}\nworker output:\n${worker.output()}`;
+    await until('each job to run twice before the restart', () => subjects.every((s) => startsBy(s, before.pid) >= 2), 30_000, explain(before));
+    const downFrom = new Date();
+    expect(await before.signal('SIGTERM'), before.output()).toEqual({ code: 0, signal: null });
+    await sleep(DOWNTIME_MS);
+    const upFrom = new Date();
+    const after = db.spawn('after', env);
+    await after.ready;
+    await until('each job to run again after the restart', () => subjects.every((s) => startsBy(s, after.pid) >= 2), 30_000, explain(after));
+
+    // Let every run that started finish: pause the jobs, then read everything once the last run ended.
+    const jobIds = subjects.map((s) => s.jobId!);
+    const check = async (app: InProcessApp) => {
+      const prisma = app.database.prisma;
+      const runs = (jobId: string) => prisma.run.findMany({ where: { jobId }, orderBy: { scheduledFor: 'asc' } });
+      for (const subject of subjects) {
+        const all = await runs(subject.jobId!);
+        const where = `${subject.key}:\n${await describeRuns(prisma, subject.jobId!)}`;
+        // One run for all the slots missed while no worker was up: the first of them, marked late. (The first worker
+        // may have caught up once too: the jobs were due before it had started.)
+        const lateRuns = all.filter((run) => run.late && run.scheduledFor.getTime() >= downFrom.getTime() - 2000);
+        expect(lateRuns, where).toHaveLength(1);
+        const [late] = lateRuns as [Run];
+        expect(late.scheduledFor.getTime(), where).toBeGreaterThanOrEqual(downFrom.getTime() - 2000);
+        expect(late.scheduledFor.getTime(), where).toBeLessThan(upFrom.getTime());
+        expect(all.filter((run) => run.scheduledFor > late.scheduledFor && run.scheduledFor < upFrom), where).toEqual([]);
+        if (subject.key === 'skipInterval') {
+          expect(late.status, where).toBe('SKIPPED');
+          expect(late.statusReason, where).toMatch(/^missed while no worker was up \((over )?\d+ occurrences\); misfire policy: skip$/);
+        } else {
+          expect(late.status, where).toBe('SUCCEEDED');
+          expect(late.statusReason, where).toMatch(/^late: one catch-up run for (over )?\d+ occurrences missed while no worker was up$/);
+        }
+        const count = Number(/(\d+) occurrences/.exec(late.statusReason ?? '')![1]);
+        expect(count, where).toBeGreaterThanOrEqual(DOWNTIME_MS / 1000 - 1);
+        // The schedule went on after the catch-up, on time again.
+        expect(all.filter((run) => run.scheduledFor > late.scheduledFor && run.status === 'SUCCEEDED' && !run.late).length, where).toBeGreaterThan(0);
+      }
+      expect(await runProblems(prisma, jobIds, subjects.flatMap((s) => readRecords(s.file)))).toEqual([]);
+    };
+
+    if (api) {
+      for (const jobId of jobIds) await api.engine.jobs.setEnabled(jobId, false);
+      await until('every run to end', async () => (await api!.database.prisma.run.findMany({ where: { jobId: { in: jobIds } } })).every((r) => isTerminal(r.status)));
+      expect(await after.signal('SIGTERM')).toEqual({ code: 0, signal: null });
+      await check(api);
+    } else {
+      expect(await after.signal('SIGTERM')).toEqual({ code: 0, signal: null });
+      // Runs the stop left queued are finished by the app started in this process on the same data folder, once
+      // the jobs are paused (a later start would otherwise find new missed slots).
+      await withServices(async (app) => {
+        for (const jobId of jobIds) await app.engine.jobs.setEnabled(jobId, false);
+      });
+      const app = await db.open({ execute: true });
+      try {
+        await until('every run to end', async () => (await app.database.prisma.run.findMany({ where: { jobId: { in: jobIds } } })).every((r) => isTerminal(r.status)));
+        await check(app);
+      } finally {
+        await app.close(0);
+      }
+    }
+  }, 300_000);
+});
+
+/** The services on this database: the API app, or (embedded, no worker running) the data folder opened for fn. */
+async function withServices<T>(fn: (app: InProcessApp) => Promise<T>): Promise<T> {
+  if (api) return fn(api);
+  const app = await db.open({ execute: false });
+  try {
+    return await fn(app);
+  } finally {
+    await app.close(0);
+  }
+}

@@ -1,0 +1,162 @@
+// A worker killed with SIGKILL at a random point of a run: the next worker's sweeper sees the run's heartbeat
+// stop, marks it interrupted and retries it (same run row, attempt 2) — manual runs and recurring occurrences
+// alike (Agenda alone never re-runs an interrupted recurring occurrence, agenda#1749). Real child processes,
+// random kill points, in a loop; after each kill every run ends terminal, logs have no gaps, no slot runs twice.
+//
+// Embedded mode: the killed worker is a child process; the worker that recovers is the app started in this
+// process on the same data folder (PGlite is single-process, and this test must watch the run while it recovers).
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { JobInput } from '../../src/services/jobs.js';
+import { isTerminal } from '../../src/services/run-status.js';
+import { usingRealPostgres } from '../support/database.js';
+import {
+  createWorkerDatabase,
+  describeRuns,
+  killWorkers,
+  readRecords,
+  runProblems,
+  sleep,
+  until,
+  type InProcessApp,
+  type WorkerDatabase,
+  type WorkerProcess,
+} from '../support/processes.js';
+
+const ITERATIONS = 6;
+const STEPS = 8;
+const STEP_MS = 150;
+const RUN_MS = STEPS * STEP_MS;
+
+type Kind = 'manual' | 'interval' | 'cron';
+const KINDS: Kind[] = ['manual', 'interval', 'cron'];
+
+let db: WorkerDatabase;
+/** PostgreSQL: an API-only app in this process for setting up and reading state while workers run. */
+let api: InProcessApp | null = null;
+/** Embedded: the in-process worker that recovers, while it runs. */
+let recovering: InProcessApp | null = null;
+let folder: string;
+
+beforeAll(async () => {
+  db = await createWorkerDatabase();
+  folder = fs.mkdtempSync(path.join(os.tmpdir(), 'sundial-sigkill-'));
+  if (db.mode === 'postgres') api = await db.open({ execute: false });
+});
+afterEach(async () => {
+  await killWorkers();
+  await recovering?.close(0);
+  recovering = null;
+});
+afterAll(async () => {
+  await killWorkers();
+  await api?.close(0);
+  await db?.drop();
+  fs.rmSync(folder, { recursive: true, force: true });
+});
+
+/** Runs fn with the services on this database: the API app, or (embedded) the data folder opened just for it. */
+async function withServices<T>(fn: (app: InProcessApp) => Promise<T>): Promise<T> {
+  if (api) return fn(api);
+  const app = await db.open({ execute: false });
+  try {
+    return await fn(app);
+  } finally {
+    await app.close(0);
+  }
+}
+
+function jobInput(kind: Kind, file: string, iteration: number): JobInput {
+  const base = {
+    name: `sigkill ${iteration} (${kind})`,
+    action: 'fixture.record',
+    args: { file, steps: STEPS, stepMs: STEP_MS },
+    retries: 2,
+    retryBackoffMs: 0,
+  };
+  if (kind === 'interval') return { ...base, schedule: { scheduleKind: 'INTERVAL', intervalSeconds: 2, runLimit: 3 } };
+  if (kind === 'cron') return { ...base, schedule: { scheduleKind: 'CRON', cron: '* * * * * *', runLimit: 3 } };
+  return base;
+}
+
+describe(`SIGKILL mid-run (${ITERATIONS} random kill points; ${usingDescription()})`, () => {
+  it(
+    'the next worker marks the run interrupted and retries it as attempt 2 of the same run; nothing runs twice',
+    async () => {
+      for (let iteration = 1; iteration <= ITERATIONS; iteration += 1) {
+        const kind = KINDS[(iteration - 1) % KINDS.length]!;
+        const file = path.join(folder, `records-${iteration}.txt`);
+        const { jobId } = await withServices(async (app) => {
+          const job = await app.engine.jobs.create(jobInput(kind, file, iteration));
+          if (kind === 'manual') await app.engine.runs.start(job.id, { trigger: 'MANUAL' });
+          return { jobId: job.id };
+        });
+
+        const doomed = db.spawn(`doomed-${iteration}`);
+        await doomed.ready;
+        // The run to kill: the first execution this worker starts.
+        const started = await until(`worker ${doomed.name} to start a run`, () => readRecords(file).find((r) => r.phase === 'start'), 60_000);
+        const delay = Math.floor(Math.random() * RUN_MS * 1.2);
+        await sleep(delay);
+        await doomed.signal('SIGKILL');
+        const endedBeforeKill = readRecords(file).some((r) => r.phase === 'end' && r.runId === started.runId);
+        const where = `iteration ${iteration} (${kind}, killed ${delay} ms into run ${started.runId}${endedBeforeKill ? ', after its action ended' : ''})`;
+
+        let worker: WorkerProcess | null = null;
+        let observer: InProcessApp;
+        if (api) {
+          worker = db.spawn(`recovering-${iteration}`);
+          await worker.ready;
+          observer = api;
+        } else {
+          recovering = await db.open({ execute: true });
+          observer = recovering;
+        }
+        const prisma = observer.database.prisma;
+        await until(
+          `${where}: every run of the job to end`,
+          async () => {
+            const job = await prisma.job.findUniqueOrThrow({ where: { id: jobId } });
+            const runs = await prisma.run.findMany({ where: { jobId } });
+            const scheduledDone = kind === 'manual' || (!job.enabled && runs.length === 3);
+            return scheduledDone && runs.every((run) => isTerminal(run.status));
+          },
+          45_000,
+          () => describeRuns(prisma, jobId),
+        );
+
+        const records = readRecords(file);
+        expect(await runProblems(prisma, [jobId], records), where).toEqual([]);
+        const killed = await prisma.run.findUniqueOrThrow({ where: { id: started.runId } });
+        expect(killed.status, where).toBe('SUCCEEDED');
+        if (!endedBeforeKill) {
+          // The kill came while the action ran: the same run row ran again, visibly, as attempt 2.
+          expect(killed.attempt, where).toBe(2);
+          expect(killed.statusReason, where).toMatch(/^attempt 1 interrupted \(worker lost\); attempt 2 of 3/);
+          const recoveredBy = worker?.pid ?? process.pid;
+          expect(records.filter((r) => r.runId === killed.id), where).toEqual([
+            { phase: 'start', runId: killed.id, attempt: 1, pid: doomed.pid },
+            { phase: 'start', runId: killed.id, attempt: 2, pid: recoveredBy },
+            { phase: 'end', runId: killed.id, attempt: 2, pid: recoveredBy },
+          ]);
+          // Attempt 2's log is complete and follows what attempt 1 stored, without a gap or an overwrite.
+          const lines = await prisma.runLogLine.findMany({ where: { runId: killed.id }, orderBy: { sequence: 'asc' } });
+          expect(lines.filter((line) => line.message.startsWith('attempt 2 ')).map((line) => line.message), where).toEqual(
+            Array.from({ length: STEPS }, (_, index) => `attempt 2 step ${index + 1}`),
+          );
+        }
+
+        if (worker) expect(await worker.signal('SIGTERM'), where).toEqual({ code: 0, signal: null });
+        await recovering?.close(0);
+        recovering = null;
+      }
+    },
+    480_000,
+  );
+});
+
+function usingDescription(): string {
+  return usingRealPostgres ? 'PostgreSQL: both workers are processes' : 'embedded: the recovering worker runs in-process';
+}

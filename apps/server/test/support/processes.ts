@@ -1,0 +1,279 @@
+// Real worker processes for the failure tests: the real server (apps/server/src/main.ts, as `npm start` runs it,
+// cwd = the repository root) started as a child process on a test's own database, killed or stopped with real
+// signals. Every child is remembered so a test's afterEach can SIGKILL whatever a failure left behind.
+//
+// The database is shared the way a deployment shares it: on PostgreSQL (TEST_DATABASE_URL) any number of workers
+// and this test process use one fresh database at once. The embedded database (PGlite) is single-process: its data
+// folder is opened by one process at a time, so a test reads it in-process only while no child holds it.
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { startApp, type App } from '../../src/app.js';
+import { createLogger } from '../../src/lib/logger.js';
+import { isTerminal } from '../../src/services/run-status.js';
+import { createTestDatabaseTarget, testConfig, usingRealPostgres } from './database.js';
+
+export const REPO_ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
+const MAIN = fileURLToPath(new URL('../../src/main.ts', import.meta.url));
+const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+export const FIXTURE_ACTIONS = 'apps/server/test/fixtures/actions';
+const READY = /Sundial is ready at (http:\/\/\S+)/;
+
+/** Engine timings every worker of a failure test uses: fast heartbeats, a short time to declare a worker lost. */
+export const FAILURE_TIMINGS = {
+  heartbeatMs: 200,
+  staleAfterMs: 1500,
+  processEveryMs: 100,
+};
+
+export interface Exit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
+export interface WorkerProcess {
+  name: string;
+  pid: number;
+  child: ChildProcess;
+  /** Resolves with the URL once the server printed that it is ready; rejects if it exits first or takes too long. */
+  ready: Promise<string>;
+  exited: Promise<Exit>;
+  /** stdout and stderr so far, for failure messages. */
+  output(): string;
+  alive(): boolean;
+  /** Sends a signal and waits for the exit. */
+  signal(signal: NodeJS.Signals): Promise<Exit>;
+}
+
+const children = new Set<WorkerProcess>();
+
+/** Starts the real server with exactly these settings (none leak in from the test runner's environment). */
+export function spawnWorker(name: string, env: Record<string, string>, readyTimeoutMs = 90_000): WorkerProcess {
+  const inherited = Object.fromEntries(
+    Object.entries(process.env).filter(([key]) => !/^(SUNDIAL_|DATABASE_URL$|INIT_CWD$|TEST_DATABASE_URL$)/.test(key)),
+  );
+  const child = spawn(process.execPath, ['--import', TSX, MAIN], {
+    cwd: REPO_ROOT,
+    env: { ...inherited, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+  const exited = new Promise<Exit>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  const ready = new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`worker ${name} was not ready after ${readyTimeoutMs} ms:\n${output}`)), readyTimeoutMs);
+    const onData = () => {
+      const match = READY.exec(output);
+      if (!match) return;
+      clearTimeout(timer);
+      child.stdout!.off('data', onData);
+      resolve(match[1]!);
+    };
+    child.stdout!.on('data', onData);
+    void exited.then((exit) => {
+      clearTimeout(timer);
+      reject(new Error(`worker ${name} exited (${exit.code ?? exit.signal}) before it was ready:\n${output}`));
+    });
+  });
+  ready.catch(() => {});
+  const worker: WorkerProcess = {
+    name,
+    pid: child.pid!,
+    child,
+    ready,
+    exited,
+    output: () => output,
+    alive: () => child.exitCode === null && child.signalCode === null,
+    async signal(signal) {
+      if (worker.alive()) child.kill(signal);
+      return exited;
+    },
+  };
+  children.add(worker);
+  void exited.then(() => children.delete(worker));
+  return worker;
+}
+
+/** SIGKILLs every worker still running (a test that failed half-way) and waits for them to be gone. */
+export async function killWorkers(): Promise<void> {
+  await Promise.all([...children].map((worker) => worker.signal('SIGKILL')));
+}
+
+/** A server started inside the test process on the same database (the embedded mode's way to look inside). */
+export type InProcessApp = App;
+
+export interface WorkerDatabase {
+  mode: 'postgres' | 'embedded';
+  /** The environment of a worker on this database; `extra` adds or overrides SUNDIAL_* settings. */
+  env(extra?: Record<string, string>): Record<string, string>;
+  /** Spawns a worker process on this database. */
+  spawn(name: string, extra?: Record<string, string>): WorkerProcess;
+  /**
+   * Starts the app in this process on this database: execute=false gives the services only (an API process),
+   * execute=true a full worker. Embedded: only while no child holds the data folder (its lock refuses otherwise).
+   */
+  open(options: { execute: boolean }): Promise<InProcessApp>;
+  drop(): Promise<void>;
+}
+
+/** A fresh database for one test file: a new PostgreSQL database, or a new embedded data folder. */
+export async function createWorkerDatabase(): Promise<WorkerDatabase> {
+  const target = usingRealPostgres ? await createTestDatabaseTarget() : null;
+  const dataDir = target ? null : fs.mkdtempSync(path.join(os.tmpdir(), 'sundial-failure-'));
+  const databaseEnv: Record<string, string> = target
+    ? { SUNDIAL_DATABASE__URL: target.config.database.url }
+    : { SUNDIAL_DATABASE__DATA_DIR: dataDir! };
+  const env = (extra: Record<string, string> = {}) => ({
+    SUNDIAL_SERVER__PORT: '0',
+    SUNDIAL_LOG__LEVEL: 'info',
+    SUNDIAL_ACTIONS__DIR: FIXTURE_ACTIONS,
+    SUNDIAL_JOBS__HEARTBEAT_MS: String(FAILURE_TIMINGS.heartbeatMs),
+    SUNDIAL_JOBS__STALE_AFTER_MS: String(FAILURE_TIMINGS.staleAfterMs),
+    SUNDIAL_SCHEDULER__PROCESS_EVERY_MS: String(FAILURE_TIMINGS.processEveryMs),
+    SUNDIAL_SERVER__SHUTDOWN_GRACE_SECONDS: '30',
+    ...databaseEnv,
+    ...extra,
+  });
+  return {
+    mode: target ? 'postgres' : 'embedded',
+    env,
+    spawn: (name, extra) => spawnWorker(name, env(extra)),
+    async open({ execute }) {
+      const config = testConfig({
+        server: { port: 0 },
+        database: target ? { url: target.config.database.url } : { data_dir: dataDir! },
+        actions: { dir: path.join(REPO_ROOT, FIXTURE_ACTIONS) },
+        jobs: { enabled: execute, heartbeat_ms: FAILURE_TIMINGS.heartbeatMs, stale_after_ms: FAILURE_TIMINGS.staleAfterMs },
+        scheduler: { process_every_ms: FAILURE_TIMINGS.processEveryMs },
+      });
+      return startApp(config, { logger: createLogger('error') });
+    },
+    async drop() {
+      await target?.drop();
+      if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** One line of the fixture.record file: an execution that started, or one that got to its end. */
+export interface ExecutionRecord {
+  phase: 'start' | 'end';
+  runId: string;
+  attempt: number;
+  pid: number;
+}
+
+export function readRecords(file: string): ExecutionRecord[] {
+  if (!fs.existsSync(file)) return [];
+  return fs
+    .readFileSync(file, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => {
+      const [phase, runId, attempt, pid] = line.split(' ');
+      return { phase: phase as ExecutionRecord['phase'], runId: runId!, attempt: Number(attempt), pid: Number(pid) };
+    });
+}
+
+/** Polls until probe returns something truthy; the timeout only bounds a test that would otherwise hang. */
+export async function until<T>(
+  what: string,
+  probe: () => T | null | undefined | false | Promise<T | null | undefined | false>,
+  timeoutMs = 30_000,
+  /** What the failure message should show of the state it gave up on. */
+  explain?: () => Promise<string>,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const value = await probe();
+      if (value) return value;
+    } catch (error) {
+      last = error;
+    }
+    if (Date.now() > deadline) {
+      const state = explain ? `\n${await explain().catch((error: unknown) => String(error))}` : '';
+      throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}${state}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * What must hold after every failure test, as a list of problems (empty when sound), for these jobs' runs:
+ * every run ended in a terminal status; each run's log sequences are 1..n with n its logSequence; no schedule
+ * slot has two runs; and, from the record file, no attempt executed twice — a re-execution is only ever a
+ * visible later attempt of the same run, and a succeeded run's final attempt started and ended exactly once.
+ */
+export async function runProblems(prisma: App['database']['prisma'], jobIds: string[], records: ExecutionRecord[]): Promise<string[]> {
+  const problems: string[] = [];
+  const runs = await prisma.run.findMany({ where: { jobId: { in: jobIds } }, orderBy: { createdAt: 'asc' } });
+  const byId = new Map(runs.map((run) => [run.id, run]));
+  const lines = await prisma.runLogLine.findMany({
+    where: { runId: { in: runs.map((run) => run.id) } },
+    select: { runId: true, sequence: true, message: true },
+    orderBy: [{ runId: 'asc' }, { sequence: 'asc' }],
+  });
+  const sequences = new Map<string, number[]>();
+  for (const line of lines) sequences.set(line.runId, [...(sequences.get(line.runId) ?? []), line.sequence]);
+  const logOf = (runId: string) => lines.filter((line) => line.runId === runId).map((line) => `${line.sequence}: ${line.message}`);
+
+  const slots = new Set<string>();
+  for (const run of runs) {
+    const name = `run ${run.id} (${run.trigger}${run.scheduledFor ? ` for ${run.scheduledFor.toISOString()}` : ''})`;
+    if (!isTerminal(run.status)) problems.push(`${name} is ${run.status}, not terminal`);
+    const seen = sequences.get(run.id) ?? [];
+    if (!seen.every((sequence, index) => sequence === index + 1)) problems.push(`${name}: log sequences are not 1..n: ${logOf(run.id).join(' | ')}`);
+    if (seen.length !== run.logSequence) problems.push(`${name}: ${seen.length} log lines stored, logSequence is ${run.logSequence}`);
+    if (run.trigger === 'SCHEDULE') {
+      const slot = `${run.jobId}@${run.scheduledFor.toISOString()}`;
+      if (slots.has(slot)) problems.push(`slot ${slot} has more than one run`);
+      slots.add(slot);
+      if (run.occurrenceKey !== slot) problems.push(`${name}: occurrence key ${run.occurrenceKey} is not ${slot}`);
+    }
+    if (run.attempt > 1 && !/attempt \d+ (interrupted|failed|timed out)/.test(run.statusReason ?? '')) {
+      problems.push(`${name} is at attempt ${run.attempt} without saying why (${run.statusReason})`);
+    }
+  }
+
+  const count = new Map<string, number>();
+  for (const record of records) {
+    const run = byId.get(record.runId);
+    if (!run) {
+      problems.push(`an execution of ${record.runId} (attempt ${record.attempt}) has no run of these jobs`);
+      continue;
+    }
+    if (record.attempt > run.attempt) problems.push(`run ${run.id} executed attempt ${record.attempt} but is at attempt ${run.attempt}`);
+    const key = `${record.phase} ${record.runId} ${record.attempt}`;
+    count.set(key, (count.get(key) ?? 0) + 1);
+    if (count.get(key) === 2) problems.push(`run ${run.id} attempt ${record.attempt}: "${record.phase}" recorded more than once (executed twice)`);
+  }
+  for (const run of runs) {
+    if (run.status === 'SKIPPED' && records.some((record) => record.runId === run.id)) problems.push(`skipped run ${run.id} executed`);
+    if (run.status === 'SUCCEEDED' && (count.get(`start ${run.id} ${run.attempt}`) !== 1 || count.get(`end ${run.id} ${run.attempt}`) !== 1)) {
+      problems.push(`succeeded run ${run.id}: its attempt ${run.attempt} did not start and end exactly once`);
+    }
+  }
+  return problems;
+}
+
+/** A job's runs, one line each, for failure messages. */
+export async function describeRuns(prisma: App['database']['prisma'], jobId: string): Promise<string> {
+  const job = await prisma.job.findUnique({ where: { id: jobId } });
+  const runs = await prisma.run.findMany({ where: { jobId }, orderBy: { createdAt: 'asc' } });
+  return [
+    `job ${jobId}: enabled=${job?.enabled} nextRunAt=${job?.nextRunAt?.toISOString()} runCount=${job?.runCount} (${job?.disabledReason ?? ''})`,
+    ...runs.map(
+      (run) =>
+        `  run ${run.id} ${run.trigger} for ${run.scheduledFor.toISOString()}: ${run.status} attempt ${run.attempt}/${run.maxAttempts} late=${run.late} ` +
+        `heartbeat=${run.heartbeatAt?.toISOString()} worker=${run.workerId} (${run.statusReason ?? ''})`,
+    ),
+  ].join('\n');
+}
