@@ -14,6 +14,7 @@ import { createScheduler, type Scheduler } from './agenda.js';
 import { createRunDispatcher, RUN_JOB, type RunJobData } from './dispatcher.js';
 import { RunExecutor } from './executor.js';
 import { createJobTimers, createOccurrenceHandler, OCCURRENCE_JOB, reconcileTimers, type OccurrenceJobData } from './occurrences.js';
+import { Repairer } from './repair.js';
 import { Sweeper } from './sweeper.js';
 
 /** An occurrence entry's lock outlives a busy firing: below this, a slow database would expire a live lock. */
@@ -25,6 +26,7 @@ export interface Engine {
   scheduler: Scheduler;
   executor: RunExecutor;
   sweeper: Sweeper;
+  repairer: Repairer;
   start(): Promise<void>;
   /** Stops taking work, lets running runs finish up to graceMs, unlocks the rest. */
   stop(graceMs: number): Promise<{ unfinished: number }>;
@@ -51,6 +53,11 @@ export async function createEngine({ config, database, actions, bus, logger }: E
   const sweeper = new Sweeper(
     { prisma, dispatcher, bus, logger },
     { staleAfterMs: config.jobs.stale_after_ms, everyMs: Math.max(250, Math.min(config.jobs.heartbeat_ms, config.jobs.stale_after_ms / 2)) },
+  );
+
+  const repairer = new Repairer(
+    { prisma, agenda, timers, dispatcher, logger },
+    { everyMs: Math.max(config.jobs.stale_after_ms, 5000), orphanAfterMs: Math.max(config.jobs.stale_after_ms, 5000) },
   );
 
   agenda.define(
@@ -81,19 +88,21 @@ export async function createEngine({ config, database, actions, bus, logger }: E
     scheduler,
     executor,
     sweeper,
+    repairer,
     async start() {
       if (scheduler.executesJobs) {
         const { synced, removed } = await reconcileTimers(prisma, agenda, timers);
         logger.info(`scheduler: ${synced} scheduled job(s) have timers${removed ? `, ${removed} stale timer(s) removed` : ''}`);
         executor.start();
         sweeper.start();
+        repairer.start();
       }
       await scheduler.start();
     },
     async stop(graceMs) {
       const result = await scheduler.stop(graceMs);
       executor.stop();
-      await sweeper.stop();
+      await Promise.all([sweeper.stop(), repairer.stop()]);
       return result;
     },
   };

@@ -191,6 +191,23 @@ describe('failures', () => {
   });
 });
 
+describe('repair', () => {
+  it('dispatches again a queued run whose queue entry was never saved, and restores a lost timer', async () => {
+    const created = await job('test.echo', { message: 'orphan' });
+    const orphan = await t.prisma.run.create({
+      data: { jobId: created.id, trigger: 'MANUAL', args: { message: 'orphan' }, createdAt: new Date(Date.now() - 60_000) },
+    });
+    const scheduled = await t.engine.jobs.create({
+      name: 'daily', action: 'test.echo', args: { message: 'x' }, schedule: { scheduleKind: 'CRON', cron: '0 9 * * *', timezone: 'UTC' },
+    });
+    await t.engine.scheduler.agenda.cancel({ name: 'sundial.occurrence', data: { jobId: scheduled.id } });
+    await t.engine.repairer.pass();
+    expect((await t.waitForRun(orphan.id)).status).toBe('SUCCEEDED');
+    const timers = await t.engine.scheduler.agenda.queryJobs({ name: 'sundial.occurrence', data: { jobId: scheduled.id } });
+    expect(timers.total).toBe(1);
+  });
+});
+
 describe('live updates', () => {
   it('publishes status changes and stored log lines in order', async () => {
     const created = await job('test.echo', { message: 'live' });
