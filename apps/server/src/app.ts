@@ -10,6 +10,8 @@ import { schema } from './graphql/schema.js';
 import { createHttpServer } from './http/server.js';
 import type { Logger } from './lib/logger.js';
 import path from 'node:path';
+import { ensureBuiltinJobs } from './actions/builtin-jobs.js';
+import { createActionHost } from './actions/host.js';
 import { loadActions } from './actions/loader.js';
 import type { ActionRegistry } from './actions/registry.js';
 import type { RealtimeBus } from './realtime/bus.js';
@@ -44,10 +46,12 @@ export interface StartOptions {
 
 export async function startApp(config: Config, { logger, inMemory, webDist = WEB_DIST }: StartOptions): Promise<App> {
   // Actions first: a broken action module stops start-up before anything is opened.
-  const actions = await loadActions({ dir: path.resolve(config.actions.dir), packages: config.actions.packages });
+  const actionHost = createActionHost(config, process.env);
+  const actions = await loadActions({ dir: path.resolve(config.actions.dir), packages: config.actions.packages, host: actionHost.host });
   logger.info(`actions: ${actions.list().length} loaded (${actions.list().map((action) => action.name).join(', ') || 'none'})`);
   const database = await openDatabase(config, { inMemory });
   logger.info(`database: ${database.description}`);
+  actionHost.attach(database.pool);
   try {
     const { applied, alreadyApplied } = await database.migrate();
     logger.info(
@@ -71,6 +75,7 @@ export async function startApp(config: Config, { logger, inMemory, webDist = WEB
   const engine = await createEngine({ config, database, actions, bus, logger });
   const { scheduler } = engine;
   await engine.start();
+  await ensureBuiltinJobs({ config, prisma: database.prisma, jobs: engine.jobs, actions, logger });
   logger.info(
     scheduler.executesJobs
       ? `scheduler: executing jobs (queue on ${scheduler.backend})`

@@ -4,7 +4,22 @@ import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { isAction } from '@sundial/actions';
+import type pg from 'pg';
+import type { Config } from '../config/load.js';
 import { ActionLoadError, createActionRegistry, showPath, type ActionRegistry, type FoundAction } from './registry.js';
+
+/**
+ * What the server hands to an action package that exports `createActions(host)` instead of ready-made actions
+ * (actions that need settings or the database, e.g. @sundial/builtin-actions). Packages type what they use of it.
+ */
+export interface ActionHost {
+  /** The server's configuration (sundial.yaml and SUNDIAL_* variables). */
+  config: Config;
+  /** The process environment, for secrets an action reads by name. */
+  env: Readonly<Record<string, string | undefined>>;
+  /** The app database's pool. Throws while the database is not open yet; actions run only after it is. */
+  database(): pg.Pool;
+}
 
 export interface LoadActionsOptions {
   /**
@@ -14,6 +29,8 @@ export interface LoadActionsOptions {
   dir?: string;
   /** Package names (installed next to the server) whose exports are actions. */
   packages?: readonly string[];
+  /** Given to packages that export createActions(host); without it such packages fail to load. */
+  host?: ActionHost;
 }
 
 const MODULE_EXTENSIONS = new Set(['.ts', '.mts', '.js', '.mjs']);
@@ -67,8 +84,9 @@ function actionsOf(
   module: Record<string, unknown>,
   where: { file: string; package: string | null; shown: string },
   problems: string[],
+  made: FoundAction[] = [],
 ): FoundAction[] {
-  const found: FoundAction[] = [];
+  const found: FoundAction[] = [...made];
   let lookAlikes = 0;
   for (const [exportName, value] of Object.entries(module)) {
     if (isAction(value)) {
@@ -88,11 +106,39 @@ function actionsOf(
       );
     }
   }
-  if (found.length === 0 && lookAlikes === 0) {
+  // A package with createActions(host) has its own problems reported (see madeByFactory).
+  if (found.length === 0 && lookAlikes === 0 && typeof module.createActions !== 'function') {
     const hint = where.package ? '' : ' (helper modules go in files whose names start with _)';
     problems.push(`${where.shown}: exports no action; export one made with defineAction()${hint}`);
   }
   return found;
+}
+
+/** The actions a package's createActions(host) returns, if it exports one. */
+async function madeByFactory(
+  module: Record<string, unknown>,
+  where: { file: string; package: string | null; shown: string },
+  host: ActionHost | undefined,
+  problems: string[],
+): Promise<FoundAction[]> {
+  const factory = module.createActions;
+  if (typeof factory !== 'function') return [];
+  if (!host) {
+    problems.push(`${where.shown}: exports createActions(host), but this loader was given no host to call it with`);
+    return [];
+  }
+  let made: unknown;
+  try {
+    made = await (factory as (host: ActionHost) => unknown)(host);
+  } catch (error) {
+    problems.push(`${where.shown}: createActions(host) failed: ${messageOf(error)}`);
+    return [];
+  }
+  if (!Array.isArray(made) || !made.every(isAction)) {
+    problems.push(`${where.shown}: createActions(host) must return an array of actions made with defineAction()`);
+    return [];
+  }
+  return made.map((definition) => ({ definition, source: { file: where.file, exportName: 'createActions', package: where.package } }));
 }
 
 /** Loads the actions of this install. Throws ActionLoadError listing every problem found. */
@@ -121,7 +167,8 @@ export async function loadActions(options: LoadActionsOptions): Promise<ActionRe
       problems.push(`package ${name}: failed to load: ${messageOf(error)}`);
       continue;
     }
-    found.push(...actionsOf(module, { file: name, package: name, shown: `package ${name}` }, problems));
+    const where = { file: name, package: name, shown: `package ${name}` };
+    found.push(...actionsOf(module, where, problems, await madeByFactory(module, where, options.host, problems)));
   }
 
   if (problems.length > 0) {

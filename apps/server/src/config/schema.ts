@@ -126,7 +126,46 @@ export const configSchema = z.strictObject({
         .union([z.array(z.string().trim().min(1)), z.string().transform((text) => text.split(',').map((name) => name.trim()).filter(Boolean))], {
           error: 'must be a list of package names (in the environment: comma-separated)',
         })
-        .default([]),
+        .default(['@sundial/builtin-actions']),
+    })
+    .prefault({}),
+  builtin: z
+    .strictObject({
+      http: z
+        .strictObject({
+          /** Host names, IP addresses and CIDR ranges http.request may reach even though they are private. */
+          allow_hosts: z
+            .union([z.array(z.string().trim().min(1)), z.string().transform((text) => text.split(',').map((entry) => entry.trim()).filter(Boolean))], {
+              error: 'must be a list of host names, IP addresses or CIDR ranges (in the environment: comma-separated)',
+            })
+            .pipe(
+              z.array(
+                z.string().refine((entry) => !entry.includes('/') || /^[0-9a-fA-F.:]+\/\d{1,3}$/.test(entry), {
+                  error: 'each entry must be a host name, an IP address or a CIDR range like 10.0.0.0/8',
+                }),
+              ),
+            )
+            .default([]),
+          /** Let http.request reach private, loopback and link-local addresses (never cloud metadata ones). */
+          allow_private: boolean.default(false),
+          /** `{{secret:NAME}}` in an http.request header reads the environment variable <prefix>NAME. */
+          secret_env_prefix: z
+            .string()
+            .trim()
+            .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { error: 'must be the start of an environment variable name, like SUNDIAL_SECRET_' })
+            .default('SUNDIAL_SECRET_'),
+          /** Response body bytes http.request keeps in the run's output. */
+          max_response_bytes: integer(1024, 10 * 1024 * 1024).default(64 * 1024),
+        })
+        .prefault({}),
+      cleanup: z
+        .strictObject({
+          /** sundial.cleanup deletes runs that finished more than this many days ago. */
+          retention_days: integer(1, 36_500).default(30),
+          /** Create (and keep) the daily "Clean up old runs" job on start. */
+          schedule_daily: boolean.default(true),
+        })
+        .prefault({}),
     })
     .prefault({}),
   auth: z

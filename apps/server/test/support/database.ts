@@ -16,9 +16,12 @@ export interface TestDatabaseTarget {
   drop(): Promise<void>;
 }
 
-/** A config for tests: defaults plus overrides, as sundial.yaml would give them. */
+/**
+ * A config for tests: defaults plus overrides, as sundial.yaml would give them — except that the default
+ * install's daily cleanup job is not created (tests count and page jobs); tests of it turn it back on.
+ */
 export function testConfig(overrides: Record<string, unknown> = {}): Config {
-  return configSchema.parse(overrides);
+  return configSchema.parse({ builtin: { cleanup: { schedule_daily: false } }, ...overrides });
 }
 
 export async function createTestDatabaseTarget(overrides: Record<string, unknown> = {}): Promise<TestDatabaseTarget> {

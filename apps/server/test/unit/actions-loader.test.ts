@@ -4,7 +4,7 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { defineAction, z } from '@sundial/actions';
-import { loadActions } from '../../src/actions/loader.js';
+import { loadActions, type ActionHost } from '../../src/actions/loader.js';
 import { ActionLoadError, createActionRegistry } from '../../src/actions/registry.js';
 
 const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
@@ -181,6 +181,28 @@ describe('loadActions', () => {
     expect(problems).toHaveLength(2);
     expect(problems[0]).toMatch(/^package @sundial\/no-such-package: failed to load: .*@sundial\/no-such-package/);
     expect(problems[1]).toBe('package @sundial/actions: exports no action; export one made with defineAction()');
+  });
+
+  it('calls a package\'s createActions(host) with the host, and says when no host was given', async () => {
+    const dir = await actionsFolder({});
+    const pkg = path.join(path.dirname(dir), 'factory', 'index.mjs');
+    await mkdir(path.dirname(pkg), { recursive: true });
+    await writeFile(
+      pkg,
+      `import { defineAction } from '@sundial/actions';\n` +
+        `export function createActions(host) {\n` +
+        `  return [defineAction({ name: 'factory.greet', description: 'Greets.', run: () => host.config.greeting })];\n` +
+        `}\n`,
+    );
+    const specifier = pathToFileURL(pkg).href;
+    const host = { config: { greeting: 'hello' }, env: {}, database: () => { throw new Error('not used'); } } as unknown as ActionHost;
+    const registry = await loadActions({ packages: [specifier], host });
+    expect(registry.get('factory.greet')?.source).toEqual({ file: specifier, exportName: 'createActions', package: specifier });
+    expect(await registry.get('factory.greet')?.definition.run({} as never)).toBe('hello');
+
+    expect(await problemsOf({ packages: [specifier] })).toEqual([
+      `package ${specifier}: exports createActions(host), but this loader was given no host to call it with`,
+    ]);
   });
 
   it('loads the examples shipped in actions/', async () => {

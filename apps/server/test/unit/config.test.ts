@@ -45,7 +45,11 @@ describe('loadConfig defaults', () => {
     expect(config.database).toMatchObject({ url: '', data_dir: path.join(dir, 'data'), pool_size: 10 });
     expect(config.jobs).toMatchObject({ enabled: true, concurrency: 20 });
     expect(config.scheduler).toMatchObject({ url: '', process_every_ms: 1000 });
-    expect(config.actions).toMatchObject({ dir: path.join(dir, 'actions'), packages: [] });
+    expect(config.actions).toMatchObject({ dir: path.join(dir, 'actions'), packages: ['@sundial/builtin-actions'] });
+    expect(config.builtin).toEqual({
+      http: { allow_hosts: [], allow_private: false, secret_env_prefix: 'SUNDIAL_SECRET_', max_response_bytes: 65536 },
+      cleanup: { retention_days: 30, schedule_daily: true },
+    });
     expect(config.auth).toMatchObject({ admin_email: 'admin@localhost', admin_password: '' });
     expect(config.log).toMatchObject({ level: 'info' });
   });
@@ -158,6 +162,15 @@ describe('environment overrides', () => {
       '@acme/actions',
       'sundial-actions-extra',
     ]);
+  });
+
+  it('reads the http.request allow-list from comma-separated text and rejects a bad range', () => {
+    expect(load({ SUNDIAL_BUILTIN__HTTP__ALLOW_HOSTS: 'intranet.example.com, 10.20.0.0/16,::1' }).builtin.http.allow_hosts).toEqual([
+      'intranet.example.com',
+      '10.20.0.0/16',
+      '::1',
+    ]);
+    expect(() => load({ SUNDIAL_BUILTIN__HTTP__ALLOW_HOSTS: 'example.com/8' })).toThrow(/builtin\.http\.allow_hosts/);
   });
 
   it('SUNDIAL_SERVER__PORT gives a number', () => {

@@ -1,0 +1,72 @@
+// @sundial/builtin-actions: the actions every install has (see docs/built-in-actions.md).
+//
+// They need settings (the SSRF allow-list, where secrets live) and, for cleanup, the database, so the package
+// exports factories rather than ready-made actions: the server's loader calls createActions(host) with its
+// configuration; embedders and tests call createBuiltinActions(settings) with explicit settings.
+import type { ActionDefinition } from '@sundial/actions';
+import { createCleanupAction, type CleanupSettings } from './cleanup/cleanup-action.js';
+import type { SqlClient } from './cleanup/sql.js';
+import { createHttpRequestAction, type HttpRequestSettings } from './http/request-action.js';
+
+export { createHttpRequestAction, HTTP_METHODS } from './http/request-action.js';
+export type { HttpRequestArgs, HttpRequestOutput, HttpRequestSettings } from './http/request-action.js';
+export { createCleanupAction } from './cleanup/cleanup-action.js';
+export type { CleanupOutput, CleanupSettings } from './cleanup/cleanup-action.js';
+export type { SqlClient } from './cleanup/sql.js';
+export { classifyAddress, parseIp, parseCidr, type AddressKind } from './http/addresses.js';
+export { createAddressPolicy, RequestRefusedError, allowListProblems } from './http/policy.js';
+export type { ResolveHost } from './http/guarded-agent.js';
+
+export const DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024;
+export const DEFAULT_SECRET_ENV_PREFIX = 'SUNDIAL_SECRET_';
+export const DEFAULT_RETENTION_DAYS = 30;
+
+export interface BuiltinSettings {
+  http: Partial<HttpRequestSettings>;
+  cleanup: CleanupSettings;
+}
+
+/** Both built-in actions with explicit settings; unset http settings take the defaults (nothing private allowed). */
+export function createBuiltinActions(settings: BuiltinSettings): ActionDefinition[] {
+  return [
+    createHttpRequestAction({
+      allowHosts: settings.http.allowHosts ?? [],
+      allowPrivate: settings.http.allowPrivate ?? false,
+      secretEnvPrefix: settings.http.secretEnvPrefix ?? DEFAULT_SECRET_ENV_PREFIX,
+      env: settings.http.env ?? {},
+      maxResponseBytes: settings.http.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
+      ...(settings.http.resolve ? { resolve: settings.http.resolve } : {}),
+    }),
+    createCleanupAction(settings.cleanup),
+  ] as ActionDefinition[];
+}
+
+/** The `builtin:` section of sundial.yaml, as the server parsed it. */
+export interface BuiltinConfig {
+  http: { allow_hosts: readonly string[]; allow_private: boolean; secret_env_prefix: string; max_response_bytes: number };
+  cleanup: { retention_days: number };
+}
+
+/** What the server hands an action package that exports createActions (apps/server/src/actions/loader.ts). */
+export interface BuiltinHost {
+  config: { builtin: BuiltinConfig };
+  /** The process environment, for {{secret:NAME}} header references. */
+  env: Readonly<Record<string, string | undefined>>;
+  /** The app database; callable once the server has opened it (actions run only after that). */
+  database(): SqlClient;
+}
+
+/** The loader's entry point. */
+export function createActions(host: BuiltinHost): ActionDefinition[] {
+  const { http, cleanup } = host.config.builtin;
+  return createBuiltinActions({
+    http: {
+      allowHosts: http.allow_hosts,
+      allowPrivate: http.allow_private,
+      secretEnvPrefix: http.secret_env_prefix,
+      maxResponseBytes: http.max_response_bytes,
+      env: host.env,
+    },
+    cleanup: { database: () => host.database(), retentionDays: cleanup.retention_days },
+  });
+}
