@@ -8,6 +8,7 @@ import { createRealtimeBus, type RealtimeBus } from '../../src/realtime/bus.js';
 import { createEngine, type Engine } from '../../src/scheduler/engine.js';
 import { isTerminal } from '../../src/services/run-status.js';
 import { createTestDatabaseTarget } from './database.js';
+import { until } from './wait.js';
 
 export interface TestEngine {
   engine: Engine;
@@ -58,19 +59,8 @@ export async function startTestEngine(
   };
 }
 
-export async function waitFor<T>(probe: () => Promise<T | null | undefined | false>, timeoutMs = 20_000, what = 'condition'): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = await probe();
-      if (value) return value;
-    } catch (error) {
-      last = error;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+export function waitFor<T>(probe: () => Promise<T | null | undefined | false>, timeoutMs = 20_000, what = 'condition'): Promise<T> {
+  return until(what, probe, timeoutMs);
 }
 
 export const statusIs = (...statuses: RunStatus[]) => (run: Run) => statuses.includes(run.status);

@@ -6,7 +6,7 @@ import { coalescedStream } from '../../realtime/streams.js';
 import { ValidationError } from '../../services/errors.js';
 import type { JobInput, JobPatch } from '../../services/jobs.js';
 import { scheduleFromJob, describeSchedule, nextFireTimes } from '../../services/schedule.js';
-import { builder, type GraphQLContext } from '../builder.js';
+import { builder, type GraphQLContext, type SchemaTypes } from '../builder.js';
 import { ActionRef } from './action.js';
 import {
   batchLoader,
@@ -293,18 +293,25 @@ builder.queryFields((t) => ({
 
 // ---- Mutations ----
 
-const CreateJobInput = builder.inputType('CreateJobInput', {
-  fields: (t) => ({
+/**
+ * The fields a job is made of, shared by create and update: creating requires name and action, updating changes
+ * only the fields given (for retries, retryBackoffMs, timeoutMs and concurrency, null means the action's default).
+ */
+function jobInputFields(t: PothosSchemaTypes.InputFieldBuilder<SchemaTypes, 'InputObject'>, creating: boolean) {
+  return {
     key: t.string({ required: false }),
-    name: t.string(),
+    name: t.string({ required: creating }),
     description: t.string({ required: false }),
-    action: t.string(),
+    action: t.string({ required: creating }),
     args: t.field({ type: 'JSON', required: false, description: "A JSON object, validated against the action's schema." }),
-    enabled: t.boolean({ required: false, description: 'Default true.' }),
     perUser: t.boolean({ required: false }),
     targetUserIds: t.idList({ required: false }),
     targetRoleIds: t.idList({ required: false }),
-    schedule: t.field({ type: ScheduleInputRef, required: false, description: 'Default: manual only.' }),
+    schedule: t.field({
+      type: ScheduleInputRef,
+      required: false,
+      description: creating ? 'Default: manual only.' : 'Replaces the schedule (its run count starts again).',
+    }),
     retries: t.int({ required: false }),
     retryBackoffMs: t.int({ required: false }),
     timeoutMs: t.int({ required: false }),
@@ -313,30 +320,19 @@ const CreateJobInput = builder.inputType('CreateJobInput', {
     concurrency: t.int({ required: false }),
     overlapPolicy: t.field({ type: OverlapPolicyEnum, required: false }),
     misfirePolicy: t.field({ type: MisfirePolicyEnum, required: false }),
+  };
+}
+
+const CreateJobInput = builder.inputType('CreateJobInput', {
+  fields: (t) => ({
+    ...jobInputFields(t, true),
+    enabled: t.boolean({ required: false, description: 'Default true.' }),
   }),
 });
 
 const UpdateJobInput = builder.inputType('UpdateJobInput', {
   description: "Only the fields given change. For retries, retryBackoffMs, timeoutMs and concurrency, null means the action's default.",
-  fields: (t) => ({
-    key: t.string({ required: false }),
-    name: t.string({ required: false }),
-    description: t.string({ required: false }),
-    action: t.string({ required: false }),
-    args: t.field({ type: 'JSON', required: false }),
-    perUser: t.boolean({ required: false }),
-    targetUserIds: t.idList({ required: false }),
-    targetRoleIds: t.idList({ required: false }),
-    schedule: t.field({ type: ScheduleInputRef, required: false, description: 'Replaces the schedule (its run count starts again).' }),
-    retries: t.int({ required: false }),
-    retryBackoffMs: t.int({ required: false }),
-    timeoutMs: t.int({ required: false }),
-    queue: t.string({ required: false }),
-    priority: t.int({ required: false }),
-    concurrency: t.int({ required: false }),
-    overlapPolicy: t.field({ type: OverlapPolicyEnum, required: false }),
-    misfirePolicy: t.field({ type: MisfirePolicyEnum, required: false }),
-  }),
+  fields: (t) => jobInputFields(t, false),
 });
 
 interface JobFieldsInput {
