@@ -1,6 +1,6 @@
 // `npm run bench`: Sundial's engine against raw Agenda on the same database, in the same run.
 //   --quick            a short smoke run (fewer samples, runs and users)
-//   --only <name>      one benchmark: latency, throughput, fanout, api-jobs or api-live-log (repeatable, or comma-separated)
+//   --only <name>      one benchmark: latency, throughput, fanout, api-jobs, api-live-log or web-ui (repeatable, or comma-separated)
 //   --db <mode>        postgres or embedded (default: both)
 // Prints each figure beside its target and raw Agenda, a table at the end, and writes bench/results/<time>.json.
 // Exits 0 even when a target is missed (the table says MISSED); 1 only when a benchmark could not run.
@@ -14,8 +14,9 @@ import { printFigure, printTable, ratio, verdict, writeResults, type DatabaseMod
 import { openBenchDatabase, POSTGRES_URL, TUNING, type BenchDatabase } from './setup.js';
 import { benchThroughput } from './throughput.js';
 import { run as runApiBenchmarks } from './api-suite.js';
+import { run as runWebUiBenchmark } from './web-ui.js';
 
-type BenchmarkName = 'latency' | 'throughput' | 'fanout' | 'api-jobs' | 'api-live-log';
+type BenchmarkName = 'latency' | 'throughput' | 'fanout' | 'api-jobs' | 'api-live-log' | 'web-ui';
 
 interface Benchmark {
   name: BenchmarkName;
@@ -23,6 +24,8 @@ interface Benchmark {
   /** Engine benchmarks get a fresh database; API benchmarks start a real server on their own. */
   run(db: BenchDatabase | null, quick: boolean, mode: DatabaseModeName): Promise<{ figures: Figure[]; details: unknown }>;
   ownDatabase?: boolean;
+  /** The databases it applies to (default: every one asked for). */
+  modes?: DatabaseModeName[];
 }
 
 const SIZES = {
@@ -58,6 +61,15 @@ const BENCHMARKS: Benchmark[] = [
     ownDatabase: true,
     run: async (_db, quick, mode) => ({ figures: await runApiBenchmarks({ mode, quick, only: ['live-log'] }), details: null }),
   },
+  {
+    name: 'web-ui',
+    title: (quick) =>
+      `admin app in Chromium: first render and scroll frames, ${quick ? '1,000 jobs / 10,000-line log' : '10,000 jobs / 100,000-line log'}; initial JS`,
+    ownDatabase: true,
+    // The browser's figures do not depend on the server's database; embedded is what `npm start` uses.
+    modes: ['embedded'],
+    run: async (_db, quick, mode) => ({ figures: await runWebUiBenchmark({ mode, quick }), details: null }),
+  },
 ];
 
 function size(quick: boolean) {
@@ -75,7 +87,7 @@ function parseOptions() {
     strict: true,
   });
   if (values.help) {
-    console.log('npm run bench -- [--quick] [--only latency|throughput|fanout|api-jobs|api-live-log] [--db postgres|embedded]');
+    console.log('npm run bench -- [--quick] [--only latency|throughput|fanout|api-jobs|api-live-log|web-ui] [--db postgres|embedded]');
     process.exit(0);
   }
   const split = (list: string[] | undefined) => (list ?? []).flatMap((item) => item.split(',')).map((item) => item.trim()).filter(Boolean);
@@ -108,6 +120,7 @@ async function main(): Promise<number> {
 
   for (const mode of options.modes) {
     for (const benchmark of options.benchmarks) {
+      if (benchmark.modes && !benchmark.modes.includes(mode)) continue;
       console.log(`\n${benchmark.title(options.quick)} — ${mode}`);
       let db: BenchDatabase | null = null;
       try {

@@ -20,6 +20,7 @@ const RunsPage = lazy(() => import('./pages/RunsPage'));
 const RunPage = lazy(() => import('./pages/RunPage'));
 const UsersPage = lazy(() => import('./pages/UsersPage'));
 const RolesPage = lazy(() => import('./pages/RolesPage'));
+const AuditPage = lazy(() => import('./pages/AuditPage'));
 const NotFoundPage = lazy(() => import('./pages/NotFoundPage'));
 
 function SignedInLayout() {
@@ -84,6 +85,7 @@ export const router = createBrowserRouter([
       { path: 'runs/:runId', element: page(RunPage, { needs: 'JOBS_READ', title: 'Run' }) },
       { path: 'users', element: page(UsersPage, { needs: 'USERS_MANAGE', title: 'Users' }) },
       { path: 'roles', element: page(RolesPage, { needs: 'ROLES_MANAGE', title: 'Roles' }) },
+      { path: 'audit', element: page(AuditPage, { needs: 'AUDIT_READ', title: 'Audit log' }) },
       { path: 'tokens', element: page(ApiTokensPage, { needs: 'TOKENS_MANAGE', title: 'API tokens' }) },
       { path: 'status', element: page(StatusPage) },
       { path: '*', element: page(NotFoundPage) },

@@ -2,7 +2,7 @@
 // administration sections are hidden from those who cannot use them (nothing to learn there).
 import type { ComponentType, SVGProps } from 'react';
 import type { Permission } from '../../gql/graphql';
-import { ClockIcon, HomeIcon, KeyIcon, ListIcon, PulseIcon, ShieldIcon, UsersIcon } from '../ui/icons';
+import { ClockIcon, HomeIcon, KeyIcon, ListIcon, PulseIcon, ScrollIcon, ShieldIcon, UsersIcon } from '../ui/icons';
 
 export interface NavItem {
   to: string;
@@ -29,7 +29,7 @@ export const NAV_SECTIONS: { title: string | null; items: NavItem[] }[] = [
       { to: '/users', label: 'Users', icon: UsersIcon, permission: 'USERS_MANAGE', hideWithout: true },
       { to: '/roles', label: 'Roles', icon: ShieldIcon, permission: 'ROLES_MANAGE', hideWithout: true },
       { to: '/tokens', label: 'API tokens', icon: KeyIcon, permission: 'TOKENS_MANAGE', hideWithout: true },
-      // The audit log page comes when the API can list audit events (the server records them already).
+      { to: '/audit', label: 'Audit log', icon: ScrollIcon, permission: 'AUDIT_READ', hideWithout: true },
     ],
   },
   {
