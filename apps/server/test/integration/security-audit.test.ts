@@ -128,3 +128,15 @@ describe('auditEvents query', () => {
     expect(denied.errors?.[0]?.message).toMatch(/Not authorized/);
   });
 });
+
+describe('typed error results', () => {
+  it('records a mutation that returned a validation error as FAILURE, with the field errors', async () => {
+    const result = await api.gql<{ createJob: { __typename: string } }>(
+      'mutation { createJob(input: { name: "bad", action: "examples.reminder", args: { nope: 1 } }) { __typename } }',
+    );
+    expect(result.data?.createJob.__typename).toBe('ValidationError');
+    const event = await prisma().auditEvent.findFirstOrThrow({ where: { action: 'createJob' }, orderBy: { id: 'desc' } });
+    expect(event.outcome).toBe('FAILURE');
+    expect(event.details).toMatchObject({ fieldErrors: expect.arrayContaining([expect.objectContaining({ field: 'args.nope' })]) });
+  });
+});

@@ -11,7 +11,7 @@ import type { Plugin } from 'graphql-yoga';
 import type { AuditOutcome } from '../../db/prisma.js';
 import type { Logger } from '../../lib/logger.js';
 import { AuditService } from '../../services/audit.js';
-import { ConflictError, NotFoundError, ValidationError } from '../../services/errors.js';
+import type { ConflictError, NotFoundError, ValidationError } from '../../services/errors.js';
 import type { GraphQLContext } from '../context.js';
 import { graphql } from './graphql-runtime.js';
 
@@ -64,9 +64,21 @@ function targetIdOf(targetType: string | null, args: Record<string, unknown>, re
   const keys = ['id', ...(camel ? [`${camel}Id`] : []), ...(targetType === 'api_token' ? ['tokenId'] : [])];
   const fromArgs = idIn(args, keys) ?? idIn(args.input, keys);
   if (fromArgs) return fromArgs;
-  if (result instanceof Error) return null;
+  if (failureIn(result)) return null;
   const nested = result && typeof result === 'object' && camel ? (result as Record<string, unknown>)[camel] : undefined;
   return idIn(result, ['id']) ?? idIn(nested, ['id']) ?? (targetType === 'api_token' ? idIn((result as { token?: unknown } | null)?.token, ['id']) : null);
+}
+
+const RETURNED_ERROR = Symbol.for('Pothos.unwrapErrors');
+
+/**
+ * The error a mutation failed with, thrown or returned as a typed result. The errors plugin returns typed errors
+ * wrapped in a proxy that reports the result type's prototype, so `instanceof Error` does not see them.
+ */
+function failureIn(result: unknown): Error | null {
+  if (result instanceof Error) return result;
+  if (result && typeof result === 'object' && typeof (result as Record<symbol, unknown>)[RETURNED_ERROR] === 'function') return result as Error;
+  return null;
 }
 
 function errorCode(error: unknown): unknown {
@@ -84,8 +96,10 @@ function outcomeOf(error: unknown): AuditOutcome {
 
 /** A failure as it may be stored: messages of deliberate errors; never an unexpected error's text (it may hold SQL). */
 function describeFailure(error: unknown): Record<string, unknown> {
-  if (error instanceof ValidationError) return { error: error.message, fieldErrors: error.errors };
-  if (error instanceof NotFoundError || error instanceof ConflictError) return { error: error.message };
+  // By name: a returned (proxied) error is not an instance of its class any more.
+  const name = (error as Error | null)?.name;
+  if (name === 'ValidationError') return { error: (error as ValidationError).message, fieldErrors: (error as ValidationError).errors };
+  if (name === 'NotFoundError' || name === 'ConflictError') return { error: (error as NotFoundError | ConflictError).message };
   if (error instanceof graphql.GraphQLError && error.originalError == null) return { error: error.message, code: error.extensions?.code };
   return { error: 'Unexpected error.' };
 }
@@ -100,7 +114,7 @@ async function record(
   const recorder = recorders.get(context);
   if (!recorder) return;
   const identity = context.identity;
-  const failure = 'error' in outcome ? outcome.error : outcome.result instanceof Error ? outcome.result : null;
+  const failure = 'error' in outcome ? outcome.error : failureIn(outcome.result);
   const targetType = targetTypeOf(fieldName);
   try {
     await recorder.audit.record({
