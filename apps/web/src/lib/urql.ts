@@ -25,6 +25,9 @@ export function createGraphQLClient({ onAuthRefused }: GraphQLClientOptions = {}
     url: GRAPHQL_ENDPOINT,
     // POST with JSON for everything: the server's CSRF rule lets JSON through, and URLs stay out of access logs.
     preferGetMethod: false,
+    // Everything here is live data: show what is cached at once, then refresh it — coming back to a page never
+    // shows a stale list (e.g. a job's runs as they were before a run finished).
+    requestPolicy: 'cache-and-network',
     // Subscriptions over the same fetch (server-sent events), so they carry the session cookie like any request.
     fetchSubscriptions: true,
     exchanges: [
