@@ -19,6 +19,7 @@ import { Table, TBody, Th, THead } from '../components/ui/Table';
 import { graphql } from '../gql';
 import type { AuditEventFilter, AuditOutcome } from '../gql/graphql';
 import { describeError } from '../lib/errors';
+import { useCursorPages } from '../lib/useCursorPages';
 import { useDebounced } from '../lib/useDebounced';
 
 const AuditPageQuery = graphql(`
@@ -64,7 +65,6 @@ function instant(local: string): string | null {
 export default function AuditPage() {
   const [params, setParams] = useSearchParams();
   const value = (key: (typeof ALL_FILTERS)[number]) => params.get(key) ?? '';
-  const [cursors, setCursors] = useState<(string | null)[]>([null]);
 
   const update = (changes: Record<string, string>) =>
     setParams(
@@ -98,12 +98,11 @@ export default function AuditPage() {
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [...texts, targetType, outcome, from, to]);
   const filterKey = JSON.stringify(filter);
-  useEffect(() => setCursors([null]), [filterKey]);
+  const pages = useCursorPages(PAGE_SIZE, filterKey);
 
-  const after = cursors[cursors.length - 1] ?? null;
   const [{ data, error, fetching }, reexecute] = useQuery({
     query: AuditPageQuery,
-    variables: { first: PAGE_SIZE, after, filter },
+    variables: { first: pages.first, after: pages.after, filter },
     context: CONTEXT,
     requestPolicy: 'cache-and-network',
   });
@@ -115,7 +114,6 @@ export default function AuditPage() {
     setResetKey((key) => key + 1);
   };
   const events = data?.auditEvents;
-  const pageIndex = cursors.length - 1;
 
   return (
     <>
@@ -184,16 +182,7 @@ export default function AuditPage() {
               </TBody>
             </Table>
             <div className="border-t border-stone-100 dark:border-stone-800">
-              <Pagination
-                noun="events"
-                from={pageIndex * PAGE_SIZE + 1}
-                to={pageIndex * PAGE_SIZE + events.edges.length}
-                total={events.totalCount}
-                hasPrevious={pageIndex > 0}
-                hasNext={events.pageInfo.hasNextPage}
-                onPrevious={() => setCursors((all) => all.slice(0, -1))}
-                onNext={() => setCursors((all) => [...all, events.pageInfo.endCursor ?? null])}
-              />
+              <Pagination {...pages.pagination(events, 'events')} />
             </div>
           </>
         )}

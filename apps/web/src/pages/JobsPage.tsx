@@ -19,6 +19,7 @@ import { graphql } from '../gql';
 import type { JobFilter, JobOrderField, RunStatus } from '../gql/graphql';
 import { describeError } from '../lib/errors';
 import { usePermission } from '../lib/viewer';
+import { useCursorPages } from '../lib/useCursorPages';
 import { useDebounced } from '../lib/useDebounced';
 
 const JobsPageQuery = graphql(`
@@ -55,7 +56,6 @@ export default function JobsPage() {
   const direction = (params.get('dir') ?? 'asc') as SortDirection;
   const [searchText, setSearchText] = useState(search);
   const settledSearch = useDebounced(searchText, 250);
-  const [cursors, setCursors] = useState<(string | null)[]>([null]);
   const write = usePermission('JOBS_WRITE');
 
   const update = (changes: Record<string, string>) =>
@@ -86,18 +86,16 @@ export default function JobsPage() {
     [search, enabled, status, action],
   );
   const filterKey = JSON.stringify([filter, sort, direction]);
-  useEffect(() => setCursors([null]), [filterKey]);
+  const pages = useCursorPages(PAGE_SIZE, filterKey);
 
-  const after = cursors[cursors.length - 1] ?? null;
   const [{ data, error, fetching }, reexecute] = useQuery({
     query: JobsPageQuery,
-    variables: { first: PAGE_SIZE, after, filter, orderBy: { field: sort, direction: direction === 'asc' ? 'ASC' : 'DESC' } },
+    variables: { first: pages.first, after: pages.after, filter, orderBy: { field: sort, direction: direction === 'asc' ? 'ASC' : 'DESC' } },
     context: CONTEXT,
   });
 
   const filtered = Boolean(search || enabled || status || action);
   const jobs = data?.jobs;
-  const pageIndex = cursors.length - 1;
   const newJob = (
     <NewJobButton reason={write.reason} />
   );
@@ -187,16 +185,7 @@ export default function JobsPage() {
               </TBody>
             </Table>
             <div className="border-t border-stone-100 dark:border-stone-800">
-              <Pagination
-                noun="jobs"
-                from={pageIndex * PAGE_SIZE + 1}
-                to={pageIndex * PAGE_SIZE + jobs.edges.length}
-                total={jobs.totalCount}
-                hasPrevious={pageIndex > 0}
-                hasNext={jobs.pageInfo.hasNextPage}
-                onPrevious={() => setCursors((all) => all.slice(0, -1))}
-                onNext={() => setCursors((all) => [...all, jobs.pageInfo.endCursor ?? null])}
-              />
+              <Pagination {...pages.pagination(jobs, 'jobs')} />
             </div>
           </>
         )}

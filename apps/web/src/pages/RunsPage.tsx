@@ -1,6 +1,6 @@
 // Every run, newest first, live: the runFeed subscription says a run changed and the page re-reads. Filters by
 // status and trigger; ?job= and ?parent= narrow to one job's runs or one run's per-user children.
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo } from 'react';
 import { useSearchParams } from 'react-router';
 import { useQuery, useSubscription } from 'urql';
 import { PageHeader } from '../components/layout/PageHeader';
@@ -18,6 +18,7 @@ import { graphql } from '../gql';
 import type { RunFilter, RunStatus, RunTrigger } from '../gql/graphql';
 import { describeError } from '../lib/errors';
 import { useThrottledCallback } from '../lib/useLiveRefresh';
+import { useCursorPages } from '../lib/useCursorPages';
 
 const RunsPageQuery = graphql(`
   query RunsPageQuery($first: Int!, $after: String, $filter: RunFilter) {
@@ -63,7 +64,6 @@ export default function RunsPage() {
   const trigger = params.get('trigger') ?? '';
   const jobId = params.get('job');
   const parentRunId = params.get('parent');
-  const [cursors, setCursors] = useState<(string | null)[]>([null]);
 
   const filter = useMemo<RunFilter>(
     () => ({
@@ -76,13 +76,12 @@ export default function RunsPage() {
     [status, trigger, jobId, parentRunId],
   );
   const filterKey = JSON.stringify(filter);
-  useEffect(() => setCursors([null]), [filterKey]);
+  const pages = useCursorPages(PAGE_SIZE, filterKey);
 
-  const after = cursors[cursors.length - 1] ?? null;
-  const [{ data, error, fetching }, reexecute] = useQuery({ query: RunsPageQuery, variables: { first: PAGE_SIZE, after, filter }, context: CONTEXT });
+  const [{ data, error, fetching }, reexecute] = useQuery({ query: RunsPageQuery, variables: { first: pages.first, after: pages.after, filter }, context: CONTEXT });
   const refresh = useThrottledCallback(() => {
     // Only the first page moves under the reader's eyes; later pages stay put until asked.
-    if (cursors.length === 1) reexecute({ requestPolicy: 'network-only' });
+    if (pages.onFirstPage) reexecute({ requestPolicy: 'network-only' });
   }, 1000);
   const [{ data: changed }] = useSubscription({ query: RunsPageFeed });
   useEffect(() => {
@@ -98,7 +97,6 @@ export default function RunsPage() {
     });
 
   const runs = data?.runs;
-  const pageIndex = cursors.length - 1;
   const narrowed = jobId ? 'of one job' : parentRunId ? 'of one per-user run' : null;
 
   return (
@@ -144,16 +142,7 @@ export default function RunsPage() {
               </table>
             </div>
             <div className="border-t border-stone-100 dark:border-stone-800">
-              <Pagination
-                noun="runs"
-                from={pageIndex * PAGE_SIZE + 1}
-                to={pageIndex * PAGE_SIZE + runs.edges.length}
-                total={runs.totalCount}
-                hasPrevious={pageIndex > 0}
-                hasNext={runs.pageInfo.hasNextPage}
-                onPrevious={() => setCursors((all) => all.slice(0, -1))}
-                onNext={() => setCursors((all) => [...all, runs.pageInfo.endCursor ?? null])}
-              />
+              <Pagination {...pages.pagination(runs, 'runs')} />
             </div>
           </>
         )}

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { useMutation, useQuery } from 'urql';
 import { PageHeader } from '../components/layout/PageHeader';
 import { Badge } from '../components/ui/Badge';
@@ -20,6 +20,7 @@ import type { UsersPageQueryQuery } from '../gql/graphql';
 import { describeError } from '../lib/errors';
 import { formatDateTime, formatRelative } from '../lib/format';
 import { outcomeOf } from '../lib/mutationResult';
+import { useCursorPages } from '../lib/useCursorPages';
 import { useDebounced } from '../lib/useDebounced';
 import { usePermission } from '../lib/viewer';
 
@@ -83,11 +84,10 @@ const CONTEXT = { additionalTypenames: ['User'] };
 export default function UsersPage() {
   const [searchText, setSearchText] = useState('');
   const search = useDebounced(searchText.trim(), 250);
-  const [cursors, setCursors] = useState<(string | null)[]>([null]);
-  useEffect(() => setCursors([null]), [search]);
+  const pages = useCursorPages(PAGE_SIZE, search);
   const [{ data, error, fetching }, reexecute] = useQuery({
     query: UsersPageQuery,
-    variables: { first: PAGE_SIZE, after: cursors[cursors.length - 1] ?? null, search: search || null },
+    variables: { first: pages.first, after: pages.after, search: search || null },
     context: CONTEXT,
   });
   const [editing, setEditing] = useState<UserNode | 'new' | null>(null);
@@ -97,7 +97,6 @@ export default function UsersPage() {
   const toast = useToast();
   const users = data?.users;
   const roles = data?.roles.edges.map((edge) => edge.node) ?? [];
-  const pageIndex = cursors.length - 1;
   const create = (
     <Button variant="primary" icon={<PlusIcon />} onClick={() => setEditing('new')}>
       New user
@@ -185,16 +184,7 @@ export default function UsersPage() {
               </TBody>
             </Table>
             <div className="border-t border-stone-100 dark:border-stone-800">
-              <Pagination
-                noun="users"
-                from={pageIndex * PAGE_SIZE + 1}
-                to={pageIndex * PAGE_SIZE + users.edges.length}
-                total={users.totalCount}
-                hasPrevious={pageIndex > 0}
-                hasNext={users.pageInfo.hasNextPage}
-                onPrevious={() => setCursors((all) => all.slice(0, -1))}
-                onNext={() => setCursors((all) => [...all, users.pageInfo.endCursor ?? null])}
-              />
+              <Pagination {...pages.pagination(users, 'users')} />
             </div>
           </>
         )}
