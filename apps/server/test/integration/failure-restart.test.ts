@@ -1,48 +1,27 @@
 // Restarting the server loses no schedule, and slots that fell due while it was down follow the misfire policy:
 // every-second jobs and ~10 s of downtime give one catch-up run marked late (never ten), or — with misfire policy
 // SKIP — one skipped run that says why. Real worker processes, stopped with SIGTERM and started again.
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Run } from '../../src/db/prisma.js';
 import type { JobInput } from '../../src/services/jobs.js';
 import { isTerminal } from '../../src/services/run-status.js';
 import {
-  createWorkerDatabase,
   describeRuns,
-  killWorkers,
+  type InProcessApp,
   readRecords,
   runProblems,
   sleep,
   until,
-  type InProcessApp,
-  type WorkerDatabase,
   type WorkerProcess,
+  workerSuite,
 } from '../support/processes.js';
 
 const DOWNTIME_MS = 10_000;
 /** Well above a slot's normal firing delay on a busy machine, well below the downtime. */
 const MISFIRE_THRESHOLD_MS = 4000;
 
-let db: WorkerDatabase;
-let api: InProcessApp | null = null;
-let folder: string;
-
-beforeAll(async () => {
-  db = await createWorkerDatabase();
-  folder = fs.mkdtempSync(path.join(os.tmpdir(), 'sundial-restart-'));
-  if (db.mode === 'postgres') api = await db.open({ execute: false });
-});
-afterEach(async () => {
-  await killWorkers();
-});
-afterAll(async () => {
-  await killWorkers();
-  await api?.close(0);
-  await db?.drop();
-  fs.rmSync(folder, { recursive: true, force: true });
-});
+const suite = workerSuite('sundial-restart-');
 
 interface Subject {
   key: 'catchUpInterval' | 'catchUpCron' | 'skipInterval';
@@ -99,14 +78,14 @@ const startsBy = (subject: Subject, pid: number) => readRecords(subject.file).fi
 describe('restart with every-second jobs and ~10 s of downtime', () => {
   it('keeps every schedule; the missed slots become one late catch-up run, or one skipped run under misfire policy SKIP', async () => {
     const env = { SUNDIAL_SCHEDULER__MISFIRE_THRESHOLD_MS: String(MISFIRE_THRESHOLD_MS) };
-    await withServices(async (app) => {
+    await suite.withServices(async (app) => {
       for (const subject of subjects) {
-        subject.file = path.join(folder, `${subject.key}.txt`);
+        subject.file = path.join(suite.folder, `${subject.key}.txt`);
         subject.jobId = (await app.engine.jobs.create(subject.input(subject.file))).id;
       }
     });
 
-    const before = db.spawn('before', env);
+    const before = suite.db.spawn('before', env);
     await before.ready;
     const explain = (worker: WorkerProcess) => async () =>
       `${subjects.map((s) => `${s.key}: ${startsBy(s, worker.pid)} run(s)`).join(', ')}\nworker output:\n${worker.output()}`;
@@ -115,7 +94,7 @@ describe('restart with every-second jobs and ~10 s of downtime', () => {
     expect(await before.signal('SIGTERM'), before.output()).toEqual({ code: 0, signal: null });
     await sleep(DOWNTIME_MS);
     const upFrom = new Date();
-    const after = db.spawn('after', env);
+    const after = suite.db.spawn('after', env);
     await after.ready;
     await until('each job to run again after the restart', () => subjects.every((s) => startsBy(s, after.pid) >= 2), 30_000, explain(after));
 
@@ -150,19 +129,19 @@ describe('restart with every-second jobs and ~10 s of downtime', () => {
       expect(await runProblems(prisma, jobIds, subjects.flatMap((s) => readRecords(s.file)))).toEqual([]);
     };
 
-    if (api) {
-      for (const jobId of jobIds) await api.engine.jobs.setEnabled(jobId, false);
-      await until('every run to end', async () => (await api!.database.prisma.run.findMany({ where: { jobId: { in: jobIds } } })).every((r) => isTerminal(r.status)));
+    if (suite.api) {
+      for (const jobId of jobIds) await suite.api.engine.jobs.setEnabled(jobId, false);
+      await until('every run to end', async () => (await suite.api!.database.prisma.run.findMany({ where: { jobId: { in: jobIds } } })).every((r) => isTerminal(r.status)));
       expect(await after.signal('SIGTERM')).toEqual({ code: 0, signal: null });
-      await check(api);
+      await check(suite.api);
     } else {
       expect(await after.signal('SIGTERM')).toEqual({ code: 0, signal: null });
       // Runs the stop left queued are finished by the app started in this process on the same data folder, once
       // the jobs are paused (a later start would otherwise find new missed slots).
-      await withServices(async (app) => {
+      await suite.withServices(async (app) => {
         for (const jobId of jobIds) await app.engine.jobs.setEnabled(jobId, false);
       });
-      const app = await db.open({ execute: true });
+      const app = await suite.db.open({ execute: true });
       try {
         await until('every run to end', async () => (await app.database.prisma.run.findMany({ where: { jobId: { in: jobIds } } })).every((r) => isTerminal(r.status)));
         await check(app);
@@ -173,13 +152,3 @@ describe('restart with every-second jobs and ~10 s of downtime', () => {
   }, 300_000);
 });
 
-/** The services on this database: the API app, or (embedded, no worker running) the data folder opened for fn. */
-async function withServices<T>(fn: (app: InProcessApp) => Promise<T>): Promise<T> {
-  if (api) return fn(api);
-  const app = await db.open({ execute: false });
-  try {
-    return await fn(app);
-  } finally {
-    await app.close(0);
-  }
-}

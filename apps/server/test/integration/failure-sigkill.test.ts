@@ -5,24 +5,20 @@
 //
 // Embedded mode: the killed worker is a child process; the worker that recovers is the app started in this
 // process on the same data folder (PGlite is single-process, and this test must watch the run while it recovers).
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { JobInput } from '../../src/services/jobs.js';
 import { isTerminal } from '../../src/services/run-status.js';
 import { usingRealPostgres } from '../support/database.js';
 import {
-  createWorkerDatabase,
   describeRuns,
-  killWorkers,
+  type InProcessApp,
   readRecords,
   runProblems,
   sleep,
   until,
-  type InProcessApp,
-  type WorkerDatabase,
   type WorkerProcess,
+  workerSuite,
 } from '../support/processes.js';
 
 const ITERATIONS = 6;
@@ -33,40 +29,12 @@ const RUN_MS = STEPS * STEP_MS;
 type Kind = 'manual' | 'interval' | 'cron';
 const KINDS: Kind[] = ['manual', 'interval', 'cron'];
 
-let db: WorkerDatabase;
-/** PostgreSQL: an API-only app in this process for setting up and reading state while workers run. */
-let api: InProcessApp | null = null;
 /** Embedded: the in-process worker that recovers, while it runs. */
 let recovering: InProcessApp | null = null;
-let folder: string;
-
-beforeAll(async () => {
-  db = await createWorkerDatabase();
-  folder = fs.mkdtempSync(path.join(os.tmpdir(), 'sundial-sigkill-'));
-  if (db.mode === 'postgres') api = await db.open({ execute: false });
-});
-afterEach(async () => {
-  await killWorkers();
+const suite = workerSuite('sundial-sigkill-', async () => {
   await recovering?.close(0);
   recovering = null;
 });
-afterAll(async () => {
-  await killWorkers();
-  await api?.close(0);
-  await db?.drop();
-  fs.rmSync(folder, { recursive: true, force: true });
-});
-
-/** Runs fn with the services on this database: the API app, or (embedded) the data folder opened just for it. */
-async function withServices<T>(fn: (app: InProcessApp) => Promise<T>): Promise<T> {
-  if (api) return fn(api);
-  const app = await db.open({ execute: false });
-  try {
-    return await fn(app);
-  } finally {
-    await app.close(0);
-  }
-}
 
 function jobInput(kind: Kind, file: string, iteration: number): JobInput {
   const base = {
@@ -87,14 +55,14 @@ describe(`SIGKILL mid-run (${ITERATIONS} random kill points; ${usingDescription(
     async () => {
       for (let iteration = 1; iteration <= ITERATIONS; iteration += 1) {
         const kind = KINDS[(iteration - 1) % KINDS.length]!;
-        const file = path.join(folder, `records-${iteration}.txt`);
-        const { jobId } = await withServices(async (app) => {
+        const file = path.join(suite.folder, `records-${iteration}.txt`);
+        const { jobId } = await suite.withServices(async (app) => {
           const job = await app.engine.jobs.create(jobInput(kind, file, iteration));
           if (kind === 'manual') await app.engine.runs.start(job.id, { trigger: 'MANUAL' });
           return { jobId: job.id };
         });
 
-        const doomed = db.spawn(`doomed-${iteration}`);
+        const doomed = suite.db.spawn(`doomed-${iteration}`);
         await doomed.ready;
         // The run to kill: the first execution this worker starts.
         const started = await until(`worker ${doomed.name} to start a run`, () => readRecords(file).find((r) => r.phase === 'start'), 60_000);
@@ -106,12 +74,12 @@ describe(`SIGKILL mid-run (${ITERATIONS} random kill points; ${usingDescription(
 
         let worker: WorkerProcess | null = null;
         let observer: InProcessApp;
-        if (api) {
-          worker = db.spawn(`recovering-${iteration}`);
+        if (suite.api) {
+          worker = suite.db.spawn(`recovering-${iteration}`);
           await worker.ready;
-          observer = api;
+          observer = suite.api;
         } else {
-          recovering = await db.open({ execute: true });
+          recovering = await suite.db.open({ execute: true });
           observer = recovering;
         }
         const prisma = observer.database.prisma;

@@ -1,63 +1,30 @@
 // SIGTERM during a run, as a rolling restart sends it: the worker stops taking work, lets the run finish
 // (succeeded, its log complete), exits 0 — and a second worker running meanwhile never starts the same occurrence.
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { isTerminal } from '../../src/services/run-status.js';
 import { usingRealPostgres } from '../support/database.js';
 import {
-  createWorkerDatabase,
   describeRuns,
-  killWorkers,
   readRecords,
   runProblems,
   sleep,
   until,
-  type InProcessApp,
-  type WorkerDatabase,
+  workerSuite,
 } from '../support/processes.js';
 
 const STEPS = 10;
 const STEP_MS = 300;
 
-let db: WorkerDatabase;
-/** PostgreSQL: an API-only app in this process, to set up and read state while workers run. */
-let api: InProcessApp | null = null;
-let folder: string;
+const suite = workerSuite('sundial-sigterm-');
 
-beforeAll(async () => {
-  db = await createWorkerDatabase();
-  folder = fs.mkdtempSync(path.join(os.tmpdir(), 'sundial-sigterm-'));
-  if (db.mode === 'postgres') api = await db.open({ execute: false });
-});
-afterEach(async () => {
-  await killWorkers();
-});
-afterAll(async () => {
-  await killWorkers();
-  await api?.close(0);
-  await db?.drop();
-  fs.rmSync(folder, { recursive: true, force: true });
-});
-
-/** The services on this database: the API app, or (embedded, no worker running) the data folder opened for fn. */
-async function withServices<T>(fn: (app: InProcessApp) => Promise<T>): Promise<T> {
-  if (api) return fn(api);
-  const app = await db.open({ execute: false });
-  try {
-    return await fn(app);
-  } finally {
-    await app.close(0);
-  }
-}
 
 const stepLines = (attempt: number) => Array.from({ length: STEPS }, (_, index) => `attempt ${attempt} step ${index + 1}`);
 
 describe('SIGTERM during a run', () => {
   it('lets the run finish — succeeded, its log complete — and exits 0', async () => {
-    const file = path.join(folder, 'single.txt');
-    const { jobId, runId } = await withServices(async (app) => {
+    const file = path.join(suite.folder, 'single.txt');
+    const { jobId, runId } = await suite.withServices(async (app) => {
       const job = await app.engine.jobs.create({
         name: 'long run',
         action: 'fixture.record',
@@ -69,7 +36,7 @@ describe('SIGTERM during a run', () => {
       return { jobId: job.id, runId: run.id };
     });
 
-    const worker = db.spawn('terminated');
+    const worker = suite.db.spawn('terminated');
     await worker.ready;
     await until('the run to start', () => readRecords(file).some((r) => r.phase === 'start'));
     await sleep(Math.floor(Math.random() * STEP_MS * 3));
@@ -77,7 +44,7 @@ describe('SIGTERM during a run', () => {
     expect(exit, worker.output()).toEqual({ code: 0, signal: null });
     expect(worker.output()).toContain('SIGTERM: shutting down');
 
-    await withServices(async (app) => {
+    await suite.withServices(async (app) => {
       const prisma = app.database.prisma;
       const run = await prisma.run.findUniqueOrThrow({ where: { id: runId } });
       expect([run.status, run.attempt], await describeRuns(prisma, jobId)).toEqual(['SUCCEEDED', 1]);
@@ -93,8 +60,8 @@ describe('SIGTERM during a run', () => {
 
   describe.runIf(usingRealPostgres)('with a second worker on the same PostgreSQL (not in embedded mode: PGlite is single-process)', () => {
     it('the occurrence running on the stopped worker finishes there; the other worker never starts it and keeps the schedule', async () => {
-      const file = path.join(folder, 'rolling.txt');
-      const job = await api!.engine.jobs.create({
+      const file = path.join(suite.folder, 'rolling.txt');
+      const job = await suite.api!.engine.jobs.create({
         name: 'every second, longer than a second',
         action: 'fixture.record',
         args: { file, steps: STEPS, stepMs: STEP_MS },
@@ -102,8 +69,8 @@ describe('SIGTERM during a run', () => {
         retries: 2,
         retryBackoffMs: 0,
       });
-      const prisma = api!.database.prisma;
-      const workers = [db.spawn('one'), db.spawn('two')];
+      const prisma = suite.api!.database.prisma;
+      const workers = [suite.db.spawn('one'), suite.db.spawn('two')];
       await Promise.all(workers.map((worker) => worker.ready));
 
       // Whichever worker starts an occurrence first is the one a rolling restart stops now.
@@ -126,7 +93,7 @@ describe('SIGTERM during a run', () => {
         30_000,
         () => describeRuns(prisma, job.id),
       );
-      await api!.engine.jobs.setEnabled(job.id, false);
+      await suite.api!.engine.jobs.setEnabled(job.id, false);
       await until(
         'every run to end',
         async () => (await prisma.run.findMany({ where: { jobId: job.id } })).every((r) => isTerminal(r.status)),

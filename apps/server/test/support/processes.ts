@@ -11,6 +11,7 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 import { startApp, type App } from '../../src/app.js';
 import { createLogger } from '../../src/lib/logger.js';
 import { isTerminal } from '../../src/services/run-status.js';
@@ -180,6 +181,63 @@ export function readRecords(file: string): ExecutionRecord[] {
 }
 
 export { until } from './wait.js';
+
+/**
+ * The shared frame of a failure-test file: its own worker database, a folder for record files, and (PostgreSQL) an
+ * API-only app in this process to set up and read state while workers run; workers are killed after each test,
+ * everything is dropped after the file. `afterEachTest` runs after the workers are killed.
+ */
+export interface WorkerSuite {
+  readonly db: WorkerDatabase;
+  /** PostgreSQL only: several processes can share the database. Null in embedded mode. */
+  readonly api: InProcessApp | null;
+  readonly folder: string;
+  /** The services on this database: the API app, or (embedded, no worker running) the data folder opened for fn. */
+  withServices<T>(fn: (app: InProcessApp) => Promise<T>): Promise<T>;
+}
+
+export function workerSuite(folderPrefix: string, afterEachTest?: () => Promise<void>): WorkerSuite {
+  let db: WorkerDatabase | undefined;
+  let api: InProcessApp | null = null;
+  let folder: string | undefined;
+  beforeAll(async () => {
+    db = await createWorkerDatabase();
+    folder = fs.mkdtempSync(path.join(os.tmpdir(), folderPrefix));
+    if (db.mode === 'postgres') api = await db.open({ execute: false });
+  });
+  afterEach(async () => {
+    await killWorkers();
+    await afterEachTest?.();
+  });
+  afterAll(async () => {
+    await killWorkers();
+    await api?.close(0);
+    await db?.drop();
+    if (folder) fs.rmSync(folder, { recursive: true, force: true });
+  });
+  return {
+    get db() {
+      if (!db) throw new Error('the worker database is opened in beforeAll');
+      return db;
+    },
+    get api() {
+      return api;
+    },
+    get folder() {
+      if (!folder) throw new Error('the record folder is made in beforeAll');
+      return folder;
+    },
+    async withServices(fn) {
+      if (api) return fn(api);
+      const app = await this.db.open({ execute: false });
+      try {
+        return await fn(app);
+      } finally {
+        await app.close(0);
+      }
+    },
+  };
+}
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
