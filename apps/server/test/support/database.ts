@@ -43,6 +43,13 @@ export async function createTestDatabaseTarget(overrides: Record<string, unknown
     async drop() {
       const client = new pg.Client({ connectionString: base });
       await client.connect();
+      // Connections the test closed may still be finishing; FORCE on a live one makes its client emit a FATAL
+      // error the test no longer listens to. Wait for them (bounded), then force whatever is left.
+      for (let waited = 0; waited < 5000; waited += 100) {
+        const { rows } = await client.query<{ count: string }>('SELECT count(*) FROM pg_stat_activity WHERE datname = $1', [name]);
+        if (rows[0]?.count === '0') break;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
       await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
       await client.end();
     },
