@@ -96,6 +96,9 @@ export function createRealtimeBus(transport?: RealtimeTransport) {
     transport?.send(event);
   };
   transport?.receive(deliver);
+  // Run changes made by this process only. Each change is made (and published) by exactly one process, so a
+  // listener here sees it once across the whole install: the place for side effects such as notifications.
+  const localRunChangeListeners = new Set<(change: RunChange) => void>();
 
   /** Calls `handler` for every event of the topic from now on (synchronously); returns the way to stop. */
   function listen<T extends TopicName>(topic: T, ...rest: [...IdOf<T>, handler: (payload: PayloadOf<T>) => void]): () => void {
@@ -128,6 +131,18 @@ export function createRealtimeBus(transport?: RealtimeTransport) {
     listenerCount: () => [...listeners.values()].reduce((sum, set) => sum + set.size, 0),
     publishRunChange(change: RunChange) {
       publish({ kind: 'run', change });
+      for (const listener of [...localRunChangeListeners]) {
+        try {
+          listener(change);
+        } catch {
+          // A failing side effect must not stop the publisher (the run's own code path).
+        }
+      }
+    },
+    /** Calls `handler` for every run change this process publishes (never other processes'); returns the way to stop. */
+    onLocalRunChange(handler: (change: RunChange) => void): () => void {
+      localRunChangeListeners.add(handler);
+      return () => void localRunChangeListeners.delete(handler);
     },
     publishLogLine(line: RunLogEvent) {
       publish({ kind: 'log', line });
