@@ -7,12 +7,17 @@ import type { ActionDefinition } from '@sundial/actions';
 import { createCleanupAction, type CleanupSettings } from './cleanup/cleanup-action.js';
 import type { SqlClient } from './cleanup/sql.js';
 import { createHttpRequestAction, type HttpRequestSettings } from './http/request-action.js';
+import { createNotifyUsersAction } from './notify/notify-action.js';
 
 export { createHttpRequestAction, HTTP_METHODS } from './http/request-action.js';
 export type { HttpRequestArgs, HttpRequestOutput, HttpRequestSettings } from './http/request-action.js';
 export { createCleanupAction } from './cleanup/cleanup-action.js';
 export type { CleanupOutput, CleanupSettings } from './cleanup/cleanup-action.js';
 export type { SqlClient } from './cleanup/sql.js';
+export { createNotifyUsersAction, NOTIFY_CHANNELS, NOTIFY_LIMITS } from './notify/notify-action.js';
+export type { NotifyUsersArgs, NotifyUsersOutput, NotifyUsersSettings } from './notify/notify-action.js';
+export type { WebhookPayload } from './notify/webhook.js';
+export { TEMPLATE_FIELDS, parseTemplate, renderTemplate, TemplateError } from './notify/template.js';
 export { classifyAddress, parseIp, parseCidr, type AddressKind } from './http/addresses.js';
 export { createAddressPolicy, RequestRefusedError, allowListProblems } from './http/policy.js';
 export type { ResolveHost } from './http/guarded-agent.js';
@@ -26,7 +31,11 @@ export interface BuiltinSettings {
   cleanup: CleanupSettings;
 }
 
-/** Both built-in actions with explicit settings; unset http settings take the defaults (nothing private allowed). */
+/**
+ * The built-in actions with explicit settings; unset http settings take the defaults (nothing private allowed).
+ * notify.users sends webhooks through the same guard and allow-list as http.request, and keeps its inbox in the
+ * cleanup's database.
+ */
 export function createBuiltinActions(settings: BuiltinSettings): ActionDefinition[] {
   return [
     createHttpRequestAction({
@@ -38,6 +47,12 @@ export function createBuiltinActions(settings: BuiltinSettings): ActionDefinitio
       ...(settings.http.resolve ? { resolve: settings.http.resolve } : {}),
     }),
     createCleanupAction(settings.cleanup),
+    createNotifyUsersAction({
+      database: settings.cleanup.database,
+      allowHosts: settings.http.allowHosts ?? [],
+      allowPrivate: settings.http.allowPrivate ?? false,
+      ...(settings.http.resolve ? { resolve: settings.http.resolve } : {}),
+    }),
   ] as ActionDefinition[];
 }
 
