@@ -55,6 +55,17 @@ export const configSchema = z.strictObject({
       cors_origins: originList.default([]),
       /** Largest request body accepted, in bytes; larger requests get 413 before anything reads them. */
       max_body_bytes: integer(1024, 100 * 1024 * 1024).default(1024 * 1024),
+      /** The address people reach the admin app at, for links in notifications. Empty: no links. */
+      public_url: z
+        .union([
+          z.literal(''),
+          z
+            .string()
+            .trim()
+            .regex(/^https?:\/\/[^\s?#]+$/, { error: 'must be empty or an http(s):// URL without ?query or #fragment, e.g. https://sundial.example.com' })
+            .transform((url) => url.replace(/\/+$/, '')),
+        ])
+        .default(''),
     })
     .prefault({}),
   graphql: z
@@ -166,6 +177,39 @@ export const configSchema = z.strictObject({
           schedule_daily: boolean.default(true),
         })
         .prefault({}),
+    })
+    .prefault({}),
+  notifications: z
+    .strictObject({
+      /** Where job notifications are e-mailed through. Empty host: e-mail notifications fail with a message saying so. */
+      smtp: z
+        .strictObject({
+          host: z.string().trim().default(''),
+          port: integer(1, 65535).default(587),
+          /** true: TLS from the first byte (port 465); false: STARTTLS when the server offers it. */
+          secure: boolean.default(false),
+          user: z.string().default(''),
+          password: z.string().default(''),
+          from: z
+            .string()
+            .trim()
+            .refine((from) => /^[^<>@\s]+@[^<>@\s]+$/.test(from) || /^[^<>]*<[^<>@\s]+@[^<>@\s]+>$/.test(from), {
+              error: 'must be an e-mail address, optionally with a name: Sundial <sundial@example.com>',
+            })
+            .default('Sundial <sundial@localhost>'),
+        })
+        .prefault({}),
+      /** Key of the HMAC-SHA256 signature on webhook notifications (X-Sundial-Signature). Empty: unsigned. */
+      webhook_secret: z.string().default(''),
+      /** Attempts per delivery before it is given up as failed. */
+      max_attempts: integer(1, 100).default(8),
+      /** Delay before the second attempt; each later one waits twice as long (with jitter), up to backoff_max_ms. */
+      backoff_base_ms: integer(10, 3_600_000).default(30_000),
+      backoff_max_ms: integer(10, 86_400_000).default(3_600_000),
+      /** Longest one attempt may take (connection, SMTP conversation or HTTP answer). */
+      timeout_ms: integer(100, 300_000).default(15_000),
+      /** How often the delivery loop looks for due deliveries when nothing wakes it. */
+      poll_ms: integer(10, 60_000).default(1000),
     })
     .prefault({}),
   auth: z
