@@ -39,7 +39,7 @@ export interface JobServiceDeps {
   prisma: PrismaClient;
   actions: ActionCatalog;
   timers: JobTimers;
-  bus: RealtimeBus;
+  bus: Pick<RealtimeBus, 'publishJobChange'>;
   now?: () => Date;
 }
 
@@ -59,6 +59,22 @@ export class JobService {
   private readonly now: () => Date;
   constructor(private readonly deps: JobServiceDeps) {
     this.now = deps.now ?? (() => new Date());
+  }
+
+  /**
+   * These rules writing through `prisma` (a transaction holding many changes: definitions), telling neither the
+   * scheduler nor subscribers: once the transaction has committed, `announce` each job it changed.
+   */
+  quietly(prisma: PrismaClient): JobService {
+    const silent: JobTimers = { sync: async () => {}, remove: async () => {} };
+    return new JobService({ ...this.deps, prisma, timers: silent, bus: { publishJobChange: () => {} } });
+  }
+
+  /** After a `quietly` change committed: the job's timer follows its row, and subscribers hear of it. */
+  async announce(jobId: string, change: 'created' | 'updated' | 'deleted'): Promise<void> {
+    if (change === 'deleted') await this.deps.timers.remove(jobId);
+    else await this.deps.timers.sync(await this.get(jobId));
+    this.deps.bus.publishJobChange({ jobId, change });
   }
 
   async get(id: string): Promise<Job> {
