@@ -12,7 +12,9 @@ export const PermissionEnum = builder.enumType('Permission', {
   values: ALL_PERMISSIONS,
 });
 
-const Viewer = builder.objectRef<Identity>('Viewer').implement({
+export const ViewerRef = builder.objectRef<Identity>('Viewer');
+
+const Viewer = ViewerRef.implement({
   description: 'Who is calling: a signed-in user, through a session or an API token.',
   fields: (t) => ({
     userId: t.exposeID('userId'),
