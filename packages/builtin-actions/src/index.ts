@@ -21,6 +21,8 @@ export { TEMPLATE_FIELDS, parseTemplate, renderTemplate, TemplateError } from '.
 export { classifyAddress, parseIp, parseCidr, type AddressKind } from './http/addresses.js';
 export { createAddressPolicy, RequestRefusedError, allowListProblems } from './http/policy.js';
 export type { ResolveHost } from './http/guarded-agent.js';
+// The server's webhook notifications connect through the same guard as http.request.
+export { createGuardedAgent, type GuardedAgent } from './http/guarded-agent.js';
 
 export const DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024;
 export const DEFAULT_SECRET_ENV_PREFIX = 'SUNDIAL_SECRET_';
