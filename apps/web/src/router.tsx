@@ -21,6 +21,7 @@ const RunPage = lazy(() => import('./pages/RunPage'));
 const UsersPage = lazy(() => import('./pages/UsersPage'));
 const RolesPage = lazy(() => import('./pages/RolesPage'));
 const AuditPage = lazy(() => import('./pages/AuditPage'));
+const InboxPage = lazy(() => import('./pages/InboxPage'));
 const NotFoundPage = lazy(() => import('./pages/NotFoundPage'));
 
 function SignedInLayout() {
@@ -87,6 +88,7 @@ export const router = createBrowserRouter([
       { path: 'roles', element: page(RolesPage, { needs: 'ROLES_MANAGE', title: 'Roles' }) },
       { path: 'audit', element: page(AuditPage, { needs: 'AUDIT_READ', title: 'Audit log' }) },
       { path: 'tokens', element: page(ApiTokensPage, { needs: 'TOKENS_MANAGE', title: 'API tokens' }) },
+      { path: 'inbox', element: page(InboxPage) },
       { path: 'status', element: page(StatusPage) },
       { path: '*', element: page(NotFoundPage) },
     ],

@@ -42,6 +42,7 @@ export function Navigation({ orientation }: { orientation: 'vertical' | 'horizon
 
 function NavEntry({ item, allowed, compact = false }: { item: NavItem; allowed: boolean; compact?: boolean }) {
   const Icon = item.icon;
+  const Badge = item.badge;
   const base = cx(
     'flex items-center gap-2.5 rounded-lg text-sm font-medium whitespace-nowrap',
     compact ? 'px-2.5 py-1.5' : 'px-2.5 py-2',
@@ -71,6 +72,7 @@ function NavEntry({ item, allowed, compact = false }: { item: NavItem; allowed: 
     >
       <Icon className="size-4.5" />
       {item.label}
+      {Badge && <Badge />}
     </NavLink>
   );
 }

@@ -2,6 +2,8 @@
 // administration sections are hidden from those who cannot use them (nothing to learn there).
 import type { ComponentType, SVGProps } from 'react';
 import type { Permission } from '../../gql/graphql';
+import { InboxIcon } from '../inbox/InboxIcon';
+import { UnreadInboxBadge } from '../inbox/UnreadInboxBadge';
 import { ClockIcon, HomeIcon, KeyIcon, ListIcon, PulseIcon, ScrollIcon, ShieldIcon, UsersIcon } from '../ui/icons';
 
 export interface NavItem {
@@ -12,6 +14,8 @@ export interface NavItem {
   /** Hide instead of disabling when the permission is missing. */
   hideWithout?: boolean;
   end?: boolean;
+  /** Shown after the label, e.g. a count of unread messages. */
+  badge?: ComponentType;
 }
 
 export const NAV_SECTIONS: { title: string | null; items: NavItem[] }[] = [
@@ -21,6 +25,7 @@ export const NAV_SECTIONS: { title: string | null; items: NavItem[] }[] = [
       { to: '/', label: 'Dashboard', icon: HomeIcon, permission: 'JOBS_READ', end: true },
       { to: '/jobs', label: 'Jobs', icon: ClockIcon, permission: 'JOBS_READ' },
       { to: '/runs', label: 'Runs', icon: ListIcon, permission: 'JOBS_READ' },
+      { to: '/inbox', label: 'Inbox', icon: InboxIcon, permission: null, badge: UnreadInboxBadge },
     ],
   },
   {
