@@ -3,8 +3,10 @@
 // it writes in a real Sundial server's database, its templates, per-user and one-run-for-all modes; then the
 // inbox over GraphQL: one's own messages only, marking read, and nothing for a caller who is not signed in.
 import diagnostics from 'node:diagnostics_channel';
+import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ActionArgsError, type ActionUser } from '@sundial/actions';
 import { runActionForTest, type TestLogLine } from '@sundial/actions/testing';
@@ -409,5 +411,34 @@ describe('the inbox over GraphQL', () => {
     await store(temp, 1);
     await api.app.database.prisma.user.delete({ where: { id: temp.id } });
     expect(await api.app.database.prisma.inboxMessage.count({ where: { userId: temp.id } })).toBe(0);
+  });
+});
+
+describe('docs/built-in-actions.md, notify.users section', () => {
+  const docs = fs.readFileSync(fileURLToPath(new URL('../../../../docs/built-in-actions.md', import.meta.url)), 'utf8');
+  const graphqlBlocks = [...docs.matchAll(/```graphql\n([\s\S]*?)```/g)].map((match) => match[1]!);
+
+  it('the reminder job it shows is accepted as written (with a real role id) and its templates are checked', async () => {
+    const mutation = graphqlBlocks.find((block) => block.includes('"notify.users"'));
+    expect(mutation).toBeDefined();
+    const role = await api.app.database.prisma.role.findFirstOrThrow({ where: { name: 'admin' } });
+    type Result = { createJob: { job?: { id: string; name: string }; fieldErrors?: { field: string; message: string }[] } };
+    const created = await api.gql<Result>(mutation!.replace('<role id>', role.id));
+    expect(created.errors).toBeUndefined();
+    expect(created.data?.createJob.job?.name).toBe('Weekday reminder');
+    const job = await api.app.database.prisma.job.findUniqueOrThrow({ where: { id: created.data!.createJob.job!.id } });
+    expect(job).toMatchObject({ action: 'notify.users', perUser: true, scheduleKind: 'CRON', cron: '0 9 * * 1-5', timezone: 'Europe/Berlin' });
+
+    const typo = await api.gql<Result>(mutation!.replace('<role id>', role.id).replace('Reminder for {{name}}', 'Reminder for {{nmae}}'));
+    expect(typo.data?.createJob.fieldErrors).toEqual([{ field: 'args.subject', message: expect.stringMatching(/^\{\{nmae\}\} is not a placeholder/) }]);
+  });
+
+  it('the inbox query it shows runs as written', async () => {
+    await api.app.database.prisma.inboxMessage.create({ data: { userId: admin.id, subject: 'Docs', body: 'Body' } });
+    const query = graphqlBlocks.find((block) => block.includes('unreadInboxCount'));
+    expect(query).toBeDefined();
+    const result = await api.gql<{ viewer: { unreadInboxCount: number; inbox: { totalCount: number } } }>(query!);
+    expect(result.errors).toBeUndefined();
+    expect(result.data?.viewer).toMatchObject({ unreadInboxCount: 1, inbox: { totalCount: 1 } });
   });
 });
