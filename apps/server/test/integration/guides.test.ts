@@ -198,7 +198,7 @@ function graphqlCheck(block: GuideBlock, variablesText: string | null, shown: un
         }
         return;
       }
-      if (shown !== undefined && query.includes(guide.ids.RUN_ID ?? '\0')) await waitForRunToFinish(guide);
+      if (shown !== undefined && `${query}${JSON.stringify(variables)}`.includes(guide.ids.RUN_ID ?? '\0')) await waitForRunToFinish(guide);
       checkResponse(await api.gql(query, variables), shown, guide, where);
     },
   };
