@@ -18,7 +18,10 @@ import type { RealtimeBus } from './realtime/bus.js';
 import { createRealtime } from './realtime/create.js';
 import type { Scheduler } from './scheduler/agenda.js';
 import { createEngine, type Engine } from './scheduler/engine.js';
+import { DefinitionsService } from './services/definitions.js';
+import { applyDeclaredDefinitions } from './services/definitions/startup.js';
 import { checkHealth } from './services/health.js';
+import { NotificationService } from './services/notifications/service.js';
 import { AuthService } from './services/auth/auth-service.js';
 import { createContextFactory, useResponseCookies } from './graphql/request-context.js';
 import { useSubscriptionGuard } from './graphql/subscription-guard.js';
@@ -33,6 +36,7 @@ export interface App {
   auth: AuthService;
   actions: ActionRegistry;
   bus: RealtimeBus;
+  notifications: NotificationService;
   /** Stops taking requests and work, lets running actions finish up to graceMs, closes the database. */
   close(graceMs?: number): Promise<void>;
 }
@@ -74,7 +78,21 @@ export async function startApp(config: Config, { logger, inMemory, webDist = WEB
   });
   const engine = await createEngine({ config, database, actions, bus, logger });
   const { scheduler } = engine;
+  // Listening before the engine starts: a run that finishes right away still notifies. Only job-executing
+  // processes send; the others just record what is to be sent.
+  const notifications = new NotificationService({ prisma: database.prisma, bus, config, logger });
+  notifications.start({ deliver: scheduler.executesJobs });
   await engine.start();
+  // Declared definitions before the built-in jobs (a document may declare sundial.cleanup its own way); a document
+  // with problems stops the start-up, and the scheduler, bus and database are let go like for any failed start.
+  try {
+    await applyDeclaredDefinitions(config, new DefinitionsService({ prisma: database.prisma, actions, jobs: engine.jobs }), logger);
+  } catch (error) {
+    await engine.stop(0);
+    await bus.close();
+    await database.close();
+    throw error;
+  }
   await ensureBuiltinJobs({ config, prisma: database.prisma, jobs: engine.jobs, actions, logger });
   logger.info(
     scheduler.executesJobs
@@ -110,6 +128,7 @@ export async function startApp(config: Config, { logger, inMemory, webDist = WEB
   } catch (error) {
     // A port in use must not leave the scheduler holding locks or the embedded data folder locked.
     await engine.stop(0);
+    await notifications.stop(0);
     await bus.close();
     await database.close();
     throw error;
@@ -127,12 +146,14 @@ export async function startApp(config: Config, { logger, inMemory, webDist = WEB
     auth,
     actions,
     bus,
+    notifications,
     close(graceMs = config.server.shutdown_grace_seconds * 1000) {
       closing ??= (async () => {
         const httpClosed = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeIdleConnections();
         const { unfinished } = await engine.stop(graceMs);
         if (unfinished > 0) logger.warn(`shutdown: ${unfinished} running job(s) did not finish within the grace period`);
+        await notifications.stop(Math.min(graceMs, 5000));
         server.closeAllConnections();
         await httpClosed;
         await bus.close();

@@ -111,6 +111,7 @@ export function loadConfig(options: LoadOptions = {}): Config {
   // Folders are relative to where sundial.yaml is looked for, not to wherever npm started the server.
   config.database.data_dir = path.resolve(cwd, config.database.data_dir);
   config.actions.dir = path.resolve(cwd, config.actions.dir);
+  if (config.definitions.file) config.definitions.file = path.resolve(cwd, config.definitions.file);
   return config;
 }
 

@@ -44,6 +44,25 @@ const postgresUrl = z
   .trim()
   .regex(/^postgres(ql)?:\/\/.+/, { error: 'must be a postgres://… or postgresql://… URL' });
 
+/** Definitions entries (roles, users, jobs): a YAML list here; in the environment, a JSON array. Checked entry by entry on start. */
+const definitionList = (what: string) =>
+  z
+    .union(
+      [
+        z.array(z.unknown()),
+        z.string().transform((text, context) => {
+          try {
+            return JSON.parse(text) as unknown;
+          } catch {
+            context.addIssue({ code: 'custom', message: `must be a JSON array of ${what} (in sundial.yaml: a YAML list)` });
+            return z.NEVER;
+          }
+        }),
+      ],
+      { error: `must be a list of ${what}` },
+    )
+    .pipe(z.array(z.unknown(), { error: `must be a list of ${what}` }));
+
 export const configSchema = z.strictObject({
   server: z
     .strictObject({
@@ -210,6 +229,21 @@ export const configSchema = z.strictObject({
       timeout_ms: integer(100, 300_000).default(15_000),
       /** How often the delivery loop looks for due deliveries when nothing wakes it. */
       poll_ms: integer(10, 60_000).default(1000),
+    })
+    .prefault({}),
+  definitions: z
+    .strictObject({
+      /** A definitions document (YAML or JSON) applied on start. Empty: none, or the lists below. */
+      file: z.string().trim().default(''),
+      /** Delete jobs that have a key but are no longer declared (never jobs made in the app, never sundial.*). */
+      prune: boolean.default(false),
+      /** Roles, users and jobs declared right here, applied on start (upserted by name, e-mail and key). */
+      roles: definitionList('roles').default([]),
+      users: definitionList('users').default([]),
+      jobs: definitionList('jobs').default([]),
+    })
+    .refine((section) => !section.file || (section.roles.length === 0 && section.users.length === 0 && section.jobs.length === 0), {
+      error: 'give either definitions.file or roles/users/jobs under definitions, not both',
     })
     .prefault({}),
   auth: z

@@ -12,6 +12,7 @@ import './types/run.js';
 import './types/run-log.js';
 import './types/dispatch.js';
 import './types/audit.js';
+import './types/definitions.js';
 import './types/inbox.js';
 
 export const schema = builder.toSchema({ sortSchema: true });

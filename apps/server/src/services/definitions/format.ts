@@ -1,0 +1,230 @@
+// The definitions document: roles, users and jobs as a file (YAML or JSON) that moves between installs. Things
+// refer to each other by what stays the same across installs (a job's key, a user's e-mail, a role's name), never
+// by database ids. This module only reads and writes the document's shape; what a valid job, user or role is stays
+// the services' business (JobService, UserService, RoleService), so the file can never accept what the API refuses.
+import { parse as parseYaml, stringify as stringifyYaml, YAMLParseError } from 'yaml';
+import { z } from 'zod';
+import { MisfirePolicy, NotificationOutcome, OverlapPolicy, ScheduleKind } from '../../db/generated/prisma/enums.js';
+import { ALL_PERMISSIONS } from '../auth/permissions.js';
+import type { FieldError } from '../errors.js';
+import type { JobInput } from '../jobs.js';
+
+export const DOCUMENT_VERSION = 1;
+export type DefinitionsFormat = 'yaml' | 'json';
+
+const text = (what: string) => z.string({ error: `must be ${what}` });
+const list = <T extends z.ZodType>(item: T, what: string) => z.array(item, { error: `must be a list of ${what}` });
+const wholeNumber = z.number({ error: 'must be a whole number' }).int({ error: 'must be a whole number' });
+const oneOf = <T extends readonly [string, ...string[]]>(values: T) =>
+  z.enum(values, { error: `must be one of ${values.join(', ')}` });
+const values = <T extends Record<string, string>>(enumObject: T) => Object.values(enumObject) as [T[keyof T], ...T[keyof T][]];
+const jsonObject = z.record(z.string(), z.unknown(), { error: 'must be a mapping (a JSON object)' });
+
+export const roleSchema = z.strictObject({
+  name: text('the role name'),
+  description: text('text').optional(),
+  permissions: list(oneOf(ALL_PERMISSIONS), 'permissions').optional(),
+});
+
+export const userSchema = z.strictObject({
+  email: text('an e-mail address'),
+  name: text("the user's name"),
+  attributes: jsonObject.optional(),
+  /** Left out: a declared user keeps whatever the app set (deactivated stays deactivated); new users are active. */
+  active: z.boolean({ error: 'must be true or false' }).optional(),
+  /** Role names. Left out: a declared user keeps the roles the app gave it; new users get none. */
+  roles: list(text('a role name'), 'role names').optional(),
+});
+
+export const scheduleSchema = z.strictObject({
+  kind: oneOf(values(ScheduleKind)),
+  cron: text('a cron expression such as "0 9 * * 1-5"').optional(),
+  timezone: text('an IANA timezone name such as Europe/Madrid').optional(),
+  intervalSeconds: wholeNumber.optional(),
+  runAt: text('an ISO 8601 date-time with an offset, e.g. 2030-01-01T09:00:00Z').optional(),
+  startAt: text('an ISO 8601 date-time with an offset, e.g. 2030-01-01T09:00:00Z').optional(),
+  endAt: text('an ISO 8601 date-time with an offset, e.g. 2030-01-01T09:00:00Z').optional(),
+  runLimit: wholeNumber.optional(),
+});
+
+/** JobInput's fields that hold database ids: the file names the users (e-mails) and roles (names) instead. */
+export const JOB_REFERENCES = {
+  targetUserIds: { field: 'targetUsers', kind: 'user', relation: 'targetUsers' },
+  targetRoleIds: { field: 'targetRoles', kind: 'role', relation: 'targetRoles' },
+  notifyUserIds: { field: 'notifyUsers', kind: 'user', relation: 'notifyUsers' },
+  notifyRoleIds: { field: 'notifyRoles', kind: 'role', relation: 'notifyRoles' },
+} as const satisfies Partial<Record<keyof JobInput, JobReference>>;
+
+export interface JobReference {
+  /** The field's name in the file. */
+  field: string;
+  kind: 'user' | 'role';
+  /** The Job relation holding the ids (rows with userId or roleId). */
+  relation: 'targetUsers' | 'targetRoles' | 'notifyUsers' | 'notifyRoles';
+}
+type ReferenceField = keyof typeof JOB_REFERENCES;
+
+/**
+ * A job in the file: JobInput's fields under their own names (the GraphQL input's names), ids replaced by
+ * e-mails and role names. The `satisfies` makes this list follow JobInput: a job field added to the service
+ * fails to compile here until the file format says how it is written, so the format cannot silently lag behind.
+ * The value rules (ranges, cron, args against the action's schema) are not repeated here: the service judges them.
+ */
+const jobShape = {
+  key: z.string({ error: 'is required: the stable key that ties this entry to its job across imports' }),
+  name: text("the job's name"),
+  description: text('text').optional(),
+  action: text("an action's name"),
+  args: jsonObject.optional(),
+  /** Left out: a declared job keeps whether it is paused (a pause made in the app survives restarts); new jobs are enabled. */
+  enabled: z.boolean({ error: 'must be true or false' }).optional(),
+  perUser: z.boolean({ error: 'must be true or false' }).optional(),
+  targetUserIds: list(text("a user's e-mail"), 'user e-mails').optional(),
+  targetRoleIds: list(text('a role name'), 'role names').optional(),
+  schedule: scheduleSchema.optional(),
+  retries: wholeNumber.nullable().optional(),
+  retryBackoffMs: wholeNumber.nullable().optional(),
+  timeoutMs: wholeNumber.nullable().optional(),
+  queue: text('a queue name').optional(),
+  priority: wholeNumber.optional(),
+  concurrency: wholeNumber.nullable().optional(),
+  overlapPolicy: oneOf(values(OverlapPolicy)).optional(),
+  misfirePolicy: oneOf(values(MisfirePolicy)).optional(),
+  notifyOn: list(oneOf(values(NotificationOutcome)), 'run outcomes').optional(),
+  notifyEmails: list(text('an e-mail address'), 'e-mail addresses').optional(),
+  notifyUserIds: list(text("a user's e-mail"), 'user e-mails').optional(),
+  notifyRoleIds: list(text('a role name'), 'role names').optional(),
+  notifyWebhooks: list(text('a webhook URL'), 'webhook URLs').optional(),
+} satisfies { [K in keyof Required<JobInput>]: z.ZodType };
+
+/** jobShape with the id fields under their file names. */
+export const jobSchema = z.strictObject(
+  Object.fromEntries(
+    Object.entries(jobShape).map(([field, schema]) => [JOB_REFERENCES[field as ReferenceField]?.field ?? field, schema]),
+  ) as { [K in keyof typeof jobShape as K extends ReferenceField ? (typeof JOB_REFERENCES)[K]['field'] : K]: (typeof jobShape)[K] },
+);
+
+export type RoleDefinition = z.infer<typeof roleSchema>;
+export type UserDefinition = z.infer<typeof userSchema>;
+export type JobDefinition = z.infer<typeof jobSchema>;
+export type ScheduleDefinition = z.infer<typeof scheduleSchema>;
+
+export interface DefinitionsDocument {
+  version: typeof DOCUMENT_VERSION;
+  roles: RoleDefinition[];
+  users: UserDefinition[];
+  jobs: JobDefinition[];
+}
+
+const KINDS = { roles: roleSchema, users: userSchema, jobs: jobSchema } as const;
+export type DefinitionKind = keyof typeof KINDS;
+
+/** `jobs[2].schedule.cron`: the path a person finds the problem at. */
+export function formatPath(path: readonly PropertyKey[]): string {
+  return path.reduce<string>(
+    (out, part) => (typeof part === 'number' ? `${out}[${part}]` : out ? `${out}.${String(part)}` : String(part)),
+    '',
+  );
+}
+
+function issuesToErrors(error: z.ZodError, at: readonly PropertyKey[], allowed: readonly string[]): FieldError[] {
+  return error.issues.flatMap((issue) => {
+    if (issue.code === 'unrecognized_keys') {
+      // Only the top of an entry lists what it allows: nested objects (schedule) say which key is unknown.
+      const known = issue.path.length === 0 ? `; allowed: ${allowed.join(', ')}` : '';
+      return issue.keys.map((key) => ({ field: formatPath([...at, ...issue.path, key]), message: `unknown field${known}` }));
+    }
+    return [{ field: formatPath([...at, ...issue.path]), message: issue.message }];
+  });
+}
+
+/**
+ * Reads a document (already parsed from YAML/JSON) entry by entry, so one bad entry does not hide the problems of
+ * the others: `document` holds the entries that have the right shape, `errors` every shape problem with its path.
+ * `invalid` names the entries left out (their names, when readable), so references to them are not reported twice.
+ */
+export function readDocument(raw: unknown): {
+  document: DefinitionsDocument;
+  errors: FieldError[];
+  invalid: { roles: Set<string>; users: Set<string>; jobs: Set<string> };
+} {
+  const document: DefinitionsDocument = { version: DOCUMENT_VERSION, roles: [], users: [], jobs: [] };
+  const errors: FieldError[] = [];
+  const invalid = { roles: new Set<string>(), users: new Set<string>(), jobs: new Set<string>() };
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    errors.push({ field: '', message: 'the document must be a mapping with version, roles, users and jobs' });
+    return { document, errors, invalid };
+  }
+  const top = raw as Record<string, unknown>;
+  for (const key of Object.keys(top)) {
+    if (!['version', 'roles', 'users', 'jobs'].includes(key)) {
+      errors.push({ field: key, message: 'unknown section; a definitions document has: version, roles, users, jobs' });
+    }
+  }
+  if (top.version !== undefined && top.version !== DOCUMENT_VERSION) {
+    errors.push({ field: 'version', message: `must be ${DOCUMENT_VERSION} (the only format version this Sundial reads)` });
+  }
+  const identity = { roles: 'name', users: 'email', jobs: 'key' } as const;
+  for (const kind of Object.keys(KINDS) as DefinitionKind[]) {
+    const entries = top[kind] ?? [];
+    if (!Array.isArray(entries)) {
+      errors.push({ field: kind, message: `must be a list of ${kind}` });
+      continue;
+    }
+    const schema = KINDS[kind];
+    const allowed = Object.keys(schema.shape);
+    const seen = new Map<string, number>();
+    entries.forEach((entry: unknown, index) => {
+      const idValue = (entry as Record<string, unknown> | null)?.[identity[kind]];
+      const id = typeof idValue === 'string' ? normalizeId(kind, idValue) : null;
+      const result = schema.safeParse(entry);
+      if (!result.success) {
+        errors.push(...issuesToErrors(result.error, [kind, index], allowed));
+        if (id) invalid[kind].add(id);
+        return;
+      }
+      if (id === null || id === '') {
+        errors.push({ field: formatPath([kind, index, identity[kind]]), message: 'is required' });
+        return;
+      }
+      const first = seen.get(id);
+      if (first !== undefined) {
+        errors.push({
+          field: formatPath([kind, index, identity[kind]]),
+          message: `"${id}" is declared twice (also at ${formatPath([kind, first])}); each ${identity[kind]} may appear once`,
+        });
+        return;
+      }
+      seen.set(id, index);
+      (document[kind] as unknown[]).push(result.data);
+    });
+  }
+  return { document, errors, invalid };
+}
+
+/** E-mails compare without case (UserService stores them lower-cased); keys and role names as written, trimmed. */
+export function normalizeId(kind: DefinitionKind, value: string): string {
+  return kind === 'users' ? value.trim().toLowerCase() : value.trim();
+}
+
+/** Text → raw document. YAML is a superset of JSON, but JSON is parsed as JSON so its errors read as JSON's. */
+export function parseDefinitions(source: string, format: DefinitionsFormat): { raw: unknown } | { error: string } {
+  try {
+    if (format === 'json') return { raw: JSON.parse(source) as unknown };
+    return { raw: parseYaml(source, { prettyErrors: true }) as unknown };
+  } catch (error) {
+    if (error instanceof YAMLParseError) return { error: `not valid YAML: ${error.message.split('\n')[0]}` };
+    if (error instanceof SyntaxError) return { error: `not valid JSON: ${error.message}` };
+    throw error;
+  }
+}
+
+export function formatFromName(fileName: string): DefinitionsFormat {
+  return /\.json$/i.test(fileName) ? 'json' : 'yaml';
+}
+
+export function stringifyDefinitions(document: DefinitionsDocument, format: DefinitionsFormat): string {
+  if (format === 'json') return `${JSON.stringify(document, null, 2)}\n`;
+  // Long strings (descriptions, templates) stay on one line: a folded line would read differently in a diff.
+  return stringifyYaml(document, { lineWidth: 0 });
+}
