@@ -20,7 +20,8 @@ export interface NotifyUsersSettings {
 }
 
 export const NOTIFY_CHANNELS = ['inbox', 'webhook'] as const;
-export const NOTIFY_LIMITS = { subject: 300, message: 10_000 } as const;
+// A subject up to 200 characters gets a one-line field in the job form; longer text gets a text area.
+export const NOTIFY_LIMITS = { subject: 200, message: 10_000 } as const;
 /** Failures listed one by one in an error message; the rest are counted. */
 const FAILURES_SHOWN = 10;
 
