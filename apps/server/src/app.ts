@@ -89,6 +89,7 @@ export async function startApp(config: Config, { logger, inMemory, webDist = WEB
     await applyDeclaredDefinitions(config, new DefinitionsService({ prisma: database.prisma, actions, jobs: engine.jobs }), logger);
   } catch (error) {
     await engine.stop(0);
+    await notifications.stop(0);
     await bus.close();
     await database.close();
     throw error;
