@@ -4,6 +4,7 @@ import type { Job, MisfirePolicy, OverlapPolicy, Prisma, PrismaClient } from '..
 import type { RealtimeBus } from '../realtime/bus.js';
 import type { ActionCatalog } from './action-catalog.js';
 import { ConflictError, NotFoundError, prefixFields, ValidationError, type FieldError } from './errors.js';
+import { validateNotificationSettings, type NotificationSettingsInput } from './notifications/settings.js';
 import { nextFireTimes, scheduleFromJob, toJobFields, validateSchedule, type ScheduleInput } from './schedule.js';
 
 /** The scheduler's side of a job: one timer per enabled scheduled job, none otherwise. */
@@ -12,7 +13,8 @@ export interface JobTimers {
   remove(jobId: string): Promise<void>;
 }
 
-export interface JobInput {
+/** With the notification settings (notifyOn, notifyEmails, notifyUserIds, notifyRoleIds, notifyWebhooks). */
+export interface JobInput extends NotificationSettingsInput {
   key?: string | null;
   name: string;
   description?: string;
@@ -91,6 +93,8 @@ export class JobService {
         createdById: actorId ?? null,
         targetUsers: { create: data.targetUserIds.map((userId) => ({ userId })) },
         targetRoles: { create: data.targetRoleIds.map((roleId) => ({ roleId })) },
+        notifyUsers: { create: data.notify.notifyUserIds.map((userId) => ({ userId })) },
+        notifyRoles: { create: data.notify.notifyRoleIds.map((roleId) => ({ roleId })) },
       },
     });
     await this.deps.timers.sync(job);
@@ -102,12 +106,19 @@ export class JobService {
     const current = await this.get(id);
     const targets = await this.deps.prisma.job.findUniqueOrThrow({
       where: { id },
-      select: { targetUsers: { select: { userId: true } }, targetRoles: { select: { roleId: true } } },
+      select: {
+        targetUsers: { select: { userId: true } },
+        targetRoles: { select: { roleId: true } },
+        notifyUsers: { select: { userId: true } },
+        notifyRoles: { select: { roleId: true } },
+      },
     });
     const merged: JobInput = {
       ...jobToInput(current),
       targetUserIds: targets.targetUsers.map((t) => t.userId),
       targetRoleIds: targets.targetRoles.map((t) => t.roleId),
+      notifyUserIds: targets.notifyUsers.map((n) => n.userId),
+      notifyRoleIds: targets.notifyRoles.map((n) => n.roleId),
       ...patch,
     };
     const scheduleChanged = patch.schedule !== undefined;
@@ -120,6 +131,14 @@ export class JobService {
       if (patch.targetRoleIds) {
         await tx.jobTargetRole.deleteMany({ where: { jobId: id } });
         await tx.jobTargetRole.createMany({ data: data.targetRoleIds.map((roleId) => ({ jobId: id, roleId })) });
+      }
+      if (patch.notifyUserIds) {
+        await tx.jobNotifyUser.deleteMany({ where: { jobId: id } });
+        await tx.jobNotifyUser.createMany({ data: data.notify.notifyUserIds.map((userId) => ({ jobId: id, userId })) });
+      }
+      if (patch.notifyRoleIds) {
+        await tx.jobNotifyRole.deleteMany({ where: { jobId: id } });
+        await tx.jobNotifyRole.createMany({ data: data.notify.notifyRoleIds.map((roleId) => ({ jobId: id, roleId })) });
       }
       return tx.job.update({ where: { id }, data: data.fields });
     });
@@ -223,6 +242,8 @@ export class JobService {
     const targetUserIds = [...new Set(input.targetUserIds ?? [])];
     const targetRoleIds = [...new Set(input.targetRoleIds ?? [])];
     errors.push(...(await this.missingTargets(targetUserIds, targetRoleIds)));
+    const { settings: notify, errors: notifyErrors } = await validateNotificationSettings(this.deps.prisma, input);
+    errors.push(...notifyErrors);
 
     if (errors.length > 0 || !checkedSchedule.ok) throw new ValidationError(errors);
     const schedule = checkedSchedule.schedule;
@@ -248,8 +269,11 @@ export class JobService {
       overlapPolicy: input.overlapPolicy ?? 'SKIP',
       misfirePolicy: input.misfirePolicy ?? 'CATCH_UP_ONCE',
       nextRunAt: nextRunAt ?? null,
+      notifyOn: notify.notifyOn,
+      notifyEmails: notify.notifyEmails,
+      notifyWebhooks: notify.notifyWebhooks,
     } satisfies Prisma.JobUncheckedCreateInput;
-    return { fields, targetUserIds, targetRoleIds };
+    return { fields, targetUserIds, targetRoleIds, notify };
   }
 
   private async missingTargets(userIds: string[], roleIds: string[]): Promise<FieldError[]> {
@@ -298,5 +322,8 @@ export function jobToInput(job: Job): JobInput {
     concurrency: job.concurrency,
     overlapPolicy: job.overlapPolicy,
     misfirePolicy: job.misfirePolicy,
+    notifyOn: job.notifyOn,
+    notifyEmails: job.notifyEmails,
+    notifyWebhooks: job.notifyWebhooks,
   };
 }

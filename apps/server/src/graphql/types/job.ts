@@ -22,6 +22,7 @@ import {
   ScheduleKindEnum,
   SortDirectionEnum,
 } from './common.js';
+import { NotificationOutcomeEnum } from './notification.js';
 import { RoleRef } from './role.js';
 import { RunRef } from './run.js';
 import { JobScheduleRef, ScheduleInputRef, toInputFieldName, toScheduleInput, type ScheduleInputShape } from './schedule.js';
@@ -165,6 +166,34 @@ export const JobRef = builder.prismaObject('Job', {
         targetRoles: { select: { role: nestedSelection(true) }, orderBy: { role: { name: 'asc' } } },
       }),
       resolve: (job) => job.targetRoles.map((target) => target.role),
+    }),
+    notifyOn: t.field({
+      type: [NotificationOutcomeEnum],
+      description: 'Run outcomes that notify the recipients below; empty: the job notifies nobody.',
+      resolve: (job) => job.notifyOn,
+    }),
+    notifyEmails: t.exposeStringList('notifyEmails', { description: 'E-mail addresses notified.' }),
+    notifyWebhooks: t.exposeStringList('notifyWebhooks', { description: 'URLs that get a signed POST (docs/notifications.md).' }),
+    notifyUsers: t.field({
+      type: [UserRef],
+      description: 'Users notified at their e-mail address, while active.',
+      select: (_args, _context, nestedSelection) => ({
+        notifyUsers: { select: { user: nestedSelection(true) }, orderBy: { user: { name: 'asc' } } },
+      }),
+      resolve: (job) => job.notifyUsers.map((entry) => entry.user),
+    }),
+    notifyRoles: t.field({
+      type: [RoleRef],
+      description: 'Roles whose active members are notified.',
+      select: (_args, _context, nestedSelection) => ({
+        notifyRoles: { select: { role: nestedSelection(true) }, orderBy: { role: { name: 'asc' } } },
+      }),
+      resolve: (job) => job.notifyRoles.map((entry) => entry.role),
+    }),
+    notificationDeliveries: t.relation('notificationDeliveries', {
+      description: "The job's latest notification deliveries, newest first.",
+      args: { first: t.arg.int({ required: false, defaultValue: 10, description: '1–100' }) },
+      query: (args) => ({ take: clamp(args.first, 10, 1, 100), orderBy: [{ createdAt: 'desc' }, { id: 'desc' }] }),
     }),
     lastRun: t.field({
       type: RunRef,
@@ -320,6 +349,11 @@ function jobInputFields(t: PothosSchemaTypes.InputFieldBuilder<SchemaTypes, 'Inp
     concurrency: t.int({ required: false }),
     overlapPolicy: t.field({ type: OverlapPolicyEnum, required: false }),
     misfirePolicy: t.field({ type: MisfirePolicyEnum, required: false }),
+    notifyOn: t.field({ type: [NotificationOutcomeEnum], required: false, description: 'Run outcomes that notify; empty: none.' }),
+    notifyEmails: t.stringList({ required: false }),
+    notifyUserIds: t.idList({ required: false, description: 'Users notified at their e-mail address.' }),
+    notifyRoleIds: t.idList({ required: false, description: 'Roles whose active members are notified.' }),
+    notifyWebhooks: t.stringList({ required: false, description: 'http(s) URLs that get a signed POST.' }),
   };
 }
 
@@ -354,6 +388,11 @@ interface JobFieldsInput {
   concurrency?: number | null;
   overlapPolicy?: Job['overlapPolicy'] | null;
   misfirePolicy?: Job['misfirePolicy'] | null;
+  notifyOn?: Job['notifyOn'] | null;
+  notifyEmails?: string[] | null;
+  notifyUserIds?: (string | number)[] | null;
+  notifyRoleIds?: (string | number)[] | null;
+  notifyWebhooks?: string[] | null;
 }
 
 function argsObject(args: unknown, field: string): Record<string, unknown> {
@@ -386,6 +425,11 @@ function toJobPatch(input: JobFieldsInput): JobPatch {
   if (input.priority != null) patch.priority = input.priority;
   if (input.overlapPolicy != null) patch.overlapPolicy = input.overlapPolicy;
   if (input.misfirePolicy != null) patch.misfirePolicy = input.misfirePolicy;
+  if (input.notifyOn != null) patch.notifyOn = input.notifyOn;
+  if (input.notifyEmails != null) patch.notifyEmails = input.notifyEmails;
+  if (input.notifyUserIds != null) patch.notifyUserIds = input.notifyUserIds.map(String);
+  if (input.notifyRoleIds != null) patch.notifyRoleIds = input.notifyRoleIds.map(String);
+  if (input.notifyWebhooks != null) patch.notifyWebhooks = input.notifyWebhooks;
   return patch;
 }
 

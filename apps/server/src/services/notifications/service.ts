@@ -1,0 +1,218 @@
+// Notifications when runs finish. Two halves, both off the run's own path:
+// - enqueue: every process listens to the run changes it makes itself (bus.onLocalRunChange sees each change once
+//   install-wide) and, when a top-level run ends in an outcome its job asks for, writes one outbox row per
+//   recipient. The listener returns at once; nothing the run does waits for it.
+// - deliver: processes with jobs.enabled run a loop that claims due rows, sends them (SMTP, webhook), and settles
+//   them as sent, retried with backoff, or failed after notifications.max_attempts.
+import type { Config } from '../../config/load.js';
+import type { PrismaClient } from '../../db/prisma.js';
+import type { Logger } from '../../lib/logger.js';
+import type { RealtimeBus, RunChange } from '../../realtime/bus.js';
+import { notifiedRunSelect, type NotifiedRun } from './content.js';
+import {
+  backoffMs,
+  claimDue,
+  enqueueDeliveries,
+  markFailed,
+  markSent,
+  notifiedUserEmails,
+  NOTIFYING_STATUSES,
+  outcomeOf,
+  type ClaimedDelivery,
+  type NewDelivery,
+} from './outbox.js';
+import { createSenders, DeliveryError, redactor, type Senders } from './senders.js';
+
+/** Deliveries one process sends at once. */
+const CONCURRENCY = 20;
+
+export interface NotificationServiceDeps {
+  prisma: PrismaClient;
+  bus: RealtimeBus;
+  config: Config;
+  logger: Logger;
+  /** Tests and embedders may bring their own; default: SMTP and webhooks from config. */
+  senders?: Senders;
+}
+
+export class NotificationService {
+  private readonly senders: Senders;
+  private readonly redact: (text: string) => string;
+  private readonly settings: Config['notifications'];
+  private unsubscribe: (() => void) | null = null;
+  private readonly enqueues = new Set<Promise<void>>();
+  private readonly inFlight = new Set<Promise<void>>();
+  private timer: NodeJS.Timeout | null = null;
+  private delivering = false;
+  private ticking: Promise<void> | null = null;
+  private again = false;
+  private readonly stopping = new AbortController();
+
+  constructor(private readonly deps: NotificationServiceDeps) {
+    this.senders = deps.senders ?? createSenders(deps.config);
+    this.redact = redactor(deps.config);
+    this.settings = deps.config.notifications;
+  }
+
+  /** Starts enqueueing for this process's run changes and, with `deliver`, the delivery loop. */
+  start({ deliver }: { deliver: boolean }): void {
+    this.unsubscribe ??= this.deps.bus.onLocalRunChange((change) => this.onRunChange(change));
+    if (deliver && !this.delivering) {
+      this.delivering = true;
+      this.schedule(0);
+    }
+  }
+
+  /** Stops listening, lets pending enqueues land, stops the loop and waits up to `graceMs` for sends under way. */
+  async stop(graceMs = 2000): Promise<void> {
+    this.unsubscribe?.();
+    this.unsubscribe = null;
+    await this.settled();
+    this.delivering = false;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    await this.ticking;
+    // Sends still under way after the grace are cut short: their rows keep their claim and are retried later.
+    const grace = new Promise<void>((resolve) => setTimeout(resolve, graceMs).unref());
+    await Promise.race([Promise.allSettled([...this.inFlight]), grace]);
+    this.stopping.abort(new Error('the process stopped during the attempt'));
+    await Promise.race([Promise.allSettled([...this.inFlight]), new Promise<void>((resolve) => setTimeout(resolve, 500).unref())]);
+  }
+
+  /** Resolves once every enqueue begun so far has been written (or given up). */
+  async settled(): Promise<void> {
+    while (this.enqueues.size > 0) await Promise.allSettled([...this.enqueues]);
+  }
+
+  /** Looks for due deliveries now rather than at the next poll. */
+  wake(): void {
+    if (!this.delivering) return;
+    if (this.ticking) this.again = true;
+    else this.schedule(0);
+  }
+
+  private onRunChange(change: RunChange): void {
+    if (change.parentRunId !== null || !(NOTIFYING_STATUSES as readonly string[]).includes(change.status)) return;
+    const work = this.enqueueFor(change)
+      .then((count) => {
+        if (count > 0) this.wake();
+      })
+      .catch((error: unknown) => {
+        this.deps.logger.error(`notifications: could not record notifications for run ${change.runId}: ${(error as Error).message}`);
+      })
+      .finally(() => this.enqueues.delete(work));
+    this.enqueues.add(work);
+  }
+
+  /** Writes the deliveries a finished run calls for; returns how many. */
+  async enqueueFor(change: Pick<RunChange, 'runId' | 'jobId' | 'status'>): Promise<number> {
+    const { prisma } = this.deps;
+    const job = await prisma.job.findUnique({
+      where: { id: change.jobId },
+      select: { notifyOn: true, notifyEmails: true, notifyWebhooks: true },
+    });
+    if (!job || job.notifyOn.length === 0) return 0;
+    const outcome = await outcomeOf(prisma, { id: change.runId, jobId: change.jobId, status: change.status }, job.notifyOn);
+    if (!outcome) return 0;
+    const seen = new Set<string>();
+    const deliveries: NewDelivery[] = [];
+    for (const email of [...job.notifyEmails, ...(await notifiedUserEmails(prisma, change.jobId))]) {
+      if (seen.has(email.toLowerCase())) continue;
+      seen.add(email.toLowerCase());
+      deliveries.push({ channel: 'EMAIL', recipient: email });
+    }
+    for (const url of job.notifyWebhooks) deliveries.push({ channel: 'WEBHOOK', recipient: url });
+    return enqueueDeliveries(prisma, { id: change.runId, jobId: change.jobId }, outcome, deliveries);
+  }
+
+  private schedule(delayMs: number): void {
+    if (!this.delivering) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      this.ticking = this.tick().finally(() => {
+        this.ticking = null;
+        const more = this.again;
+        this.again = false;
+        this.schedule(more ? 0 : this.settings.poll_ms);
+      });
+    }, delayMs);
+    this.timer.unref();
+  }
+
+  /** Claims what is due (up to the free capacity) and starts sending it; does not wait for the sends. */
+  private async tick(): Promise<void> {
+    const capacity = CONCURRENCY - this.inFlight.size;
+    if (capacity <= 0) return;
+    let claimed: ClaimedDelivery[];
+    try {
+      // A claim outlives the longest attempt, so no second loop takes a delivery that is still being sent.
+      claimed = await claimDue(this.deps.prisma, capacity, this.settings.timeout_ms + 30_000);
+    } catch (error) {
+      this.deps.logger.warn(`notifications: could not look for due deliveries: ${(error as Error).message}`);
+      return;
+    }
+    if (claimed.length === 0) return;
+    if (claimed.length === capacity) this.again = true;
+    const runs = new Map<string, NotifiedRun>(
+      (
+        await this.deps.prisma.run.findMany({ where: { id: { in: [...new Set(claimed.map((delivery) => delivery.runId))] } }, select: notifiedRunSelect })
+      ).map((run) => [run.id, run]),
+    );
+    for (const delivery of claimed) {
+      const sending = this.send(delivery, runs.get(delivery.runId)).finally(() => {
+        this.inFlight.delete(sending);
+        // A freed slot may be what due deliveries wait for.
+        if (this.again) this.wake();
+      });
+      this.inFlight.add(sending);
+    }
+  }
+
+  private async send(delivery: ClaimedDelivery, run: NotifiedRun | undefined): Promise<void> {
+    const { prisma, logger } = this.deps;
+    const shown = delivery.channel === 'WEBHOOK' ? safeOrigin(delivery.recipient) : delivery.recipient;
+    try {
+      if (!run) throw new DeliveryError('the run no longer exists', true);
+      const timeout = AbortSignal.timeout(this.settings.timeout_ms);
+      const timedOut = new AbortController();
+      const onTimeout = () => timedOut.abort(new Error(`no answer within ${this.settings.timeout_ms} ms (notifications.timeout_ms)`));
+      timeout.addEventListener('abort', onTimeout, { once: true });
+      try {
+        await this.senders[delivery.channel]({
+          id: delivery.id,
+          recipient: delivery.recipient,
+          outcome: delivery.outcome,
+          run,
+          signal: AbortSignal.any([timedOut.signal, this.stopping.signal]),
+        });
+      } finally {
+        timeout.removeEventListener('abort', onTimeout);
+      }
+    } catch (error) {
+      const message = this.redact(error instanceof Error ? error.message : String(error));
+      const permanent = error instanceof DeliveryError && error.permanent;
+      const retryIn = !permanent && delivery.attempts < this.settings.max_attempts
+        ? backoffMs(delivery.attempts, this.settings.backoff_base_ms, this.settings.backoff_max_ms)
+        : null;
+      logger.warn(
+        `notifications: ${delivery.channel.toLowerCase()} to ${shown} failed (attempt ${delivery.attempts} of ${this.settings.max_attempts}): ${message}` +
+          (retryIn === null ? '; giving up' : `; next attempt in ${Math.round(retryIn / 1000)} s`),
+      );
+      await markFailed(prisma, delivery, message, retryIn).catch((cause: unknown) => {
+        logger.error(`notifications: could not record the failed attempt of delivery ${delivery.id}: ${(cause as Error).message}`);
+      });
+      return;
+    }
+    // Not recorded (database gone): the claim expires and the delivery is sent again — at least once, never lost.
+    await markSent(prisma, delivery).catch((cause: unknown) => {
+      logger.error(`notifications: delivery ${delivery.id} was sent but could not be recorded: ${(cause as Error).message}`);
+    });
+    logger.info(`notifications: ${delivery.channel.toLowerCase()} to ${shown} sent (run ${delivery.runId}, ${delivery.outcome})`);
+  }
+}
+
+/** A webhook URL as logs show it: its origin only (paths and query strings often hold tokens). */
+function safeOrigin(url: string): string {
+  return URL.canParse(url) ? new URL(url).origin : '(invalid URL)';
+}
