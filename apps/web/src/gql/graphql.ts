@@ -33,6 +33,15 @@ export type CreateJobInput = {
   key?: string | null | undefined;
   misfirePolicy?: MisfirePolicy | null | undefined;
   name: string;
+  notifyEmails?: Array<string> | null | undefined;
+  /** Run outcomes that notify; empty: none. */
+  notifyOn?: Array<NotificationOutcome> | null | undefined;
+  /** Roles whose active members are notified. */
+  notifyRoleIds?: Array<string | number> | null | undefined;
+  /** Users notified at their e-mail address. */
+  notifyUserIds?: Array<string | number> | null | undefined;
+  /** http(s) URLs that get a signed POST. */
+  notifyWebhooks?: Array<string> | null | undefined;
   overlapPolicy?: OverlapPolicy | null | undefined;
   perUser?: boolean | null | undefined;
   priority?: number | null | undefined;
@@ -114,6 +123,15 @@ export type LogLevel =
 export type MisfirePolicy =
   | 'CATCH_UP_ONCE'
   | 'SKIP';
+
+/** A run outcome a job can notify about. RECOVERED: a succeeded run whose previous finished run did not succeed (when a job asks for both SUCCEEDED and RECOVERED, such a run notifies once, as RECOVERED). */
+export type NotificationOutcome =
+  | 'FAILED'
+  | 'INTERRUPTED'
+  | 'PARTIALLY_SUCCEEDED'
+  | 'RECOVERED'
+  | 'SUCCEEDED'
+  | 'TIMED_OUT';
 
 /** When an occurrence comes while the previous run still runs: SKIP it (recorded), QUEUE it, or ALLOW both. */
 export type OverlapPolicy =
@@ -211,6 +229,15 @@ export type UpdateJobInput = {
   key?: string | null | undefined;
   misfirePolicy?: MisfirePolicy | null | undefined;
   name?: string | null | undefined;
+  notifyEmails?: Array<string> | null | undefined;
+  /** Run outcomes that notify; empty: none. */
+  notifyOn?: Array<NotificationOutcome> | null | undefined;
+  /** Roles whose active members are notified. */
+  notifyRoleIds?: Array<string | number> | null | undefined;
+  /** Users notified at their e-mail address. */
+  notifyUserIds?: Array<string | number> | null | undefined;
+  /** http(s) URLs that get a signed POST. */
+  notifyWebhooks?: Array<string> | null | undefined;
   overlapPolicy?: OverlapPolicy | null | undefined;
   perUser?: boolean | null | undefined;
   priority?: number | null | undefined;
