@@ -1,5 +1,6 @@
 // Live updates. Events say "run X changed" (ids and status) and readers re-read what they show; only log lines
-// carry their content, because a live log is the content.
+// carry their content, because a live log is the content. Log lines travel in batches (the lines a run stored in one
+// write), so a run logging a thousand lines a second costs tens of events, not a thousand.
 // Publishers and subscribers see one typed bus. Subscribers in this process get events at once; with a transport
 // (realtime/postgres.ts: LISTEN/NOTIFY) events also reach the other processes on the same database, and theirs
 // reach us, so an API process with jobs.enabled=false sees the runs its workers execute.
@@ -22,6 +23,12 @@ export interface RunLogEvent {
   data: unknown;
 }
 
+/** Consecutive lines of one run, stored together, ascending by sequence (never empty). */
+export interface RunLogBatch {
+  runId: string;
+  lines: RunLogEvent[];
+}
+
 export interface JobChange {
   jobId: string;
   change: 'created' | 'updated' | 'deleted';
@@ -30,8 +37,8 @@ export interface JobChange {
 export type RealtimeTopics = {
   /** A run's status or counters changed. */
   run: [runId: string, payload: RunChange];
-  /** A run wrote a log line (already stored). */
-  runLog: [runId: string, payload: RunLogEvent];
+  /** A run wrote log lines (already stored). */
+  runLog: [runId: string, payload: RunLogBatch];
   /** A run of this job changed (including new runs). */
   jobRuns: [jobId: string, payload: RunChange];
   /** The job's definition or state changed. */
@@ -43,7 +50,7 @@ export type RealtimeTopics = {
 /** What crosses process boundaries: one of the three things that happen. */
 export type BusEvent =
   | { kind: 'run'; change: RunChange }
-  | { kind: 'log'; line: RunLogEvent }
+  | { kind: 'log'; batch: RunLogBatch }
   | { kind: 'job'; change: JobChange };
 
 /** Carries events to the other processes and brings theirs (never this process's own) back. */
@@ -84,7 +91,7 @@ export function createRealtimeBus(transport?: RealtimeTransport) {
         emit('runsFeed:', event.change);
         return;
       case 'log':
-        emit(`runLog:${event.line.runId}`, event.line);
+        emit(`runLog:${event.batch.runId}`, event.batch);
         return;
       case 'job':
         emit(`job:${event.change.jobId}`, event.change);
@@ -144,8 +151,9 @@ export function createRealtimeBus(transport?: RealtimeTransport) {
       localRunChangeListeners.add(handler);
       return () => void localRunChangeListeners.delete(handler);
     },
-    publishLogLine(line: RunLogEvent) {
-      publish({ kind: 'log', line });
+    /** Lines of one run that were just stored, ascending; one event for all of them. */
+    publishLogLines(batch: RunLogBatch) {
+      if (batch.lines.length > 0) publish({ kind: 'log', batch });
     },
     publishJobChange(change: JobChange) {
       publish({ kind: 'job', change });

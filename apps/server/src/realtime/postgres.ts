@@ -1,8 +1,9 @@
 // The bus across processes over PostgreSQL LISTEN/NOTIFY: every process on the database listens on one channel;
 // events are batched per tick into as few NOTIFYs as fit PostgreSQL's 8000-byte payload limit, sent in order on the
 // app's pool, and each process ignores what it sent itself (it delivered that locally already).
-// A log line too large for a payload travels as a reference and the receiver reads it back: it is stored before it
-// is published (scheduler/run-log.ts), so the read finds it.
+// A batch of log lines is cut into pieces that fit a payload; a line too large for one travels as a reference and
+// the receiver reads it back: lines are stored before they are published (scheduler/run-log.ts), so the read finds
+// it. A read-back line can arrive after later lines: subscribers put lines in order (realtime/streams.ts).
 // Not for the embedded database: pglite-socket does not deliver NOTIFY (ENVIRONMENT.md); that mode is one process.
 import crypto from 'node:crypto';
 import pg from 'pg';
@@ -15,7 +16,13 @@ export const CHANNEL = 'sundial_realtime';
 const MAX_PAYLOAD_BYTES = 7800;
 const NOTIFY_PER_QUERY = 20;
 
-type WireEvent = BusEvent | { kind: 'logRef'; runId: string; sequence: number };
+/** A log line on the wire: its run is the batch's, its time an ISO string. */
+type WireLine = Omit<RunLogEvent, 'runId' | 'time'> & { time: string };
+type WireEvent =
+  | Exclude<BusEvent, { kind: 'log' }>
+  | { kind: 'log'; batch: { runId: string; lines: WireLine[] } }
+  /** Stored lines `from`..`to` of a run, too large to travel: read them back. */
+  | { kind: 'logRef'; runId: string; from: number; to: number };
 interface Envelope {
   /** The sending process. */
   o: string;
@@ -38,8 +45,10 @@ export async function createPostgresTransport({ url, pool, logger }: PostgresTra
   let reconnectTimer: NodeJS.Timeout | null = null;
   let backoffMs = 250;
 
+  // Our own notifications come back too; they are recognised by their first bytes, without parsing them.
+  const ownHead = envelopeHead(origin);
   const onNotification = (message: pg.Notification): void => {
-    if (message.channel !== CHANNEL || !message.payload) return;
+    if (message.channel !== CHANNEL || !message.payload || message.payload.startsWith(ownHead)) return;
     let envelope: Envelope;
     try {
       envelope = JSON.parse(message.payload) as Envelope;
@@ -49,12 +58,14 @@ export async function createPostgresTransport({ url, pool, logger }: PostgresTra
     if (envelope.o === origin || !Array.isArray(envelope.e)) return;
     for (const event of envelope.e) {
       if (event.kind === 'logRef') {
-        void readLogLine(pool, event.runId, event.sequence).then(
-          (line) => line && handler({ kind: 'log', line }),
+        const { runId } = event;
+        void readLogLines(pool, runId, event.from, event.to).then(
+          (lines) => lines.length > 0 && handler({ kind: 'log', batch: { runId, lines } }),
           () => {},
         );
       } else if (event.kind === 'log') {
-        handler({ kind: 'log', line: { ...event.line, time: new Date(event.line.time) } });
+        const { runId } = event.batch;
+        handler({ kind: 'log', batch: { runId, lines: event.batch.lines.map((line) => ({ ...line, runId, time: new Date(line.time) })) } });
       } else {
         handler(event);
       }
@@ -128,7 +139,7 @@ export async function createPostgresTransport({ url, pool, logger }: PostgresTra
     name: 'postgres',
     send(event) {
       if (closed) return;
-      pending.push(encode(event));
+      pending.push(...encode(event));
       if (!flushScheduled) {
         flushScheduled = true;
         setImmediate(flush);
@@ -149,16 +160,60 @@ export async function createPostgresTransport({ url, pool, logger }: PostgresTra
   };
 }
 
-/** One event as JSON; a log line too large for a payload becomes a reference to the stored line. */
-function encode(event: BusEvent): string {
-  const text = JSON.stringify(event);
-  if (Buffer.byteLength(text) <= MAX_PAYLOAD_BYTES - 100 || event.kind !== 'log') return text;
-  return JSON.stringify({ kind: 'logRef', runId: event.line.runId, sequence: event.line.sequence } satisfies WireEvent);
+/** The largest encoded event: a payload's limit less its envelope. */
+const MAX_EVENT_BYTES = MAX_PAYLOAD_BYTES - 100;
+
+/**
+ * One event as JSON pieces of at most MAX_EVENT_BYTES: a log batch is cut into several, and a line too large
+ * for any becomes a reference to the stored line (consecutive ones to a range).
+ */
+export function encode(event: BusEvent): string[] {
+  if (event.kind !== 'log') return [JSON.stringify(event)];
+  const { runId } = event.batch;
+  const head = `{"kind":"log","batch":{"runId":${JSON.stringify(runId)},"lines":[`;
+  const tail = ']}}';
+  const empty = Buffer.byteLength(head) + tail.length;
+  const pieces: string[] = [];
+  let current: string[] = [];
+  let size = empty;
+  let reference: { kind: 'logRef'; runId: string; from: number; to: number } | null = null;
+  const closeLines = () => {
+    if (current.length > 0) pieces.push(`${head}${current.join(',')}${tail}`);
+    current = [];
+    size = empty;
+  };
+  const closeReference = () => {
+    if (reference) pieces.push(JSON.stringify(reference));
+    reference = null;
+  };
+  for (const line of event.batch.lines) {
+    const wire: Omit<RunLogEvent, 'runId'> = { sequence: line.sequence, time: line.time, level: line.level, message: line.message, data: line.data };
+    const text = JSON.stringify(wire);
+    const bytes = Buffer.byteLength(text) + 1;
+    if (empty + bytes > MAX_EVENT_BYTES) {
+      closeLines();
+      if (reference && reference.to === line.sequence - 1) reference.to = line.sequence;
+      else {
+        closeReference();
+        reference = { kind: 'logRef', runId, from: line.sequence, to: line.sequence };
+      }
+      continue;
+    }
+    closeReference();
+    if (size + bytes > MAX_EVENT_BYTES) closeLines();
+    current.push(text);
+    size += bytes;
+  }
+  closeLines();
+  closeReference();
+  return pieces;
 }
+
+const envelopeHead = (origin: string) => `{"o":${JSON.stringify(origin)},"e":[`;
 
 /** Encoded events → envelopes of at most MAX_PAYLOAD_BYTES, in order. */
 export function pack(events: string[], origin: string): string[] {
-  const head = `{"o":${JSON.stringify(origin)},"e":[`;
+  const head = envelopeHead(origin);
   const payloads: string[] = [];
   let current: string[] = [];
   let size = head.length + 2;
@@ -176,11 +231,10 @@ export function pack(events: string[], origin: string): string[] {
   return payloads;
 }
 
-async function readLogLine(pool: pg.Pool, runId: string, sequence: number): Promise<RunLogEvent | null> {
-  const { rows } = await pool.query<{ time: Date; level: LogLevel; message: string; data: unknown }>(
-    'SELECT time, level, message, data FROM run_log_lines WHERE run_id = $1 AND sequence = $2',
-    [runId, sequence],
+async function readLogLines(pool: pg.Pool, runId: string, from: number, to: number): Promise<RunLogEvent[]> {
+  const { rows } = await pool.query<{ sequence: number; time: Date; level: LogLevel; message: string; data: unknown }>(
+    'SELECT sequence, time, level, message, data FROM run_log_lines WHERE run_id = $1 AND sequence BETWEEN $2 AND $3 ORDER BY sequence',
+    [runId, from, to],
   );
-  const row = rows[0];
-  return row ? { runId, sequence, time: row.time, level: row.level, message: row.message, data: row.data ?? null } : null;
+  return rows.map((row) => ({ runId, sequence: row.sequence, time: row.time, level: row.level, message: row.message, data: row.data ?? null }));
 }

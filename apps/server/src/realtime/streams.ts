@@ -1,9 +1,9 @@
 // Subscriptions as streams over the bus. Two shapes:
 // - change streams ("run X changed"): coalesced per key while the client is busy, so a slow client re-reads a run
 //   once instead of once per event, and memory stays bounded by the number of distinct keys;
-// - the live log: stored lines first, then live ones, with no gap and no duplicate.
+// - the live log: stored lines first, then live ones, with no gap and no duplicate, in batches.
 import { Repeater } from 'graphql-yoga';
-import type { RunLogEvent } from './bus.js';
+import type { RunLogBatch, RunLogEvent } from './bus.js';
 
 /**
  * Events from `listen`, coalesced per key: the newest event of a key replaces an older one the client has not
@@ -42,79 +42,123 @@ export function coalescedStream<T>(
   });
 }
 
-export type LogLine = Omit<RunLogEvent, 'runId'> & { runId: string };
+export type LogLine = RunLogEvent;
 
 /** Stored lines of a run with sequence in (after, upTo], ascending, at most `limit`. */
 export type ReadLogLines = (after: number, upTo: number | null, limit: number) => Promise<LogLine[]>;
 
 export const LOG_STREAM_LIMITS = {
-  /** Stored lines read per query while replaying or filling a gap. */
-  page: 500,
+  /** Stored lines read per query while replaying or filling a gap, and the most lines one batch carries. */
+  page: 1000,
   /** Live lines held for a slow client; beyond it the client is served from the database when it catches up. */
   backlog: 5_000,
 } as const;
 
 /**
- * A run's log from `afterSequence` on: the stored lines, then live ones. The bus listener is attached before
- * anything is read, and every line passes one ordered queue that drops what was already sent (sequence ≤ last) and
- * fills what is missing from the database (a line published before we listened, one that arrived out of order from
- * another process, or lines skipped while the client was too slow).
+ * A run's log from `afterSequence` on, as batches of lines: the stored lines (a page per batch), then live ones.
+ * Each batch is everything that arrived while the client took the previous one, so a client gets one event per
+ * write of the run while it keeps up and fewer, larger ones when it does not.
+ * The bus listener is attached before anything is read, and lines pass one ordered loop that drops what was
+ * already sent (sequence ≤ last) and fills what is missing from the database (lines published before we listened,
+ * lines that came out of order from another process, or lines let go while the client was too slow).
  */
 export function runLogStream(
-  listen: (handler: (line: RunLogEvent) => void) => () => void,
+  listen: (handler: (batch: RunLogBatch) => void) => () => void,
   read: ReadLogLines,
   afterSequence: number,
-): Repeater<LogLine> {
-  return new Repeater<LogLine>(async (push, stop) => {
+): Repeater<LogLine[]> {
+  return new Repeater<LogLine[]>(async (push, stop) => {
     let last = afterSequence;
     let stopped = false;
-    let queue: Promise<void> = Promise.resolve();
-    let queued = 0;
-    let highestSkipped = 0;
-    let catchUpQueued = false;
+    let held: LogLine[] = [];
+    /** The highest sequence let go for being over the backlog: read back from the database. */
+    let letGoUpTo = 0;
+    let wake: (() => void) | null = null;
 
-    const send = async (line: LogLine): Promise<void> => {
-      if (stopped || line.sequence <= last) return;
-      last = line.sequence;
-      await push(line);
+    const unlisten = listen((batch) => {
+      if (held.length + batch.lines.length > LOG_STREAM_LIMITS.backlog) {
+        // Too slow a client: stop holding lines in memory; they are stored, so read them back later.
+        letGoUpTo = Math.max(letGoUpTo, batch.lines[batch.lines.length - 1]!.sequence);
+      } else {
+        for (const line of batch.lines) held.push(line);
+      }
+      wake?.();
+    });
+    void stop.then(() => {
+      stopped = true;
+      wake?.();
+    });
+
+    /** Sends the batch and waits until the client took it; false once the client is gone. */
+    const send = async (lines: LogLine[]): Promise<boolean> => {
+      if (stopped || lines.length === 0) return !stopped;
+      last = lines[lines.length - 1]!.sequence;
+      await push(lines);
+      return !stopped;
     };
-    /** Sends every stored line after `last` up to `upTo` (null: all there is). */
-    const fill = async (upTo: number | null): Promise<void> => {
+    /** Sends the stored lines after `last` up to `upTo` (null: all there is), a page per batch. */
+    const sendStored = async (upTo: number | null): Promise<void> => {
       while (!stopped) {
         const lines = await read(last, upTo, LOG_STREAM_LIMITS.page);
-        for (const line of lines) await send(line);
+        await send(lines);
         if (lines.length < LOG_STREAM_LIMITS.page) return;
       }
     };
-    const enqueue = (task: () => Promise<void>): void => {
-      queued += 1;
-      queue = queue.then(task).catch(() => {}).finally(() => {
-        queued -= 1;
-      });
-    };
 
-    const unlisten = listen((line) => {
-      if (queued >= LOG_STREAM_LIMITS.backlog) {
-        // Too slow a client: stop holding lines in memory; they are stored, so read them back later.
-        highestSkipped = Math.max(highestSkipped, line.sequence);
-        if (!catchUpQueued) {
-          catchUpQueued = true;
-          enqueue(async () => {
-            catchUpQueued = false;
-            await fill(highestSkipped);
-          });
+    try {
+      await sendStored(null);
+      while (!stopped) {
+        if (held.length === 0 && letGoUpTo <= last) {
+          await new Promise<void>((resolve) => (wake = resolve));
+          wake = null;
+          continue;
         }
-        return;
+        const incoming = held;
+        held = [];
+        incoming.sort((a, b) => a.sequence - b.sequence);
+        const batch: LogLine[] = [];
+        let at = last;
+        for (const line of incoming) {
+          if (line.sequence <= at) continue;
+          if (line.sequence > at + 1) {
+            // A gap: the lines in it are stored (lines are published after they are stored).
+            if (!(await send(batch.splice(0)))) break;
+            await sendStored(line.sequence - 1);
+            at = last;
+            if (line.sequence <= at) continue;
+          }
+          batch.push(line);
+          at = line.sequence;
+          if (batch.length >= LOG_STREAM_LIMITS.page && !(await send(batch.splice(0)))) break;
+        }
+        if (!(await send(batch))) break;
+        if (letGoUpTo > last) await sendStored(letGoUpTo);
       }
-      enqueue(async () => {
-        if (line.sequence > last + 1) await fill(line.sequence - 1);
-        await send(line);
-      });
-    });
-    enqueue(() => fill(null));
+    } finally {
+      // Also when the database failed while reading: the stream ends with the error, and the client resumes from
+      // its last sequence.
+      stopped = true;
+      unlisten();
+    }
+  });
+}
 
-    await stop;
-    stopped = true;
-    unlisten();
+/** Batches as single items, in order (for clients that take one line per event). */
+export function oneByOne<T>(batches: Repeater<T[]>): Repeater<T> {
+  return new Repeater<T>(async (push, stop) => {
+    let stopped = false;
+    void stop.then(() => {
+      stopped = true;
+      void batches.return();
+    });
+    for (;;) {
+      const next = await batches.next();
+      if (next.done || stopped) break;
+      for (const item of next.value) {
+        await push(item);
+        if (stopped) break;
+      }
+    }
+    await batches.return();
   });
 }

@@ -114,9 +114,9 @@ describe('subscriptions across processes (PostgreSQL LISTEN/NOTIFY)', () => {
         { id: jobId },
       );
       const runId = started.runJobNow.run.id;
-      const log = await subscribe<{ runLog: { sequence: number; message: string } }>(
+      const log = await subscribe<{ runLogLines: { lines: { sequence: number; message: string }[] } }>(
         apiUrl,
-        /* GraphQL */ `subscription L($id: ID!) { runLog(runId: $id) { sequence message } }`,
+        /* GraphQL */ `subscription L($id: ID!) { runLogLines(runId: $id) { lines { sequence message } } }`,
         { id: runId },
         token,
       );
@@ -130,9 +130,10 @@ describe('subscriptions across processes (PostgreSQL LISTEN/NOTIFY)', () => {
         await status.waitFor((event) => event.data?.runUpdated?.status === 'RUNNING', 30_000, 'RUNNING from the worker');
         await status.waitFor((event) => event.data?.runUpdated?.status === 'SUCCEEDED', 30_000, 'SUCCEEDED from the worker');
         await ofJob.waitFor((event) => event.data?.runsOfJob?.status === 'SUCCEEDED', 30_000, 'the job feed');
-        await log.waitFor(() => log.events.length >= 40, 30_000, '40 log lines');
-        expect(log.events.map((event) => event.data!.runLog.sequence)).toEqual(Array.from({ length: 40 }, (_, index) => index + 1));
-        expect(log.events[39]!.data!.runLog.message).toBe('step 40');
+        const lines = () => log.events.flatMap((event) => event.data!.runLogLines.lines);
+        await log.waitFor(() => lines().length >= 40, 30_000, '40 log lines');
+        expect(lines().map((line) => line.sequence)).toEqual(Array.from({ length: 40 }, (_, index) => index + 1));
+        expect(lines()[39]!.message).toBe('step 40');
       } finally {
         log.close();
         status.close();

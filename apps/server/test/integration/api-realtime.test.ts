@@ -1,6 +1,7 @@
 // The cross-process bus itself: two buses on one real PostgreSQL, as two processes would have them. Events reach
-// the other bus in order and not their own twice; a log line over NOTIFY's 8000-byte payload limit arrives whole
-// (read back from the stored line); a burst is packed into few notifications. Always on PostgreSQL: the embedded
+// the other bus in order and not their own twice; a batch of log lines larger than NOTIFY's 8000-byte payload limit
+// arrives whole and in order, a line over the limit by itself too (read back from the stored line); a burst is packed
+// into few notifications. Always on PostgreSQL: the embedded
 // database does not deliver NOTIFY, and there the bus stays in-process.
 import crypto from 'node:crypto';
 import pg from 'pg';
@@ -9,7 +10,7 @@ import { openDatabase, type Database } from '../../src/db/database.js';
 import { createLogger } from '../../src/lib/logger.js';
 import { createRealtimeBus, type RealtimeBus, type RunChange, type RunLogEvent } from '../../src/realtime/bus.js';
 import { createRealtime } from '../../src/realtime/create.js';
-import { createPostgresTransport, pack } from '../../src/realtime/postgres.js';
+import { createPostgresTransport, encode, pack } from '../../src/realtime/postgres.js';
 import { testConfig } from '../support/database.js';
 import { waitFor } from '../support/engine.js';
 
@@ -82,16 +83,41 @@ describe('realtime bus over PostgreSQL LISTEN/NOTIFY', () => {
     const line: RunLogEvent = { runId: run.id, sequence: 1, time: new Date(), level: 'INFO', message, data: { big: true } };
     await database.prisma.runLogLine.create({ data: { runId: run.id, sequence: 1, time: line.time, level: 'INFO', message, data: { big: true } } });
     const received: RunLogEvent[] = [];
-    const stop = b.listen('runLog', run.id, (event) => received.push(event));
+    const stop = b.listen('runLog', run.id, (batch) => received.push(...batch.lines));
     try {
-      a.publishLogLine(line);
-      a.publishLogLine({ ...line, sequence: 2, message: 'small' });
+      a.publishLogLines({ runId: run.id, lines: [line, { ...line, sequence: 2, message: 'small' }] });
       await waitFor(async () => received.length >= 2 || null, 15_000, 'both lines');
       const big = received.find((event) => event.sequence === 1)!;
       expect(big.message).toBe(message);
       expect(big.data).toEqual({ big: true });
       expect(big.time).toBeInstanceOf(Date);
       expect(received.find((event) => event.sequence === 2)!.message).toBe('small');
+    } finally {
+      stop();
+    }
+  });
+
+  it('delivers a batch of lines larger than a payload whole and in order, in few notifications', async () => {
+    const runId = crypto.randomUUID();
+    const lines: RunLogEvent[] = Array.from({ length: 500 }, (_, index) => ({
+      runId,
+      sequence: index + 1,
+      time: new Date(),
+      level: 'INFO',
+      message: `line ${index + 1} ${'x'.repeat(60)}`,
+      data: { index },
+    }));
+    const pieces = encode({ kind: 'log', batch: { runId, lines } });
+    expect(pieces.length).toBeGreaterThan(1);
+    expect(pieces.length).toBeLessThan(20);
+    for (const piece of pieces) expect(Buffer.byteLength(piece)).toBeLessThan(8000);
+    const received: RunLogEvent[] = [];
+    const stop = b.listen('runLog', runId, (batch) => received.push(...batch.lines));
+    try {
+      a.publishLogLines({ runId, lines });
+      await waitFor(async () => received.length >= 500 || null, 15_000, '500 lines');
+      expect(received.map((line) => line.sequence)).toEqual(lines.map((line) => line.sequence));
+      expect(received[499]).toEqual(lines[499]);
     } finally {
       stop();
     }

@@ -1,5 +1,6 @@
 // Runs over the real HTTP API: run now (args override, title, since), cancel, retry, filters, per-user children,
-// the log paged by sequence, and the live subscriptions (SSE): runUpdated, runLog, runsOfJob, runFeed, jobUpdated.
+// the log paged by sequence, and the live subscriptions (SSE): runUpdated, runLogLines and runLog, runsOfJob, runFeed,
+// jobUpdated.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApi, type TestApi } from '../support/api.js';
 import { waitFor } from '../support/engine.js';
@@ -145,6 +146,46 @@ describe('runs API', () => {
     expect(tail.edges.map((edge) => edge.node.sequence)).toEqual([6, 7]);
     const bad = await api.gql<Log>(LOG, { id: run.id, first: 2, after: 'abc' });
     expect(bad.errors?.length).toBeGreaterThan(0);
+  });
+
+  it('streams a live log in batches: stored lines first, then live ones, in order, no gap, no duplicate', async () => {
+    const jobId = await createJob({ name: 'Live batches', action: 'test.steps', args: { steps: 60, stepMs: 15 } });
+    const run = await runNow(jobId);
+    await waitFor(async () => (await readRun(run.id)).lastLogSequence >= 5 || null, 20_000, 'some stored lines');
+    type Batch = { runLogLines: { runId: string; lastSequence: number; lines: { sequence: number; message: string }[] } };
+    const LOG = /* GraphQL */ `subscription L($id: ID!, $after: Int) {
+      runLogLines(runId: $id, afterSequence: $after) { runId lastSequence lines { sequence message data } } }`;
+    const sequences = (subscription: Subscription<Batch>) =>
+      subscription.events.flatMap((event) => event.data!.runLogLines.lines.map((line) => line.sequence));
+    const live = await watch<Batch>(LOG, { id: run.id, after: 0 });
+    const resumed = await watch<Batch>(LOG, { id: run.id, after: 3 });
+    try {
+      await live.waitFor(() => sequences(live).length >= 60, 30_000, '60 lines');
+      await resumed.waitFor(() => sequences(resumed).length >= 57, 30_000, '57 lines');
+      expect(sequences(live)).toEqual(Array.from({ length: 60 }, (_, index) => index + 1));
+      expect(sequences(resumed)).toEqual(Array.from({ length: 57 }, (_, index) => index + 4));
+      for (const event of [...live.events, ...resumed.events]) {
+        const batch = event.data!.runLogLines;
+        expect(batch.runId).toBe(run.id);
+        expect(batch.lines.length).toBeGreaterThan(0);
+        expect(batch.lastSequence).toBe(batch.lines.at(-1)!.sequence);
+      }
+      expect(live.events[0]!.data!.runLogLines.lines[0]!.message).toBe('step 1');
+      // The stored lines came together, not one event each.
+      expect(live.events.length).toBeLessThan(60);
+    } finally {
+      live.close();
+      resumed.close();
+    }
+    await waitForStatus(run.id);
+    const after = await watch<Batch>(LOG, { id: run.id, after: 55 });
+    try {
+      const first = await after.next();
+      expect(first.data!.runLogLines.lines.map((line) => line.sequence)).toEqual([56, 57, 58, 59, 60]);
+    } finally {
+      after.close();
+    }
+    await waitFor(async () => api.app.bus.listenerCount() === 0 || null, 10_000, 'listeners to be released');
   });
 
   it('streams a live log: stored lines first, then live ones, in order, no gap, no duplicate', async () => {
@@ -313,12 +354,17 @@ describe('runs API', () => {
     } finally {
       anonymous.close();
     }
-    const unknown = await watch(/* GraphQL */ `subscription { runLog(runId: "00000000-0000-7000-8000-000000000000") { sequence } }`, {});
-    try {
-      const first = await unknown.next();
-      expect(first.errors?.[0]?.message).toContain('no run with id');
-    } finally {
-      unknown.close();
+    for (const query of [
+      /* GraphQL */ `subscription { runLog(runId: "00000000-0000-7000-8000-000000000000") { sequence } }`,
+      /* GraphQL */ `subscription { runLogLines(runId: "00000000-0000-7000-8000-000000000000") { lines { sequence } } }`,
+    ]) {
+      const unknown = await watch(query, {});
+      try {
+        const first = await unknown.next();
+        expect(first.errors?.[0]?.message).toContain('no run with id');
+      } finally {
+        unknown.close();
+      }
     }
   });
 });

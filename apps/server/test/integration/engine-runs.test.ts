@@ -223,9 +223,9 @@ describe('live updates', () => {
     const run = await t.engine.runs.start(created.id, { trigger: 'MANUAL' });
     const logs = t.bus.subscribe('runLog', run.id);
     const collectLogs = (async () => {
-      for await (const line of logs) {
-        lines.push(line.sequence);
-        if (lines.length === 2) break;
+      for await (const batch of logs) {
+        lines.push(...batch.lines.map((line) => line.sequence));
+        if (lines.length >= 2) break;
       }
     })();
     await t.waitForRun(run.id);

@@ -1,10 +1,12 @@
 // A run's log: lines with consecutive sequence numbers. Paged by sequence (the cursor is the sequence number, so
-// `after: "120"` means after line 120), and live: runLog sends the stored lines after a sequence, then new ones.
+// `after: "120"` means after line 120), and live: runLogLines sends the stored lines after a sequence, then new
+// ones, in batches (one event carries many lines: at 1,000 lines a second, one event per line per subscriber is
+// more than a server can write). runLog, one line per event, stays for clients written against it.
 import { resolveCursorConnection } from '@pothos/plugin-relay';
 import { createGraphQLError } from 'graphql-yoga';
 import type { PrismaClient } from '../../db/prisma.js';
-import { runLogStream, type LogLine } from '../../realtime/streams.js';
-import { builder } from '../builder.js';
+import { oneByOne, runLogStream, type LogLine } from '../../realtime/streams.js';
+import { builder, type GraphQLContext, type SchemaTypes } from '../builder.js';
 import { isUuid, LogLevelEnum, notFoundError } from './common.js';
 
 export const RunLogLineRef = builder.objectRef<LogLine>('RunLogLine').implement({
@@ -60,28 +62,57 @@ builder.prismaObjectField('Run', 'log', (t) =>
   }),
 );
 
+/** A batch: never empty, ascending. */
+const RunLogLinesRef = builder.objectRef<LogLine[]>('RunLogLines').implement({
+  description: 'Consecutive lines of a run\'s log, ascending by sequence: one event of the runLogLines subscription.',
+  authScopes: { permission: 'JOBS_READ' },
+  fields: (t) => ({
+    runId: t.id({ resolve: (lines) => lines[0]!.runId }),
+    lines: t.field({ type: [RunLogLineRef], description: 'At least one.', resolve: (lines) => lines }),
+    lastSequence: t.int({
+      description: 'The sequence of the last line: resume with `afterSequence` set to it.',
+      resolve: (lines) => lines[lines.length - 1]!.sequence,
+    }),
+  }),
+});
+
+const liveLogArgs = (t: PothosSchemaTypes.SubscriptionFieldBuilder<SchemaTypes, object>) => ({
+  runId: t.arg.id(),
+  afterSequence: t.arg.int({ required: false, defaultValue: 0 }),
+});
+
+/** The run's log after `afterSequence` as batches; an unknown run is an error now, not a stream silent forever. */
+async function logBatches(context: GraphQLContext, runId: string | number, afterSequence: number | null | undefined) {
+  const id = String(runId);
+  const run = isUuid(id) ? await context.prisma.run.findUnique({ where: { id }, select: { id: true } }) : null;
+  if (!run) throw notFoundError('run', id);
+  return runLogStream((handler) => context.bus.listen('runLog', id, handler), readLines(context.prisma, id), Math.max(0, afterSequence ?? 0));
+}
+
+builder.subscriptionField('runLogLines', (t) =>
+  t.field({
+    type: RunLogLinesRef,
+    authScopes: { permission: 'JOBS_READ' },
+    description:
+      'The stored lines after `afterSequence` (default: from the start), then new lines as the run writes them: ' +
+      'in order, no gap, no duplicate, several lines per event (a page of up to 1,000 stored lines, then what the ' +
+      'run wrote since the previous event). Resume after a disconnect with the last sequence received.',
+    args: liveLogArgs(t),
+    subscribe: async (_root, { runId, afterSequence }, context) => logBatches(context, runId, afterSequence),
+    resolve: (batch) => batch,
+  }),
+);
+
 builder.subscriptionField('runLog', (t) =>
   t.field({
     type: RunLogLineRef,
     authScopes: { permission: 'JOBS_READ' },
+    deprecationReason: 'One event per line; use runLogLines, which sends the same lines in batches.',
     description:
       'The stored lines after `afterSequence` (default: from the start), then new lines as the run writes them: ' +
-      'in order, no gap, no duplicate. Resume after a disconnect with the last sequence received.',
-    args: {
-      runId: t.arg.id(),
-      afterSequence: t.arg.int({ required: false, defaultValue: 0 }),
-    },
-    subscribe: async (_root, { runId, afterSequence }, context) => {
-      const id = String(runId);
-      // An unknown run is an error now, not a stream that stays silent forever.
-      const run = isUuid(id) ? await context.prisma.run.findUnique({ where: { id }, select: { id: true } }) : null;
-      if (!run) throw notFoundError('run', id);
-      return runLogStream(
-        (handler) => context.bus.listen('runLog', id, handler),
-        readLines(context.prisma, id),
-        Math.max(0, afterSequence ?? 0),
-      );
-    },
+      'in order, no gap, no duplicate, one line per event. Resume after a disconnect with the last sequence received.',
+    args: liveLogArgs(t),
+    subscribe: async (_root, { runId, afterSequence }, context) => oneByOne(await logBatches(context, runId, afterSequence)),
     resolve: (line) => line,
   }),
 );

@@ -1,5 +1,6 @@
-// A run's log, streamed: the runLog subscription sends the stored lines after a sequence, then new ones live, with
-// no gap and no duplicate; after a dropped connection it resumes from the last sequence received. Lines are kept
+// A run's log, streamed: the runLogLines subscription sends the stored lines after a sequence (a page per event),
+// then new ones live in batches, with no gap and no duplicate; after a dropped connection it resumes from the last
+// sequence received. Lines are kept
 // outside React state and rendered in frames, and only the visible rows are in the DOM, so 100,000 lines scroll
 // as smoothly as 100. Level colours and filter, search, follow (auto-scroll), copy and download.
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type UIEvent } from 'react';
@@ -13,12 +14,14 @@ import { DownloadIcon, SearchIcon } from '../ui/icons';
 
 const RunLogSubscription = graphql(`
   subscription RunLogSubscription($runId: ID!, $afterSequence: Int!) {
-    runLog(runId: $runId, afterSequence: $afterSequence) {
-      sequence
-      time
-      level
-      message
-      data
+    runLogLines(runId: $runId, afterSequence: $afterSequence) {
+      lines {
+        sequence
+        time
+        level
+        message
+        data
+      }
     }
   }
 `);
@@ -82,13 +85,16 @@ function useRunLog(runId: string) {
           if (!stopped) retry = setTimeout(connect, RETRY_MS);
           return;
         }
-        const line = result.data?.runLog;
-        if (!line) return;
+        const batch = result.data?.runLogLines;
+        if (!batch) return;
         setConnection('open');
-        const last = lines.current[lines.current.length - 1];
-        // Resuming can overlap by a line; the sequence tells.
-        if (last && line.sequence <= last.sequence) return;
-        lines.current.push({ ...line, time: String(line.time) });
+        let last = lines.current[lines.current.length - 1]?.sequence ?? 0;
+        for (const line of batch.lines) {
+          // Resuming can overlap by a line; the sequence tells.
+          if (line.sequence <= last) continue;
+          lines.current.push({ ...line, time: String(line.time) });
+          last = line.sequence;
+        }
         schedule();
       });
       unsubscribe = subscription.unsubscribe;
