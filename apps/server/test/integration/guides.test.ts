@@ -35,6 +35,9 @@
 //                                               runs it); a NAME ending in .test.ts is also run with vitest there
 //   <!-- guide-test: prints TEXT -->           the sh block's output must contain TEXT
 //   <!-- guide-test: args ACTION -->           a JSON block of args ACTION must accept
+//   <!-- guide-test: postgres -->              a sh block of PostgreSQL tools (pg_dump …): run with DATABASE_URL set
+//                                               to the test server's database when it is PostgreSQL; on embedded
+//                                               runs it is listed as not run (it is run by TEST_DATABASE_URL runs)
 // Any other block (no language, an unknown one, a js/ts fragment, a json block that is not variables or a result)
 // fails until it is run or marked: every block is accounted for.
 import { execFile } from 'node:child_process';
@@ -90,9 +93,16 @@ function exec(file: string, args: string[], options: { cwd: string; env: NodeJS.
   });
 }
 
+/** The test server's PostgreSQL URL (TEST_DATABASE_URL runs), for the guides' pg_dump blocks. */
+function databaseUrl(): Record<string, string> {
+  const url = api.app.database.pool.options.connectionString;
+  return usingRealPostgres && url ? { DATABASE_URL: url } : {};
+}
+
 function readerEnv(guide: Guide): NodeJS.ProcessEnv {
   return {
     ...process.env,
+    ...databaseUrl(),
     SUNDIAL_URL: api.url,
     SUNDIAL_TOKEN: api.adminToken,
     SUNDIAL_AUTH__ADMIN_EMAIL: ADMIN.email,
@@ -399,7 +409,11 @@ function planGuide(blocks: GuideBlock[]): Plan[] {
     const block = blocks[index]!;
     const where = `${block.file}:${block.line}`;
     if (block.directive?.kind === 'skip') {
-      plans.push({ reason: block.directive.reason });
+      plans[index] = { reason: block.directive.reason };
+      continue;
+    }
+    if (block.directive?.kind === 'postgres' && !usingRealPostgres) {
+      plans[index] = { reason: 'PostgreSQL tools against the embedded database; run with TEST_DATABASE_URL to run it' };
       continue;
     }
     const next = blocks[index + 1];

@@ -22,7 +22,9 @@ export type Directive =
   /** A shell block whose output must contain this text. */
   | { kind: 'prints'; text: string }
   /** A JSON block: args that this action must accept. */
-  | { kind: 'args'; action: string };
+  | { kind: 'args'; action: string }
+  /** A shell block for PostgreSQL tools: run with DATABASE_URL on PostgreSQL runs, not on embedded ones. */
+  | { kind: 'postgres' };
 
 export interface GuideBlock {
   /** `docs/<name>.md` */
@@ -35,7 +37,9 @@ export interface GuideBlock {
   directive: Directive | null;
 }
 
-const KINDS = ['skip', 'config-only', 'file', 'prints', 'args'] as const;
+const KINDS = ['skip', 'config-only', 'file', 'prints', 'args', 'postgres'] as const;
+/** Directives that take nothing after their name. */
+const BARE: readonly string[] = ['postgres'];
 
 export function parseDirective(comment: string, where: string): Directive {
   const body = comment.slice(DIRECTIVE_MARK.length).replace(/-->\s*$/, '').trim();
@@ -43,7 +47,8 @@ export function parseDirective(comment: string, where: string): Directive {
   const kind = match?.[1] as (typeof KINDS)[number] | undefined;
   const rest = (match?.[2] ?? '').trim();
   if (!kind || !KINDS.includes(kind)) throw new Error(`${where}: unknown guide-test directive "${body}"; known: ${KINDS.join(', ')}`);
-  if (rest === '') throw new Error(`${where}: the guide-test directive "${kind}" needs ${kind === 'skip' || kind === 'config-only' ? 'a reason' : 'an argument'}`);
+  if (kind === 'postgres') return { kind };
+  if (rest === '' && !BARE.includes(kind)) throw new Error(`${where}: the guide-test directive "${kind}" needs ${kind === 'skip' || kind === 'config-only' ? 'a reason' : 'an argument'}`);
   switch (kind) {
     case 'skip':
     case 'config-only':
