@@ -32,7 +32,7 @@
 //   <!-- guide-test: skip: REASON -->          not run; the reason is required and said in the test's name
 //   <!-- guide-test: config-only: REASON -->   an npm start block checked by the config loader only
 //   <!-- guide-test: file NAME -->             save the js/ts block as NAME in the working folder (a later block
-//                                               runs it); a NAME ending in .test.ts is also run with vitest there
+//                                               of the guide runs it: node NAME, npx vitest run …)
 //   <!-- guide-test: prints TEXT -->           the sh block's output must contain TEXT
 //   <!-- guide-test: args ACTION -->           a JSON block of args ACTION must accept
 //   <!-- guide-test: postgres -->              a sh block of PostgreSQL tools (pg_dump …): run with DATABASE_URL set
@@ -380,13 +380,6 @@ function scriptCheck(block: GuideBlock): Plan | null {
       const file = path.join(guide.dir, name);
       fs.mkdirSync(path.dirname(file), { recursive: true });
       fs.writeFileSync(file, block.code);
-      if (name.endsWith('.test.ts')) {
-        // The guide's test file, run by vitest with its defaults in the working folder (not the repo's projects).
-        fs.writeFileSync(path.join(guide.dir, 'vitest.config.mjs'), 'export default {};\n');
-        const vitest = path.join(REPO, 'node_modules/vitest/vitest.mjs');
-        const result = await exec(process.execPath, [vitest, 'run', name], { cwd: guide.dir, env: { ...process.env, CI: '1' } });
-        expect(result.code, `${where}: vitest failed:\n${result.stdout}\n${result.stderr}`).toBe(0);
-      }
     },
   };
 }
