@@ -5,6 +5,7 @@ import { Link, useNavigate, useParams } from 'react-router';
 import { useQuery, useSubscription } from 'urql';
 import { useJobActions } from '../components/jobs/JobActions';
 import { JobDefinition, JobSchedule } from '../components/jobs/JobDefinition';
+import { JobNotifications } from '../components/jobs/JobNotifications';
 import { PageHeader } from '../components/layout/PageHeader';
 import { RunRow, RunTableHead } from '../components/runs/RunRow';
 import { Badge } from '../components/ui/Badge';
@@ -46,6 +47,7 @@ const JobPageQuery = graphql(`
       ...JobActions_JobFragment
       ...JobDefinition_JobFragment
       ...JobSchedule_JobFragment
+      ...JobNotifications_JobFragment
     }
   }
 `);
@@ -102,12 +104,12 @@ export default function JobPage() {
       </>
     );
   }
-  return <JobView job={data.job} />;
+  return <JobView job={data.job} onRefresh={refresh} refreshing={fetching} />;
 }
 
 type LoadedJob = NonNullable<JobPageQueryQuery['job']>;
 
-function JobView({ job }: { job: LoadedJob }) {
+function JobView({ job, onRefresh, refreshing }: { job: LoadedJob; onRefresh: () => void; refreshing: boolean }) {
   const navigate = useNavigate();
   const actions = useJobActions(job, { afterDelete: () => navigate('/jobs', { replace: true }) });
   const runs = job.runs;
@@ -194,8 +196,9 @@ function JobView({ job }: { job: LoadedJob }) {
           </Card>
           <JobDefinition job={job} />
         </div>
-        <div>
+        <div className="flex flex-col gap-6">
           <JobSchedule job={job} />
+          <JobNotifications job={job} onRefresh={onRefresh} refreshing={refreshing} />
         </div>
       </div>
     </>

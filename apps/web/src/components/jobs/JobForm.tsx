@@ -1,5 +1,6 @@
 // Create or edit a job (Kamihi's "New Job", InvenioRDM's create form): name, description, action with its
-// description, args from the action's JSON Schema, users and roles, per user, schedule, limits and policies.
+// description, args from the action's JSON Schema, users and roles, per user, schedule, limits and policies,
+// notifications.
 // The server validates on save; its messages appear at their fields. Leaving with unsaved changes asks first.
 import { useEffect, useMemo, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { useBlocker } from 'react-router';
@@ -17,6 +18,7 @@ import { MultiSelect } from '../ui/MultiSelect';
 import { Select } from '../ui/Select';
 import { Textarea } from '../ui/Textarea';
 import { ArgsEditor } from './ArgsEditor';
+import { emptyNotificationsDraft, NotificationsEditor, notificationsInput, type NotificationsDraft } from './NotificationsEditor';
 import { draftFromSchedule, emptyScheduleDraft, scheduleInput, type ScheduleDraft } from './schedule';
 import { ScheduleEditor } from './ScheduleEditor';
 
@@ -37,6 +39,15 @@ export const JobForm_JobFragment = graphql(`
       id
     }
     targetRoles {
+      id
+    }
+    notifyOn
+    notifyEmails
+    notifyWebhooks
+    notifyUsers {
+      id
+    }
+    notifyRoles {
       id
     }
     schedule {
@@ -78,6 +89,7 @@ export interface JobDraft {
   timeoutSeconds: string;
   overlapPolicy: OverlapPolicy;
   misfirePolicy: MisfirePolicy;
+  notifications: NotificationsDraft;
 }
 
 /** What the form sends: the fields CreateJobInput and UpdateJobInput share (plus `enabled` on create). */
@@ -95,6 +107,7 @@ export function jobInput(draft: JobDraft) {
     timeoutMs: draft.timeoutSeconds === '' ? null : Math.round(Number(draft.timeoutSeconds) * 1000),
     overlapPolicy: draft.overlapPolicy,
     misfirePolicy: draft.misfirePolicy,
+    ...notificationsInput(draft.notifications),
   };
 }
 
@@ -103,7 +116,7 @@ export interface TargetOptions {
   roles: { id: string; name: string; description: string; memberCount: number }[];
 }
 
-const KNOWN_FIELDS = /^(name|description|action|args(\..*)?|perUser|targetUserIds|targetRoleIds|schedule\..*|retries|timeoutMs|overlapPolicy|misfirePolicy)$/;
+const KNOWN_FIELDS = /^(name|description|action|args(\..*)?|perUser|targetUserIds|targetRoleIds|schedule\..*|retries|timeoutMs|overlapPolicy|misfirePolicy|notifyOn|notifyEmails|notifyUserIds|notifyRoleIds|notifyWebhooks)$/;
 
 export function JobForm({
   job: jobRef,
@@ -140,6 +153,13 @@ export function JobForm({
             timeoutSeconds: job.timeoutMs != null ? String(job.timeoutMs / 1000) : '',
             overlapPolicy: job.overlapPolicy,
             misfirePolicy: job.misfirePolicy,
+            notifications: {
+              notifyOn: job.notifyOn,
+              notifyEmails: job.notifyEmails.join('\n'),
+              notifyUserIds: job.notifyUsers.map((user) => user.id),
+              notifyRoleIds: job.notifyRoles.map((role) => role.id),
+              notifyWebhooks: job.notifyWebhooks.join('\n'),
+            },
           }
         : {
             name: '',
@@ -155,6 +175,7 @@ export function JobForm({
             timeoutSeconds: '',
             overlapPolicy: 'SKIP',
             misfirePolicy: 'CATCH_UP_ONCE',
+            notifications: emptyNotificationsDraft(),
           },
     // The form starts from the job as loaded; later refetches must not overwrite what is being typed.
     // eslint-disable-next-line react-hooks/exhaustive-deps
@@ -344,6 +365,10 @@ export function JobForm({
             ]}
           />
         </div>
+      </Section>
+
+      <Section title="Notifications" description="Who hears about a run's outcome, by e-mail or webhook. Sending never holds up the run; failed sends are retried.">
+        <NotificationsEditor draft={draft.notifications} onChange={(notifications) => set('notifications', notifications)} targets={targets} errors={errors} />
       </Section>
 
       <div className="fixed inset-x-0 bottom-0 z-20 border-t border-stone-200 bg-white/90 backdrop-blur lg:left-56 dark:border-stone-800 dark:bg-stone-900/90">
