@@ -4,12 +4,17 @@
 // validation naming its fields; refusals that are final (bad SMTP credentials, addresses the SSRF guard refuses)
 // without the password in any message; and runs that finish while the peers hang.
 import crypto from 'node:crypto';
+import fs from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
 import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApi, type TestApi } from '../support/api.js';
+import { DOCS, extractBlocks } from '../support/guide-blocks.js';
 import { until } from '../support/wait.js';
 
 const ACTIONS = { dir: 'apps/server/test/fixtures/notification-actions' };
@@ -198,6 +203,26 @@ function helpers(api: () => TestApi) {
   };
 }
 
+// docs/notifications.md's own blocks: the verification snippet verifies what the server sent, and the GraphQL
+// example runs as written.
+const guide = extractBlocks(fs.readFileSync(path.join(DOCS, 'notifications.md'), 'utf8'), 'docs/notifications.md');
+const docBlock = (lang: string, contains: string) => {
+  const block = guide.find((candidate) => candidate.lang === lang && candidate.code.includes(contains));
+  if (!block) throw new Error(`docs/notifications.md has no ${lang} block with ${contains}`);
+  return block.code;
+};
+type VerifyWebhook = (secret: string, headers: http.IncomingHttpHeaders, rawBody: string, now?: number) => boolean;
+async function importDocVerifier(): Promise<VerifyWebhook> {
+  const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'sundial-notify-doc-'));
+  const file = path.join(folder, 'verify.mjs');
+  fs.writeFileSync(file, docBlock('js', 'export function verifySundialWebhook'));
+  try {
+    return ((await import(pathToFileURL(file).href)) as { verifySundialWebhook: VerifyWebhook }).verifySundialWebhook;
+  } finally {
+    fs.rmSync(folder, { recursive: true, force: true });
+  }
+}
+
 function verifySignature(hook: ReceivedHook): boolean {
   const timestamp = String(hook.headers['x-sundial-timestamp']);
   const expected = `sha256=${crypto.createHmac('sha256', SECRET).update(`${timestamp}.${hook.body}`).digest('hex')}`;
@@ -310,6 +335,25 @@ describe('notifications delivered to real peers', () => {
     expect(typeof (body.run as { finishedAt: unknown }).finishedAt).toBe('string');
     // A body changed in transit no longer matches its signature.
     expect(verifySignature({ ...calls[0]!, body: calls[0]!.body.replace('SUCCEEDED', 'FAILED') })).toBe(false);
+
+    // The guide's verification snippet accepts what was sent, and refuses a changed body, another secret, old news.
+    const verify = await importDocVerifier();
+    const [first] = calls;
+    expect(verify(SECRET, first!.headers, first!.body)).toBe(true);
+    expect(verify(SECRET, first!.headers, first!.body.replace('SUCCEEDED', 'FAILED'))).toBe(false);
+    expect(verify('another-secret', first!.headers, first!.body)).toBe(false);
+    expect(verify(SECRET, first!.headers, first!.body, Date.now() + 10 * 60_000)).toBe(false);
+  });
+
+  it("runs the guide's GraphQL example as written", async () => {
+    const job = await h.createJob({ name: 'From the guide' });
+    const variables = JSON.parse(docBlock('json', '"notifyOn"')) as { id: string; input: Record<string, unknown> };
+    const result = await api.gql<{ updateJob: { __typename: string; job: { notifyOn: string[]; notifyEmails: string[]; notifyWebhooks: string[] } } }>(
+      docBlock('graphql', 'updateJob'),
+      { ...variables, id: job.id },
+    );
+    expect(result.errors).toBeUndefined();
+    expect(result.data!.updateJob).toMatchObject({ __typename: 'MutationUpdateJobSuccess', job: variables.input });
   });
 
   it('notifies RECOVERED only for a success after a failure, and nothing for outcomes not chosen', async () => {
