@@ -11,7 +11,7 @@ import type { ActionCatalog } from '../services/action-catalog.js';
 import { JobService } from '../services/jobs.js';
 import { RunService } from '../services/runs.js';
 import { createScheduler, type Scheduler } from './agenda.js';
-import { createRunDispatcher, RUN_JOB, type RunJobData } from './dispatcher.js';
+import { createRunDispatcher, RUN_JOB, runEntries, type RunJobData } from './dispatcher.js';
 import { RunExecutor } from './executor.js';
 import { createJobTimers, createOccurrenceHandler, OCCURRENCE_JOB, reconcileTimers, type OccurrenceJobData } from './occurrences.js';
 import { Repairer } from './repair.js';
@@ -49,21 +49,21 @@ export async function createEngine({ config, database, actions, bus, logger }: E
   const jobs = new JobService({ prisma, actions, timers, bus });
   const runs = new RunService({ prisma, actions, dispatcher, bus });
   const workerId = `${os.hostname()}:${process.pid}:${crypto.randomBytes(3).toString('hex')}`;
-  const executor = new RunExecutor({ prisma, actions, bus, dispatcher, logger }, { workerId, heartbeatMs: config.jobs.heartbeat_ms });
+  const executor = new RunExecutor({ prisma, pool: database.pool, actions, bus, dispatcher, logger }, { workerId, heartbeatMs: config.jobs.heartbeat_ms, concurrency: config.jobs.concurrency });
   const sweeper = new Sweeper(
     { prisma, dispatcher, bus, logger },
     { staleAfterMs: config.jobs.stale_after_ms, everyMs: Math.max(250, Math.min(config.jobs.heartbeat_ms, config.jobs.stale_after_ms / 2)) },
   );
 
   const repairer = new Repairer(
-    { prisma, agenda, timers, dispatcher, logger },
+    { prisma, agenda, backend: scheduler.backend, timers, dispatcher, logger },
     { everyMs: Math.max(config.jobs.stale_after_ms, 5000), orphanAfterMs: Math.max(config.jobs.stale_after_ms, 5000) },
   );
 
   agenda.define(
     RUN_JOB,
     async (job: AgendaJob<RunJobData>) => {
-      await executor.execute(job.attrs.data.runId, job.attrs.data.attempt, job.attrs.data.jobId);
+      await executor.executeEntries(runEntries(job.attrs.data));
     },
     { concurrency: config.jobs.concurrency, lockLimit: 100, removeOnComplete: true },
   );
@@ -100,6 +100,7 @@ export async function createEngine({ config, database, actions, bus, logger }: E
       await scheduler.start();
     },
     async stop(graceMs) {
+      executor.stopTakingWork();
       const result = await scheduler.stop(graceMs);
       executor.stop();
       await Promise.all([sweeper.stop(), repairer.stop()]);

@@ -1,6 +1,7 @@
 // Executes runs: claims a queued run, calls its action with a context, records the outcome, retries with backoff,
 // fans a per-user run out to one child per target user. One worker may execute many runs at once; a single
 // heartbeat query a beat keeps all of them alive and carries cancel requests back from other processes.
+import type pg from 'pg';
 import type { Job, Prisma, PrismaClient, Run, RunStatus } from '../db/prisma.js';
 import type { Logger } from '../lib/logger.js';
 import type { RealtimeBus } from '../realtime/bus.js';
@@ -18,15 +19,22 @@ import {
   TimeoutReason,
   type Outcome,
 } from './outcome.js';
+import type { RunEntry } from './dispatcher.js';
 import { RunLog } from './run-log.js';
+import { GroupCommit } from '../lib/group-commit.js';
+import { RunSlots } from './slots.js';
 
 export interface ExecutorOptions {
   workerId: string;
   heartbeatMs: number;
+  /** Runs this worker executes at once (jobs.concurrency). */
+  concurrency: number;
 }
 
 export interface ExecutorDeps {
   prisma: PrismaClient;
+  /** The pool Prisma runs on, for the hottest statements in plain SQL. */
+  pool: pg.Pool;
   actions: ActionCatalog;
   bus: RealtimeBus;
   dispatcher: RunDispatcher;
@@ -53,18 +61,31 @@ export class RunExecutor {
    */
   private readonly claimed = new Set<string>();
   private heartbeat: NodeJS.Timeout | null = null;
+  private readonly slots: RunSlots;
+  private readonly finishes = new GroupCommit<FinishItem, RunChangeRow | null>((items) => this.writeFinishes(items));
+  /** Set when the worker stops taking work: runs not yet claimed are left to other workers. */
+  private stopping = false;
 
   constructor(
     private readonly deps: ExecutorDeps,
     private readonly options: ExecutorOptions,
-  ) {}
+  ) {
+    this.slots = new RunSlots(options.concurrency);
+  }
 
   start(): void {
+    this.stopping = false;
     this.heartbeat ??= setInterval(() => void this.beat(), this.options.heartbeatMs);
     this.heartbeat.unref();
   }
 
+  /** Claims no more runs; the ones claimed finish (Agenda's drain waits for them). */
+  stopTakingWork(): void {
+    this.stopping = true;
+  }
+
   stop(): void {
+    this.stopping = true;
     if (this.heartbeat) clearInterval(this.heartbeat);
     this.heartbeat = null;
   }
@@ -80,23 +101,80 @@ export class RunExecutor {
     return Boolean(controller);
   }
 
+  /** Executes one attempt of a run (as an Agenda entry of one run would). Never throws. */
+  execute(runId: string, attempt: number, jobId?: string): Promise<void> {
+    return this.executeEntries([{ runId, attempt, ...(jobId ? { jobId } : {}) }]);
+  }
+
   /**
-   * Executes one attempt of a run. Never throws: every failure ends up recorded on the run.
-   * `jobId` (sent by the dispatcher) lets the job and its targets be read while the run is claimed: one round trip
-   * before the action starts instead of three. They are read for nothing only when the claim finds nothing to do.
+   * Executes the runs of one Agenda entry, each in one of this worker's slots (jobs.concurrency). Runs are claimed
+   * as slots free up, as many per statement as there are free slots. Never throws: every failure ends up
+   * recorded on the run. When the worker is stopping, runs not yet claimed go back to the queue in a new entry.
    */
-  async execute(runId: string, attempt: number, jobId?: string): Promise<void> {
-    const early = jobId ? this.readJob(jobId) : null;
-    early?.catch(() => {}); // awaited below when the claim succeeds; a claim that fails drops it
-    const [run] = await this.deps.prisma.run.updateManyAndReturn({
-      where: { id: runId, status: 'QUEUED', attempt },
-      data: { status: 'RUNNING', startedAt: new Date(), heartbeatAt: new Date(), workerId: this.options.workerId, finishedAt: null },
+  async executeEntries(entries: RunEntry[]): Promise<void> {
+    const executing: Promise<void>[] = [];
+    let rest = entries;
+    while (rest.length > 0) {
+      const count = await this.slots.acquire(rest.length);
+      if (this.stopping) {
+        this.slots.release(count);
+        await this.requeue(rest);
+        break;
+      }
+      const group = rest.slice(0, count);
+      rest = rest.slice(count);
+      let claimed: Array<{ run: Run; read: Promise<JobRead> }> = [];
+      try {
+        claimed = await this.claim(group);
+      } catch (error) {
+        // Left queued: the repair pass dispatches a queued run without a queue entry again.
+        this.deps.logger.error(`runs ${group.map((e) => e.runId).join(', ')}: the claim failed: ${(error as Error).message}`);
+      }
+      this.slots.release(count - claimed.length);
+      for (const { run, read } of claimed) executing.push(this.executeClaimed(run, read).finally(() => this.slots.release()));
+    }
+    await Promise.all(executing);
+  }
+
+  /**
+   * Claims the queued runs of a group in one statement (a run cancelled meanwhile, or another worker's — an
+   * expired Agenda lock re-ran an old attempt — is skipped). `jobId` (sent by the dispatcher) lets each job and its
+   * targets be read while the runs are claimed: one round trip before the action starts instead of three. They
+   * are read for nothing only when the claim finds nothing to do.
+   */
+  private async claim(group: RunEntry[]): Promise<Array<{ run: Run; read: Promise<JobRead> }>> {
+    const reads = new Map<string, Promise<JobRead>>();
+    for (const entry of group) {
+      if (!entry.jobId || reads.has(entry.jobId)) continue;
+      const read = this.readJob(entry.jobId);
+      read.catch(() => {}); // awaited by the runs that claim; a claim that fails drops it
+      reads.set(entry.jobId, read);
+    }
+    const now = new Date();
+    const runs = await this.deps.prisma.run.updateManyAndReturn({
+      where: { status: 'QUEUED', OR: group.map((entry) => ({ id: entry.runId, attempt: entry.attempt })) },
+      data: { status: 'RUNNING', startedAt: now, heartbeatAt: now, workerId: this.options.workerId, finishedAt: null },
     });
-    // Cancelled meanwhile, or another worker's (an expired Agenda lock re-ran an old attempt): nothing to do.
-    if (!run) return;
-    this.claimed.add(run.id);
+    for (const run of runs) this.claimed.add(run.id);
+    return runs.map((run) => {
+      let read = reads.get(run.jobId);
+      if (!read) reads.set(run.jobId, (read = this.readJob(run.jobId)));
+      return { run, read };
+    });
+  }
+
+  /** Puts runs this worker will not start back in the queue (a new Agenda entry) for another worker. */
+  private async requeue(entries: RunEntry[]): Promise<void> {
+    await Promise.all(
+      entries.map((entry) =>
+        this.deps.dispatcher.dispatch({ id: entry.runId, attempt: entry.attempt, ...(entry.jobId ? { jobId: entry.jobId } : {}) }).catch(() => {}),
+      ),
+    );
+  }
+
+  private async executeClaimed(run: Run, read: Promise<JobRead>): Promise<void> {
     try {
-      const { job, users } = await (early && jobId === run.jobId ? early : this.readJob(run.jobId));
+      const { job, users } = await read;
       if (await this.waitsForPrevious(run, job)) return;
       this.publish(run);
       const action = this.deps.actions.get(job.action);
@@ -107,7 +185,7 @@ export class RunExecutor {
       if (job.perUser && !run.parentRunId) await this.executeParent(run, job, action, users);
       else await this.executeSingle(run, job, action, users);
     } catch (error) {
-      this.deps.logger.error(`run ${runId}: the executor failed: ${(error as Error).message}`);
+      this.deps.logger.error(`run ${run.id}: the executor failed: ${(error as Error).message}`);
       await this.finish(run, failureOutcome(error, new AbortController().signal), run.logSequence, false).catch(() => {});
     } finally {
       this.claimed.delete(run.id);
@@ -115,7 +193,7 @@ export class RunExecutor {
   }
 
   /** The job (it must exist) and its target users, read at once. */
-  private async readJob(jobId: string): Promise<{ job: Job; users: ActionUser[] }> {
+  private async readJob(jobId: string): Promise<JobRead> {
     const [job, users] = await Promise.all([
       this.deps.prisma.job.findUniqueOrThrow({ where: { id: jobId } }),
       resolveJobTargets(this.deps.prisma, jobId),
@@ -227,23 +305,42 @@ export class RunExecutor {
         return;
       }
     }
-    const data = {
-      finishedAt: new Date(),
-      errorMessage: outcome.errorMessage ?? null,
-      errorStack: outcome.errorStack ?? null,
-      output: outcome.output ?? undefined,
-      logSequence,
-    } satisfies Prisma.RunUpdateManyMutationInput;
-    // A cancel request that arrived while the action ran turns any failure into "cancelled".
-    const [cancelled] = outcome.status === 'SUCCEEDED' ? [] : await this.deps.prisma.run.updateManyAndReturn({
-      where: { id: run.id, status: 'CANCELLING' },
-      data: { ...data, status: 'CANCELLED', statusReason: 'cancelled while running' },
-    });
-    const [finished] = cancelled ? [cancelled] : await this.deps.prisma.run.updateManyAndReturn({
-      where: { id: run.id, status: { in: ['RUNNING', 'CANCELLING'] } },
-      data: { ...data, status: outcome.status },
-    });
-    if (finished) this.publish(finished);
+    const row = await this.finishes.add({ id: run.id, outcome, logSequence, finishedAt: new Date() });
+    if (row) this.publish(row);
+  }
+
+  /**
+   * Records the final outcome of runs that finish at the same moment in one statement (group commit): a lone run
+   * is written at once, runs finishing while a write is in flight go together in the next. Only a run still
+   * running (or being cancelled) changes; a cancel request that arrived while the action ran turns anything but
+   * success into "cancelled". Plain SQL on the shared pool: this is the hottest statement of the engine.
+   */
+  private async writeFinishes(items: FinishItem[]): Promise<Array<RunChangeRow | null>> {
+    const { rows } = await this.deps.pool.query<{ id: string; job_id: string; parent_run_id: string | null; status: RunStatus }>(
+      `UPDATE "runs" AS r SET
+         "status" = (CASE WHEN r."status" = 'CANCELLING' AND v.status <> 'SUCCEEDED' THEN 'CANCELLED' ELSE v.status END)::"RunStatus",
+         "status_reason" = CASE WHEN r."status" = 'CANCELLING' AND v.status <> 'SUCCEEDED' THEN 'cancelled while running' ELSE r."status_reason" END,
+         "finished_at" = v.finished_at,
+         "error_message" = v.error_message,
+         "error_stack" = v.error_stack,
+         "output" = CASE WHEN v.output IS NULL THEN r."output" ELSE v.output::jsonb END,
+         "log_sequence" = v.log_sequence
+       FROM unnest($1::uuid[], $2::text[], $3::timestamptz[], $4::text[], $5::text[], $6::text[], $7::int[])
+         AS v(id, status, finished_at, error_message, error_stack, output, log_sequence)
+       WHERE r."id" = v.id AND r."status" IN ('RUNNING', 'CANCELLING')
+       RETURNING r."id", r."job_id", r."parent_run_id", r."status"`,
+      [
+        items.map((item) => item.id),
+        items.map((item) => item.outcome.status),
+        items.map((item) => item.finishedAt),
+        items.map((item) => item.outcome.errorMessage ?? null),
+        items.map((item) => item.outcome.errorStack ?? null),
+        items.map((item) => (item.outcome.output === undefined || item.outcome.output === null ? null : JSON.stringify(item.outcome.output))),
+        items.map((item) => item.logSequence),
+      ],
+    );
+    const byId = new Map(rows.map((row) => [row.id, { id: row.id, jobId: row.job_id, parentRunId: row.parent_run_id, status: row.status }]));
+    return items.map((item) => byId.get(item.id) ?? null);
   }
 
   /** One child run per target user, created in batches, executed with bounded concurrency, rolled up. */
@@ -450,6 +547,20 @@ export class RunExecutor {
   private publish(run: Pick<Run, 'id' | 'jobId' | 'parentRunId' | 'status'>): void {
     this.deps.bus.publishRunChange({ runId: run.id, jobId: run.jobId, parentRunId: run.parentRunId, status: run.status });
   }
+}
+
+interface FinishItem {
+  id: string;
+  outcome: Outcome;
+  logSequence: number;
+  finishedAt: Date;
+}
+
+type RunChangeRow = Pick<Run, 'id' | 'jobId' | 'parentRunId' | 'status'>;
+
+interface JobRead {
+  job: Job;
+  users: ActionUser[];
 }
 
 interface ChildResult {

@@ -7,12 +7,14 @@ import type { PrismaClient } from '../db/prisma.js';
 import type { Logger } from '../lib/logger.js';
 import type { JobTimers } from '../services/jobs.js';
 import type { RunDispatcher } from '../services/runs.js';
-import { RUN_JOB } from './dispatcher.js';
+import type { SchedulerBackendName } from './agenda.js';
+import { entryFilters, RUN_JOB } from './dispatcher.js';
 import { reconcileTimers } from './occurrences.js';
 
 export interface RepairDeps {
   prisma: PrismaClient;
   agenda: Agenda;
+  backend: SchedulerBackendName;
   timers: JobTimers;
   dispatcher: RunDispatcher;
   logger: Logger;
@@ -66,11 +68,19 @@ export class Repairer {
     });
     let redispatched = 0;
     for (const run of candidates) {
-      const { total } = await this.deps.agenda.queryJobs({ name: RUN_JOB, data: { runId: run.id }, limit: 1 });
-      if (total > 0) continue;
+      if (await this.hasQueueEntry(run.id)) continue;
       await this.deps.dispatcher.dispatch(run, { priority: run.job.priority });
       redispatched += 1;
     }
     return redispatched;
+  }
+
+  /** Whether an Agenda entry (a group, or an older version's single-run entry) still holds the run. */
+  private async hasQueueEntry(runId: string): Promise<boolean> {
+    for (const data of entryFilters(runId, this.deps.backend)) {
+      const { total } = await this.deps.agenda.queryJobs({ name: RUN_JOB, data, limit: 1 });
+      if (total > 0) return true;
+    }
+    return false;
   }
 }

@@ -4,6 +4,7 @@ import type { Job, Prisma, PrismaClient, Run, RunTrigger } from '../db/prisma.js
 import type { RealtimeBus } from '../realtime/bus.js';
 import { ENGINE_DEFAULTS, type ActionCatalog } from './action-catalog.js';
 import { ConflictError, NotFoundError, prefixFields, ValidationError } from './errors.js';
+import { eachAloneOnFailure, GroupCommit } from '../lib/group-commit.js';
 import { canCancel, canRetry } from './run-status.js';
 
 /** Hands a queued run to the scheduler to execute, now or at a time (retry backoff). */
@@ -31,6 +32,27 @@ export interface RunServiceDeps {
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export class RunService {
+  // Run now from many callers at once (API dispatch, bursts of clicks) shares statements: the reads and the insert
+  // of concurrent starts are grouped (group commit; a lone start goes at once, see lib/group-commit.ts).
+  private readonly jobReads = new GroupCommit<string, Job | null>(async (ids) => {
+    const jobs = await this.deps.prisma.job.findMany({ where: { id: { in: [...new Set(ids)] } } });
+    const byId = new Map(jobs.map((job) => [job.id, job]));
+    return ids.map((id) => byId.get(id) ?? null);
+  });
+  private readonly sinceReads = new GroupCommit<string, Date | null>((jobIds) => lastSuccessStarts(this.deps.prisma, jobIds));
+  private readonly inserts = new GroupCommit<Prisma.RunCreateManyInput, Run>(
+    (rows) =>
+      eachAloneOnFailure(rows, async (group) => {
+        const runs = await this.deps.prisma.run.createManyAndReturn({ data: group });
+        // One multi-row INSERT returns its rows in the order given; checked, as callers are told their own run.
+        if (runs.length !== group.length || runs.some((run, index) => run.jobId !== group[index]!.jobId)) {
+          throw new Error('run insert returned rows out of order');
+        }
+        return runs;
+      }),
+    100,
+  );
+
   constructor(private readonly deps: RunServiceDeps) {}
 
   async get(id: string): Promise<Run> {
@@ -44,24 +66,22 @@ export class RunService {
     if (!UUID.test(jobId)) throw new NotFoundError('job', jobId);
     // The job and its last success are read at once: run now is on the trigger-latency path.
     const [job, since] = await Promise.all([
-      this.deps.prisma.job.findUnique({ where: { id: jobId } }),
-      input.since !== undefined ? input.since : lastSuccessStart(this.deps.prisma, jobId),
+      this.jobReads.add(jobId),
+      input.since !== undefined ? input.since : this.sinceReads.add(jobId),
     ]);
     if (!job) throw new NotFoundError('job', jobId);
     const args = this.effectiveArgs(job, input.args);
     if (input.title && input.title.length > 200) {
       throw new ValidationError([{ field: 'title', message: 'must be at most 200 characters' }]);
     }
-    const run = await this.deps.prisma.run.create({
-      data: {
-        jobId: job.id,
-        trigger: input.trigger,
-        title: input.title?.trim() || null,
-        args: args as Prisma.InputJsonObject,
-        since,
-        startedById: input.startedById ?? null,
-        maxAttempts: this.maxAttempts(job),
-      },
+    const run = await this.inserts.add({
+      jobId: job.id,
+      trigger: input.trigger,
+      title: input.title?.trim() || null,
+      args: args as Prisma.InputJsonObject,
+      since,
+      startedById: input.startedById ?? null,
+      maxAttempts: this.maxAttempts(job),
     });
     this.published(run);
     await this.deps.dispatcher.dispatch(run, { priority: job.priority });
@@ -138,6 +158,18 @@ export class RunService {
   private published(run: Run): void {
     this.deps.bus.publishRunChange({ runId: run.id, jobId: run.jobId, parentRunId: run.parentRunId, status: run.status });
   }
+}
+
+/** lastSuccessStart of several jobs in one statement, in the order given (the since index answers each). */
+async function lastSuccessStarts(prisma: PrismaClient, jobIds: string[]): Promise<Array<Date | null>> {
+  const rows = await prisma.$queryRaw<Array<{ id: string; since: Date | null }>>`
+    SELECT j.id::text AS id,
+      (SELECT r.started_at FROM "runs" r
+        WHERE r.job_id = j.id AND r.parent_run_id IS NULL AND r.status = 'SUCCEEDED'
+        ORDER BY r.started_at DESC LIMIT 1) AS since
+    FROM unnest(${[...new Set(jobIds)]}::uuid[]) AS j(id)`;
+  const byId = new Map(rows.map((row) => [row.id, row.since]));
+  return jobIds.map((id) => byId.get(id) ?? null);
 }
 
 /** `since`: the start time of the job's last succeeded run (top-level), or null for the first. */

@@ -1,0 +1,30 @@
+// How many runs this process executes at once (jobs.concurrency). An Agenda entry carries a group of runs, so
+// Agenda's own concurrency counts groups; the runs inside take these slots. Waiters are served in order.
+export class RunSlots {
+  private free: number;
+  private readonly waiters: Array<{ want: number; grant(count: number): void }> = [];
+
+  constructor(readonly size: number) {
+    this.free = size;
+  }
+
+  /** Waits for at least one free slot and takes up to `want` of them; resolves with how many it took. */
+  acquire(want: number): Promise<number> {
+    if (this.waiters.length === 0 && this.free > 0) return Promise.resolve(this.take(want));
+    return new Promise((resolve) => this.waiters.push({ want, grant: resolve }));
+  }
+
+  release(count = 1): void {
+    this.free += count;
+    while (this.free > 0 && this.waiters.length > 0) {
+      const waiter = this.waiters.shift()!;
+      waiter.grant(this.take(waiter.want));
+    }
+  }
+
+  private take(want: number): number {
+    const count = Math.min(want, this.free);
+    this.free -= count;
+    return count;
+  }
+}
