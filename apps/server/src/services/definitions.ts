@@ -10,6 +10,7 @@ import {
   DOCUMENT_VERSION,
   formatPath,
   JOB_REFERENCES,
+  jobSchema,
   normalizeId,
   parseDefinitions,
   readDocument,
@@ -240,7 +241,9 @@ function toJobDefinition(input: JobInput, nameOf: (kind: 'user' | 'role', id: st
       out[field] = value;
     }
   }
-  return out as JobDefinition;
+  // In the order the format lists its fields (targets next to perUser, not at the end).
+  const order = Object.keys(jobSchema.shape);
+  return Object.fromEntries(Object.entries(out).sort(([a], [b]) => order.indexOf(a) - order.indexOf(b))) as JobDefinition;
 }
 
 function toScheduleDefinition({ scheduleKind, runCount: _runCount, ...rest }: ScheduleInput): ScheduleDefinition {

@@ -7,12 +7,14 @@ import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { startApp, type App } from '../../src/app.js';
+import { configSchema } from '../../src/config/schema.js';
 import { createLogger } from '../../src/lib/logger.js';
 import { DefinitionsService } from '../../src/services/definitions.js';
 import { ValidationError } from '../../src/services/errors.js';
 import { startTestApi, type TestApi } from '../support/api.js';
 import { createTestDatabaseTarget, type TestDatabaseTarget } from '../support/database.js';
 import { FAST_ENGINE } from '../support/engine.js';
+import { REPO_ROOT } from '../support/processes.js';
 
 const BASE = {
   ...FAST_ENGINE,
@@ -266,6 +268,25 @@ describe('export → import between two installs, and the GraphQL API', () => {
     });
     expect(dry.data?.importDefinitions.summary).toMatchObject({ dryRun: true, jobs: { created: ['dry-only'] } });
     expect(await first.app.database.prisma.job.findUnique({ where: { key: 'dry-only' } })).toBeNull();
+  });
+
+  it("docs/jobs-as-code.md's examples apply as written", async () => {
+    const guide = fs.readFileSync(path.join(REPO_ROOT, 'docs/jobs-as-code.md'), 'utf8');
+    const blocks = [...guide.matchAll(/```yaml\n([\s\S]*?)```/g)].map((match) => match[1]!);
+    const [full, ...configs] = blocks;
+    // `second` already has weekly-report (from the round trip): the guide's version updates it.
+    const result = await second.gql<{ importDefinitions: { __typename: string; summary: { jobs: { created: string[]; updated: string[] } } } }>(IMPORT, {
+      document: full,
+    });
+    expect(result.data?.importDefinitions.__typename).toBe('MutationImportDefinitionsSuccess');
+    expect(result.data?.importDefinitions.summary.jobs).toMatchObject({ created: ['status-ping', 'sundial.cleanup'], updated: ['weekly-report'] });
+    // The sundial.yaml snippets are valid configuration, and their inline definitions valid documents.
+    expect(configs.length).toBeGreaterThanOrEqual(2);
+    for (const snippet of configs) {
+      const config = configSchema.parse(parseYaml(snippet));
+      if (config.definitions.file) continue;
+      await expect(service(second.app).apply({ jobs: config.definitions.jobs }, { dryRun: true })).resolves.toMatchObject({ dryRun: true });
+    }
   });
 
   it('export needs JOBS_READ; import needs the admin permissions (it can create users and roles)', async () => {
