@@ -1,7 +1,8 @@
 // Runs every command and query of the user guides against real servers, so the guides cannot drift from Sundial.
 //
 // Which files: docs/getting-started.md, jobs.md, graphql.md, operating.md, writing-actions.md, and every other
-// docs/*.md that carries a `<!-- guide-test: … -->` directive (opt-in). Each guide's blocks run in order, as a
+// docs/*.md that carries a `<!-- guide-test: … -->` directive (opt-in: `<!-- guide-test: page -->` anywhere in it
+// does nothing else). Each guide's blocks run in order, as a
 // reader would follow them, against one real server (startTestApi: HTTP, GraphQL, engine; embedded PGlite, or the
 // PostgreSQL at TEST_DATABASE_URL), with these variables set as the guides tell readers to set them:
 //   SUNDIAL_URL    the server's URL            SUNDIAL_TOKEN   an admin's API token

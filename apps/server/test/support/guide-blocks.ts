@@ -24,7 +24,9 @@ export type Directive =
   /** A JSON block: args that this action must accept. */
   | { kind: 'args'; action: string }
   /** A shell block for PostgreSQL tools: run with DATABASE_URL on PostgreSQL runs, not on embedded ones. */
-  | { kind: 'postgres' };
+  | { kind: 'postgres' }
+  /** Anywhere in a page: opts the page in (its blocks are then all run or marked). Changes nothing for a block. */
+  | { kind: 'page' };
 
 export interface GuideBlock {
   /** `docs/<name>.md` */
@@ -37,9 +39,9 @@ export interface GuideBlock {
   directive: Directive | null;
 }
 
-const KINDS = ['skip', 'config-only', 'file', 'prints', 'args', 'postgres'] as const;
+const KINDS = ['skip', 'config-only', 'file', 'prints', 'args', 'postgres', 'page'] as const;
 /** Directives that take nothing after their name. */
-const BARE: readonly string[] = ['postgres'];
+const BARE: readonly string[] = ['postgres', 'page'];
 
 export function parseDirective(comment: string, where: string): Directive {
   const body = comment.slice(DIRECTIVE_MARK.length).replace(/-->\s*$/, '').trim();
@@ -47,7 +49,7 @@ export function parseDirective(comment: string, where: string): Directive {
   const kind = match?.[1] as (typeof KINDS)[number] | undefined;
   const rest = (match?.[2] ?? '').trim();
   if (!kind || !KINDS.includes(kind)) throw new Error(`${where}: unknown guide-test directive "${body}"; known: ${KINDS.join(', ')}`);
-  if (kind === 'postgres') return { kind };
+  if (kind === 'postgres' || kind === 'page') return { kind };
   if (rest === '' && !BARE.includes(kind)) throw new Error(`${where}: the guide-test directive "${kind}" needs ${kind === 'skip' || kind === 'config-only' ? 'a reason' : 'an argument'}`);
   switch (kind) {
     case 'skip':
