@@ -31,8 +31,9 @@ export interface NotificationSettings {
 export const NOTIFICATION_LIMITS = { emails: 50, webhooks: 20, users: 200, roles: 50, emailLength: 254, urlLength: 2000 } as const;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-// Deliberately plain: one @, a dot in the domain, no spaces or angle brackets (what an SMTP envelope accepts).
-const EMAIL = /^[^\s@<>()[\],;:"]+@[^\s@<>()[\],;:"]+\.[^\s@<>()[\],;:"]+$/;
+// Deliberately plain: one @, a domain of non-empty labels (a bare host such as localhost is fine for an install's
+// own mail server), no spaces, angle brackets or list separators (what an SMTP envelope accepts).
+const EMAIL = /^[^\s@<>()[\],;:"]+@[^\s@<>()[\],;:".]+(\.[^\s@<>()[\],;:".]+)*$/;
 
 export function isEmailAddress(text: string): boolean {
   return text.length <= NOTIFICATION_LIMITS.emailLength && EMAIL.test(text);
