@@ -2,6 +2,7 @@
 import { useEffect, useMemo, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { useQuery } from 'urql';
+import { DefinitionsButtons } from '../components/jobs/DefinitionsButtons';
 import { JobRow } from '../components/jobs/JobRow';
 import { PageHeader } from '../components/layout/PageHeader';
 import { RUN_STATUS, RUN_STATUSES } from '../components/runs/runStatus';
@@ -97,7 +98,10 @@ export default function JobsPage() {
   const filtered = Boolean(search || enabled || status || action);
   const jobs = data?.jobs;
   const newJob = (
-    <NewJobButton reason={write.reason} />
+    <>
+      <DefinitionsButtons />
+      <NewJobButton reason={write.reason} />
+    </>
   );
 
   const sortBy = (field: JobOrderField) => (dir: SortDirection) => update({ sort: field === 'NAME' ? '' : field, dir: dir === 'asc' ? '' : dir });
