@@ -177,6 +177,15 @@ describe('definitions in sundial.yaml, applied on start', () => {
     expect(await counts(app)).toEqual(countsBefore);
   });
 
+  it('two applies at once (processes starting together) take turns: one creates, the other finds it unchanged', async () => {
+    app = await start({});
+    const document = { roles: [{ name: 'together' }], jobs: [{ key: 'together', name: 'Together', action: 'examples.noop', targetRoles: ['together'] }] };
+    const [one, two] = await Promise.all([service(app).apply(document), service(app).apply(document)]);
+    expect([...one.jobs.created, ...two.jobs.created]).toEqual(['together']);
+    expect([...one.jobs.unchanged, ...two.jobs.unchanged]).toEqual(['together']);
+    expect(await app.database.prisma.job.count({ where: { key: 'together' } })).toBe(1);
+  });
+
   it('a dry run reports what would change and changes nothing; prune deletes only declared-then-removed jobs', async () => {
     app = await start({});
     const dry = await service(app).apply({ jobs: [{ key: 'dry', name: 'Dry', action: 'examples.noop' }] }, { dryRun: true });
