@@ -1,6 +1,6 @@
 // The action the live-log benchmark runs: says "ready", waits for the benchmark's go, then writes log lines at a
-// steady rate, each carrying the moment it was written (bench/api-live-log.ts).
-import { performance } from 'node:perf_hooks';
+// steady rate, each carrying the moment it was written (bench/api-live-log.ts), in ms on process.hrtime: the clock
+// the subscribers' worker thread reads too.
 import { defineAction, z } from '@sundial/actions';
 
 /** Set by the benchmark, in the same process: resolves when every subscriber is listening. */
@@ -15,13 +15,14 @@ export const benchLog = defineAction({
     await benchGate.go;
     const total = Math.round(args.linesPerSecond * args.seconds);
     const batch = Math.max(1, Math.round(args.linesPerSecond / 100)); // every 10 ms
-    const start = performance.now();
+    const nowMs = () => Number(process.hrtime.bigint()) / 1e6;
+    const start = nowMs();
     for (let sent = 0; sent < total && !signal.aborted; ) {
       for (let index = 0; index < batch && sent < total; index++, sent++) {
-        log.info(`line ${sent}`, { sentAt: performance.timeOrigin + performance.now() });
+        log.info(`line ${sent}`, { sentAt: nowMs() });
       }
       const due = start + (sent / args.linesPerSecond) * 1000;
-      await new Promise((resolve) => setTimeout(resolve, Math.max(0, due - performance.now())));
+      await new Promise((resolve) => setTimeout(resolve, Math.max(0, due - nowMs())));
     }
     log.info('done', { sentAt: -1 });
     return { sent: total };

@@ -25,6 +25,7 @@ import { NotificationService } from './services/notifications/service.js';
 import { AuthService } from './services/auth/auth-service.js';
 import { createContextFactory, useResponseCookies } from './graphql/request-context.js';
 import { useSubscriptionGuard } from './graphql/subscription-guard.js';
+import { useSharedSubscriptionEvents } from './graphql/plugins/shared-events.js';
 
 export const WEB_DIST = fileURLToPath(new URL('../../web/dist', import.meta.url));
 
@@ -111,7 +112,13 @@ export async function startApp(config: Config, { logger, inMemory, webDist = WEB
       actions,
       bus,
     }),
-    plugins: [useResponseCookies(), useSubscriptionGuard(database.prisma, { everyMs: 2000 }), ...graphqlSecurityPlugins(config, logger)],
+    plugins: [
+      useResponseCookies(),
+      useSubscriptionGuard(database.prisma, { everyMs: 2000 }),
+      // The live log's events are executed once for all the subscribers of a run (see the plugin for why).
+      useSharedSubscriptionEvents(['runLogLines', 'runLog']),
+      ...graphqlSecurityPlugins(config, logger),
+    ],
     logging: false,
     ...graphqlSecurityOptions(config, logger),
   });

@@ -54,10 +54,38 @@ export const LOG_STREAM_LIMITS = {
   backlog: 5_000,
 } as const;
 
+/** Merged runs of bus batches, so that subscribers as far behind as each other get the same array. */
+const merged = new WeakMap<LogLine[], WeakMap<LogLine[], LogLine[]>>();
+
+function mergeShared(batches: LogLine[][]): LogLine[] {
+  if (batches.length === 1) return batches[0]!;
+  const first = batches[0]!;
+  const last = batches[batches.length - 1]!;
+  let byLast = merged.get(first);
+  if (!byLast) merged.set(first, (byLast = new WeakMap()));
+  let lines = byLast.get(last);
+  if (!lines) byLast.set(last, (lines = batches.flat()));
+  return lines;
+}
+
+/** Whether the batches continue `last` without gap or overlap. */
+function continues(batches: LogLine[][], last: number): boolean {
+  let expected = last + 1;
+  for (const batch of batches) {
+    for (const line of batch) {
+      if (line.sequence !== expected) return false;
+      expected += 1;
+    }
+  }
+  return true;
+}
+
 /**
  * A run's log from `afterSequence` on, as batches of lines: the stored lines (a page per batch), then live ones.
  * Each batch is everything that arrived while the client took the previous one, so a client gets one event per
  * write of the run while it keeps up and fewer, larger ones when it does not.
+ * A client in step gets the very arrays the bus delivered (or one merge of them shared with clients as far behind),
+ * so that subscribers of one run can share an event's execution (graphql/plugins/shared-events.ts).
  * The bus listener is attached before anything is read, and lines pass one ordered loop that drops what was
  * already sent (sequence ≤ last) and fills what is missing from the database (lines published before we listened,
  * lines that came out of order from another process, or lines let go while the client was too slow).
@@ -70,17 +98,19 @@ export function runLogStream(
   return new Repeater<LogLine[]>(async (push, stop) => {
     let last = afterSequence;
     let stopped = false;
-    let held: LogLine[] = [];
+    let held: LogLine[][] = [];
+    let heldLines = 0;
     /** The highest sequence let go for being over the backlog: read back from the database. */
     let letGoUpTo = 0;
     let wake: (() => void) | null = null;
 
     const unlisten = listen((batch) => {
-      if (held.length + batch.lines.length > LOG_STREAM_LIMITS.backlog) {
+      if (heldLines + batch.lines.length > LOG_STREAM_LIMITS.backlog) {
         // Too slow a client: stop holding lines in memory; they are stored, so read them back later.
         letGoUpTo = Math.max(letGoUpTo, batch.lines[batch.lines.length - 1]!.sequence);
       } else {
-        for (const line of batch.lines) held.push(line);
+        held.push(batch.lines);
+        heldLines += batch.lines.length;
       }
       wake?.();
     });
@@ -104,6 +134,26 @@ export function runLogStream(
         if (lines.length < LOG_STREAM_LIMITS.page) return;
       }
     };
+    /** Lines as they may come: out of order, repeated, with gaps. Sends them in order, gaps filled. */
+    const sendInOrder = async (incoming: LogLine[]): Promise<void> => {
+      incoming.sort((a, b) => a.sequence - b.sequence);
+      const batch: LogLine[] = [];
+      let at = last;
+      for (const line of incoming) {
+        if (line.sequence <= at) continue;
+        if (line.sequence > at + 1) {
+          // A gap: the lines in it are stored (lines are published after they are stored).
+          if (!(await send(batch.splice(0)))) return;
+          await sendStored(line.sequence - 1);
+          at = last;
+          if (line.sequence <= at) continue;
+        }
+        batch.push(line);
+        at = line.sequence;
+        if (batch.length >= LOG_STREAM_LIMITS.page && !(await send(batch.splice(0)))) return;
+      }
+      await send(batch);
+    };
 
     try {
       await sendStored(null);
@@ -115,23 +165,9 @@ export function runLogStream(
         }
         const incoming = held;
         held = [];
-        incoming.sort((a, b) => a.sequence - b.sequence);
-        const batch: LogLine[] = [];
-        let at = last;
-        for (const line of incoming) {
-          if (line.sequence <= at) continue;
-          if (line.sequence > at + 1) {
-            // A gap: the lines in it are stored (lines are published after they are stored).
-            if (!(await send(batch.splice(0)))) break;
-            await sendStored(line.sequence - 1);
-            at = last;
-            if (line.sequence <= at) continue;
-          }
-          batch.push(line);
-          at = line.sequence;
-          if (batch.length >= LOG_STREAM_LIMITS.page && !(await send(batch.splice(0)))) break;
-        }
-        if (!(await send(batch))) break;
+        heldLines = 0;
+        if (incoming.length > 0 && continues(incoming, last)) await send(mergeShared(incoming));
+        else await sendInOrder(incoming.flat());
         if (letGoUpTo > last) await sendStored(letGoUpTo);
       }
     } finally {

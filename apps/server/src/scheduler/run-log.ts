@@ -3,7 +3,10 @@
 // Group commit: a line waits at most flushEveryMs for others to join it; one write is in flight at a time, and the
 // lines written meanwhile go together in the next one — one INSERT and one bus event per batch, so a chatty action
 // costs tens of writes a second however many lines it logs, and a quiet one's line is out within flushEveryMs.
-// Bounded: long messages and data are cut, and past maxLines one notice replaces the rest.
+// Stored with one INSERT … SELECT FROM unnest(arrays): the same statement whatever the batch size, where Prisma's
+// createMany is a new statement (and a new query plan to compile) for every number of rows.
+// Bounded: long messages and data are cut, and past maxLines one notice replaces the rest. NUL characters, which
+// PostgreSQL's text and jsonb refuse (and would lose the whole batch), become U+FFFD.
 import type { LogLevel, Prisma, PrismaClient } from '../db/prisma.js';
 import type { RealtimeBus } from '../realtime/bus.js';
 
@@ -23,7 +26,9 @@ interface PendingLine {
   time: Date;
   level: LogLevel;
   message: string;
-  data: Prisma.InputJsonValue | undefined;
+  data: Prisma.InputJsonValue | null;
+  /** `data` as JSON text, as it is stored; null for none. */
+  json: string | null;
 }
 
 export class RunLog {
@@ -52,15 +57,16 @@ export class RunLog {
     if (this.truncated) return;
     if (this.sequence >= LOG_LIMITS.linesPerRun) {
       this.truncated = true;
-      this.push('WARN', `log truncated: more than ${LOG_LIMITS.linesPerRun} lines; later lines were dropped`, undefined);
+      this.push('WARN', `log truncated: more than ${LOG_LIMITS.linesPerRun} lines; later lines were dropped`, null);
       return;
     }
-    this.push(level, clip(String(message), LOG_LIMITS.messageChars), safeData(data));
+    this.push(level, clip(withoutNul(String(message)), LOG_LIMITS.messageChars), dataJson(data));
   }
 
-  private push(level: LogLevel, message: string, data: Prisma.InputJsonValue | undefined): void {
+  private push(level: LogLevel, message: string, json: string | null): void {
     this.sequence += 1;
-    this.pending.push({ runId: this.runId, sequence: this.sequence, time: new Date(), level, message, data });
+    const data = json === null ? null : (JSON.parse(json) as Prisma.InputJsonValue);
+    this.pending.push({ runId: this.runId, sequence: this.sequence, time: new Date(), level, message, data, json });
     if (this.pending.length >= LOG_LIMITS.batchLines) void this.flush();
     else this.timer ??= setTimeout(() => void this.flush(), LOG_LIMITS.flushEveryMs);
   }
@@ -82,11 +88,17 @@ export class RunLog {
     while (this.pending.length > 0) {
       const batch = this.pending.splice(0, LOG_LIMITS.batchLines);
       try {
-        await this.prisma.runLogLine.createMany({
-          data: batch.map((line) => ({ ...line, data: line.data ?? undefined })),
-          skipDuplicates: true,
+        await this.prisma.$executeRaw`
+          INSERT INTO run_log_lines (run_id, sequence, time, level, message, data)
+          SELECT ${this.runId}::uuid, line.sequence, line.time, line.level::"LogLevel", line.message, line.data::jsonb
+          FROM unnest(${batch.map((line) => line.sequence)}::int[], ${batch.map((line) => line.time.toISOString())}::timestamptz[],
+                      ${batch.map((line) => line.level)}::text[], ${batch.map((line) => line.message)}::text[],
+                      ${batch.map((line) => line.json)}::text[]) AS line(sequence, time, level, message, data)
+          ON CONFLICT (run_id, sequence) DO NOTHING`;
+        this.bus.publishLogLines({
+          runId: this.runId,
+          lines: batch.map(({ runId, sequence, time, level, message, data }) => ({ runId, sequence, time, level, message, data })),
         });
-        this.bus.publishLogLines({ runId: this.runId, lines: batch.map((line) => ({ ...line, data: line.data ?? null })) });
       } catch {
         // A log that cannot be stored must not fail the run; the lines are lost, the run's outcome is not.
       }
@@ -94,17 +106,21 @@ export class RunLog {
   }
 }
 
+const withoutNul = (text: string) => (text.includes('\u0000') ? text.replaceAll('\u0000', '\uFFFD') : text);
+
 function clip(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max)}… (${text.length - max} more characters)`;
 }
 
-/** Structured data as JSON, cut to size; unserialisable data becomes a note instead of an error. */
-export function safeData(data: unknown): Prisma.InputJsonValue | undefined {
-  if (data === undefined || data === null) return undefined;
+/** Structured data as JSON text, cut to size; unserialisable data becomes a note instead of an error. */
+function dataJson(data: unknown): string | null {
+  if (data === undefined || data === null) return null;
   const json = safeJson(data);
-  if (json === undefined) return { note: 'data could not be serialised to JSON' };
-  if (json.length > LOG_LIMITS.dataChars) return { note: `data cut: ${json.length} characters is over the limit`, preview: json.slice(0, 1000) };
-  return JSON.parse(json) as Prisma.InputJsonValue;
+  if (json === undefined) return JSON.stringify({ note: 'data could not be serialised to JSON' });
+  // In JSON text a NUL can only be the escape \u0000 (a backslash before it would make it "\\u0000", left alone).
+  const clean = json.includes('\\u0000') ? json.replace(/(?<!\\)((?:\\\\)*)\\u0000/g, '$1\\ufffd') : json;
+  if (clean.length > LOG_LIMITS.dataChars) return JSON.stringify({ note: `data cut: ${clean.length} characters is over the limit`, preview: clean.slice(0, 1000) });
+  return clean;
 }
 
 /** JSON.stringify that survives cycles, BigInt and throwing getters. */

@@ -37,7 +37,7 @@ async function take(iterator: AsyncIterator<RunLogEvent[]>, count: number): Prom
     const next = await iterator.next();
     if (next.done) break;
     expect(next.value.length).toBeGreaterThan(0);
-    sequences.push(...next.value.map((item) => item.sequence));
+    sequences.push(...next.value.map((item: RunLogEvent) => item.sequence));
   }
   return sequences;
 }
@@ -47,7 +47,7 @@ describe('runLogStream', () => {
     const t = setup(10);
     const stream = t.stream(4);
     const first = await stream.next();
-    expect(first.value!.map((item) => item.sequence)).toEqual([5, 6, 7, 8, 9, 10]);
+    expect(first.value!.map((item: RunLogEvent) => item.sequence)).toEqual([5, 6, 7, 8, 9, 10]);
     t.write(11, 15);
     t.write(16, 16);
     // A duplicate of what was sent (a replay, or an echo) is dropped.
@@ -67,7 +67,7 @@ describe('runLogStream', () => {
     t.write(1, 3, false);
     t.write(4, 5);
     const late = [line(1), line(2), line(3)];
-    const sequences = (await pending).value!.map((item) => item.sequence);
+    const sequences = (await pending).value!.map((item: RunLogEvent) => item.sequence);
     sequences.push(...(await take(stream, 5 - sequences.length)));
     expect(sequences).toEqual([1, 2, 3, 4, 5]);
     t.bus.publishLogLines({ runId: RUN, lines: late });
@@ -80,13 +80,13 @@ describe('runLogStream', () => {
     const t = setup(0);
     const stream = t.stream(0);
     t.write(1, 1);
-    expect((await stream.next()).value!.map((item) => item.sequence)).toEqual([1]);
+    expect((await stream.next()).value!.map((item: RunLogEvent) => item.sequence)).toEqual([1]);
     // The client has not asked for more: three writes wait and go out together.
     t.write(2, 3);
     t.write(4, 4);
     t.write(5, 7);
     await new Promise((resolve) => setTimeout(resolve, 10));
-    expect((await stream.next()).value!.map((item) => item.sequence)).toEqual([2, 3, 4, 5, 6, 7]);
+    expect((await stream.next()).value!.map((item: RunLogEvent) => item.sequence)).toEqual([2, 3, 4, 5, 6, 7]);
     await stream.return();
   });
 
