@@ -21,7 +21,8 @@ export class GroupCommit<T, R = void> {
   add(item: T): Promise<R> {
     return new Promise<R>((resolve, reject) => {
       this.waiting.push({ item, resolve, reject });
-      this.next();
+      // After the current task's other calls: items handed in together (a loop, Promise.all) share a statement.
+      if (this.waiting.length === 1) queueMicrotask(() => this.next());
     });
   }
 

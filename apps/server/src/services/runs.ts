@@ -4,7 +4,7 @@ import type { Job, Prisma, PrismaClient, Run, RunTrigger } from '../db/prisma.js
 import type { RealtimeBus } from '../realtime/bus.js';
 import { ENGINE_DEFAULTS, type ActionCatalog } from './action-catalog.js';
 import { ConflictError, NotFoundError, prefixFields, ValidationError } from './errors.js';
-import { eachAloneOnFailure, GroupCommit } from '../lib/group-commit.js';
+import { eachAloneOnFailure, GroupCommit, ItemFailure } from '../lib/group-commit.js';
 import { canCancel, canRetry } from './run-status.js';
 
 /** Hands a queued run to the scheduler to execute, now or at a time (retry backoff). */
@@ -32,26 +32,10 @@ export interface RunServiceDeps {
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export class RunService {
-  // Run now from many callers at once (API dispatch, bursts of clicks) shares statements: the reads and the insert
-  // of concurrent starts are grouped (group commit; a lone start goes at once, see lib/group-commit.ts).
-  private readonly jobReads = new GroupCommit<string, Job | null>(async (ids) => {
-    const jobs = await this.deps.prisma.job.findMany({ where: { id: { in: [...new Set(ids)] } } });
-    const byId = new Map(jobs.map((job) => [job.id, job]));
-    return ids.map((id) => byId.get(id) ?? null);
-  });
-  private readonly sinceReads = new GroupCommit<string, Date | null>((jobIds) => lastSuccessStarts(this.deps.prisma, jobIds));
-  private readonly inserts = new GroupCommit<Prisma.RunCreateManyInput, Run>(
-    (rows) =>
-      eachAloneOnFailure(rows, async (group) => {
-        const runs = await this.deps.prisma.run.createManyAndReturn({ data: group });
-        // One multi-row INSERT returns its rows in the order given; checked, as callers are told their own run.
-        if (runs.length !== group.length || runs.some((run, index) => run.jobId !== group[index]!.jobId)) {
-          throw new Error('run insert returned rows out of order');
-        }
-        return runs;
-      }),
-    100,
-  );
+  // Run now from many callers at once (API dispatch, bursts of clicks) shares statements: concurrent starts are
+  // served as a group — their jobs and last successes read in one statement each, their runs inserted in one, and
+  // queued in one Agenda entry (group commit: a lone start goes at once; see lib/group-commit.ts).
+  private readonly starts = new GroupCommit<{ jobId: string; input: StartRunInput }, Run>((requests) => this.startGroup(requests), 100);
 
   constructor(private readonly deps: RunServiceDeps) {}
 
@@ -64,28 +48,68 @@ export class RunService {
   /** Run now (Kamihi's "Run job manually", InvenioRDM's "Configure and run"); works on disabled jobs too. */
   async start(jobId: string, input: StartRunInput): Promise<Run> {
     if (!UUID.test(jobId)) throw new NotFoundError('job', jobId);
-    // The job and its last success are read at once: run now is on the trigger-latency path.
-    const [job, since] = await Promise.all([
-      this.jobReads.add(jobId),
-      input.since !== undefined ? input.since : this.sinceReads.add(jobId),
+    return this.starts.add({ jobId, input });
+  }
+
+  private async startGroup(requests: Array<{ jobId: string; input: StartRunInput }>): Promise<Array<Run | ItemFailure>> {
+    const jobIds = [...new Set(requests.map((request) => request.jobId))];
+    const needSince = [...new Set(requests.filter((request) => request.input.since === undefined).map((request) => request.jobId))];
+    // The jobs and their last successes are read at once: run now is on the trigger-latency path.
+    const [jobs, sinces] = await Promise.all([
+      this.deps.prisma.job.findMany({ where: { id: { in: jobIds } } }),
+      lastSuccessStarts(this.deps.prisma, needSince),
     ]);
-    if (!job) throw new NotFoundError('job', jobId);
-    const args = this.effectiveArgs(job, input.args);
-    if (input.title && input.title.length > 200) {
-      throw new ValidationError([{ field: 'title', message: 'must be at most 200 characters' }]);
-    }
-    const run = await this.inserts.add({
-      jobId: job.id,
-      trigger: input.trigger,
-      title: input.title?.trim() || null,
-      args: args as Prisma.InputJsonObject,
-      since,
-      startedById: input.startedById ?? null,
-      maxAttempts: this.maxAttempts(job),
+    const jobById = new Map(jobs.map((job) => [job.id, job]));
+    const results: Array<Run | ItemFailure> = [];
+    const rows: Array<{ index: number; job: Job; data: Prisma.RunCreateManyInput }> = [];
+    requests.forEach(({ jobId, input }, index) => {
+      try {
+        const job = jobById.get(jobId);
+        if (!job) throw new NotFoundError('job', jobId);
+        const args = this.effectiveArgs(job, input.args);
+        if (input.title && input.title.length > 200) {
+          throw new ValidationError([{ field: 'title', message: 'must be at most 200 characters' }]);
+        }
+        const data: Prisma.RunCreateManyInput = {
+          jobId: job.id,
+          trigger: input.trigger,
+          title: input.title?.trim() || null,
+          args: args as Prisma.InputJsonObject,
+          since: input.since !== undefined ? input.since : (sinces.get(jobId) ?? null),
+          startedById: input.startedById ?? null,
+          maxAttempts: this.maxAttempts(job),
+        };
+        rows.push({ index, job, data });
+      } catch (error) {
+        results[index] = new ItemFailure(error);
+      }
     });
-    this.published(run);
-    await this.deps.dispatcher.dispatch(run, { priority: job.priority });
-    return run;
+    const created = await eachAloneOnFailure(rows, async (group) => {
+      const runs = await this.deps.prisma.run.createManyAndReturn({ data: group.map((row) => row.data) });
+      // One multi-row INSERT returns its rows in the order given; checked, as each caller is told its own run.
+      if (runs.length !== group.length || runs.some((run, index) => run.jobId !== group[index]!.data.jobId)) {
+        throw new Error('run insert returned rows out of order');
+      }
+      return runs;
+    });
+    // Dispatched in the same tick, the group's runs share Agenda entries (one per priority).
+    await Promise.all(
+      rows.map(async ({ index, job }, position) => {
+        const run = created[position]!;
+        if (run instanceof ItemFailure) {
+          results[index] = run;
+          return;
+        }
+        this.published(run);
+        try {
+          await this.deps.dispatcher.dispatch(run, { priority: job.priority });
+          results[index] = run;
+        } catch (error) {
+          results[index] = new ItemFailure(error);
+        }
+      }),
+    );
+    return results;
   }
 
   /** Cancels a queued run at once; asks a running one to stop (its worker aborts the action's signal). */
@@ -160,16 +184,16 @@ export class RunService {
   }
 }
 
-/** lastSuccessStart of several jobs in one statement, in the order given (the since index answers each). */
-async function lastSuccessStarts(prisma: PrismaClient, jobIds: string[]): Promise<Array<Date | null>> {
+/** lastSuccessStart of several jobs in one statement, by job id (the since index answers each). */
+async function lastSuccessStarts(prisma: PrismaClient, jobIds: string[]): Promise<Map<string, Date | null>> {
+  if (jobIds.length === 0) return new Map();
   const rows = await prisma.$queryRaw<Array<{ id: string; since: Date | null }>>`
     SELECT j.id::text AS id,
       (SELECT r.started_at FROM "runs" r
         WHERE r.job_id = j.id AND r.parent_run_id IS NULL AND r.status = 'SUCCEEDED'
         ORDER BY r.started_at DESC LIMIT 1) AS since
-    FROM unnest(${[...new Set(jobIds)]}::uuid[]) AS j(id)`;
-  const byId = new Map(rows.map((row) => [row.id, row.since]));
-  return jobIds.map((id) => byId.get(id) ?? null);
+    FROM unnest(${jobIds}::uuid[]) AS j(id)`;
+  return new Map(rows.map((row) => [row.id, row.since]));
 }
 
 /** `since`: the start time of the job's last succeeded run (top-level), or null for the first. */
