@@ -5,7 +5,7 @@
 // - deliver: processes with jobs.enabled run a loop that claims due rows, sends them (SMTP, webhook), and settles
 //   them as sent, retried with backoff, or failed after notifications.max_attempts.
 import type { Config } from '../../config/load.js';
-import type { PrismaClient } from '../../db/prisma.js';
+import type { Job, PrismaClient } from '../../db/prisma.js';
 import type { Logger } from '../../lib/logger.js';
 import type { RealtimeBus, RunChange } from '../../realtime/bus.js';
 import { notifiedRunSelect, type NotifiedRun } from './content.js';
@@ -25,6 +25,8 @@ import { createSenders, DeliveryError, redactor, type Senders } from './senders.
 
 /** Deliveries one process sends at once. */
 const CONCURRENCY = 20;
+/** How long finished runs gather before one query asks which of their jobs notify. */
+const BATCH_MS = 20;
 
 export interface NotificationServiceDeps {
   prisma: PrismaClient;
@@ -41,6 +43,9 @@ export class NotificationService {
   private readonly settings: Config['notifications'];
   private unsubscribe: (() => void) | null = null;
   private readonly enqueues = new Set<Promise<void>>();
+  /** Finished runs not yet looked at: one query per batch asks which of their jobs notify at all. */
+  private batch: RunChange[] = [];
+  private batchTimer: NodeJS.Timeout | null = null;
   private readonly inFlight = new Set<Promise<void>>();
   private timer: NodeJS.Timeout | null = null;
   private delivering = false;
@@ -67,7 +72,7 @@ export class NotificationService {
   async stop(graceMs = 2000): Promise<void> {
     this.unsubscribe?.();
     this.unsubscribe = null;
-    await this.settled();
+    await this.settled().catch(() => {});
     this.delivering = false;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
@@ -79,8 +84,9 @@ export class NotificationService {
     await Promise.race([Promise.allSettled([...this.inFlight]), new Promise<void>((resolve) => setTimeout(resolve, 500).unref())]);
   }
 
-  /** Resolves once every enqueue begun so far has been written (or given up). */
+  /** Resolves once every run change seen so far has been looked at and its deliveries written (or given up). */
   async settled(): Promise<void> {
+    this.flushBatch();
     while (this.enqueues.size > 0) await Promise.allSettled([...this.enqueues]);
   }
 
@@ -93,24 +99,61 @@ export class NotificationService {
 
   private onRunChange(change: RunChange): void {
     if (change.parentRunId !== null || !(NOTIFYING_STATUSES as readonly string[]).includes(change.status)) return;
-    const work = this.enqueueFor(change)
+    // Most jobs notify nobody: a busy worker finishing hundreds of runs a second asks about them in one query per
+    // batch, not one per run.
+    this.batch.push(change);
+    this.batchTimer ??= setTimeout(() => this.flushBatch(), BATCH_MS);
+  }
+
+  private flushBatch(): void {
+    if (this.batchTimer) clearTimeout(this.batchTimer);
+    this.batchTimer = null;
+    const changes = this.batch;
+    this.batch = [];
+    if (changes.length === 0) return;
+    const work = this.enqueueBatch(changes)
       .then((count) => {
         if (count > 0) this.wake();
       })
       .catch((error: unknown) => {
-        this.deps.logger.error(`notifications: could not record notifications for run ${change.runId}: ${(error as Error).message}`);
+        this.deps.logger.error(`notifications: could not record notifications for ${changes.length} finished run(s): ${(error as Error).message}`);
       })
       .finally(() => this.enqueues.delete(work));
     this.enqueues.add(work);
   }
 
-  /** Writes the deliveries a finished run calls for; returns how many. */
-  async enqueueFor(change: Pick<RunChange, 'runId' | 'jobId' | 'status'>): Promise<number> {
-    const { prisma } = this.deps;
-    const job = await prisma.job.findUnique({
-      where: { id: change.jobId },
-      select: { notifyOn: true, notifyEmails: true, notifyWebhooks: true },
+  private async enqueueBatch(changes: RunChange[]): Promise<number> {
+    const notifying = await this.deps.prisma.job.findMany({
+      where: { id: { in: [...new Set(changes.map((change) => change.jobId))] }, notifyOn: { isEmpty: false } },
+      select: { id: true, notifyOn: true, notifyEmails: true, notifyWebhooks: true },
     });
+    if (notifying.length === 0) return 0;
+    const jobs = new Map(notifying.map((job) => [job.id, job]));
+    let count = 0;
+    for (const change of changes) {
+      const job = jobs.get(change.jobId);
+      if (!job) continue;
+      try {
+        count += await this.enqueueFor(change, job);
+      } catch (error) {
+        this.deps.logger.error(`notifications: could not record notifications for run ${change.runId}: ${(error as Error).message}`);
+      }
+    }
+    return count;
+  }
+
+  /** Writes the deliveries a finished run calls for; returns how many. */
+  async enqueueFor(
+    change: Pick<RunChange, 'runId' | 'jobId' | 'status'>,
+    known?: Pick<Job, 'notifyOn' | 'notifyEmails' | 'notifyWebhooks'>,
+  ): Promise<number> {
+    const { prisma } = this.deps;
+    const job =
+      known ??
+      (await prisma.job.findUnique({
+        where: { id: change.jobId },
+        select: { notifyOn: true, notifyEmails: true, notifyWebhooks: true },
+      }));
     if (!job || job.notifyOn.length === 0) return 0;
     const outcome = await outcomeOf(prisma, { id: change.runId, jobId: change.jobId, status: change.status }, job.notifyOn);
     if (!outcome) return 0;
