@@ -188,6 +188,42 @@ describe('runs API', () => {
     await waitFor(async () => api.app.bus.listenerCount() === 0 || null, 10_000, 'listeners to be released');
   });
 
+  it('gives every subscriber of a run the same batches, each under its own identity and guard', async () => {
+    const jobId = await createJob({ name: 'Watched', action: 'test.steps', args: { steps: 150, stepMs: 20 } });
+    const run = await runNow(jobId);
+    type Batch = { runLogLines: { lines: { sequence: number; message: string; level: string }[] } };
+    const LOG = /* GraphQL */ `subscription L($id: ID!) { runLogLines(runId: $id) { lines { sequence message level } } }`;
+    const prisma = api.app.database.prisma;
+    const role = await prisma.role.create({ data: { name: 'log watchers', permissions: ['JOBS_READ'] } });
+    const user = await prisma.user.create({ data: { email: 'watcher@example.com', name: 'Watcher', roles: { create: { roleId: role.id } } } });
+    const viewer = (await api.app.auth.createApiToken(user.id, { name: 'watcher' })).secret;
+    const admin = await watch<Batch>(LOG, { id: run.id });
+    const first = await watch<Batch>(LOG, { id: run.id }, viewer);
+    const second = await watch<Batch>(LOG, { id: run.id }, viewer);
+    const lines = (subscription: Subscription<Batch>) => subscription.events.flatMap((event) => event.data?.runLogLines.lines ?? []);
+    try {
+      await first.waitFor(() => lines(first).length >= 10, 20_000, '10 lines');
+      // The viewer's role loses JOBS_READ: its subscriptions end, the admin's goes on.
+      await prisma.role.update({ where: { id: role.id }, data: { permissions: [] } });
+      for (const subscription of [first, second]) {
+        const last = await subscription.waitFor((event) => Boolean(event.errors), 8000, 'the closing message');
+        expect(last.errors?.[0]?.message).toBe('subscription closed: permission removed: JOBS_READ');
+      }
+      await admin.waitFor(() => lines(admin).length >= 150, 30_000, '150 lines');
+      const expected = Array.from({ length: 150 }, (_, index) => ({ sequence: index + 1, message: `step ${index + 1}`, level: 'INFO' }));
+      expect(lines(admin)).toEqual(expected);
+      for (const subscription of [first, second]) {
+        const seen = lines(subscription);
+        expect(seen.length).toBeGreaterThanOrEqual(10);
+        expect(seen).toEqual(expected.slice(0, seen.length));
+      }
+    } finally {
+      admin.close();
+      first.close();
+      second.close();
+    }
+  });
+
   it('streams a live log: stored lines first, then live ones, in order, no gap, no duplicate', async () => {
     const jobId = await createJob({ name: 'Live', action: 'test.steps', args: { steps: 60, stepMs: 15 } });
     const run = await runNow(jobId);
