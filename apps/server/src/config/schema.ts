@@ -47,21 +47,17 @@ const postgresUrl = z
 /** Definitions entries (roles, users, jobs): a YAML list here; in the environment, a JSON array. Checked entry by entry on start. */
 const definitionList = (what: string) =>
   z
-    .union(
-      [
-        z.array(z.unknown()),
-        z.string().transform((text, context) => {
-          try {
-            return JSON.parse(text) as unknown;
-          } catch {
-            context.addIssue({ code: 'custom', message: `must be a JSON array of ${what} (in sundial.yaml: a YAML list)` });
-            return z.NEVER;
-          }
-        }),
-      ],
-      { error: `must be a list of ${what}` },
-    )
-    .pipe(z.array(z.unknown(), { error: `must be a list of ${what}` }));
+    .union([z.array(z.unknown()), z.string()], { error: `must be a list of ${what}` })
+    .transform((value, context) => {
+      if (typeof value !== 'string') return value;
+      try {
+        return JSON.parse(value) as unknown;
+      } catch {
+        context.addIssue({ code: 'custom', message: `must be a JSON array of ${what} (in sundial.yaml: a YAML list)` });
+        return z.NEVER;
+      }
+    })
+    .pipe(z.array(z.unknown(), { error: `must be a JSON array of ${what} (in sundial.yaml: a YAML list)` }));
 
 export const configSchema = z.strictObject({
   server: z
