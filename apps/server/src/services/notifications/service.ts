@@ -197,11 +197,18 @@ export class NotificationService {
     }
     if (claimed.length === 0) return;
     if (claimed.length === capacity) this.again = true;
-    const runs = new Map<string, NotifiedRun>(
-      (
-        await this.deps.prisma.run.findMany({ where: { id: { in: [...new Set(claimed.map((delivery) => delivery.runId))] } }, select: notifiedRunSelect })
-      ).map((run) => [run.id, run]),
-    );
+    let runs: Map<string, NotifiedRun>;
+    try {
+      const rows = await this.deps.prisma.run.findMany({
+        where: { id: { in: [...new Set(claimed.map((delivery) => delivery.runId))] } },
+        select: notifiedRunSelect,
+      });
+      runs = new Map(rows.map((run) => [run.id, run]));
+    } catch (error) {
+      // The claims expire and the deliveries are tried again then.
+      this.deps.logger.warn(`notifications: could not read the runs of ${claimed.length} due deliveries: ${(error as Error).message}`);
+      return;
+    }
     for (const delivery of claimed) {
       const sending = this.send(delivery, runs.get(delivery.runId)).finally(() => {
         this.inFlight.delete(sending);
