@@ -153,8 +153,11 @@ export class DefinitionsService {
     return summary;
   }
 
-  /** The install's jobs (or those with the given keys) as a document, with the users and roles they refer to. */
-  async export(options: { jobKeys?: string[] } = {}): Promise<ExportResult> {
+  /**
+   * The install's jobs (or those with the given keys) as a document, with the users and roles they refer to.
+   * `userAttributes: false` leaves users' attributes out, for callers who may read jobs but not manage users.
+   */
+  async export(options: { jobKeys?: string[]; userAttributes?: boolean } = {}): Promise<ExportResult> {
     const { prisma } = this.deps;
     const keys = options.jobKeys?.map((key) => key.trim()).filter(Boolean);
     const jobs = await prisma.job.findMany({
@@ -198,7 +201,9 @@ export class DefinitionsService {
       users: users.map((user) => ({
         email: user.email,
         name: user.name,
-        ...(Object.keys(user.attributes as object).length > 0 ? { attributes: user.attributes as Record<string, unknown> } : {}),
+        ...(options.userAttributes !== false && Object.keys(user.attributes as object).length > 0
+          ? { attributes: user.attributes as Record<string, unknown> }
+          : {}),
         active: user.active,
         roles: user.roles.map((membership) => roleNameOf.get(membership.roleId)).filter((name): name is string => Boolean(name)).sort(),
       })),

@@ -303,7 +303,12 @@ describe('export → import between two installs, and the GraphQL API', () => {
     const denied = await first.gql(EXPORT, {}, { token: noRead });
     expect(denied.errors?.[0]?.message).toMatch(/not authorized/i);
     const writer = await first.tokenWith(['JOBS_READ', 'JOBS_WRITE']);
-    expect((await first.gql(EXPORT, {}, { token: writer })).errors).toBeUndefined();
+    // Users' attributes are for USERS_MANAGE: the admin's export has Ana's locale, a job writer's does not.
+    const asWriter = await first.gql<{ exportDefinitions: { data: { text: string } } }>(EXPORT, { jobKeys: ['weekly-report'] }, { token: writer });
+    const asAdmin = await first.gql<{ exportDefinitions: { data: { text: string } } }>(EXPORT, { jobKeys: ['weekly-report'] });
+    const ana = (text: string) => (parseYaml(text) as { users: { email: string }[] }).users.find((user) => user.email === 'ana@example.com');
+    expect(ana(asAdmin.data!.exportDefinitions.data.text)).toMatchObject({ attributes: { locale: 'es' } });
+    expect(ana(asWriter.data!.exportDefinitions.data.text)).not.toHaveProperty('attributes');
     const refused = await first.gql(IMPORT, { document: 'jobs: []' }, { token: writer });
     expect(refused.errors?.[0]?.message).toMatch(/not authorized/i);
   });

@@ -63,14 +63,16 @@ builder.queryField('exportDefinitions', (t) =>
   t.field({
     type: DefinitionsExportRef,
     authScopes: { permission: 'JOBS_READ' },
-    description: 'Jobs (all, or those with the given keys) with the users and roles they refer to, as a definitions document.',
+    description:
+      "Jobs (all, or those with the given keys) with the users and roles they refer to, as a definitions document. Users' attributes only for USERS_MANAGE.",
     args: {
       format: t.arg({ type: DefinitionsFormatEnum, required: false, defaultValue: 'yaml' }),
       jobKeys: t.arg.stringList({ required: false }),
     },
     errors: { types: [ValidationError] },
     resolve: async (_root, { format, jobKeys }, context) => ({
-      ...(await definitions(context).export({ jobKeys: jobKeys ?? undefined })),
+      // Users' attributes are for USERS_MANAGE, here as on the User type.
+      ...(await definitions(context).export({ jobKeys: jobKeys ?? undefined, userAttributes: can(context, 'USERS_MANAGE') })),
       format: format ?? 'yaml',
     }),
   }),
