@@ -59,8 +59,16 @@ const FIELD_NAMES: Record<string, string> = {
   'schedule.scheduleKind': 'cron',
 };
 
+/** The schedule's own names inside messages ("runLimit must be…"), each with the name the caller used. */
+const NAME_IN_MESSAGE = new RegExp(`\\b(${['intervalSeconds', 'runAt', 'endAt', 'runLimit', 'timezone'].join('|')})\\b`, 'g');
+
 function renamed(errors: FieldError[]): FieldError[] {
-  return errors.map((error) => ({ ...error, field: FIELD_NAMES[error.field] ?? error.field }));
+  return errors.map((error) => ({
+    field: FIELD_NAMES[error.field] ?? error.field,
+    message: error.field.startsWith('schedule.')
+      ? error.message.replace(NAME_IN_MESSAGE, (name) => FIELD_NAMES[`schedule.${name}`] ?? name)
+      : error.message,
+  }));
 }
 
 export class DispatchService {

@@ -100,6 +100,9 @@ describe('dispatch', () => {
     expect(wrong.fieldErrors!.map((error) => error.field).sort()).toEqual(['args.message', 'cron', 'tz']);
     const badEvery = (await dispatch({ action: 'test.echo', args: { message: 'x' }, everySeconds: 0 })).data!.dispatch;
     expect(badEvery.fieldErrors!.map((error) => error.field)).toEqual(['everySeconds']);
+    expect(badEvery.fieldErrors![0]!.message).toMatch(/^everySeconds must be/);
+    const zeroLimit = (await dispatch({ action: 'test.echo', args: { message: 'x' }, cron: '0 9 * * *', limit: 0 })).data!.dispatch;
+    expect(zeroLimit.fieldErrors).toEqual([{ field: 'limit', message: expect.stringMatching(/^limit must be a whole number of runs, at least 1/) }]);
     const noAction = (await dispatch({ action: 'missing.action' })).data!.dispatch;
     expect(noAction.fieldErrors!.map((error) => error.field)).toEqual(['action']);
     expect(await api.app.database.prisma.job.count()).toBe(before);
