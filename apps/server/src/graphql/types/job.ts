@@ -37,13 +37,17 @@ interface LastRuns {
 
 function lastRunsLoader(context: GraphQLContext) {
   return batchLoader<LastRuns>(context, 'job.lastRuns', async (jobIds) => {
-    // Top-level runs only; both lookups walk the (job_id, created_at DESC) index.
+    // Top-level runs only; each lookup is one probe of an index, newest first, stopping at the first row.
+    // `parent_run_id IS NULL` is not an equality to PostgreSQL's planner, so it would not see that the index is
+    // already in the wanted order and would read and sort every run of the job; naming parent_run_id (constant
+    // here) in ORDER BY spells out the index's order. Last success is by start time, like `since`
+    // (services/runs.ts lastSuccessStart), which is the order of the (job, parent, status, started_at) index.
     const rows = await context.prisma.$queryRaw<{ job_id: string; last_run_id: string | null; last_success_id: string | null }[]>(Prisma.sql`
       SELECT j.id::text AS job_id,
         (SELECT r.id::text FROM runs r WHERE r.job_id = j.id AND r.parent_run_id IS NULL
-          ORDER BY r.created_at DESC LIMIT 1) AS last_run_id,
+          ORDER BY r.parent_run_id, r.created_at DESC LIMIT 1) AS last_run_id,
         (SELECT r.id::text FROM runs r WHERE r.job_id = j.id AND r.parent_run_id IS NULL AND r.status = 'SUCCEEDED'
-          ORDER BY r.created_at DESC LIMIT 1) AS last_success_id
+          ORDER BY r.parent_run_id, r.status, r.started_at DESC LIMIT 1) AS last_success_id
       FROM unnest(${jobIds}::uuid[]) AS j(id)`);
     const runIds = [...new Set(rows.flatMap((row) => [row.last_run_id, row.last_success_id]).filter((id): id is string => id !== null))];
     const runs = new Map(
@@ -204,7 +208,7 @@ export const JobRef = builder.prismaObject('Job', {
     lastSuccess: t.field({
       type: RunRef,
       nullable: true,
-      description: 'The latest top-level run that succeeded.',
+      description: 'The top-level run that succeeded and started last (the one a new run\'s `since` counts from).',
       resolve: async (job, _args, context) => (await lastRunsLoader(context)(job.id))?.lastSuccess ?? null,
     }),
     runCounts: t.field({
@@ -277,11 +281,12 @@ async function jobWhere(filter: JobFilterShape | null | undefined, context: Grap
   }
   if (filter?.roleId != null) and.push({ targetRoles: { some: { roleId: idOrNoMatch(filter.roleId) } } });
   if (filter?.lastRunStatus?.length) {
-    // "Latest run" is not something a Prisma filter can say: find those jobs first, one query.
+    // "Latest run" is not something a Prisma filter can say: find those jobs first, one query (one index probe per
+    // job: ORDER BY names parent_run_id for the planner, as in lastRunsLoader).
     const rows = await context.prisma.$queryRaw<{ id: string }[]>(Prisma.sql`
       SELECT j.id::text AS id FROM jobs j
       CROSS JOIN LATERAL (SELECT r.status FROM runs r WHERE r.job_id = j.id AND r.parent_run_id IS NULL
-                          ORDER BY r.created_at DESC LIMIT 1) last
+                          ORDER BY r.parent_run_id, r.created_at DESC LIMIT 1) last
       WHERE last.status::text = ANY(${filter.lastRunStatus}::text[])`);
     and.push({ id: { in: rows.map((row) => row.id) } });
   }
