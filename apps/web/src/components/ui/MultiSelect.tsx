@@ -1,5 +1,6 @@
 // A searchable multi-select (combobox + listbox): type to filter, ↑/↓ to move, Enter to toggle, Backspace on an
-// empty box removes the last choice, Esc closes. Chosen items show as removable chips.
+// empty box removes the last choice, Esc closes. Chosen items show as removable chips. A pick by mouse closes the
+// list (it would otherwise cover the fields below it); clicking the box or typing opens it again.
 import { useId, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { cx } from '../../lib/cx';
 import { Field, type FieldProps } from './Field';
@@ -74,7 +75,10 @@ export function MultiSelect({ options, value, onChange, placeholder = 'Search…
           }}
         >
           <div
-            onClick={() => inputRef.current?.focus()}
+            onClick={() => {
+              inputRef.current?.focus();
+              setOpen(true);
+            }}
             className={cx(
               'flex min-h-10 flex-wrap items-center gap-1.5 rounded-lg border bg-white px-2 py-1.5 shadow-xs focus-within:border-amber-500 focus-within:outline-2 focus-within:outline-amber-500/30 dark:bg-stone-900',
               control['aria-invalid'] ? 'border-red-500' : 'border-stone-300 dark:border-stone-700',
@@ -134,7 +138,10 @@ export function MultiSelect({ options, value, onChange, placeholder = 'Search…
                   role="option"
                   aria-selected={chosen.has(option.value)}
                   onMouseDown={(event) => event.preventDefault()}
-                  onClick={() => toggle(option.value)}
+                  onClick={() => {
+                    toggle(option.value);
+                    setOpen(false);
+                  }}
                   onMouseEnter={() => setActive(index)}
                   className={cx(
                     'flex cursor-pointer items-center gap-2 rounded-lg px-2.5 py-1.5 text-sm',
