@@ -77,7 +77,8 @@ export class NotificationService {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     await this.ticking;
-    // Sends still under way after the grace are cut short: their rows keep their claim and are retried later.
+    // Sends still under way after the grace are aborted and recorded as failed attempts, to be retried later (by the
+    // next process); one whose record cannot be written keeps its claim and is retried when the claim expires.
     const grace = new Promise<void>((resolve) => setTimeout(resolve, graceMs).unref());
     await Promise.race([Promise.allSettled([...this.inFlight]), grace]);
     this.stopping.abort(new Error('the process stopped during the attempt'));
