@@ -32,6 +32,17 @@ export function actionArgsJsonSchema(action: ActionDefinition): Record<string, u
 
 const fieldOf = (path: readonly PropertyKey[]): string => path.map(String).join('.');
 
+const article = (type: string): string => (/^[aeiou]/.test(type) ? `an ${type}` : `a ${type}`);
+
+/** The offending value, short: a person can find it in what they sent. */
+function describeInput(input: unknown): string {
+  if (input === null) return 'null';
+  if (Array.isArray(input)) return 'a list';
+  if (typeof input === 'object') return 'an object';
+  const text = JSON.stringify(input) ?? String(input);
+  return text.length > 60 ? `${text.slice(0, 57)}…` : text;
+}
+
 /**
  * Validates args (JSON from a job or a run) against the action's schema and applies its defaults. `undefined`
  * means "no args" and is read as `{}`.
@@ -47,7 +58,12 @@ export function validateActionArgs<A extends ArgsSchema, O>(
   const result = action.args.safeParse(input, {
     // Only zod's fallback messages are replaced: a message the author wrote in the schema still wins.
     error: (issue) => {
-      if (issue.code === 'invalid_type' && issue.input === undefined) return 'is required';
+      if (issue.code === 'invalid_type') {
+        return issue.input === undefined ? 'is required' : `must be ${article(issue.expected)}; got ${describeInput(issue.input)}`;
+      }
+      if (issue.code === 'invalid_value') {
+        return `must be one of ${issue.values.map((value) => JSON.stringify(value)).join(', ')}; got ${describeInput(issue.input)}`;
+      }
       return undefined;
     },
   });

@@ -102,11 +102,11 @@ describe('validateActionArgs', () => {
       errors: [
         { field: 'quiet.to', message: 'is required' },
         { field: 'quiet.until', message: 'is not a known argument' },
-        { field: 'tags.1.name', message: 'Invalid input: expected string, received number' },
+        { field: 'tags.1.name', message: 'must be a string; got 3' },
       ],
     });
     expect(result.ok ? '' : formatArgErrors(result.errors)).toBe(
-      'quiet.to: is required; quiet.until: is not a known argument; tags.1.name: Invalid input: expected string, received number',
+      'quiet.to: is required; quiet.until: is not a known argument; tags.1.name: must be a string; got 3',
     );
   });
 
@@ -132,10 +132,10 @@ describe('validateActionArgs', () => {
     }
   });
 
-  it('reports a wrong value with zod’s message and the field', () => {
+  it('reports a wrong value with the allowed values, what was given and the field', () => {
     expect(validateActionArgs(reminder, { message: 'hi', channel: 'sms' })).toEqual({
       ok: false,
-      errors: [{ field: 'channel', message: 'Invalid option: expected one of "email"|"chat"' }],
+      errors: [{ field: 'channel', message: 'must be one of "email", "chat"; got "sms"' }],
     });
   });
 });
