@@ -280,10 +280,9 @@ export class JobService {
     const errors: FieldError[] = [];
     const badUsers = userIds.filter((id) => !UUID.test(id));
     const badRoles = roleIds.filter((id) => !UUID.test(id));
-    const [users, roles] = await Promise.all([
-      this.deps.prisma.user.findMany({ where: { id: { in: userIds.filter((id) => UUID.test(id)) } }, select: { id: true } }),
-      this.deps.prisma.role.findMany({ where: { id: { in: roleIds.filter((id) => UUID.test(id)) } }, select: { id: true } }),
-    ]);
+    // One after the other: inside a definitions transaction both share one connection.
+    const users = await this.deps.prisma.user.findMany({ where: { id: { in: userIds.filter((id) => UUID.test(id)) } }, select: { id: true } });
+    const roles = await this.deps.prisma.role.findMany({ where: { id: { in: roleIds.filter((id) => UUID.test(id)) } }, select: { id: true } });
     const foundUsers = new Set(users.map((u) => u.id));
     const foundRoles = new Set(roles.map((r) => r.id));
     const missingUsers = [...badUsers, ...userIds.filter((id) => UUID.test(id) && !foundUsers.has(id))];

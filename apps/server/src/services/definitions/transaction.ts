@@ -4,8 +4,13 @@
 import type { Prisma, PrismaClient } from '../../db/prisma.js';
 
 export function joinTransaction(tx: Prisma.TransactionClient): PrismaClient {
-  const join = (work: unknown) =>
-    typeof work === 'function' ? (work as (client: Prisma.TransactionClient) => Promise<unknown>)(tx) : Promise.all(work as Promise<unknown>[]);
+  const join = async (work: unknown) => {
+    if (typeof work === 'function') return (work as (client: Prisma.TransactionClient) => Promise<unknown>)(tx);
+    // The batch form runs its statements in order: one connection cannot run two at once.
+    const results: unknown[] = [];
+    for (const statement of work as Promise<unknown>[]) results.push(await statement);
+    return results;
+  };
   return new Proxy(tx, {
     get: (target, property) => (property === '$transaction' ? join : Reflect.get(target, property)),
   }) as unknown as PrismaClient;

@@ -101,10 +101,9 @@ export async function validateNotificationSettings(
     errors.push({ field: 'notifyUserIds', message: `at most ${NOTIFICATION_LIMITS.users} users; choose a role for more` });
   }
   if (notifyRoleIds.length > NOTIFICATION_LIMITS.roles) errors.push({ field: 'notifyRoleIds', message: `at most ${NOTIFICATION_LIMITS.roles} roles` });
-  const [users, roles] = await Promise.all([
-    prisma.user.findMany({ where: { id: { in: notifyUserIds.filter((id) => UUID.test(id)) } }, select: { id: true } }),
-    prisma.role.findMany({ where: { id: { in: notifyRoleIds.filter((id) => UUID.test(id)) } }, select: { id: true } }),
-  ]);
+  // One after the other: inside a definitions transaction both share one connection.
+  const users = await prisma.user.findMany({ where: { id: { in: notifyUserIds.filter((id) => UUID.test(id)) } }, select: { id: true } });
+  const roles = await prisma.role.findMany({ where: { id: { in: notifyRoleIds.filter((id) => UUID.test(id)) } }, select: { id: true } });
   const foundUsers = new Set(users.map((user) => user.id));
   const foundRoles = new Set(roles.map((role) => role.id));
   const missingUsers = notifyUserIds.filter((id) => !foundUsers.has(id));
