@@ -5,7 +5,7 @@ import type { CodegenConfig } from '@graphql-codegen/cli';
 
 const config: CodegenConfig = {
   schema: 'schema.graphql',
-  documents: ['apps/web/src/**/*.tsx', '!apps/web/src/gql/**'],
+  documents: ['apps/web/src/**/*.{ts,tsx}', '!apps/web/src/gql/**'],
   ignoreNoDocuments: false,
   generates: {
     'apps/web/src/gql/': {

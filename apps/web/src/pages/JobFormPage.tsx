@@ -57,15 +57,7 @@ const CreateJobMutation = graphql(`
           name
         }
       }
-      ... on Error {
-        message
-      }
-      ... on ValidationError {
-        fieldErrors {
-          field
-          message
-        }
-      }
+      ...MutationError
     }
   }
 `);
@@ -80,15 +72,7 @@ const UpdateJobMutation = graphql(`
           name
         }
       }
-      ... on Error {
-        message
-      }
-      ... on ValidationError {
-        fieldErrors {
-          field
-          message
-        }
-      }
+      ...MutationError
     }
   }
 `);

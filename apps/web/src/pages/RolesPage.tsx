@@ -46,9 +46,7 @@ const DeleteRoleMutation = graphql(`
       ... on MutationDeleteRoleSuccess {
         deletedRoleId
       }
-      ... on Error {
-        message
-      }
+      ...MutationError
     }
   }
 `);

@@ -93,9 +93,7 @@ const CancelRunMutation = graphql(`
           status
         }
       }
-      ... on Error {
-        message
-      }
+      ...MutationError
     }
   }
 `);
@@ -109,9 +107,7 @@ const RetryRunMutation = graphql(`
           id
         }
       }
-      ... on Error {
-        message
-      }
+      ...MutationError
     }
   }
 `);

@@ -67,9 +67,7 @@ const DeleteUserMutation = graphql(`
       ... on MutationDeleteUserSuccess {
         deletedUserId
       }
-      ... on Error {
-        message
-      }
+      ...MutationError
     }
   }
 `);

@@ -61,15 +61,7 @@ const ImportDefinitionsMutation = graphql(`
           }
         }
       }
-      ... on Error {
-        message
-      }
-      ... on ValidationError {
-        fieldErrors {
-          field
-          message
-        }
-      }
+      ...MutationError
     }
   }
 `);

@@ -36,9 +36,7 @@ const EnableJobMutation = graphql(`
           disabledReason
         }
       }
-      ... on Error {
-        message
-      }
+      ...MutationError
     }
   }
 `);
@@ -55,9 +53,7 @@ const DisableJobMutation = graphql(`
           disabledReason
         }
       }
-      ... on Error {
-        message
-      }
+      ...MutationError
     }
   }
 `);
@@ -69,9 +65,7 @@ const DeleteJobMutation = graphql(`
       ... on MutationDeleteJobSuccess {
         deletedJobId
       }
-      ... on Error {
-        message
-      }
+      ...MutationError
     }
   }
 `);

@@ -24,15 +24,7 @@ const RunJobNowMutation = graphql(`
           status
         }
       }
-      ... on Error {
-        message
-      }
-      ... on ValidationError {
-        fieldErrors {
-          field
-          message
-        }
-      }
+      ...MutationError
     }
   }
 `);

@@ -23,15 +23,7 @@ const CreateRoleMutation = graphql(`
           name
         }
       }
-      ... on Error {
-        message
-      }
-      ... on ValidationError {
-        fieldErrors {
-          field
-          message
-        }
-      }
+      ...MutationError
     }
   }
 `);
@@ -48,15 +40,7 @@ const UpdateRoleMutation = graphql(`
           permissions
         }
       }
-      ... on Error {
-        message
-      }
-      ... on ValidationError {
-        fieldErrors {
-          field
-          message
-        }
-      }
+      ...MutationError
     }
   }
 `);

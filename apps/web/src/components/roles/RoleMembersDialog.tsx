@@ -44,9 +44,7 @@ const AddRoleMembersMutation = graphql(`
           memberCount
         }
       }
-      ... on Error {
-        message
-      }
+      ...MutationError
     }
   }
 `);
@@ -61,9 +59,7 @@ const RemoveRoleMembersMutation = graphql(`
           memberCount
         }
       }
-      ... on Error {
-        message
-      }
+      ...MutationError
     }
   }
 `);

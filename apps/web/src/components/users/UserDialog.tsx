@@ -26,15 +26,7 @@ const CreateUserMutation = graphql(`
           name
         }
       }
-      ... on Error {
-        message
-      }
-      ... on ValidationError {
-        fieldErrors {
-          field
-          message
-        }
-      }
+      ...MutationError
     }
   }
 `);
@@ -57,15 +49,7 @@ const UpdateUserMutation = graphql(`
           }
         }
       }
-      ... on Error {
-        message
-      }
-      ... on ValidationError {
-        fieldErrors {
-          field
-          message
-        }
-      }
+      ...MutationError
     }
   }
 `);
