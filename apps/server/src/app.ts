@@ -84,15 +84,19 @@ export async function startApp(config: Config, { logger, inMemory, webDist = WEB
   const notifications = new NotificationService({ prisma: database.prisma, bus, config, logger });
   notifications.start({ deliver: scheduler.executesJobs });
   await engine.start();
+  // A start-up that fails from here on lets go of what it started, so nothing keeps locks or the data folder.
+  const releaseStarted = async () => {
+    await engine.stop(0);
+    await notifications.stop(0);
+    await bus.close();
+    await database.close();
+  };
   // Declared definitions before the built-in jobs (a document may declare sundial.cleanup its own way); a document
   // with problems stops the start-up, and the scheduler, bus and database are let go like for any failed start.
   try {
     await applyDeclaredDefinitions(config, new DefinitionsService({ prisma: database.prisma, actions, jobs: engine.jobs }), logger);
   } catch (error) {
-    await engine.stop(0);
-    await notifications.stop(0);
-    await bus.close();
-    await database.close();
+    await releaseStarted();
     throw error;
   }
   await ensureBuiltinJobs({ config, prisma: database.prisma, jobs: engine.jobs, actions, logger });
@@ -135,10 +139,7 @@ export async function startApp(config: Config, { logger, inMemory, webDist = WEB
     });
   } catch (error) {
     // A port in use must not leave the scheduler holding locks or the embedded data folder locked.
-    await engine.stop(0);
-    await notifications.stop(0);
-    await bus.close();
-    await database.close();
+    await releaseStarted();
     throw error;
   }
   const { port } = server.address() as AddressInfo;
