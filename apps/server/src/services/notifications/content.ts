@@ -1,19 +1,7 @@
 // What a notification says, once for both channels: the e-mail's subject and text, and the webhook's JSON body.
-import type { NotificationOutcome, Run, RunStatus } from '../../db/prisma.js';
+import type { NotificationOutcome, Prisma } from '../../db/prisma.js';
 
-/** The run as a notification shows it, read when the delivery is sent. */
-export interface NotifiedRun {
-  id: string;
-  status: RunStatus;
-  statusReason: string | null;
-  errorMessage: string | null;
-  attempt: number;
-  maxAttempts: number;
-  startedAt: Date | null;
-  finishedAt: Date | null;
-  job: { id: string; name: string };
-}
-
+/** What a notification shows of the run, read when the delivery is sent. */
 export const notifiedRunSelect = {
   id: true,
   status: true,
@@ -24,7 +12,10 @@ export const notifiedRunSelect = {
   startedAt: true,
   finishedAt: true,
   job: { select: { id: true, name: true } },
-} as const satisfies Partial<Record<keyof Run | 'job', unknown>>;
+} as const satisfies Prisma.RunSelect;
+
+/** The run as a notification shows it: the row `notifiedRunSelect` reads. */
+export type NotifiedRun = Prisma.RunGetPayload<{ select: typeof notifiedRunSelect }>;
 
 export const OUTCOME_WORDS: Record<NotificationOutcome, string> = {
   FAILED: 'failed',
@@ -47,17 +38,8 @@ export interface WebhookBody {
   event: typeof WEBHOOK_EVENT;
   outcome: NotificationOutcome;
   job: { id: string; name: string };
-  run: {
-    id: string;
-    status: RunStatus;
-    statusReason: string | null;
-    errorMessage: string | null;
-    attempt: number;
-    maxAttempts: number;
-    startedAt: string | null;
-    finishedAt: string | null;
-    url: string | null;
-  };
+  /** The run's fields as read, times as ISO strings, and a link to its page when server.public_url is set. */
+  run: Omit<NotifiedRun, 'job' | 'startedAt' | 'finishedAt'> & { startedAt: string | null; finishedAt: string | null; url: string | null };
 }
 
 export function webhookBody(run: NotifiedRun, outcome: NotificationOutcome, publicUrl: string): WebhookBody {
