@@ -12,7 +12,7 @@ import { EmptyState } from '../components/ui/EmptyState';
 import { ErrorState } from '../components/ui/ErrorState';
 import { ScrollIcon, SearchIcon } from '../components/ui/icons';
 import { Input } from '../components/ui/Input';
-import { Pagination } from '../components/ui/Pagination';
+import { PaginationFooter } from '../components/ui/Pagination';
 import { Select } from '../components/ui/Select';
 import { SkeletonRows } from '../components/ui/Skeleton';
 import { Table, TBody, Th, THead } from '../components/ui/Table';
@@ -181,9 +181,7 @@ export default function AuditPage() {
                 ))}
               </TBody>
             </Table>
-            <div className="border-t border-stone-100 dark:border-stone-800">
-              <Pagination {...pages.pagination(events, 'events')} />
-            </div>
+            <PaginationFooter {...pages.pagination(events, 'events')} />
           </>
         )}
       </Card>

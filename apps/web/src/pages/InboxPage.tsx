@@ -11,7 +11,7 @@ import { Card } from '../components/ui/Card';
 import { EmptyState } from '../components/ui/EmptyState';
 import { ErrorState } from '../components/ui/ErrorState';
 import { CheckIcon } from '../components/ui/icons';
-import { Pagination } from '../components/ui/Pagination';
+import { PaginationFooter } from '../components/ui/Pagination';
 import { SkeletonRows } from '../components/ui/Skeleton';
 import { useToast } from '../components/ui/Toasts';
 import { graphql } from '../gql';
@@ -126,9 +126,7 @@ export default function InboxPage() {
               ))}
             </ul>
             {(inbox.pageInfo.hasNextPage || !pages.onFirstPage) && (
-              <div className="border-t border-stone-100 dark:border-stone-800">
-                <Pagination {...pages.pagination(inbox, 'messages')} />
-              </div>
+              <PaginationFooter {...pages.pagination(inbox, 'messages')} />
             )}
           </>
         )}

@@ -12,7 +12,7 @@ import { EmptyState } from '../components/ui/EmptyState';
 import { ErrorState } from '../components/ui/ErrorState';
 import { ClockIcon, PlusIcon, SearchIcon } from '../components/ui/icons';
 import { Input } from '../components/ui/Input';
-import { Pagination } from '../components/ui/Pagination';
+import { PaginationFooter } from '../components/ui/Pagination';
 import { Select } from '../components/ui/Select';
 import { SkeletonRows } from '../components/ui/Skeleton';
 import { SortableTh, Table, TBody, Th, THead, type SortDirection } from '../components/ui/Table';
@@ -188,9 +188,7 @@ export default function JobsPage() {
                 ))}
               </TBody>
             </Table>
-            <div className="border-t border-stone-100 dark:border-stone-800">
-              <Pagination {...pages.pagination(jobs, 'jobs')} />
-            </div>
+            <PaginationFooter {...pages.pagination(jobs, 'jobs')} />
           </>
         )}
       </Card>

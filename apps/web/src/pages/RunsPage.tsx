@@ -10,7 +10,7 @@ import { Card } from '../components/ui/Card';
 import { EmptyState } from '../components/ui/EmptyState';
 import { ErrorState } from '../components/ui/ErrorState';
 import { ListIcon } from '../components/ui/icons';
-import { Pagination } from '../components/ui/Pagination';
+import { PaginationFooter } from '../components/ui/Pagination';
 import { Select } from '../components/ui/Select';
 import { SkeletonRows } from '../components/ui/Skeleton';
 import { TBody, THead } from '../components/ui/Table';
@@ -141,9 +141,7 @@ export default function RunsPage() {
                 </TBody>
               </table>
             </div>
-            <div className="border-t border-stone-100 dark:border-stone-800">
-              <Pagination {...pages.pagination(runs, 'runs')} />
-            </div>
+            <PaginationFooter {...pages.pagination(runs, 'runs')} />
           </>
         )}
       </Card>

@@ -10,7 +10,7 @@ import { EmptyState } from '../components/ui/EmptyState';
 import { ErrorState } from '../components/ui/ErrorState';
 import { DotsIcon, PencilIcon, PlusIcon, SearchIcon, TrashIcon, UsersIcon } from '../components/ui/icons';
 import { Input } from '../components/ui/Input';
-import { Pagination } from '../components/ui/Pagination';
+import { PaginationFooter } from '../components/ui/Pagination';
 import { SkeletonRows } from '../components/ui/Skeleton';
 import { Table, TBody, Td, Th, THead, Tr } from '../components/ui/Table';
 import { useToast } from '../components/ui/Toasts';
@@ -181,9 +181,7 @@ export default function UsersPage() {
                 ))}
               </TBody>
             </Table>
-            <div className="border-t border-stone-100 dark:border-stone-800">
-              <Pagination {...pages.pagination(users, 'users')} />
-            </div>
+            <PaginationFooter {...pages.pagination(users, 'users')} />
           </>
         )}
       </Card>

@@ -5,8 +5,9 @@ import { useQuery } from 'urql';
 import { graphql } from '../../gql';
 import type { RunStatus } from '../../gql/graphql';
 import { describeError } from '../../lib/errors';
+import { useCursorPages } from '../../lib/useCursorPages';
 import { ErrorState } from '../ui/ErrorState';
-import { Pagination } from '../ui/Pagination';
+import { PaginationFooter } from '../ui/Pagination';
 import { Select } from '../ui/Select';
 import { SkeletonRows } from '../ui/Skeleton';
 import { TBody, THead } from '../ui/Table';
@@ -35,18 +36,16 @@ const PAGE_SIZE = 25;
 
 export function ChildRuns({ parentRunId, refreshKey }: { parentRunId: string; refreshKey: unknown }) {
   const [status, setStatus] = useState('');
-  const [cursors, setCursors] = useState<(string | null)[]>([null]);
-  useEffect(() => setCursors([null]), [status]);
+  const pages = useCursorPages(PAGE_SIZE, status);
   const [{ data, error, fetching }, reexecute] = useQuery({
     query: ChildRunsQuery,
-    variables: { parentRunId, first: PAGE_SIZE, after: cursors[cursors.length - 1] ?? null, status: status ? [status as RunStatus] : null },
+    variables: { parentRunId, first: pages.first, after: pages.after, status: status ? [status as RunStatus] : null },
   });
   useEffect(() => {
     reexecute({ requestPolicy: 'network-only' });
   }, [refreshKey, reexecute]);
 
   const runs = data?.runs;
-  const pageIndex = cursors.length - 1;
   return (
     <>
       <div className="border-b border-stone-100 px-4 py-2.5 dark:border-stone-800">
@@ -78,20 +77,7 @@ export function ChildRuns({ parentRunId, refreshKey }: { parentRunId: string; re
               </TBody>
             </table>
           </div>
-          {(runs.pageInfo.hasNextPage || pageIndex > 0) && (
-            <div className="border-t border-stone-100 dark:border-stone-800">
-              <Pagination
-                noun="per-user runs"
-                from={pageIndex * PAGE_SIZE + 1}
-                to={pageIndex * PAGE_SIZE + runs.edges.length}
-                total={runs.totalCount}
-                hasPrevious={pageIndex > 0}
-                hasNext={runs.pageInfo.hasNextPage}
-                onPrevious={() => setCursors((all) => all.slice(0, -1))}
-                onNext={() => setCursors((all) => [...all, runs.pageInfo.endCursor ?? null])}
-              />
-            </div>
-          )}
+          {(runs.pageInfo.hasNextPage || !pages.onFirstPage) && <PaginationFooter {...pages.pagination(runs, 'per-user runs')} />}
         </>
       )}
     </>

@@ -2,16 +2,7 @@ import { Button } from './Button';
 import { ChevronLeftIcon, ChevronRightIcon } from './icons';
 
 /** "1–50 of 230" with previous/next; cursor-based lists pass what they know (total may be unknown). */
-export function Pagination({
-  from,
-  to,
-  total,
-  hasPrevious,
-  hasNext,
-  onPrevious,
-  onNext,
-  noun = 'items',
-}: {
+export interface PaginationProps {
   from: number;
   to: number;
   total?: number | null;
@@ -20,7 +11,9 @@ export function Pagination({
   onPrevious: () => void;
   onNext: () => void;
   noun?: string;
-}) {
+}
+
+export function Pagination({ from, to, total, hasPrevious, hasNext, onPrevious, onNext, noun = 'items' }: PaginationProps) {
   return (
     <nav aria-label="Pagination" className="flex items-center justify-between gap-4 px-4 py-3 text-sm text-stone-500 dark:text-stone-400">
       <p aria-live="polite">
@@ -36,5 +29,14 @@ export function Pagination({
         </Button>
       </div>
     </nav>
+  );
+}
+
+/** Pagination as the footer of a card's list, ruled off from the rows above. */
+export function PaginationFooter(props: PaginationProps) {
+  return (
+    <div className="border-t border-stone-100 dark:border-stone-800">
+      <Pagination {...props} />
+    </div>
   );
 }
