@@ -31,6 +31,16 @@ export class RequestRefusedError extends Error {
   }
 }
 
+/** The guard's refusal behind an undici error (undici wraps connector errors in `cause` at times), or null. */
+export function refusalIn(error: unknown): RequestRefusedError | null {
+  let current = error;
+  for (let depth = 0; depth < 5 && current; depth += 1) {
+    if (current instanceof RequestRefusedError) return current;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return null;
+}
+
 export interface AddressPolicy {
   /** Throws RequestRefusedError for a host refused by name or, for an IP literal, by address. */
   checkHost(host: string): void;

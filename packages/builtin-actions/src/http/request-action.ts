@@ -3,7 +3,8 @@
 import { defineAction, z, type ActionContext } from '@sundial/actions';
 import { errors as undiciErrors, request, type Dispatcher } from 'undici';
 import { createGuardedAgent, type ResolveHost } from './guarded-agent.js';
-import { allowListProblems, createAddressPolicy, RequestRefusedError } from './policy.js';
+import { untilAborted } from './abort.js';
+import { allowListProblems, createAddressPolicy, refusalIn, RequestRefusedError } from './policy.js';
 import { decodeBody, readCapped, selectHeaders, type BodyEncoding } from './response.js';
 import { CREDENTIAL_HEADERS, redact, referencesSecret, resolveSecretHeaders } from './secrets.js';
 
@@ -124,18 +125,6 @@ class HttpRequestFailure extends Error {
   override name = 'HttpRequestFailure';
 }
 
-/** The refusal or failure behind an undici error (it wraps connector errors in `cause` at times). */
-function rootCause(error: unknown): unknown {
-  let current = error;
-  for (let depth = 0; depth < 5; depth += 1) {
-    if (current instanceof RequestRefusedError) return current;
-    const cause = (current as { cause?: unknown } | null)?.cause;
-    if (cause === undefined) break;
-    current = cause;
-  }
-  return error;
-}
-
 export function createHttpRequestAction(settings: HttpRequestSettings) {
   const problems = allowListProblems(settings.allowHosts);
   if (problems.length > 0) throw new Error(`builtin.http.allow_hosts: ${problems.join('; ')}`);
@@ -234,7 +223,7 @@ export function createHttpRequestAction(settings: HttpRequestSettings) {
       } catch (error) {
         if (context.signal.aborted) throw context.signal.reason;
         if (error instanceof HttpRequestFailure) throw error;
-        const cause = rootCause(error);
+        const cause = refusalIn(error) ?? error;
         if (cause instanceof RequestRefusedError) throw new Error(clean(`refused ${method} ${shownUrl(url)}: ${cause.message}`));
         if (timeout.aborted || cause instanceof undiciErrors.HeadersTimeoutError || cause instanceof undiciErrors.BodyTimeoutError) {
           throw new HttpRequestFailure(clean(`${method} ${shownUrl(url)} did not answer within ${args.timeoutMs} ms (timeoutMs)`));
@@ -250,16 +239,6 @@ export function createHttpRequestAction(settings: HttpRequestSettings) {
         await agent.destroy().catch(() => {});
       }
     },
-  });
-}
-
-/** The promise's outcome, or the signal's reason as soon as it aborts (a DNS lookup cannot be cancelled). */
-function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(signal.reason);
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
   });
 }
 

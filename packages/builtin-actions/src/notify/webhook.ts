@@ -3,7 +3,8 @@
 // builtin.http.allow_hosts allows them). Redirects are not followed: a webhook answers where it is.
 import { errors as undiciErrors, request } from 'undici';
 import { createGuardedAgent, type GuardedAgent } from '../http/guarded-agent.js';
-import { RequestRefusedError } from '../http/policy.js';
+import { untilAborted } from '../http/abort.js';
+import { refusalIn } from '../http/policy.js';
 import type { AddressPolicy } from '../http/policy.js';
 import type { ResolveHost } from '../http/guarded-agent.js';
 
@@ -87,23 +88,4 @@ export function createWebhookSender(options: { policy: AddressPolicy; resolve?: 
     },
     close: () => guarded.agent.destroy().catch(() => {}),
   };
-}
-
-/** The guard's refusal behind an undici error (undici wraps connector errors in `cause` at times). */
-function refusalIn(error: unknown): RequestRefusedError | null {
-  let current = error;
-  for (let depth = 0; depth < 5 && current; depth += 1) {
-    if (current instanceof RequestRefusedError) return current;
-    current = (current as { cause?: unknown }).cause;
-  }
-  return null;
-}
-
-function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(signal.reason);
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
-  });
 }
