@@ -203,6 +203,32 @@ function helpers(api: () => TestApi) {
   };
 }
 
+interface Peer {
+  close(): Promise<unknown>;
+}
+
+/**
+ * One suite's setup: its SMTP and webhook peers start first, then the API, configured to reach them; all close after
+ * the suite. The values exist once beforeAll has run, so tests read them from `suite` (`suite.api`, `suite.smtp`).
+ */
+function notificationSuite<S extends Peer, R extends Peer>(
+  startPeers: () => Promise<{ smtp: S; receiver: R }>,
+  apiOptions: (peers: { smtp: S; receiver: R }) => Record<string, unknown>,
+) {
+  // Filled in by beforeAll, before any test reads it.
+  const suite = {} as { api: TestApi; smtp: S; receiver: R };
+  beforeAll(async () => {
+    Object.assign(suite, await startPeers());
+    suite.api = await startTestApi(apiOptions(suite));
+  }, 60_000);
+  afterAll(async () => {
+    await suite.api?.close();
+    await suite.receiver?.close();
+    await suite.smtp?.close();
+  });
+  return { suite, h: helpers(() => suite.api) };
+}
+
 // docs/notifications.md's own blocks: the verification snippet verifies what the server sent, and the GraphQL
 // example runs as written.
 const guide = extractBlocks(fs.readFileSync(path.join(DOCS, 'notifications.md'), 'utf8'), 'docs/notifications.md');
@@ -233,16 +259,13 @@ function verifySignature(hook: ReceivedHook): boolean {
 // ---- Delivering ---------------------------------------------------------------------------------------------------
 
 describe('notifications delivered to real peers', () => {
-  let api: TestApi;
-  let smtp: Awaited<ReturnType<typeof startSmtp>>;
-  let receiver: Awaited<ReturnType<typeof startReceiver>>;
-  const h = helpers(() => api);
-
-  beforeAll(async () => {
-    smtp = await startSmtp({ password: SMTP_PASSWORD });
-    // /flaky answers 503 twice, then 200; everything else 200.
-    receiver = await startReceiver((path, count) => (path === '/flaky' && count <= 2 ? 503 : 200));
-    api = await startTestApi({
+  const { suite, h } = notificationSuite(
+    async () => ({
+      smtp: await startSmtp({ password: SMTP_PASSWORD }),
+      // /flaky answers 503 twice, then 200; everything else 200.
+      receiver: await startReceiver((path, count) => (path === '/flaky' && count <= 2 ? 503 : 200)),
+    }),
+    ({ smtp }) => ({
       actions: ACTIONS,
       server: { port: 0, public_url: `${PUBLIC_URL}/` },
       builtin: { http: { allow_hosts: ['127.0.0.1'] }, cleanup: { schedule_daily: false } },
@@ -254,17 +277,11 @@ describe('notifications delivered to real peers', () => {
         poll_ms: 25,
         max_attempts: 5,
       },
-    });
-  }, 60_000);
-
-  afterAll(async () => {
-    await api?.close();
-    await receiver?.close();
-    await smtp?.close();
-  });
+    }),
+  );
 
   it('e-mails the addresses, the chosen users and the active members of the chosen roles when a run fails', async () => {
-    const prisma = api.app.database.prisma;
+    const prisma = suite.api.app.database.prisma;
     const role = await prisma.role.create({ data: { name: 'on-call' } });
     const [ana, bo, inactive] = await Promise.all([
       prisma.user.create({ data: { email: 'ana@example.com', name: 'Ana' } }),
@@ -291,7 +308,7 @@ describe('notifications delivered to real peers', () => {
     expect(sent.every((delivery) => delivery.run.id === runId && delivery.lastError === null && delivery.nextAttemptAt === null)).toBe(true);
     expect(inactive.active).toBe(false);
 
-    const mails = smtp.mails.filter((mail) => mail.raw.includes(runId));
+    const mails = suite.smtp.mails.filter((mail) => mail.raw.includes(runId));
     expect(mails.flatMap((mail) => mail.to).sort()).toEqual(['ana@example.com', 'bo@example.com', 'ops@example.com']);
     const mail = mails[0]!;
     expect(mail.from).toBe('sundial@example.com');
@@ -305,7 +322,7 @@ describe('notifications delivered to real peers', () => {
     const job = await h.createJob({
       name: 'Webhook job',
       notifyOn: ['FAILED', 'SUCCEEDED'],
-      notifyWebhooks: [receiver.url('/hooks/steady?team=ops'), receiver.url('/flaky')],
+      notifyWebhooks: [suite.receiver.url('/hooks/steady?team=ops'), suite.receiver.url('/flaky')],
     });
     const runId = await h.run(job.id, false);
     const deliveries = await until('both webhooks sent', async () => {
@@ -318,7 +335,7 @@ describe('notifications delivered to real peers', () => {
     // Two 503s, then the 200: three attempts, and the error of the failed ones is cleared once it is sent.
     expect(flaky).toMatchObject({ channel: 'WEBHOOK', outcome: 'SUCCEEDED', attempts: 3, lastError: null });
 
-    const calls = receiver.hooks.filter((hook) => hook.body.includes(runId));
+    const calls = suite.receiver.hooks.filter((hook) => hook.body.includes(runId));
     expect(calls.map((hook) => hook.path).sort()).toEqual(['/flaky', '/flaky', '/flaky', '/hooks/steady?team=ops']);
     for (const hook of calls) {
       expect(verifySignature(hook)).toBe(true);
@@ -348,7 +365,7 @@ describe('notifications delivered to real peers', () => {
   it("runs the guide's GraphQL example as written", async () => {
     const job = await h.createJob({ name: 'From the guide' });
     const variables = JSON.parse(docBlock('json', '"notifyOn"')) as { id: string; input: Record<string, unknown> };
-    const result = await api.gql<{ updateJob: { __typename: string; job: { notifyOn: string[]; notifyEmails: string[]; notifyWebhooks: string[] } } }>(
+    const result = await suite.api.gql<{ updateJob: { __typename: string; job: { notifyOn: string[]; notifyEmails: string[]; notifyWebhooks: string[] } } }>(
       docBlock('graphql', 'updateJob'),
       { ...variables, id: job.id },
     );
@@ -357,7 +374,7 @@ describe('notifications delivered to real peers', () => {
   });
 
   it('notifies RECOVERED only for a success after a failure, and nothing for outcomes not chosen', async () => {
-    const job = await h.createJob({ name: 'Recovering job', notifyOn: ['RECOVERED'], notifyWebhooks: [receiver.url('/recovered')] });
+    const job = await h.createJob({ name: 'Recovering job', notifyOn: ['RECOVERED'], notifyWebhooks: [suite.receiver.url('/recovered')] });
     await h.run(job.id, false); // first success: nothing failed before it
     const failed = await h.run(job.id, true); // FAILED is not chosen
     const recovered = await h.run(job.id, false); // back to normal
@@ -366,14 +383,14 @@ describe('notifications delivered to real peers', () => {
       const all = await h.deliveries(job.id);
       return all.some((entry) => entry.run.id === recovered && entry.status === 'SENT') && all;
     });
-    await api.app.notifications.settled();
+    await suite.api.app.notifications.settled();
     const all = await h.deliveries(job.id);
     expect(all).toHaveLength(1);
     expect(delivery).toMatchObject({ outcome: 'RECOVERED', run: { id: recovered } });
     expect(all.some((entry) => entry.run.id === failed)).toBe(false);
 
     // Asked for both, a recovery notifies once, as RECOVERED; a plain success as SUCCEEDED.
-    const both = await h.createJob({ name: 'Both', notifyOn: ['SUCCEEDED', 'RECOVERED'], notifyWebhooks: [receiver.url('/both')] });
+    const both = await h.createJob({ name: 'Both', notifyOn: ['SUCCEEDED', 'RECOVERED'], notifyWebhooks: [suite.receiver.url('/both')] });
     const failedBoth = await h.run(both.id, true);
     const back = await h.run(both.id, false);
     const again = await h.run(both.id, false);
@@ -386,8 +403,8 @@ describe('notifications delivered to real peers', () => {
   });
 
   it('refuses bad settings with errors that name their fields, and saves nothing', async () => {
-    const before = await api.app.database.prisma.job.count();
-    const result = await api.gql<{ createJob: { __typename: string; fieldErrors: { field: string; message: string }[] } }>(CREATE, {
+    const before = await suite.api.app.database.prisma.job.count();
+    const result = await suite.api.gql<{ createJob: { __typename: string; fieldErrors: { field: string; message: string }[] } }>(CREATE, {
       input: {
         name: 'Bad notifications',
         action: 'test.outcome',
@@ -406,11 +423,11 @@ describe('notifications delivered to real peers', () => {
     expect(errors.notifyUserIds).toContain('no such user: 0190a0a0-0000-7000-8000-000000000000');
     expect(errors.notifyRoleIds).toContain('no such role: not-a-role');
 
-    const nobody = await api.gql<{ createJob: { __typename: string; fieldErrors: { field: string; message: string }[] } }>(CREATE, {
+    const nobody = await suite.api.gql<{ createJob: { __typename: string; fieldErrors: { field: string; message: string }[] } }>(CREATE, {
       input: { name: 'Nobody', action: 'test.outcome', notifyOn: ['FAILED'] },
     });
     expect(nobody.data!.createJob.fieldErrors).toEqual([{ field: 'notifyOn', message: expect.stringContaining('nobody to notify') }]);
-    expect(await api.app.database.prisma.job.count()).toBe(before);
+    expect(await suite.api.app.database.prisma.job.count()).toBe(before);
   });
 
   it('updates only the notification fields given, and clears them with empty lists', async () => {
@@ -423,13 +440,13 @@ describe('notifications delivered to real peers', () => {
           ... on ValidationError { fieldErrors { field message } }
         }
       }`;
-    const added = await api.gql<{ updateJob: { job: { notifyOn: string[]; notifyEmails: string[]; notifyWebhooks: string[] } } }>(UPDATE, {
+    const added = await suite.api.gql<{ updateJob: { job: { notifyOn: string[]; notifyEmails: string[]; notifyWebhooks: string[] } } }>(UPDATE, {
       id: job.id,
       input: { notifyOn: ['TIMED_OUT', 'FAILED'], notifyWebhooks: ['https://hooks.example.com/a'] },
     });
     // Stored in a fixed order whatever order they came in; the e-mails were not given, so they stay.
     expect(added.data!.updateJob.job).toEqual({ notifyOn: ['FAILED', 'TIMED_OUT'], notifyEmails: ['a@example.com'], notifyWebhooks: ['https://hooks.example.com/a'] });
-    const cleared = await api.gql<{ updateJob: { job: { notifyOn: string[]; notifyEmails: string[]; notifyWebhooks: string[] } } }>(UPDATE, {
+    const cleared = await suite.api.gql<{ updateJob: { job: { notifyOn: string[]; notifyEmails: string[]; notifyWebhooks: string[] } } }>(UPDATE, {
       id: job.id,
       input: { notifyOn: [], notifyEmails: [], notifyWebhooks: [] },
     });
@@ -440,16 +457,10 @@ describe('notifications delivered to real peers', () => {
 // ---- Final refusals -----------------------------------------------------------------------------------------------
 
 describe('notifications that cannot be delivered', () => {
-  let api: TestApi;
-  let smtp: Awaited<ReturnType<typeof startSmtp>>;
-  let receiver: Awaited<ReturnType<typeof startReceiver>>;
-  const h = helpers(() => api);
-
-  beforeAll(async () => {
-    // The SMTP server expects another password; loopback is not on the SSRF allow-list here.
-    smtp = await startSmtp({ password: 'the-right-one' });
-    receiver = await startReceiver();
-    api = await startTestApi({
+  // The SMTP server expects another password; loopback is not on the SSRF allow-list here.
+  const { suite, h } = notificationSuite(
+    async () => ({ smtp: await startSmtp({ password: 'the-right-one' }), receiver: await startReceiver() }),
+    ({ smtp }) => ({
       actions: ACTIONS,
       builtin: { cleanup: { schedule_daily: false } },
       notifications: {
@@ -459,17 +470,11 @@ describe('notifications that cannot be delivered', () => {
         poll_ms: 25,
         max_attempts: 5,
       },
-    });
-  }, 60_000);
-
-  afterAll(async () => {
-    await api?.close();
-    await receiver?.close();
-    await smtp?.close();
-  });
+    }),
+  );
 
   it('gives up at once on refused credentials and refused addresses, and never shows the password', async () => {
-    const job = await h.createJob({ name: 'Refused', notifyOn: ['FAILED'], notifyEmails: ['ops@example.com'], notifyWebhooks: [receiver.url('/hook')] });
+    const job = await h.createJob({ name: 'Refused', notifyOn: ['FAILED'], notifyEmails: ['ops@example.com'], notifyWebhooks: [suite.receiver.url('/hook')] });
     await h.run(job.id, true);
     const deliveries = await until('both deliveries given up', async () => {
       const all = await h.deliveries(job.id);
@@ -480,48 +485,36 @@ describe('notifications that cannot be delivered', () => {
     expect(email).toMatchObject({ attempts: 1, sentAt: null, nextAttemptAt: null, lastError: expect.stringContaining('535') });
     expect(email.lastError).not.toContain(SMTP_PASSWORD);
     expect(webhook).toMatchObject({ attempts: 1, lastError: expect.stringContaining('builtin.http.allow_hosts') });
-    expect(receiver.hooks).toHaveLength(0);
-    expect(smtp.mails).toHaveLength(0);
+    expect(suite.receiver.hooks).toHaveLength(0);
+    expect(suite.smtp.mails).toHaveLength(0);
   });
 });
 
 // ---- Hanging peers ------------------------------------------------------------------------------------------------
 
 describe('notifications to peers that hang', () => {
-  let api: TestApi;
-  let smtp: Awaited<ReturnType<typeof startSilentPeer>>;
-  let receiver: Awaited<ReturnType<typeof startReceiver>>;
-  const h = helpers(() => api);
-
-  beforeAll(async () => {
-    smtp = await startSilentPeer();
-    receiver = await startReceiver(() => 'hang');
-    api = await startTestApi({
+  const { suite, h } = notificationSuite(
+    async () => ({ smtp: await startSilentPeer(), receiver: await startReceiver(() => 'hang') }),
+    ({ smtp }) => ({
       actions: ACTIONS,
       builtin: { http: { allow_hosts: ['127.0.0.1'] }, cleanup: { schedule_daily: false } },
       // Attempts that would wait five minutes: nothing here may wait for them.
       notifications: { smtp: { host: '127.0.0.1', port: smtp.port }, timeout_ms: 300_000, poll_ms: 25 },
-    });
-  }, 60_000);
-
-  afterAll(async () => {
-    await api?.close();
-    await receiver?.close();
-    await smtp?.close();
-  });
+    }),
+  );
 
   it('lets runs finish while the SMTP server and the webhook never answer', async () => {
-    const job = await h.createJob({ name: 'Hanging peers', notifyOn: ['FAILED'], notifyEmails: ['ops@example.com'], notifyWebhooks: [receiver.url('/hang')] });
+    const job = await h.createJob({ name: 'Hanging peers', notifyOn: ['FAILED'], notifyEmails: ['ops@example.com'], notifyWebhooks: [suite.receiver.url('/hang')] });
     const first = await h.run(job.id, true);
-    await until('both peers to hold an attempt open', () => smtp.sockets.size > 0 && receiver.hanging.size > 0);
+    await until('both peers to hold an attempt open', () => suite.smtp.sockets.size > 0 && suite.receiver.hanging.size > 0);
     // The next run starts and finishes while the first run's notifications still hang.
     const second = await h.run(job.id, true);
-    expect(receiver.hanging.size).toBeGreaterThan(0);
-    expect(smtp.sockets.size).toBeGreaterThan(0);
+    expect(suite.receiver.hanging.size).toBeGreaterThan(0);
+    expect(suite.smtp.sockets.size).toBeGreaterThan(0);
     const firstDeliveries = (await h.deliveries(job.id)).filter((delivery) => delivery.run.id === first);
     expect(firstDeliveries).toHaveLength(2);
     expect(firstDeliveries.every((delivery) => delivery.status === 'PENDING' && delivery.attempts === 1 && delivery.sentAt === null)).toBe(true);
-    const run = await api.app.database.prisma.run.findUniqueOrThrow({ where: { id: second } });
+    const run = await suite.api.app.database.prisma.run.findUniqueOrThrow({ where: { id: second } });
     expect(run.status).toBe('FAILED');
   });
 });
