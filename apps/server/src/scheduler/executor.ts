@@ -151,8 +151,12 @@ export class RunExecutor {
       reads.set(entry.jobId, read);
     }
     const now = new Date();
+    const [only] = group;
     const runs = await this.deps.prisma.run.updateManyAndReturn({
-      where: { status: 'QUEUED', OR: group.map((entry) => ({ id: entry.runId, attempt: entry.attempt })) },
+      where:
+        group.length === 1 && only
+          ? { id: only.runId, status: 'QUEUED', attempt: only.attempt }
+          : { status: 'QUEUED', OR: group.map((entry) => ({ id: entry.runId, attempt: entry.attempt })) },
       data: { status: 'RUNNING', startedAt: now, heartbeatAt: now, workerId: this.options.workerId, finishedAt: null },
     });
     for (const run of runs) this.claimed.add(run.id);

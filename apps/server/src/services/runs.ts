@@ -56,7 +56,10 @@ export class RunService {
     const needSince = [...new Set(requests.filter((request) => request.input.since === undefined).map((request) => request.jobId))];
     // The jobs and their last successes are read at once: run now is on the trigger-latency path.
     const [jobs, sinces] = await Promise.all([
-      this.deps.prisma.job.findMany({ where: { id: { in: jobIds } } }),
+      // A lone start (the trigger-latency path) keeps the single-row statements: they are the quickest.
+      jobIds.length === 1
+        ? this.deps.prisma.job.findUnique({ where: { id: jobIds[0]! } }).then((job) => (job ? [job] : []))
+        : this.deps.prisma.job.findMany({ where: { id: { in: jobIds } } }),
       lastSuccessStarts(this.deps.prisma, needSince),
     ]);
     const jobById = new Map(jobs.map((job) => [job.id, job]));
@@ -85,6 +88,7 @@ export class RunService {
       }
     });
     const created = await eachAloneOnFailure(rows, async (group) => {
+      if (group.length === 1) return [await this.deps.prisma.run.create({ data: group[0]!.data })];
       const runs = await this.deps.prisma.run.createManyAndReturn({ data: group.map((row) => row.data) });
       // One multi-row INSERT returns its rows in the order given; checked, as each caller is told its own run.
       if (runs.length !== group.length || runs.some((run, index) => run.jobId !== group[index]!.data.jobId)) {
@@ -187,6 +191,7 @@ export class RunService {
 /** lastSuccessStart of several jobs in one statement, by job id (the since index answers each). */
 async function lastSuccessStarts(prisma: PrismaClient, jobIds: string[]): Promise<Map<string, Date | null>> {
   if (jobIds.length === 0) return new Map();
+  if (jobIds.length === 1) return new Map([[jobIds[0]!, await lastSuccessStart(prisma, jobIds[0]!)]]);
   const rows = await prisma.$queryRaw<Array<{ id: string; since: Date | null }>>`
     SELECT j.id::text AS id,
       (SELECT r.started_at FROM "runs" r
