@@ -2,7 +2,7 @@
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { createYoga } from 'graphql-yoga';
-import type { Config } from './config/load.js';
+import { loadEnvironment, type Config, type ProcessEnvironment } from './config/load.js';
 import { openDatabase, type Database } from './db/database.js';
 import type { GraphQLContext } from './graphql/builder.js';
 import { graphqlSecurityOptions, graphqlSecurityPlugins } from './graphql/plugins/index.js';
@@ -47,11 +47,13 @@ export interface StartOptions {
   /** In-memory embedded database (tests). */
   inMemory?: boolean;
   webDist?: string;
+  /** The process environment (secrets for actions, NODE_ENV); read from the process when not given. */
+  environment?: ProcessEnvironment;
 }
 
-export async function startApp(config: Config, { logger, inMemory, webDist = WEB_DIST }: StartOptions): Promise<App> {
+export async function startApp(config: Config, { logger, inMemory, webDist = WEB_DIST, environment = loadEnvironment() }: StartOptions): Promise<App> {
   // Actions first: a broken action module stops start-up before anything is opened.
-  const actionHost = createActionHost(config, process.env);
+  const actionHost = createActionHost(config, environment.variables);
   const actions = await loadActions({ dir: path.resolve(config.actions.dir), packages: config.actions.packages, host: actionHost.host });
   logger.info(`actions: ${actions.list().length} loaded (${actions.list().map((action) => action.name).join(', ') || 'none'})`);
   const database = await openDatabase(config, { inMemory });
@@ -121,10 +123,10 @@ export async function startApp(config: Config, { logger, inMemory, webDist = WEB
       useSubscriptionGuard(database.prisma, { everyMs: 2000 }),
       // The live log's events are executed once for all the subscribers of a run (see the plugin for why).
       useSharedSubscriptionEvents(['runLogLines', 'runLog']),
-      ...graphqlSecurityPlugins(config, logger),
+      ...graphqlSecurityPlugins(config, logger, environment),
     ],
     logging: false,
-    ...graphqlSecurityOptions(config, logger),
+    ...graphqlSecurityOptions(config, logger, environment),
   });
   const server = createHttpServer({
     yoga,

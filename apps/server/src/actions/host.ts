@@ -1,10 +1,10 @@
 // The host object action packages with createActions(host) receive (see loader.ts). The actions load before the
 // database opens (a broken action stops start-up before anything is opened), so the database is attached later.
 import type pg from 'pg';
-import type { Config } from '../config/load.js';
+import type { Config, ProcessEnvironment } from '../config/load.js';
 import type { ActionHost } from './loader.js';
 
-export function createActionHost(config: Config, env: NodeJS.ProcessEnv): { host: ActionHost; attach(pool: pg.Pool): void } {
+export function createActionHost(config: Config, env: ProcessEnvironment['variables']): { host: ActionHost; attach(pool: pg.Pool): void } {
   let pool: pg.Pool | null = null;
   return {
     host: {

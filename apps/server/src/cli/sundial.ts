@@ -7,7 +7,7 @@ import { parseArgs } from 'node:util';
 import { createActionHost } from '../actions/host.js';
 import { loadActions } from '../actions/loader.js';
 import { ActionLoadError } from '../actions/registry.js';
-import { ConfigError, loadConfig, type Config } from '../config/load.js';
+import { ConfigError, loadConfig, loadEnvironment, type Config } from '../config/load.js';
 import { DatabaseUnreachableError, openDatabase } from '../db/database.js';
 import { DataDirInUseError } from '../db/embedded.js';
 import { MigrationError } from '../db/migrate.js';
@@ -55,7 +55,7 @@ async function withDefinitions<T>(config: Config, prepare: boolean, work: (servi
   const logger = createLogger('warn');
   // This process only writes: it never executes runs or fires schedules, whatever the config says.
   const cliConfig: Config = { ...config, jobs: { ...config.jobs, enabled: false } };
-  const actionHost = createActionHost(cliConfig, process.env);
+  const actionHost = createActionHost(cliConfig, loadEnvironment().variables);
   const actions = await loadActions({ dir: path.resolve(cliConfig.actions.dir), packages: cliConfig.actions.packages, host: actionHost.host });
   const database = await openDatabase(cliConfig);
   try {

@@ -1,4 +1,4 @@
-// The only reader of process.env and sundial.yaml. Everything else receives a validated Config.
+// The only reader of process.env and sundial.yaml (the config, and loadEnvironment for what is not config). Everything else receives them.
 import fs from 'node:fs';
 import path from 'node:path';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
@@ -113,6 +113,22 @@ export function loadConfig(options: LoadOptions = {}): Config {
   config.actions.dir = path.resolve(cwd, config.actions.dir);
   if (config.definitions.file) config.definitions.file = path.resolve(cwd, config.definitions.file);
   return config;
+}
+
+/**
+ * The process environment beyond the config keys: the variables actions read secrets from by name
+ * (`{{secret:NAME}}`, builtin.http.secret_env_prefix), and whether NODE_ENV=production (`auto` settings are off
+ * then). Read when a process starts, like the config, so nothing outside config/ reads process.env.
+ */
+export interface ProcessEnvironment {
+  /** The variables themselves, as the process has them (a secret is read when a request needs it). */
+  variables: Readonly<Record<string, string | undefined>>;
+  /** NODE_ENV=production. */
+  production: boolean;
+}
+
+export function loadEnvironment(env: NodeJS.ProcessEnv = process.env): ProcessEnvironment {
+  return { variables: env, production: env.NODE_ENV === 'production' };
 }
 
 function unwrapDefaults(schema: z.ZodType): z.ZodType {

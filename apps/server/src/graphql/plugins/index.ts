@@ -2,6 +2,7 @@
 // unless configured, limits on documents (GraphQL Armor) and variables, one password check per request, masked
 // errors, and an audit event for every mutation. app.ts spreads these into createYoga.
 import type { Plugin } from 'graphql-yoga';
+import type { ProcessEnvironment } from '../../config/load.js';
 import type { Config } from '../../config/schema.js';
 import { corsFor } from '../../http/security.js';
 import type { Logger } from '../../lib/logger.js';
@@ -13,13 +14,13 @@ import { useDisableIntrospection } from './introspection.js';
 import { useVariablesLimits } from './variables.js';
 
 /** `auto` settings are on, except when NODE_ENV=production. */
-export function resolveAuto(value: 'auto' | boolean, env: NodeJS.ProcessEnv = process.env): boolean {
-  return value === 'auto' ? env.NODE_ENV !== 'production' : value;
+export function resolveAuto(value: 'auto' | boolean, environment: Pick<ProcessEnvironment, 'production'>): boolean {
+  return value === 'auto' ? !environment.production : value;
 }
 
 /** The plugins: limits first (they refuse before anything runs), the audit last. */
-export function graphqlSecurityPlugins(config: Config, logger: Logger, env: NodeJS.ProcessEnv = process.env): Plugin[] {
-  const introspection = resolveAuto(config.graphql.introspection, env);
+export function graphqlSecurityPlugins(config: Config, logger: Logger, environment: Pick<ProcessEnvironment, 'production'>): Plugin[] {
+  const introspection = resolveAuto(config.graphql.introspection, environment);
   return [
     useVariablesLimits({ maxBytes: config.graphql.max_variables_bytes, maxDepth: config.graphql.max_variables_depth }),
     useSundialArmor(config.graphql, { hideSuggestions: !introspection }) as Plugin,
@@ -30,10 +31,10 @@ export function graphqlSecurityPlugins(config: Config, logger: Logger, env: Node
 }
 
 /** createYoga options other than plugins. */
-export function graphqlSecurityOptions(config: Config, logger: Logger, env: NodeJS.ProcessEnv = process.env) {
+export function graphqlSecurityOptions(config: Config, logger: Logger, environment: Pick<ProcessEnvironment, 'production'>) {
   return {
     cors: corsFor(config.server.cors_origins),
-    graphiql: resolveAuto(config.graphql.graphiql, env),
+    graphiql: resolveAuto(config.graphql.graphiql, environment),
     landingPage: false,
     // One operation per request: batches would multiply every per-request limit (and sign-in attempts).
     batching: false,
