@@ -1,4 +1,5 @@
-// The only reader of process.env and sundial.yaml (the config, and loadEnvironment for what is not config). Everything else receives them.
+// The only reader of process.env and sundial.yaml: the config, and loadEnvironment for what is not a config key.
+// Everything else receives them.
 import fs from 'node:fs';
 import path from 'node:path';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
