@@ -252,7 +252,7 @@ async function measureJobsList(page: Page, mode: DatabaseModeName, jobs: number,
 
 async function measureRunLog(page: Page, mode: DatabaseModeName, runId: string, lines: number): Promise<Figure[]> {
   const firstLines = await timeToFirst(page, `/runs/${runId}`, 'logLine');
-  // The whole log arrives over the runLog subscription (stored lines first), then the count stops moving.
+  // The whole log arrives over the runLogLines subscription (stored lines first), then the count stops moving.
   await page.getByTestId('log-count').filter({ hasText: `${lines} lines` }).waitFor({ timeout: 600_000 });
   const allLines = await page.evaluate(() => performance.now());
   await page.waitForTimeout(300);
@@ -264,7 +264,7 @@ async function measureRunLog(page: Page, mode: DatabaseModeName, runId: string, 
       note: `navigation → first log line painted, ${lines.toLocaleString('en-US')}-line log; soft target`,
     }),
     figure(mode, 'run log all lines loaded', allLines, {
-      note: `navigation → the count shows all ${lines.toLocaleString('en-US')} lines (streamed over the runLog subscription)`,
+      note: `navigation → the count shows all ${lines.toLocaleString('en-US')} lines (streamed over the runLogLines subscription)`,
     }),
     ...frameFigures(mode, 'run log', frames, `top to bottom of ${lines.toLocaleString('en-US')} lines (${inDom} rows in the DOM)`),
   ];
