@@ -2,8 +2,8 @@
 // the reading side). The one rule: a user sees and marks only their own messages — every method takes the
 // caller's user id and every query is scoped by it, so another user's message is indistinguishable from none.
 import type { InboxMessage, Prisma, PrismaClient } from '../db/prisma.js';
+import { isUuid } from './ids.js';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** No such message in this user's inbox (it may be someone else's: that is not told). */
 export class InboxMessageNotFoundError extends Error {
@@ -47,7 +47,7 @@ export class InboxService {
 
   /** Marks one of the user's messages read (again is fine: the first read time stays). */
   async markRead(userId: string, id: string): Promise<InboxMessage> {
-    if (!UUID.test(id)) throw new InboxMessageNotFoundError(id);
+    if (!isUuid(id)) throw new InboxMessageNotFoundError(id);
     // One statement scoped by the owner: nobody can mark another user's message, even by guessing its id.
     await this.prisma.inboxMessage.updateMany({ where: { id, userId, readAt: null }, data: { readAt: new Date() } });
     const message = await this.prisma.inboxMessage.findFirst({ where: { id, userId } });

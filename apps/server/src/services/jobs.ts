@@ -6,6 +6,8 @@ import type { ActionCatalog } from './action-catalog.js';
 import { ConflictError, NotFoundError, prefixFields, ValidationError, type FieldError } from './errors.js';
 import { validateNotificationSettings, type NotificationSettingsInput } from './notifications/settings.js';
 import { nextFireTimes, scheduleFromJob, toJobFields, validateSchedule, type ScheduleInput } from './schedule.js';
+import { isUuid } from './ids.js';
+import { missingUsersAndRoles } from './targets.js';
 
 /** The scheduler's side of a job: one timer per enabled scheduled job, none otherwise. */
 export interface JobTimers {
@@ -55,7 +57,6 @@ const LIMITS = {
   concurrency: [1, 1000],
 } as const;
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export class JobService {
   private readonly now: () => Date;
@@ -80,7 +81,7 @@ export class JobService {
   }
 
   async get(id: string): Promise<Job> {
-    const job = UUID.test(id) ? await this.deps.prisma.job.findUnique({ where: { id } }) : null;
+    const job = isUuid(id) ? await this.deps.prisma.job.findUnique({ where: { id } }) : null;
     if (!job) throw new NotFoundError('job', id);
     return job;
   }
@@ -277,18 +278,10 @@ export class JobService {
   }
 
   private async missingTargets(userIds: string[], roleIds: string[]): Promise<FieldError[]> {
+    const missing = await missingUsersAndRoles(this.deps.prisma, { userIds, roleIds });
     const errors: FieldError[] = [];
-    const badUsers = userIds.filter((id) => !UUID.test(id));
-    const badRoles = roleIds.filter((id) => !UUID.test(id));
-    // One after the other: inside a definitions transaction both share one connection.
-    const users = await this.deps.prisma.user.findMany({ where: { id: { in: userIds.filter((id) => UUID.test(id)) } }, select: { id: true } });
-    const roles = await this.deps.prisma.role.findMany({ where: { id: { in: roleIds.filter((id) => UUID.test(id)) } }, select: { id: true } });
-    const foundUsers = new Set(users.map((u) => u.id));
-    const foundRoles = new Set(roles.map((r) => r.id));
-    const missingUsers = [...badUsers, ...userIds.filter((id) => UUID.test(id) && !foundUsers.has(id))];
-    const missingRoles = [...badRoles, ...roleIds.filter((id) => UUID.test(id) && !foundRoles.has(id))];
-    if (missingUsers.length > 0) errors.push({ field: 'targetUserIds', message: `no such user: ${missingUsers.join(', ')}` });
-    if (missingRoles.length > 0) errors.push({ field: 'targetRoleIds', message: `no such role: ${missingRoles.join(', ')}` });
+    if (missing.users.length > 0) errors.push({ field: 'targetUserIds', message: `no such user: ${missing.users.join(', ')}` });
+    if (missing.roles.length > 0) errors.push({ field: 'targetRoleIds', message: `no such role: ${missing.roles.join(', ')}` });
     return errors;
   }
 }

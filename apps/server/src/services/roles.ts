@@ -3,6 +3,7 @@
 // leave the install without an active user who can still manage users and roles.
 import type { Permission, Prisma, PrismaClient, Role } from '../db/prisma.js';
 import { ConflictError, NotFoundError, ValidationError, type FieldError } from './errors.js';
+import { isUuid } from './ids.js';
 
 export interface RoleInput {
   name: string;
@@ -14,7 +15,6 @@ export type RolePatch = Partial<RoleInput>;
 
 export const ROLE_LIMITS = { name: 64, description: 1000 } as const;
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const ROLE_NAME = /^[a-z0-9][a-z0-9 ._-]*$/i;
 
 /**
@@ -40,7 +40,7 @@ export class RoleService {
   constructor(private readonly prisma: PrismaClient) {}
 
   async get(id: string): Promise<Role> {
-    const role = UUID.test(id) ? await this.prisma.role.findUnique({ where: { id } }) : null;
+    const role = isUuid(id) ? await this.prisma.role.findUnique({ where: { id } }) : null;
     if (!role) throw new NotFoundError('role', id);
     return role;
   }
@@ -84,7 +84,7 @@ export class RoleService {
   async removeMembers(roleId: string, userIds: string[]): Promise<Role> {
     const role = await this.get(roleId);
     return this.prisma.$transaction(async (tx) => {
-      await tx.userRole.deleteMany({ where: { roleId, userId: { in: userIds.filter((id) => UUID.test(id)) } } });
+      await tx.userRole.deleteMany({ where: { roleId, userId: { in: userIds.filter((id) => isUuid(id)) } } });
       await ensureSomeoneCanAdminister(tx);
       return role;
     });
@@ -92,7 +92,7 @@ export class RoleService {
 
   private async existingUsers(userIds: string[]): Promise<string[]> {
     const unique = [...new Set(userIds)];
-    const valid = unique.filter((id) => UUID.test(id));
+    const valid = unique.filter((id) => isUuid(id));
     const found = new Set((await this.prisma.user.findMany({ where: { id: { in: valid } }, select: { id: true } })).map((u) => u.id));
     const missing = unique.filter((id) => !found.has(id));
     if (missing.length > 0) throw new ValidationError([{ field: 'userIds', message: `no such user: ${missing.join(', ')}` }]);

@@ -6,6 +6,7 @@ import { ENGINE_DEFAULTS, type ActionCatalog } from './action-catalog.js';
 import { ConflictError, NotFoundError, prefixFields, ValidationError } from './errors.js';
 import { eachAloneOnFailure, GroupCommit, ItemFailure } from '../lib/group-commit.js';
 import { canCancel, canRetry } from './run-status.js';
+import { isUuid } from './ids.js';
 
 /** Hands a queued run to the scheduler to execute, now or at a time (retry backoff). */
 export interface RunDispatcher {
@@ -29,7 +30,6 @@ export interface RunServiceDeps {
   bus: RealtimeBus;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export class RunService {
   // Run now from many callers at once (API dispatch, bursts of clicks) shares statements: concurrent starts are
@@ -40,14 +40,14 @@ export class RunService {
   constructor(private readonly deps: RunServiceDeps) {}
 
   async get(id: string): Promise<Run> {
-    const run = UUID.test(id) ? await this.deps.prisma.run.findUnique({ where: { id } }) : null;
+    const run = isUuid(id) ? await this.deps.prisma.run.findUnique({ where: { id } }) : null;
     if (!run) throw new NotFoundError('run', id);
     return run;
   }
 
   /** Run now (Kamihi's "Run job manually", InvenioRDM's "Configure and run"); works on disabled jobs too. */
   async start(jobId: string, input: StartRunInput): Promise<Run> {
-    if (!UUID.test(jobId)) throw new NotFoundError('job', jobId);
+    if (!isUuid(jobId)) throw new NotFoundError('job', jobId);
     return this.starts.add({ jobId, input });
   }
 

@@ -1,10 +1,23 @@
 // Targets = chosen users ∪ active members of chosen roles, deduplicated, active users only (Kamihi's semantics).
 import type { Prisma, PrismaClient } from '../db/prisma.js';
 import type { ActionUser } from './action-catalog.js';
+import { isUuid } from './ids.js';
 
 export interface TargetSelection {
   userIds: string[];
   roleIds: string[];
+}
+
+/**
+ * Which of the given user and role ids name no user or role (a malformed id names none), each in the order given.
+ * The two reads go one after the other: inside a definitions transaction they share one connection.
+ */
+export async function missingUsersAndRoles(prisma: PrismaClient, { userIds, roleIds }: TargetSelection): Promise<{ users: string[]; roles: string[] }> {
+  const users = await prisma.user.findMany({ where: { id: { in: userIds.filter(isUuid) } }, select: { id: true } });
+  const roles = await prisma.role.findMany({ where: { id: { in: roleIds.filter(isUuid) } }, select: { id: true } });
+  const foundUsers = new Set(users.map((user) => user.id));
+  const foundRoles = new Set(roles.map((role) => role.id));
+  return { users: userIds.filter((id) => !foundUsers.has(id)), roles: roleIds.filter((id) => !foundRoles.has(id)) };
 }
 
 function targetWhere({ userIds, roleIds }: TargetSelection): Prisma.UserWhereInput {

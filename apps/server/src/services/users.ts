@@ -4,6 +4,7 @@ import type { Prisma, PrismaClient, User } from '../db/prisma.js';
 import { hashPassword, passwordProblems } from './auth/passwords.js';
 import { NotFoundError, ValidationError, type FieldError } from './errors.js';
 import { ensureSomeoneCanAdminister } from './roles.js';
+import { isUuid } from './ids.js';
 
 export interface UserInput {
   email: string;
@@ -20,7 +21,6 @@ export type UserPatch = Partial<UserInput>;
 
 export const USER_LIMITS = { name: 200, email: 254, attributesChars: 16_384 } as const;
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 // Deliberately loose: the only promise is "something@somewhere"; the mail server is the real judge.
 const EMAIL = /^[^\s@]+@[^\s@]+$/;
 
@@ -28,7 +28,7 @@ export class UserService {
   constructor(private readonly prisma: PrismaClient) {}
 
   async get(id: string): Promise<User> {
-    const user = UUID.test(id) ? await this.prisma.user.findUnique({ where: { id } }) : null;
+    const user = isUuid(id) ? await this.prisma.user.findUnique({ where: { id } }) : null;
     if (!user) throw new NotFoundError('user', id);
     return user;
   }
@@ -108,7 +108,7 @@ export class UserService {
 
     const roleIds = [...new Set(input.roleIds ?? [])];
     if (roleIds.length > 0) {
-      const valid = roleIds.filter((roleId) => UUID.test(roleId));
+      const valid = roleIds.filter((roleId) => isUuid(roleId));
       const found = new Set((await this.prisma.role.findMany({ where: { id: { in: valid } }, select: { id: true } })).map((role) => role.id));
       const missing = roleIds.filter((roleId) => !found.has(roleId));
       if (missing.length > 0) errors.push({ field: 'roleIds', message: `no such role: ${missing.join(', ')}` });

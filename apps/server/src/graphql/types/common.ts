@@ -159,9 +159,7 @@ export function batchLoader<V>(
   return loader;
 }
 
-export function isUuid(value: string): boolean {
-  return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value);
-}
+export { isUuid } from '../../services/ids.js';
 
 /** Clamps a client-chosen count to what the server is willing to compute. */
 export function clamp(value: number | null | undefined, fallback: number, min: number, max: number): number {

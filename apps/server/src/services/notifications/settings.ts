@@ -2,6 +2,7 @@
 // valid; the answer names the field and the bad value, so the job form can show it next to the input.
 import type { NotificationOutcome, PrismaClient } from '../../db/prisma.js';
 import type { FieldError } from '../errors.js';
+import { missingUsersAndRoles } from '../targets.js';
 
 export const NOTIFICATION_OUTCOMES = [
   'FAILED',
@@ -30,7 +31,6 @@ export interface NotificationSettings {
 
 export const NOTIFICATION_LIMITS = { emails: 50, webhooks: 20, users: 200, roles: 50, emailLength: 254, urlLength: 2000 } as const;
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 // Deliberately plain: one @, a domain of non-empty labels (a bare host such as localhost is fine for an install's
 // own mail server), no spaces, angle brackets or list separators (what an SMTP envelope accepts).
 const EMAIL = /^[^\s@<>()[\],;:"]+@[^\s@<>()[\],;:".]+(\.[^\s@<>()[\],;:".]+)*$/;
@@ -101,15 +101,9 @@ export async function validateNotificationSettings(
     errors.push({ field: 'notifyUserIds', message: `at most ${NOTIFICATION_LIMITS.users} users; choose a role for more` });
   }
   if (notifyRoleIds.length > NOTIFICATION_LIMITS.roles) errors.push({ field: 'notifyRoleIds', message: `at most ${NOTIFICATION_LIMITS.roles} roles` });
-  // One after the other: inside a definitions transaction both share one connection.
-  const users = await prisma.user.findMany({ where: { id: { in: notifyUserIds.filter((id) => UUID.test(id)) } }, select: { id: true } });
-  const roles = await prisma.role.findMany({ where: { id: { in: notifyRoleIds.filter((id) => UUID.test(id)) } }, select: { id: true } });
-  const foundUsers = new Set(users.map((user) => user.id));
-  const foundRoles = new Set(roles.map((role) => role.id));
-  const missingUsers = notifyUserIds.filter((id) => !foundUsers.has(id));
-  const missingRoles = notifyRoleIds.filter((id) => !foundRoles.has(id));
-  if (missingUsers.length > 0) errors.push({ field: 'notifyUserIds', message: `no such user: ${missingUsers.join(', ')}` });
-  if (missingRoles.length > 0) errors.push({ field: 'notifyRoleIds', message: `no such role: ${missingRoles.join(', ')}` });
+  const missing = await missingUsersAndRoles(prisma, { userIds: notifyUserIds, roleIds: notifyRoleIds });
+  if (missing.users.length > 0) errors.push({ field: 'notifyUserIds', message: `no such user: ${missing.users.join(', ')}` });
+  if (missing.roles.length > 0) errors.push({ field: 'notifyRoleIds', message: `no such role: ${missing.roles.join(', ')}` });
 
   const recipients = notifyEmails.length + notifyWebhooks.length + notifyUserIds.length + notifyRoleIds.length;
   if (notifyOn.length > 0 && recipients === 0) {
