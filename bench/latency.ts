@@ -3,7 +3,6 @@
 // the figure is the wake-up path alone, not queueing behind other work.
 import { performance } from 'node:perf_hooks';
 import { defineAction } from '@sundial/actions';
-import { RUN_JOB } from '../apps/server/src/scheduler/dispatcher.js';
 import { summarize, type Figure, type Summary } from './report.js';
 import { startBenchEngine, startRawAgenda, withDeadline, type BenchDatabase } from './setup.js';
 
@@ -80,14 +79,14 @@ async function measureSundial(db: BenchDatabase, { samples, warmup }: LatencyOpt
     const latencies: number[] = [];
     for (let i = 0; i < warmup + samples; i += 1) {
       const started = nextStart();
-      // As for raw Agenda, the next run starts once Agenda has also finished its bookkeeping for this one.
-      const agendaDone = new Promise<void>((resolve) => bench.engine.scheduler.agenda.once(`complete:${RUN_JOB}`, () => resolve()));
       const t0 = performance.now();
       const run = await bench.engine.runs.start(job.id, { trigger: 'MANUAL' });
       const at = await withDeadline(started, 10_000, `run ${run.id}`);
       const status = await withDeadline(bench.watcher.terminal(run.id), 10_000, `run ${run.id}`);
       if (status !== 'SUCCEEDED') throw new Error(`run ${run.id} ended ${status}`);
-      await withDeadline(agendaDone, 10_000, `Agenda's completion of run ${run.id}`);
+      // As for raw Agenda, the next run starts once this one's bookkeeping is done: the worker has let go of it.
+      const { unfinished } = await bench.engine.executor.drainHere(10_000);
+      if (unfinished > 0) throw new Error(`the worker did not let go of run ${run.id} within 10 s`);
       if (i >= warmup) latencies.push(at - t0);
     }
     return summarize(latencies);

@@ -1,4 +1,6 @@
 // Queued runs become Agenda jobs: Agenda's row locks share them among workers, its wake-ups start them fast.
+// A run due now that this process can start at once (a worker with a free slot) skips the queue: it is claimed
+// and started here, which saves the entry's insert, wake-up, lock and state saves on the trigger-latency path.
 // Runs dispatched at the same moment share one Agenda job (group commit): while one entry is being saved, the
 // runs dispatched meanwhile wait and are saved together as the next entry. A lone run-now is saved at once (no
 // added latency); under load Agenda's per-entry cost (insert, wake-up, lock, two state saves, delete) is paid once
@@ -36,18 +38,37 @@ export function entryFilters(runId: string, backend: 'postgres' | 'mongodb'): Ar
   return [backend === 'postgres' ? { runs: [{ runId }] } : { 'runs.runId': runId }, { runId }];
 }
 
-export function createRunDispatcher(agenda: Agenda): RunDispatcher {
-  async function save(entries: RunEntry[], priority: number | undefined, at: Date): Promise<void[]> {
+/** Where the dispatcher starts runs itself when it can (the executor of a process with jobs.enabled). */
+export interface LocalRunner {
+  /** Starts what it can at once; returns the entries it did not take. */
+  executeHere(entries: RunEntry[]): RunEntry[];
+}
+
+export interface SchedulerDispatcher extends RunDispatcher {
+  /** From now on, runs due now start in this process when it has a free slot; the rest go to the queue. */
+  runHere(runner: LocalRunner): void;
+}
+
+export function createRunDispatcher(agenda: Agenda): SchedulerDispatcher {
+  let local: LocalRunner | null = null;
+  async function save(entries: RunEntry[], priority: number | undefined, at: Date): Promise<void> {
     const job = agenda.create<RunJobData>(RUN_JOB, { runs: entries });
     if (priority) job.priority(priority);
     job.schedule(at);
     await job.save();
+  }
+  async function saveGroup(entries: RunEntry[], priority: number, queueOnly: boolean): Promise<void[]> {
+    const rest = local && !queueOnly ? local.executeHere(entries) : entries;
+    if (rest.length > 0) await save(rest, priority, new Date());
     return entries.map(() => undefined);
   }
-  /** One group per priority: an entry has one. */
-  const groups = new Map<number, GroupCommit<RunEntry>>();
+  /** One group per priority (an entry has one) and per path: handed-back runs never start here again. */
+  const groups = new Map<string, GroupCommit<RunEntry>>();
 
   return {
+    runHere(runner) {
+      local = runner;
+    },
     async dispatch(run, options = {}) {
       const entry: RunEntry = { runId: run.id, attempt: run.attempt, ...(run.jobId ? { jobId: run.jobId } : {}) };
       // Later runs (retry backoff, overlap waits) keep an entry of their own, due at their time.
@@ -56,8 +77,10 @@ export function createRunDispatcher(agenda: Agenda): RunDispatcher {
         return;
       }
       const priority = options.priority ?? 0;
-      let group = groups.get(priority);
-      if (!group) groups.set(priority, (group = new GroupCommit((entries) => save(entries, priority, new Date()), RUNS_PER_ENTRY)));
+      const queueOnly = options.queueOnly ?? false;
+      const key = `${priority}:${queueOnly}`;
+      let group = groups.get(key);
+      if (!group) groups.set(key, (group = new GroupCommit((entries) => saveGroup(entries, priority, queueOnly), RUNS_PER_ENTRY)));
       await group.add(entry);
     },
   };

@@ -47,7 +47,7 @@ export async function createEngine({ config, database, actions, bus, logger }: E
   const dispatcher = createRunDispatcher(agenda);
   const timers = createJobTimers(agenda);
   const jobs = new JobService({ prisma, actions, timers, bus });
-  const runs = new RunService({ prisma, actions, dispatcher, bus });
+  const runs = new RunService({ prisma, pool: database.pool, actions, dispatcher, bus });
   const workerId = `${os.hostname()}:${process.pid}:${crypto.randomBytes(3).toString('hex')}`;
   const executor = new RunExecutor({ prisma, pool: database.pool, actions, bus, dispatcher, logger }, { workerId, heartbeatMs: config.jobs.heartbeat_ms, concurrency: config.jobs.concurrency });
   const sweeper = new Sweeper(
@@ -94,6 +94,7 @@ export async function createEngine({ config, database, actions, bus, logger }: E
         const { synced, removed } = await reconcileTimers(prisma, agenda, timers);
         logger.info(`scheduler: ${synced} scheduled job(s) have timers${removed ? `, ${removed} stale timer(s) removed` : ''}`);
         executor.start();
+        dispatcher.runHere(executor);
         sweeper.start();
         repairer.start();
       }
@@ -101,10 +102,10 @@ export async function createEngine({ config, database, actions, bus, logger }: E
     },
     async stop(graceMs) {
       executor.stopTakingWork();
-      const result = await scheduler.stop(graceMs);
+      const [queued, here] = await Promise.all([scheduler.stop(graceMs), executor.drainHere(graceMs)]);
       executor.stop();
       await Promise.all([sweeper.stop(), repairer.stop()]);
-      return result;
+      return { unfinished: queued.unfinished + here.unfinished };
     },
   };
 }

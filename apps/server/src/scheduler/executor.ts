@@ -21,6 +21,7 @@ import {
 } from './outcome.js';
 import type { RunEntry } from './dispatcher.js';
 import { RunLog } from './run-log.js';
+import { runFromRow } from '../db/rows.js';
 import { GroupCommit } from '../lib/group-commit.js';
 import { RunSlots } from './slots.js';
 
@@ -60,6 +61,8 @@ export class RunExecutor {
    * that time would be swept as lost while it is about to run.
    */
   private readonly claimed = new Set<string>();
+  /** Executions started by executeHere (outside Agenda), awaited when the worker stops. */
+  private readonly here = new Set<Promise<void>>();
   private heartbeat: NodeJS.Timeout | null = null;
   private readonly slots: RunSlots;
   private readonly finishes = new GroupCommit<FinishItem, RunChangeRow | null>((items) => this.writeFinishes(items));
@@ -121,19 +124,53 @@ export class RunExecutor {
         await this.requeue(rest);
         break;
       }
-      const group = rest.slice(0, count);
+      executing.push(this.claimAndExecute(rest.slice(0, count), 'leave-queued'));
       rest = rest.slice(count);
-      let claimed: Array<{ run: Run; read: Promise<JobRead> }> = [];
-      try {
-        claimed = await this.claim(group);
-      } catch (error) {
-        // Left queued: the repair pass dispatches a queued run without a queue entry again.
-        this.deps.logger.error(`runs ${group.map((e) => e.runId).join(', ')}: the claim failed: ${(error as Error).message}`);
-      }
-      this.slots.release(count - claimed.length);
-      for (const { run, read } of claimed) executing.push(this.executeClaimed(run, read).finally(() => this.slots.release()));
     }
     await Promise.all(executing);
+  }
+
+  /**
+   * Starts queued runs in this process at once, as many as it has free slots for right now (run now, a fired
+   * occurrence): no queue entry, no wake-up round trip, so the action starts sooner. Returns the entries it did
+   * not take; those go to the queue. A run taken here is claimed like any other and covered by the heartbeat, so
+   * a crash is recovered the same way (the sweeper interrupts it; a crash before the claim leaves it queued
+   * without an entry, which the repair pass dispatches again).
+   */
+  executeHere(entries: RunEntry[]): RunEntry[] {
+    if (this.stopping || !this.heartbeat) return entries;
+    const count = this.slots.tryAcquire(entries.length);
+    if (count === 0) return entries;
+    const execution = this.claimAndExecute(entries.slice(0, count), 'requeue');
+    this.here.add(execution);
+    void execution.finally(() => this.here.delete(execution));
+    return entries.slice(count);
+  }
+
+  /** Waits up to graceMs for the runs started by executeHere (Agenda's drain waits for the others). */
+  async drainHere(graceMs: number): Promise<{ unfinished: number }> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, graceMs)));
+    await Promise.race([Promise.all(this.here), timeout]);
+    clearTimeout(timer);
+    return { unfinished: this.here.size };
+  }
+
+  /**
+   * Claims a group of runs with `count` slots already taken, executes each claimed run in its slot and gives
+   * back the slots of runs it did not claim. When the claim fails, the runs stay queued: an Agenda entry will be
+   * retried by Agenda and the repair pass, runs taken by executeHere go back to the queue at once.
+   */
+  private async claimAndExecute(group: RunEntry[], onClaimFailure: 'leave-queued' | 'requeue'): Promise<void> {
+    let claimed: Array<{ run: Run; read: Promise<JobRead> }> = [];
+    try {
+      claimed = await this.claim(group);
+    } catch (error) {
+      this.deps.logger.error(`runs ${group.map((e) => e.runId).join(', ')}: the claim failed: ${(error as Error).message}`);
+      if (onClaimFailure === 'requeue') await this.requeue(group);
+    }
+    this.slots.release(group.length - claimed.length);
+    await Promise.all(claimed.map(({ run, read }) => this.executeClaimed(run, read).finally(() => this.slots.release())));
   }
 
   /**
@@ -151,14 +188,15 @@ export class RunExecutor {
       reads.set(entry.jobId, read);
     }
     const now = new Date();
-    const [only] = group;
-    const runs = await this.deps.prisma.run.updateManyAndReturn({
-      where:
-        group.length === 1 && only
-          ? { id: only.runId, status: 'QUEUED', attempt: only.attempt }
-          : { status: 'QUEUED', OR: group.map((entry) => ({ id: entry.runId, attempt: entry.attempt })) },
-      data: { status: 'RUNNING', startedAt: now, heartbeatAt: now, workerId: this.options.workerId, finishedAt: null },
-    });
+    // Plain SQL: on the trigger-latency path, between the wake-up and the action.
+    const { rows } = await this.deps.pool.query(
+      `UPDATE "runs" AS r SET status = 'RUNNING', started_at = $3, heartbeat_at = $3, worker_id = $4, finished_at = NULL
+       FROM unnest($1::uuid[], $2::int[]) AS v(id, attempt)
+       WHERE r.id = v.id AND r.attempt = v.attempt AND r.status = 'QUEUED'
+       RETURNING r.*`,
+      [group.map((entry) => entry.runId), group.map((entry) => entry.attempt), now, this.options.workerId],
+    );
+    const runs = rows.map(runFromRow);
     for (const run of runs) this.claimed.add(run.id);
     return runs.map((run) => {
       let read = reads.get(run.jobId);
@@ -171,7 +209,9 @@ export class RunExecutor {
   private async requeue(entries: RunEntry[]): Promise<void> {
     await Promise.all(
       entries.map((entry) =>
-        this.deps.dispatcher.dispatch({ id: entry.runId, attempt: entry.attempt, ...(entry.jobId ? { jobId: entry.jobId } : {}) }).catch(() => {}),
+        this.deps.dispatcher
+          .dispatch({ id: entry.runId, attempt: entry.attempt, ...(entry.jobId ? { jobId: entry.jobId } : {}) }, { queueOnly: true })
+          .catch(() => {}),
       ),
     );
   }
@@ -196,17 +236,24 @@ export class RunExecutor {
     }
   }
 
-  /** The job (it must exist) and its target users, read at once. */
+  /** The job (it must exist) and its target users, read at once; the job in plain SQL (trigger-latency path). */
   private async readJob(jobId: string): Promise<JobRead> {
-    const [job, users] = await Promise.all([
-      this.deps.prisma.job.findUniqueOrThrow({ where: { id: jobId } }),
+    const [{ rows }, users] = await Promise.all([
+      this.deps.pool.query<ExecutableJob>(
+        `SELECT id, action, concurrency, overlap_policy AS "overlapPolicy", per_user AS "perUser", priority,
+           retry_backoff_ms AS "retryBackoffMs", timeout_ms AS "timeoutMs"
+         FROM "jobs" WHERE id = $1`,
+        [jobId],
+      ),
       resolveJobTargets(this.deps.prisma, jobId),
     ]);
+    const [job] = rows;
+    if (!job) throw new Error(`job ${jobId} no longer exists`);
     return { job, users };
   }
 
   /** Overlap policy "queue": a run waits while an earlier run of its job is still running. */
-  private async waitsForPrevious(run: Run, job: Job): Promise<boolean> {
+  private async waitsForPrevious(run: Run, job: ExecutableJob): Promise<boolean> {
     if (job.overlapPolicy !== 'QUEUE' || run.parentRunId) return false;
     const earlier = await this.deps.prisma.run.findFirst({
       // Earlier runs still queued count too: Agenda may hand out a later run first.
@@ -222,7 +269,7 @@ export class RunExecutor {
     return true;
   }
 
-  private async executeSingle(run: Run, job: Job, action: CatalogAction, users: ActionUser[]): Promise<void> {
+  private async executeSingle(run: Run, job: ExecutableJob, action: CatalogAction, users: ActionUser[]): Promise<void> {
     const controller = new AbortController();
     const log = new RunLog(this.deps.prisma, this.deps.bus, run.id, run.logSequence);
     const outcome = await this.callAction(run, job, action, { user: null, users, controller, log });
@@ -232,7 +279,7 @@ export class RunExecutor {
   /** Calls the action once with a fresh context; resolves with what happened (never rejects). */
   private async callAction(
     run: Run,
-    job: Job,
+    job: ExecutableJob,
     action: CatalogAction,
     { user, users, controller, log }: { user: ActionUser | null; users: ActionUser[]; controller: AbortController; log: RunLog },
   ): Promise<Outcome> {
@@ -284,7 +331,7 @@ export class RunExecutor {
     outcome: Outcome,
     logSequence: number,
     mayRetry: boolean,
-    job?: Job,
+    job?: ExecutableJob,
     action?: CatalogAction,
   ): Promise<void> {
     const retryable = mayRetry && (outcome.status === 'FAILED' || outcome.status === 'TIMED_OUT') && run.attempt < run.maxAttempts;
@@ -348,7 +395,7 @@ export class RunExecutor {
   }
 
   /** One child run per target user, created in batches, executed with bounded concurrency, rolled up. */
-  private async executeParent(parent: Run, job: Job, action: CatalogAction, users: ActionUser[]): Promise<void> {
+  private async executeParent(parent: Run, job: ExecutableJob, action: CatalogAction, users: ActionUser[]): Promise<void> {
     const log = new RunLog(this.deps.prisma, this.deps.bus, parent.id, parent.logSequence);
     if (users.length === 0) {
       await this.deps.prisma.run.updateMany({
@@ -455,7 +502,7 @@ export class RunExecutor {
   /** A child's attempts run inline, with backoff, inside the parent's execution. */
   private async executeChild(
     child: Run,
-    job: Job,
+    job: ExecutableJob,
     action: CatalogAction,
     user: ActionUser | null,
     users: ActionUser[],
@@ -562,8 +609,11 @@ interface FinishItem {
 
 type RunChangeRow = Pick<Run, 'id' | 'jobId' | 'parentRunId' | 'status'>;
 
+/** What executing a job's runs reads of the job. */
+type ExecutableJob = Pick<Job, 'id' | 'action' | 'concurrency' | 'overlapPolicy' | 'perUser' | 'priority' | 'retryBackoffMs' | 'timeoutMs'>;
+
 interface JobRead {
-  job: Job;
+  job: ExecutableJob;
   users: ActionUser[];
 }
 

@@ -14,6 +14,11 @@ export class RunSlots {
     return new Promise((resolve) => this.waiters.push({ want, grant: resolve }));
   }
 
+  /** Takes up to `want` slots only if some are free now and nobody waits; resolves nothing, returns how many. */
+  tryAcquire(want: number): number {
+    return this.waiters.length === 0 ? this.take(want) : 0;
+  }
+
   release(count = 1): void {
     this.free += count;
     while (this.free > 0 && this.waiters.length > 0) {

@@ -1,0 +1,95 @@
+// Where a run due now starts: in the process that queued it when that process has a free slot (no queue entry,
+// no wake-up), through Agenda's queue otherwise; and the plain-SQL rows of that path read as Prisma reads them.
+import { defineAction } from '@sundial/actions';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { runFromRow } from '../../src/db/rows.js';
+import { RUN_JOB } from '../../src/scheduler/dispatcher.js';
+import { FAST_ENGINE, startTestEngine, statusIs, type TestEngine } from '../support/engine.js';
+
+/** Runs of test.gate wait until the test opens the gate. */
+function closedGate() {
+  let resolve!: () => void;
+  const promise = new Promise<void>((done) => (resolve = done));
+  return { promise, resolve };
+}
+let gate = closedGate();
+
+const actions = [
+  defineAction({ name: 'test.gate', description: 'Waits for the test to open the gate.', run: () => gate.promise }),
+  defineAction({ name: 'test.quick', description: 'Returns at once.', run: () => ({ ok: true }) }),
+];
+
+const SLOTS = 2;
+let t: TestEngine;
+/** How many Agenda entries of runs this engine has started. */
+let entriesStarted = 0;
+
+beforeAll(async () => {
+  t = await startTestEngine(actions, { ...FAST_ENGINE, jobs: { ...FAST_ENGINE.jobs, concurrency: SLOTS } });
+  t.engine.scheduler.agenda.on(`start:${RUN_JOB}`, () => (entriesStarted += 1));
+});
+afterEach(() => gate.resolve());
+afterAll(async () => {
+  await t?.close();
+});
+
+const queuedEntries = async () => (await t.engine.scheduler.agenda.queryJobs({ name: RUN_JOB })).total;
+
+describe('run now on a worker', () => {
+  it('starts in this process at once when a slot is free, without a queue entry', async () => {
+    const job = await t.engine.jobs.create({ name: 'quick', action: 'test.quick' });
+    const before = entriesStarted;
+    const runs = await Promise.all([1, 2].map(() => t.engine.runs.start(job.id, { trigger: 'MANUAL' })));
+    for (const run of runs) expect((await t.waitForRun(run.id)).status).toBe('SUCCEEDED');
+    expect(entriesStarted - before).toBe(0);
+    expect(await queuedEntries()).toBe(0);
+  });
+
+  it('goes through the queue when every slot is busy, and starts there once a slot frees up', async () => {
+    gate = closedGate();
+    const gated = await t.engine.jobs.create({ name: 'gated', action: 'test.gate', overlapPolicy: 'ALLOW' });
+    const quick = await t.engine.jobs.create({ name: 'quick too', action: 'test.quick' });
+    const busy = await Promise.all(Array.from({ length: SLOTS }, () => t.engine.runs.start(gated.id, { trigger: 'MANUAL' })));
+    for (const run of busy) await t.waitForRun(run.id, statusIs('RUNNING'));
+    const before = entriesStarted;
+
+    const waiting = await t.engine.runs.start(quick.id, { trigger: 'MANUAL' });
+    expect(await queuedEntries()).toBe(1);
+    expect((await t.prisma.run.findUniqueOrThrow({ where: { id: waiting.id } })).status).toBe('QUEUED');
+
+    gate.resolve();
+    expect((await t.waitForRun(waiting.id)).status).toBe('SUCCEEDED');
+    for (const run of busy) expect((await t.waitForRun(run.id)).status).toBe('SUCCEEDED');
+    expect(entriesStarted - before).toBe(1);
+  });
+
+  it('a run started here that its worker claims is read back as Prisma reads it', async () => {
+    const job = await t.engine.jobs.create({ name: 'read back', action: 'test.quick' });
+    const started = await t.engine.runs.start(job.id, { trigger: 'API', title: 'nightly', args: {}, since: new Date('2026-01-02T03:04:05.678Z') });
+    const done = await t.waitForRun(started.id);
+    expect(runFromRow((await t.database.pool.query('SELECT * FROM "runs" WHERE id = $1', [done.id])).rows[0])).toEqual(done);
+    // What run now returned is the inserted row, as Prisma would have returned it.
+    expect(started).toEqual(await t.prisma.run.findUniqueOrThrow({ where: { id: started.id } }).then((row) => ({
+      ...row, status: 'QUEUED', startedAt: null, heartbeatAt: null, workerId: null, finishedAt: null, output: null, logSequence: 0,
+    })));
+  });
+});
+
+describe('stopping a worker', () => {
+  it('waits for the runs it started without a queue entry', async () => {
+    const other = await startTestEngine(actions);
+    try {
+      gate = closedGate();
+      const job = await other.engine.jobs.create({ name: 'gated', action: 'test.gate' });
+      const run = await other.engine.runs.start(job.id, { trigger: 'MANUAL' });
+      await other.waitForRun(run.id, statusIs('RUNNING'));
+      const stopping = other.engine.stop(10_000);
+      setTimeout(() => gate.resolve(), 300);
+      expect(await stopping).toEqual({ unfinished: 0 });
+      expect((await other.prisma.run.findUniqueOrThrow({ where: { id: run.id } })).status).toBe('SUCCEEDED');
+    } finally {
+      gate.resolve();
+      await other.close();
+    }
+  });
+});
