@@ -1,7 +1,8 @@
 // The live-log benchmark's subscribers, in a worker thread of their own: like real subscribers (browsers, other
-// programs), their parsing does not run on the server's event loop. Each opens runLogLines over SSE and notes, for
-// every line, when the event carrying it was parsed, on process.hrtime (one monotonic clock for all threads of the
-// process, also the action's clock in api-actions/bench-log.ts).
+// programs), their work does not run on the server's event loop. Each opens runLogLines over SSE (node:http) and
+// notes when each chunk arrived, on process.hrtime (one monotonic clock for all threads of the process, also the
+// action's clock in api-actions/bench-log.ts); a line's latency is measured to the arrival of its event's bytes.
+import http from 'node:http';
 import { parentPort, workerData } from 'node:worker_threads';
 
 export interface ClientsInput {
@@ -22,55 +23,86 @@ export type ClientsMessage = { type: 'ready' } | { type: 'done'; results: Client
 
 const nowMs = () => Number(process.hrtime.bigint()) / 1e6;
 
-async function subscriber(input: ClientsInput, signal: AbortSignal, ready: () => void): Promise<ClientResult> {
-  const response = await fetch(`${input.url}/graphql`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', accept: 'text/event-stream', authorization: `Bearer ${input.token}` },
-    body: JSON.stringify({ query: `subscription($runId: ID!) { runLogLines(runId: $runId) { lines { sequence data } } }`, variables: { runId: input.runId } }),
-    signal,
+/**
+ * One subscriber over node:http. A chunk is noted with the moment it arrived and parsed later, when the stream
+ * ends: the 200 subscribers share one thread here, and parsing each chunk on arrival would charge the last
+ * subscriber of an event for the parsing of the 199 before it (real subscribers each parse on their own machine).
+ * The ready line (sentAt 0) and the last line (sentAt -1) are looked for on arrival: they start and end the run.
+ */
+function subscriber(input: ClientsInput, signal: AbortSignal, ready: () => void): Promise<ClientResult> {
+  return new Promise<ClientResult>((resolve, reject) => {
+    const chunks: string[] = [];
+    const arrivals: number[] = [];
+    let isReady = false;
+    let settled = false;
+    const finish = () => {
+      if (settled) return;
+      settled = true;
+      request.destroy();
+      resolve(parse(chunks, arrivals));
+    };
+    const body = JSON.stringify({
+      query: `subscription($runId: ID!) { runLogLines(runId: $runId) { lines { sequence data } } }`,
+      variables: { runId: input.runId },
+    });
+    const request = http.request(`${input.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'text/event-stream', authorization: `Bearer ${input.token}` },
+      signal,
+    });
+    request.on('error', (error) => {
+      if (error.name === 'AbortError' || settled) finish();
+      else reject(error);
+    });
+    request.on('response', (response) => {
+      response.setEncoding('utf8');
+      response.on('end', finish);
+      response.on('error', () => finish());
+      response.on('data', (chunk: string) => {
+        arrivals.push(nowMs());
+        chunks.push(chunk);
+        if (!isReady && chunk.includes('"sentAt":0}')) {
+          isReady = true;
+          ready();
+        }
+        if (chunk.includes('"sentAt":-1}')) finish();
+      });
+    });
+    request.end(body);
   });
-  const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
+}
+
+/** The SSE events in the chunks, each line timed by the arrival of the chunk that completed its event. */
+function parse(chunks: string[], arrivals: number[]): ClientResult {
   const latencies: number[] = [];
   let buffer = '';
   let lastSequence = 0;
   let inOrder = true;
   let lines = 0;
   let events = 0;
-  const result = (): ClientResult => ({ latencies: Float64Array.from(latencies), lines, events, inOrder });
-  try {
-    for (;;) {
-      const { value, done } = await reader.read();
-      if (done) return result();
-      buffer += value;
-      let start = 0;
-      let end: number;
-      while ((end = buffer.indexOf('\n\n', start)) >= 0) {
-        const event = buffer.slice(start, end);
-        start = end + 2;
-        const at = event.indexOf('data: ');
-        if (at < 0) continue;
-        const now = nowMs();
-        const batch = (JSON.parse(event.slice(at + 6)) as { data?: { runLogLines?: { lines: { sequence: number; data: { sentAt: number } }[] } } }).data
-          ?.runLogLines;
-        if (!batch) continue;
-        events += 1;
-        for (const line of batch.lines) {
-          if (line.sequence <= lastSequence) inOrder = false;
-          lastSequence = line.sequence;
-          lines += 1;
-          if (line.data.sentAt === 0) ready();
-          else if (line.data.sentAt === -1) return result();
-          else latencies.push(now - line.data.sentAt);
-        }
+  chunks.forEach((chunk, index) => {
+    buffer += chunk;
+    let start = 0;
+    let end: number;
+    while ((end = buffer.indexOf('\n\n', start)) >= 0) {
+      const event = buffer.slice(start, end);
+      start = end + 2;
+      const at = event.indexOf('data: ');
+      if (at < 0) continue;
+      const batch = (JSON.parse(event.slice(at + 6)) as { data?: { runLogLines?: { lines: { sequence: number; data: { sentAt: number } }[] } } }).data
+        ?.runLogLines;
+      if (!batch) continue;
+      events += 1;
+      for (const line of batch.lines) {
+        if (line.sequence <= lastSequence) inOrder = false;
+        lastSequence = line.sequence;
+        lines += 1;
+        if (line.data.sentAt > 0) latencies.push(arrivals[index]! - line.data.sentAt);
       }
-      buffer = buffer.slice(start);
     }
-  } catch (error) {
-    if ((error as Error).name !== 'AbortError') throw error;
-    return result();
-  } finally {
-    void reader.cancel().catch(() => {});
-  }
+    buffer = buffer.slice(start);
+  });
+  return { latencies: Float64Array.from(latencies), lines, events, inOrder };
 }
 
 if (parentPort) {

@@ -56,38 +56,62 @@ function guarded(
 ): AsyncIterableIterator<ExecutionResult> {
   const iterator = source[Symbol.asyncIterator]();
   let finished = false;
-  let stop: (reason: string) => void = () => {};
-  const stopped = new Promise<string>((resolve) => (stop = resolve));
-  const timer = setInterval(() => {
-    void reasonToStop().then((reason) => {
-      if (reason) stop(reason);
-    });
-  }, everyMs);
-  timer.unref();
+  let stoppedBecause: string | null = null;
+  /** The caller of a `next` in flight, answered by the source or, first, by a stop. */
+  let waiting: ((result: IteratorResult<ExecutionResult>) => void) | null = null;
+  const closing = (reason: string): IteratorResult<ExecutionResult> => ({
+    done: false,
+    value: { errors: [createGraphQLError(`subscription closed: ${reason}`, { extensions: { code: 'UNAUTHENTICATED' } })] },
+  });
   const end = async () => {
     finished = true;
     clearInterval(timer);
     await iterator.return?.();
   };
+  const timer = setInterval(() => {
+    void reasonToStop().then((reason) => {
+      if (!reason || stoppedBecause || finished) return;
+      stoppedBecause = reason;
+      const answer = waiting;
+      waiting = null;
+      if (answer) {
+        answer(closing(reason));
+        void end();
+      }
+    });
+  }, everyMs);
+  timer.unref();
+  // No Promise.race against a long-lived "stopped" promise: each race would leave a reaction on it for as long as
+  // the subscription lives (one per event).
   return {
     [Symbol.asyncIterator]() {
       return this;
     },
     async next() {
       if (finished) return { done: true, value: undefined };
-      const next = await Promise.race([iterator.next(), stopped.then((reason) => ({ stoppedBecause: reason }))]);
-      if ('stoppedBecause' in next) {
+      if (stoppedBecause) {
         await end();
-        return {
-          done: false,
-          value: { errors: [createGraphQLError(`subscription closed: ${next.stoppedBecause}`, { extensions: { code: 'UNAUTHENTICATED' } })] },
-        };
+        return closing(stoppedBecause);
       }
-      if (next.done) {
-        finished = true;
-        clearInterval(timer);
-      }
-      return next;
+      return new Promise<IteratorResult<ExecutionResult>>((resolve, reject) => {
+        waiting = resolve;
+        iterator.next().then(
+          (next) => {
+            if (waiting !== resolve) return;
+            waiting = null;
+            if (next.done) {
+              finished = true;
+              clearInterval(timer);
+            }
+            resolve(next);
+          },
+          (error: unknown) => {
+            if (waiting !== resolve) return;
+            waiting = null;
+            reject(error);
+          },
+        );
+      });
     },
     async return() {
       await end();

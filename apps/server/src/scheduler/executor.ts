@@ -271,7 +271,7 @@ export class RunExecutor {
 
   private async executeSingle(run: Run, job: ExecutableJob, action: CatalogAction, users: ActionUser[]): Promise<void> {
     const controller = new AbortController();
-    const log = new RunLog(this.deps.prisma, this.deps.bus, run.id, run.logSequence);
+    const log = new RunLog(this.deps.pool, this.deps.bus, run.id, run.logSequence);
     const outcome = await this.callAction(run, job, action, { user: null, users, controller, log });
     await this.finish(run, outcome, log.lastSequence, true, job, action);
   }
@@ -396,7 +396,7 @@ export class RunExecutor {
 
   /** One child run per target user, created in batches, executed with bounded concurrency, rolled up. */
   private async executeParent(parent: Run, job: ExecutableJob, action: CatalogAction, users: ActionUser[]): Promise<void> {
-    const log = new RunLog(this.deps.prisma, this.deps.bus, parent.id, parent.logSequence);
+    const log = new RunLog(this.deps.pool, this.deps.bus, parent.id, parent.logSequence);
     if (users.length === 0) {
       await this.deps.prisma.run.updateMany({
         where: { id: parent.id, status: { in: ['RUNNING', 'CANCELLING'] } },
@@ -508,7 +508,7 @@ export class RunExecutor {
     users: ActionUser[],
     parentSignal: AbortSignal,
   ): Promise<ChildResult> {
-    const log = new RunLog(this.deps.prisma, this.deps.bus, child.id, child.logSequence);
+    const log = new RunLog(this.deps.pool, this.deps.bus, child.id, child.logSequence);
     const startedAt = new Date();
     let attempt = child.attempt;
     for (;;) {

@@ -7,7 +7,8 @@
 // createMany is a new statement (and a new query plan to compile) for every number of rows.
 // Bounded: long messages and data are cut, and past maxLines one notice replaces the rest. NUL characters, which
 // PostgreSQL's text and jsonb refuse (and would lose the whole batch), become U+FFFD.
-import type { LogLevel, Prisma, PrismaClient } from '../db/prisma.js';
+import type pg from 'pg';
+import type { LogLevel, Prisma } from '../db/prisma.js';
 import type { RealtimeBus } from '../realtime/bus.js';
 
 export const LOG_LIMITS = {
@@ -40,7 +41,8 @@ export class RunLog {
   private truncated = false;
 
   constructor(
-    private readonly prisma: PrismaClient,
+    /** Plain SQL on the pool: one write per batch, Prisma's per-statement cost saved on a chatty run's path. */
+    private readonly pool: pg.Pool,
     private readonly bus: RealtimeBus,
     readonly runId: string,
     /** The last sequence already stored for this run (a retried run continues its log). */
@@ -88,13 +90,20 @@ export class RunLog {
     while (this.pending.length > 0) {
       const batch = this.pending.splice(0, LOG_LIMITS.batchLines);
       try {
-        await this.prisma.$executeRaw`
-          INSERT INTO run_log_lines (run_id, sequence, time, level, message, data)
-          SELECT ${this.runId}::uuid, line.sequence, line.time, line.level::"LogLevel", line.message, line.data::jsonb
-          FROM unnest(${batch.map((line) => line.sequence)}::int[], ${batch.map((line) => line.time.toISOString())}::timestamptz[],
-                      ${batch.map((line) => line.level)}::text[], ${batch.map((line) => line.message)}::text[],
-                      ${batch.map((line) => line.json)}::text[]) AS line(sequence, time, level, message, data)
-          ON CONFLICT (run_id, sequence) DO NOTHING`;
+        await this.pool.query(
+          `INSERT INTO run_log_lines (run_id, sequence, time, level, message, data)
+           SELECT $1::uuid, line.sequence, line.time, line.level::"LogLevel", line.message, line.data::jsonb
+           FROM unnest($2::int[], $3::timestamptz[], $4::text[], $5::text[], $6::text[]) AS line(sequence, time, level, message, data)
+           ON CONFLICT (run_id, sequence) DO NOTHING`,
+          [
+            this.runId,
+            batch.map((line) => line.sequence),
+            batch.map((line) => line.time),
+            batch.map((line) => line.level),
+            batch.map((line) => line.message),
+            batch.map((line) => line.json),
+          ],
+        );
         this.bus.publishLogLines({
           runId: this.runId,
           lines: batch.map(({ runId, sequence, time, level, message, data }) => ({ runId, sequence, time, level, message, data })),

@@ -36,7 +36,7 @@ describe('run log writer', () => {
       void db.prisma.runLogLine.count({ where: { runId: run.id, sequence: batch.lines.at(-1)!.sequence } }).then((count) => storedWhenPublished.push(count));
     });
     try {
-      const log = new RunLog(db.prisma, bus, run.id, 0);
+      const log = new RunLog(db.pool, bus, run.id, 0);
       const total = LOG_LIMITS.batchLines * 2 + 50;
       for (let index = 1; index <= total; index++) log.write(index % 2 ? 'INFO' : 'WARN', `line ${index}`, { index });
       await log.flush();
@@ -55,7 +55,7 @@ describe('run log writer', () => {
 
   it('replaces NUL in messages and data instead of losing the batch', async () => {
     const run = await newRun();
-    const log = new RunLog(db.prisma, bus, run.id, 0);
+    const log = new RunLog(db.pool, bus, run.id, 0);
     log.write('INFO', 'before\u0000after', { text: 'a\u0000b', path: 'C:\\u0000' });
     log.write('INFO', 'plain');
     await log.flush();
@@ -67,11 +67,11 @@ describe('run log writer', () => {
 
   it('continues after the last stored sequence (a retried run) and a flush with nothing pending resolves', async () => {
     const run = await newRun();
-    const first = new RunLog(db.prisma, bus, run.id, 0);
+    const first = new RunLog(db.pool, bus, run.id, 0);
     first.write('INFO', 'attempt 1');
     await first.flush();
     await first.flush();
-    const second = new RunLog(db.prisma, bus, run.id, first.lastSequence);
+    const second = new RunLog(db.pool, bus, run.id, first.lastSequence);
     second.write('ERROR', 'attempt 2');
     await second.flush();
     expect((await stored(run.id)).map((line) => [line.sequence, line.message])).toEqual([

@@ -7,7 +7,6 @@
 // Only for fields whose result depends on the event and on permissions alone, never on who the viewer is: the
 // result of one subscriber's execution is what another gets. Errors still pass each subscriber's own plugins
 // (masking, the subscription guard), which wrap the stream this returns.
-import { Repeater } from 'graphql-yoga';
 import type { Plugin } from 'graphql-yoga';
 import type { DocumentNode, ExecutionArgs, ExecutionResult, FieldNode } from 'graphql';
 import type { GraphQLContext } from '../context.js';
@@ -41,25 +40,35 @@ export function useSharedSubscriptionEvents(fieldNames: readonly string[]): Plug
   };
 }
 
-/** The source's events as results, each executed once per key however many subscribers ask for it. */
-function mapShared(source: AsyncIterable<unknown>, key: string, execute: (payload: unknown) => ExecutionResult | Promise<ExecutionResult>) {
-  return new Repeater<ExecutionResult>(async (push, stop) => {
-    const iterator = source[Symbol.asyncIterator]();
-    let stopped = false;
-    const stopping = stop.then(() => {
-      stopped = true;
-      return { done: true, value: undefined } as const;
-    });
-    try {
-      while (!stopped) {
-        const next = await Promise.race([iterator.next(), stopping]);
-        if (next.done) break;
-        await push(shared(next.value, key, execute));
-      }
-    } finally {
+/**
+ * The source's events as results, each executed once per key however many subscribers ask for it. A plain
+ * iterator, not a Repeater: this runs once per event per subscriber, and a Repeater's push costs several promises
+ * (the source, a Repeater itself, ends a pending `next` when `return` is called).
+ */
+function mapShared(
+  source: AsyncIterable<unknown>,
+  key: string,
+  execute: (payload: unknown) => ExecutionResult | Promise<ExecutionResult>,
+): AsyncIterableIterator<ExecutionResult> {
+  const iterator = source[Symbol.asyncIterator]();
+  return {
+    [Symbol.asyncIterator]() {
+      return this;
+    },
+    async next() {
+      const next = await iterator.next();
+      if (next.done) return { done: true, value: undefined };
+      return { done: false, value: await shared(next.value, key, execute) };
+    },
+    async return() {
       await iterator.return?.();
-    }
-  });
+      return { done: true, value: undefined };
+    },
+    async throw(error: unknown) {
+      await iterator.return?.();
+      throw error;
+    },
+  };
 }
 
 function shared(payload: unknown, key: string, execute: (payload: unknown) => ExecutionResult | Promise<ExecutionResult>): Promise<ExecutionResult> {
