@@ -22,6 +22,7 @@ import {
 import type { RunEntry } from './dispatcher.js';
 import { RunLog } from './run-log.js';
 import { runFromRow } from '../db/rows.js';
+import { v7 as uuidv7 } from 'uuid';
 import { GroupCommit } from '../lib/group-commit.js';
 import { RunSlots } from './slots.js';
 
@@ -415,13 +416,7 @@ export class RunExecutor {
     try {
       for (;;) {
         if (controller.signal.aborted) break;
-        const page = await this.deps.prisma.run.updateManyAndReturn({
-          where: {
-            id: { in: (await this.deps.prisma.run.findMany({ where: { parentRunId: parent.id, status: 'QUEUED' }, select: { id: true }, orderBy: { id: 'asc' }, take: CHILD_PAGE })).map((c) => c.id) },
-            status: 'QUEUED',
-          },
-          data: { status: 'RUNNING', startedAt: new Date(), heartbeatAt: new Date(), workerId: this.options.workerId },
-        });
+        const page = await this.claimChildren(parent.id);
         if (page.length === 0) break;
         const missing = page.filter((child) => child.targetUserId && !byId.has(child.targetUserId)).map((c) => c.targetUserId!);
         if (missing.length > 0) for (const [id, user] of await loadActionUsers(this.deps.prisma, missing)) byId.set(id, user);
@@ -467,25 +462,37 @@ export class RunExecutor {
     if (finished) this.publish(finished);
   }
 
+  /**
+   * The next page of a parent's queued children, claimed in one statement (plain SQL: fifty of these make a
+   * 10,000-user run, and Prisma's cost per returned row was a good part of it).
+   */
+  private async claimChildren(parentId: string): Promise<Run[]> {
+    const now = new Date();
+    const { rows } = await this.deps.pool.query(
+      `UPDATE "runs" AS r SET status = 'RUNNING', started_at = $2, heartbeat_at = $2, worker_id = $3
+       WHERE r.id IN (SELECT c.id FROM "runs" c WHERE c.parent_run_id = $1 AND c.status = 'QUEUED' ORDER BY c.id LIMIT $4)
+         AND r.status = 'QUEUED'
+       RETURNING r.*`,
+      [parentId, now, this.options.workerId, CHILD_PAGE],
+    );
+    return rows.map(runFromRow).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  }
+
   /** Children rows, keyed parent/user so a re-run parent never duplicates them; interrupted ones run again. */
   private async createChildren(parent: Run, users: ActionUser[]): Promise<void> {
     for (let i = 0; i < users.length; i += 1000) {
-      await this.deps.prisma.run.createMany({
-        data: users.slice(i, i + 1000).map((user) => ({
-          jobId: parent.jobId,
-          parentRunId: parent.id,
-          targetUserId: user.id,
-          occurrenceKey: `${parent.id}/${user.id}`,
-          trigger: parent.trigger,
-          title: parent.title,
-          args: (parent.args ?? {}) as Prisma.InputJsonObject,
-          since: parent.since,
-          scheduledFor: parent.scheduledFor,
-          startedById: parent.startedById,
-          maxAttempts: parent.maxAttempts,
-        })),
-        skipDuplicates: true,
-      });
+      const page = users.slice(i, i + 1000);
+      // One statement per thousand children, the parent's fields given once (plain SQL, as claimChildren).
+      await this.deps.pool.query(
+        `INSERT INTO "runs" (id, job_id, parent_run_id, target_user_id, occurrence_key, trigger, title, args, since,
+           scheduled_for, started_by_id, max_attempts)
+         SELECT c.id, p.job_id, p.id, c.user_id, p.id::text || '/' || c.user_id::text, p.trigger, p.title, p.args, p.since,
+           p.scheduled_for, p.started_by_id, p.max_attempts
+         FROM "runs" p, unnest($2::uuid[], $3::uuid[]) AS c(id, user_id)
+         WHERE p.id = $1
+         ON CONFLICT (occurrence_key) DO NOTHING`,
+        [parent.id, page.map(() => uuidv7()), page.map((user) => user.id)],
+      );
     }
     // A child cut off with its parent's lost worker continues its log after the lines it stored.
     await this.deps.prisma.$executeRaw`
