@@ -54,7 +54,7 @@ describe('runLogStream', () => {
     t.bus.publishLogLines({ runId: RUN, lines: [line(15), line(16)] });
     t.write(17, 20);
     expect(await take(stream, 10)).toEqual([11, 12, 13, 14, 15, 16, 17, 18, 19, 20]);
-    await stream.return();
+    await stream.return?.();
     expect(t.bus.listenerCount()).toBe(0);
   });
 
@@ -73,7 +73,7 @@ describe('runLogStream', () => {
     t.bus.publishLogLines({ runId: RUN, lines: late });
     t.write(6, 6);
     expect(await take(stream, 1)).toEqual([6]);
-    await stream.return();
+    await stream.return?.();
   });
 
   it('gathers what arrives while the client is busy into the next batch', async () => {
@@ -87,7 +87,7 @@ describe('runLogStream', () => {
     t.write(5, 7);
     await new Promise((resolve) => setTimeout(resolve, 10));
     expect((await stream.next()).value!.map((item: RunLogEvent) => item.sequence)).toEqual([2, 3, 4, 5, 6, 7]);
-    await stream.return();
+    await stream.return?.();
   });
 
   it('lets a client too slow for the backlog catch up from the store', async () => {
@@ -99,7 +99,7 @@ describe('runLogStream', () => {
     for (let from = 2; from <= total; from += 100) t.write(from, Math.min(total, from + 99));
     const sequences = await take(stream, total - 1);
     expect(sequences).toEqual(Array.from({ length: total - 1 }, (_, index) => index + 2));
-    await stream.return();
+    await stream.return?.();
     expect(t.bus.listenerCount()).toBe(0);
   });
 
@@ -109,7 +109,7 @@ describe('runLogStream', () => {
     const sizes: number[] = [];
     for (let index = 0; index < 3; index++) sizes.push((await stream.next()).value!.length);
     expect(sizes).toEqual([LOG_STREAM_LIMITS.page, LOG_STREAM_LIMITS.page, 5]);
-    await stream.return();
+    await stream.return?.();
   });
 
   it('one by one: the same lines, an event each, and closing lets go of the bus', async () => {
