@@ -106,6 +106,8 @@ export function createRealtimeBus(transport?: RealtimeTransport) {
   // Run changes made by this process only. Each change is made (and published) by exactly one process, so a
   // listener here sees it once across the whole install: the place for side effects such as notifications.
   const localRunChangeListeners = new Set<(change: RunChange) => void>();
+  /** Log lines announced by runs in this process and not yet stored, by run, ascending. */
+  const unstored = new Map<string, RunLogEvent[]>();
 
   /** Calls `handler` for every event of the topic from now on (synchronously); returns the way to stop. */
   function listen<T extends TopicName>(topic: T, ...rest: [...IdOf<T>, handler: (payload: PayloadOf<T>) => void]): () => void {
@@ -154,6 +156,34 @@ export function createRealtimeBus(transport?: RealtimeTransport) {
     /** Lines of one run that were just stored, ascending; one event for all of them. */
     publishLogLines(batch: RunLogBatch) {
       if (batch.lines.length > 0) publish({ kind: 'log', batch });
+    },
+    /**
+     * Lines a run in this process just wrote, before they are stored: this process's subscribers get them at once
+     * (the store's round trip is not on the live log's path), and readers filling a gap find them here until
+     * `logLinesSettled` says they are stored. Other processes get them only once stored.
+     */
+    announceLogLines(batch: RunLogBatch) {
+      if (batch.lines.length === 0) return;
+      let lines = unstored.get(batch.runId);
+      if (!lines) unstored.set(batch.runId, (lines = []));
+      lines.push(...batch.lines);
+      deliver({ kind: 'log', batch });
+    },
+    /** Announced lines of a run, up to a sequence, were stored (`stored`), or could not be and are lost. */
+    logLinesSettled(batch: RunLogBatch, stored: boolean) {
+      const last = batch.lines.at(-1)?.sequence;
+      const lines = unstored.get(batch.runId);
+      if (last === undefined) return;
+      if (lines) {
+        const rest = lines.filter((line) => line.sequence > last);
+        if (rest.length > 0) unstored.set(batch.runId, rest);
+        else unstored.delete(batch.runId);
+      }
+      if (stored) transport?.send({ kind: 'log', batch });
+    },
+    /** Lines of a run announced in this process and not yet stored, with sequence in (after, upTo], ascending. */
+    unstoredLogLines(runId: string, after: number, upTo: number | null): RunLogEvent[] {
+      return (unstored.get(runId) ?? []).filter((line) => line.sequence > after && (upTo === null || line.sequence <= upTo));
     },
     publishJobChange(change: JobChange) {
       publish({ kind: 'job', change });

@@ -47,6 +47,23 @@ export type LogLine = RunLogEvent;
 /** Stored lines of a run with sequence in (after, upTo], ascending, at most `limit`. */
 export type ReadLogLines = (after: number, upTo: number | null, limit: number) => Promise<LogLine[]>;
 
+/**
+ * A reader of stored lines that also returns the lines a run in this process announced and has not stored yet
+ * (RealtimeBus.unstoredLogLines): a subscriber that joins, or fills a gap, while a write is in flight still gets
+ * every line.
+ */
+export function withUnstoredLines(read: ReadLogLines, unstored: (after: number, upTo: number | null) => LogLine[]): ReadLogLines {
+  return async (after, upTo, limit) => {
+    // Looked at before the database: a line stored after this look is in what the database returns.
+    const pending = unstored(after, upTo);
+    const stored = await read(after, upTo, limit);
+    if (pending.length === 0) return stored;
+    const bySequence = new Map(stored.map((line) => [line.sequence, line]));
+    for (const line of pending) if (!bySequence.has(line.sequence)) bySequence.set(line.sequence, line);
+    return [...bySequence.values()].sort((a, b) => a.sequence - b.sequence).slice(0, limit);
+  };
+}
+
 export const LOG_STREAM_LIMITS = {
   /** Stored lines read per query while replaying or filling a gap, and the most lines one batch carries. */
   page: 1000,
@@ -142,7 +159,7 @@ export function runLogStream(
       for (const line of incoming) {
         if (line.sequence <= at) continue;
         if (line.sequence > at + 1) {
-          // A gap: the lines in it are stored (lines are published after they are stored).
+          // A gap: the lines in it are stored, or announced in this process and held by the bus until they are.
           if (!(await send(batch.splice(0)))) return;
           await sendStored(line.sequence - 1);
           at = last;

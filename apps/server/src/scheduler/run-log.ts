@@ -1,6 +1,9 @@
-// A run's log: lines get consecutive sequence numbers, are stored in batches, and are published only after they
-// are stored — so a subscriber that reads "stored after N" and then listens sees no gap and no duplicate.
-// Group commit: a line waits at most flushEveryMs for others to join it; one write is in flight at a time, and the
+// A run's log: lines get consecutive sequence numbers, are announced to this process's subscribers at once and
+// stored in batches. The bus holds announced lines until they are stored, so a subscriber that reads "stored after
+// N" (and the bus's unstored lines) and then listens sees no gap and no duplicate; other processes get lines only
+// once they are stored. A line is always announced before it is stored.
+// Announcements are spaced announceEveryMs apart at most, so a chatty run is one event per burst for its
+// subscribers, not one per line. Group commit: a line waits at most flushEveryMs for others to join it; one write is in flight at a time, and the
 // lines written meanwhile go together in the next one — one INSERT and one bus event per batch, so a chatty action
 // costs tens of writes a second however many lines it logs, and a quiet one's line is out within flushEveryMs.
 // Stored with one INSERT … SELECT FROM unnest(arrays): the same statement whatever the batch size, where Prisma's
@@ -9,7 +12,7 @@
 // PostgreSQL's text and jsonb refuse (and would lose the whole batch), become U+FFFD.
 import type pg from 'pg';
 import type { LogLevel, Prisma } from '../db/prisma.js';
-import type { RealtimeBus } from '../realtime/bus.js';
+import type { RealtimeBus, RunLogEvent } from '../realtime/bus.js';
 
 export const LOG_LIMITS = {
   messageChars: 8_192,
@@ -17,8 +20,10 @@ export const LOG_LIMITS = {
   linesPerRun: 100_000,
   /** Lines that start a write at once; also the most one write carries. */
   batchLines: 200,
-  /** How long a line waits for others before it is written (a live log's latency budget is ~50 ms). */
+  /** How long a line waits for others before it is written. */
   flushEveryMs: 10,
+  /** The least time between two announcements of a run's lines to this process's subscribers. */
+  announceEveryMs: 5,
 } as const;
 
 interface PendingLine {
@@ -39,6 +44,10 @@ export class RunLog {
   /** The write loop, while one runs: it takes what is pending until nothing is. */
   private writing: Promise<void> | null = null;
   private truncated = false;
+  /** Lines not yet announced to this process's subscribers. */
+  private unannounced: PendingLine[] = [];
+  private announceTimer: NodeJS.Timeout | null = null;
+  private lastAnnouncedAt = 0;
 
   constructor(
     /** Plain SQL on the pool: one write per batch, Prisma's per-statement cost saved on a chatty run's path. */
@@ -68,7 +77,10 @@ export class RunLog {
   private push(level: LogLevel, message: string, json: string | null): void {
     this.sequence += 1;
     const data = json === null ? null : (JSON.parse(json) as Prisma.InputJsonValue);
-    this.pending.push({ runId: this.runId, sequence: this.sequence, time: new Date(), level, message, data, json });
+    const line = { runId: this.runId, sequence: this.sequence, time: new Date(), level, message, data, json };
+    this.pending.push(line);
+    this.unannounced.push(line);
+    this.announceTimer ??= setTimeout(() => this.announce(), Math.max(0, this.lastAnnouncedAt + LOG_LIMITS.announceEveryMs - performance.now()));
     if (this.pending.length >= LOG_LIMITS.batchLines) void this.flush();
     else this.timer ??= setTimeout(() => void this.flush(), LOG_LIMITS.flushEveryMs);
   }
@@ -86,9 +98,22 @@ export class RunLog {
     return this.writing.then(() => (this.pending.length > 0 ? this.flush() : undefined));
   }
 
+  /** Hands the lines not yet announced to this process's subscribers, in one event. */
+  private announce(): void {
+    if (this.announceTimer) {
+      clearTimeout(this.announceTimer);
+      this.announceTimer = null;
+    }
+    if (this.unannounced.length === 0) return;
+    this.lastAnnouncedAt = performance.now();
+    this.bus.announceLogLines({ runId: this.runId, lines: this.unannounced.splice(0).map(toEvent) });
+  }
+
   private async writeAll(): Promise<void> {
     while (this.pending.length > 0) {
       const batch = this.pending.splice(0, LOG_LIMITS.batchLines);
+      this.announce();
+      const settled = { runId: this.runId, lines: batch.map(toEvent) };
       try {
         await this.pool.query(
           `INSERT INTO run_log_lines (run_id, sequence, time, level, message, data)
@@ -104,16 +129,16 @@ export class RunLog {
             batch.map((line) => line.json),
           ],
         );
-        this.bus.publishLogLines({
-          runId: this.runId,
-          lines: batch.map(({ runId, sequence, time, level, message, data }) => ({ runId, sequence, time, level, message, data })),
-        });
+        this.bus.logLinesSettled(settled, true);
       } catch {
         // A log that cannot be stored must not fail the run; the lines are lost, the run's outcome is not.
+        this.bus.logLinesSettled(settled, false);
       }
     }
   }
 }
+
+const toEvent = ({ runId, sequence, time, level, message, data }: PendingLine): RunLogEvent => ({ runId, sequence, time, level, message, data });
 
 const withoutNul = (text: string) => (text.includes('\u0000') ? text.replaceAll('\u0000', '\uFFFD') : text);
 

@@ -5,7 +5,7 @@
 import { resolveCursorConnection } from '@pothos/plugin-relay';
 import { createGraphQLError } from 'graphql-yoga';
 import type { PrismaClient } from '../../db/prisma.js';
-import { oneByOne, runLogStream, type LogLine } from '../../realtime/streams.js';
+import { oneByOne, runLogStream, withUnstoredLines, type LogLine } from '../../realtime/streams.js';
 import { builder, type GraphQLContext, type SchemaTypes } from '../builder.js';
 import { isUuid, LogLevelEnum, notFoundError } from './common.js';
 
@@ -86,7 +86,11 @@ async function logBatches(context: GraphQLContext, runId: string | number, after
   const id = String(runId);
   const run = isUuid(id) ? await context.prisma.run.findUnique({ where: { id }, select: { id: true } }) : null;
   if (!run) throw notFoundError('run', id);
-  return runLogStream((handler) => context.bus.listen('runLog', id, handler), readLines(context.prisma, id), Math.max(0, afterSequence ?? 0));
+  return runLogStream(
+    (handler) => context.bus.listen('runLog', id, handler),
+    withUnstoredLines(readLines(context.prisma, id), (after, upTo) => context.bus.unstoredLogLines(id, after, upTo)),
+    Math.max(0, afterSequence ?? 0),
+  );
 }
 
 builder.subscriptionField('runLogLines', (t) =>
