@@ -1,6 +1,7 @@
 // Wiring for the benchmarks, without startApp: a fresh database (a new PostgreSQL database or an in-memory PGlite),
 // Sundial's engine on it as apps/server/test/support/engine.ts builds it, and raw Agenda on the same database.
 import crypto from 'node:crypto';
+import { EventEmitter } from 'node:events';
 import { runInNewContext } from 'node:vm';
 import v8 from 'node:v8';
 import { PostgresBackend } from '@agendajs/postgres-backend';
@@ -171,8 +172,11 @@ export async function startRawAgenda(
   define: (agenda: Agenda) => void,
 ): Promise<{ agenda: Agenda; stop(): Promise<void> }> {
   const embedded = db.database.mode === 'embedded';
+  const backend = new PostgresBackend({ pool: db.database.pool, ensureSchema: false, disableNotifications: embedded });
+  // A lost LISTEN connection (the benchmark's database dropped at the end) is an 'error' event: not a crash.
+  if (backend.notificationChannel instanceof EventEmitter) backend.notificationChannel.on('error', () => {});
   const agenda = new Agenda({
-    backend: new PostgresBackend({ pool: db.database.pool, ensureSchema: false, disableNotifications: embedded }),
+    backend,
     name: `raw-agenda-${process.pid}`,
     processEvery: TUNING.processEveryMs,
     maxConcurrency: TUNING.concurrency,

@@ -4,6 +4,7 @@ import { Agenda, InMemoryNotificationChannel, type AgendaBackend, type Notificat
 import { PostgresBackend, PostgresNotificationChannel } from '@agendajs/postgres-backend';
 import type { Config } from '../config/load.js';
 import type { Database } from '../db/database.js';
+import type { Logger } from '../lib/logger.js';
 
 export type SchedulerBackendName = 'postgres' | 'mongodb';
 export type SchedulerState = 'starting' | 'running' | 'idle' | 'stopping' | 'stopped' | 'failed';
@@ -19,7 +20,7 @@ export interface Scheduler {
   stop(graceMs: number): Promise<{ unfinished: number }>;
 }
 
-export async function createScheduler(config: Config, database: Database): Promise<Scheduler> {
+export async function createScheduler(config: Config, database: Database, logger: Logger): Promise<Scheduler> {
   const backendName: SchedulerBackendName = config.scheduler.url ? 'mongodb' : 'postgres';
   const backend: AgendaBackend =
     backendName === 'mongodb'
@@ -42,7 +43,7 @@ export async function createScheduler(config: Config, database: Database): Promi
     // A lock outlives its worker by at most this long. Sundial's own claims make a re-run of a still-running
     // Agenda job harmless, so a short lifetime only speeds up recovery after a crash.
     defaultLockLifetime: 60_000,
-    ...(backendName === 'postgres' ? { notificationChannel: wakeupChannel(database) } : {}),
+    ...(backendName === 'postgres' ? { notificationChannel: wakeupChannel(database, logger) } : {}),
   });
   let state: SchedulerState = config.jobs.enabled ? 'starting' : 'idle';
   agenda.on('error', () => {
@@ -82,10 +83,13 @@ export async function createScheduler(config: Config, database: Database): Promi
  * every worker on the database hears it. The embedded database cannot deliver NOTIFY (pglite-socket), and only
  * this process works on it anyway: wake this process's own processor in-process.
  */
-function wakeupChannel(database: Database): NotificationChannel {
+function wakeupChannel(database: Database, logger: Logger): NotificationChannel {
   if (database.mode === 'embedded') return new InMemoryNotificationChannel();
   const channel = new WakeupOnlyChannel({ reconnect: { enabled: true } });
   channel.setPool(database.pool);
+  // The channel reports a lost LISTEN connection (a database restart, a terminated backend) as an 'error' event and
+  // reconnects by itself; unheard, that event would end the process. Meanwhile the poll (processEvery) still runs.
+  channel.on('error', (error: Error) => logger.warn(`scheduler: the wake-up channel's connection failed (${error.message}); reconnecting`));
   return channel;
 }
 

@@ -42,7 +42,7 @@ export interface EngineDeps {
 
 export async function createEngine({ config, database, actions, bus, logger }: EngineDeps): Promise<Engine> {
   const prisma = database.prisma;
-  const scheduler = await createScheduler(config, database);
+  const scheduler = await createScheduler(config, database, logger);
   const { agenda } = scheduler;
   const dispatcher = createRunDispatcher(agenda);
   const timers = createJobTimers(agenda);

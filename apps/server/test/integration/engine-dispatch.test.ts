@@ -4,7 +4,8 @@ import { defineAction } from '@sundial/actions';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { runFromRow } from '../../src/db/rows.js';
 import { RUN_JOB } from '../../src/scheduler/dispatcher.js';
-import { FAST_ENGINE, startTestEngine, statusIs, type TestEngine } from '../support/engine.js';
+import { usingRealPostgres } from '../support/database.js';
+import { FAST_ENGINE, startTestEngine, statusIs, waitFor, type TestEngine } from '../support/engine.js';
 
 /** Runs of test.gate wait until the test opens the gate. */
 function closedGate() {
@@ -72,6 +73,25 @@ describe('run now on a worker', () => {
     expect(started).toEqual(await t.prisma.run.findUniqueOrThrow({ where: { id: started.id } }).then((row) => ({
       ...row, status: 'QUEUED', startedAt: null, heartbeatAt: null, workerId: null, finishedAt: null, output: null, logSequence: 0,
     })));
+  });
+});
+
+describe.runIf(usingRealPostgres)('the wake-up channel (PostgreSQL only: PGlite has no LISTEN)', () => {
+  const listeners = async () =>
+    (await t.database.pool.query<{ pid: number }>(`SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'LISTEN%' AND pid <> pg_backend_pid()`)).rows;
+
+  it('survives losing its connection (a database restart, a terminated backend) and listens again', async () => {
+    const before = await listeners();
+    expect(before.length).toBeGreaterThan(0);
+    for (const { pid } of before) await t.database.pool.query('SELECT pg_terminate_backend($1)', [pid]);
+    // Unheard, the channel's 'error' event would have ended this process.
+    await waitFor(async () => {
+      const now = await listeners();
+      return now.length > 0 && now.every(({ pid }) => !before.some((old) => old.pid === pid));
+    }, 20_000, 'the channel to listen again');
+    const job = await t.engine.jobs.create({ name: 'after reconnect', action: 'test.quick' });
+    const run = await t.engine.runs.start(job.id, { trigger: 'MANUAL' });
+    expect((await t.waitForRun(run.id)).status).toBe('SUCCEEDED');
   });
 });
 
