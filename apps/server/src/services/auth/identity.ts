@@ -1,5 +1,5 @@
 // Who a session or token acts as: the user, active, with the union of their roles' permissions.
-import type { Permission, PrismaClient } from '../../db/prisma.js';
+import { Prisma, type Permission, type PrismaClient } from '../../db/prisma.js';
 import { hashSecret } from './secrets.js';
 
 export interface Identity {
@@ -35,35 +35,70 @@ function toIdentity(user: UserRow, via: Identity['via']): Identity | null {
   };
 }
 
+/** A token or session row with its user and the user's permissions, read in one statement. */
+interface CredentialRow {
+  id: string;
+  name: string | null;
+  revokedAt: Date | null;
+  expiresAt: Date | null;
+  lastAt: Date | null;
+  userId: string;
+  email: string;
+  userName: string;
+  active: boolean;
+  permissions: Permission[];
+}
+
+/** The columns that differ between the two credential tables (fixed SQL, never input). */
+const CREDENTIALS = {
+  token: { table: Prisma.raw('"api_tokens"'), name: Prisma.raw('c.name'), lastAt: Prisma.raw('c.last_used_at') },
+  session: { table: Prisma.raw('"sessions"'), name: Prisma.raw('NULL::text'), lastAt: Prisma.raw('c.last_seen_at') },
+} as const;
+
+/**
+ * Every request asks this, so one statement answers it (Prisma's include took four: credential, user, memberships,
+ * roles).
+ */
+async function credential(prisma: PrismaClient, kind: keyof typeof CREDENTIALS, secret: string): Promise<CredentialRow | null> {
+  const { table, name, lastAt } = CREDENTIALS[kind];
+  const [row] = await prisma.$queryRaw<CredentialRow[]>`
+    SELECT c.id::text AS id, ${name} AS name, c.revoked_at AS "revokedAt", c.expires_at AS "expiresAt", ${lastAt} AS "lastAt",
+      u.id::text AS "userId", u.email, u.name AS "userName", u.active,
+      ARRAY(SELECT DISTINCT p::text FROM "user_roles" ur JOIN "roles" r ON r.id = ur.role_id, unnest(r.permissions) AS p
+            WHERE ur.user_id = u.id) AS permissions
+    FROM ${table} c JOIN "users" u ON u.id = c.user_id
+    WHERE c.token_hash = ${hashSecret(secret)}`;
+  return row ?? null;
+}
+
+function identityOf(row: CredentialRow, via: Identity['via']): Identity | null {
+  if (!row.active) return null;
+  return { userId: row.userId, email: row.email, name: row.userName, permissions: new Set(row.permissions), via };
+}
+
 /** The identity behind an API token secret, or null (unknown, revoked, expired, inactive user). */
 export async function identityFromToken(prisma: PrismaClient, secret: string): Promise<Identity | null> {
   if (!secret.startsWith(TOKEN_PREFIX)) return null;
-  const token = await prisma.apiToken.findUnique({
-    where: { tokenHash: hashSecret(secret) },
-    include: { user: { select: userWithPermissions } },
-  });
+  const token = await credential(prisma, 'token', secret);
   const now = new Date();
   if (!token || token.revokedAt || (token.expiresAt && token.expiresAt <= now)) return null;
   // Last use is kept to the minute: no write per request for a busy integration.
-  if (!token.lastUsedAt || now.getTime() - token.lastUsedAt.getTime() > 60_000) {
+  if (!token.lastAt || now.getTime() - token.lastAt.getTime() > 60_000) {
     await prisma.apiToken.update({ where: { id: token.id }, data: { lastUsedAt: now } }).catch(() => {});
   }
-  return toIdentity(token.user, { kind: 'token', tokenId: token.id, tokenName: token.name });
+  return identityOf(token, { kind: 'token', tokenId: token.id, tokenName: token.name ?? '' });
 }
 
 /** The identity behind a session cookie's secret, or null (unknown, signed out, expired, inactive user). */
 export async function identityFromSession(prisma: PrismaClient, secret: string): Promise<Identity | null> {
   if (!secret.startsWith(SESSION_PREFIX)) return null;
-  const session = await prisma.session.findUnique({
-    where: { tokenHash: hashSecret(secret) },
-    include: { user: { select: userWithPermissions } },
-  });
+  const session = await credential(prisma, 'session', secret);
   const now = new Date();
-  if (!session || session.revokedAt || session.expiresAt <= now) return null;
-  if (now.getTime() - session.lastSeenAt.getTime() > 60_000) {
+  if (!session || session.revokedAt || !session.expiresAt || session.expiresAt <= now) return null;
+  if (!session.lastAt || now.getTime() - session.lastAt.getTime() > 60_000) {
     await prisma.session.update({ where: { id: session.id }, data: { lastSeenAt: now } }).catch(() => {});
   }
-  return toIdentity(session.user, { kind: 'session', sessionId: session.id });
+  return identityOf(session, { kind: 'session', sessionId: session.id });
 }
 
 /** Whether an identity is still valid now (for closing open subscriptions after sign-out, revoke, role change). */
