@@ -158,9 +158,9 @@ export class RunExecutor {
   }
 
   /**
-   * Claims a group of runs with `count` slots already taken, executes each claimed run in its slot and gives
-   * back the slots of runs it did not claim. When the claim fails, the runs stay queued: an Agenda entry will be
-   * retried by Agenda and the repair pass, runs taken by executeHere go back to the queue at once.
+   * Claims a group of runs for which slots are already taken, executes each claimed run in its slot and gives
+   * back the slots of runs it did not claim. When the claim fails, an Agenda entry's runs stay queued (the repair
+   * pass dispatches a queued run without a queue entry again); runs taken by executeHere go to the queue at once.
    */
   private async claimAndExecute(group: RunEntry[], onClaimFailure: 'leave-queued' | 'requeue'): Promise<void> {
     let claimed: Array<{ run: Run; read: Promise<JobRead> }> = [];

@@ -11,7 +11,7 @@
 // Bounded: long messages and data are cut, and past maxLines one notice replaces the rest. NUL characters, which
 // PostgreSQL's text and jsonb refuse (and would lose the whole batch), become U+FFFD.
 import type pg from 'pg';
-import type { LogLevel, Prisma } from '../db/prisma.js';
+import type { LogLevel } from '../db/prisma.js';
 import type { RealtimeBus, RunLogEvent } from '../realtime/bus.js';
 
 export const LOG_LIMITS = {
@@ -27,12 +27,8 @@ export const LOG_LIMITS = {
 } as const;
 
 interface PendingLine {
-  runId: string;
-  sequence: number;
-  time: Date;
-  level: LogLevel;
-  message: string;
-  data: Prisma.InputJsonValue | null;
+  /** The line as subscribers get it: one object, announced and then sent to other processes. */
+  event: RunLogEvent;
   /** `data` as JSON text, as it is stored; null for none. */
   json: string | null;
 }
@@ -45,7 +41,7 @@ export class RunLog {
   private writing: Promise<void> | null = null;
   private truncated = false;
   /** Lines not yet announced to this process's subscribers. */
-  private unannounced: PendingLine[] = [];
+  private unannounced: RunLogEvent[] = [];
   private announceTimer: NodeJS.Timeout | null = null;
   private lastAnnouncedAt = 0;
 
@@ -76,10 +72,10 @@ export class RunLog {
 
   private push(level: LogLevel, message: string, json: string | null): void {
     this.sequence += 1;
-    const data = json === null ? null : (JSON.parse(json) as Prisma.InputJsonValue);
-    const line = { runId: this.runId, sequence: this.sequence, time: new Date(), level, message, data, json };
-    this.pending.push(line);
-    this.unannounced.push(line);
+    const data: unknown = json === null ? null : JSON.parse(json);
+    const event: RunLogEvent = { runId: this.runId, sequence: this.sequence, time: new Date(), level, message, data };
+    this.pending.push({ event, json });
+    this.unannounced.push(event);
     this.announceTimer ??= setTimeout(() => this.announce(), Math.max(0, this.lastAnnouncedAt + LOG_LIMITS.announceEveryMs - performance.now()));
     if (this.pending.length >= LOG_LIMITS.batchLines) void this.flush();
     else this.timer ??= setTimeout(() => void this.flush(), LOG_LIMITS.flushEveryMs);
@@ -106,14 +102,14 @@ export class RunLog {
     }
     if (this.unannounced.length === 0) return;
     this.lastAnnouncedAt = performance.now();
-    this.bus.announceLogLines({ runId: this.runId, lines: this.unannounced.splice(0).map(toEvent) });
+    this.bus.announceLogLines({ runId: this.runId, lines: this.unannounced.splice(0) });
   }
 
   private async writeAll(): Promise<void> {
     while (this.pending.length > 0) {
       const batch = this.pending.splice(0, LOG_LIMITS.batchLines);
       this.announce();
-      const settled = { runId: this.runId, lines: batch.map(toEvent) };
+      const settled = { runId: this.runId, lines: batch.map((line) => line.event) };
       try {
         await this.pool.query(
           `INSERT INTO run_log_lines (run_id, sequence, time, level, message, data)
@@ -122,10 +118,10 @@ export class RunLog {
            ON CONFLICT (run_id, sequence) DO NOTHING`,
           [
             this.runId,
-            batch.map((line) => line.sequence),
-            batch.map((line) => line.time),
-            batch.map((line) => line.level),
-            batch.map((line) => line.message),
+            settled.lines.map((line) => line.sequence),
+            settled.lines.map((line) => line.time),
+            settled.lines.map((line) => line.level),
+            settled.lines.map((line) => line.message),
             batch.map((line) => line.json),
           ],
         );
@@ -137,8 +133,6 @@ export class RunLog {
     }
   }
 }
-
-const toEvent = ({ runId, sequence, time, level, message, data }: PendingLine): RunLogEvent => ({ runId, sequence, time, level, message, data });
 
 const withoutNul = (text: string) => (text.includes('\u0000') ? text.replaceAll('\u0000', '\uFFFD') : text);
 

@@ -14,27 +14,6 @@ export const SESSION_COOKIE = 'sundial_session';
 export const SESSION_PREFIX = 'sds_';
 export const TOKEN_PREFIX = 'sdt_';
 
-const userWithPermissions = {
-  id: true,
-  email: true,
-  name: true,
-  active: true,
-  roles: { select: { role: { select: { permissions: true } } } },
-} as const;
-
-type UserRow = { id: string; email: string; name: string; active: boolean; roles: { role: { permissions: Permission[] } }[] };
-
-function toIdentity(user: UserRow, via: Identity['via']): Identity | null {
-  if (!user.active) return null;
-  return {
-    userId: user.id,
-    email: user.email,
-    name: user.name,
-    permissions: new Set(user.roles.flatMap((membership) => membership.role.permissions)),
-    via,
-  };
-}
-
 /** A token or session row with its user and the user's permissions, read in one statement. */
 interface CredentialRow {
   id: string;
@@ -56,61 +35,59 @@ const CREDENTIALS = {
 } as const;
 
 /**
- * Every request asks this, so one statement answers it (Prisma's include took four: credential, user, memberships,
- * roles).
+ * A credential by its secret (every request) or its id (the subscription guard's re-check), with its user and
+ * permissions, in one statement (Prisma's include took four: credential, user, memberships, roles).
  */
-async function credential(prisma: PrismaClient, kind: keyof typeof CREDENTIALS, secret: string): Promise<CredentialRow | null> {
+async function credential(prisma: PrismaClient, kind: keyof typeof CREDENTIALS, by: { secret: string } | { id: string }): Promise<CredentialRow | null> {
   const { table, name, lastAt } = CREDENTIALS[kind];
+  const where = 'secret' in by ? Prisma.sql`c.token_hash = ${hashSecret(by.secret)}` : Prisma.sql`c.id = ${by.id}::uuid`;
   const [row] = await prisma.$queryRaw<CredentialRow[]>`
     SELECT c.id::text AS id, ${name} AS name, c.revoked_at AS "revokedAt", c.expires_at AS "expiresAt", ${lastAt} AS "lastAt",
       u.id::text AS "userId", u.email, u.name AS "userName", u.active,
       ARRAY(SELECT DISTINCT p::text FROM "user_roles" ur JOIN "roles" r ON r.id = ur.role_id, unnest(r.permissions) AS p
             WHERE ur.user_id = u.id) AS permissions
     FROM ${table} c JOIN "users" u ON u.id = c.user_id
-    WHERE c.token_hash = ${hashSecret(secret)}`;
+    WHERE ${where}`;
   return row ?? null;
 }
 
-function identityOf(row: CredentialRow, via: Identity['via']): Identity | null {
-  if (!row.active) return null;
-  return { userId: row.userId, email: row.email, name: row.userName, permissions: new Set(row.permissions), via };
+/** The identity a credential grants now: none when it is unknown, revoked or expired, or its user is inactive. */
+function identityOf(row: CredentialRow | null, now: Date, via: (row: CredentialRow) => Identity['via']): Identity | null {
+  if (!row || row.revokedAt || (row.expiresAt && row.expiresAt <= now) || !row.active) return null;
+  return { userId: row.userId, email: row.email, name: row.userName, permissions: new Set(row.permissions), via: via(row) };
 }
+
+const tokenVia = (row: CredentialRow): Identity['via'] => ({ kind: 'token', tokenId: row.id, tokenName: row.name ?? '' });
+const sessionVia = (row: CredentialRow): Identity['via'] => ({ kind: 'session', sessionId: row.id });
 
 /** The identity behind an API token secret, or null (unknown, revoked, expired, inactive user). */
 export async function identityFromToken(prisma: PrismaClient, secret: string): Promise<Identity | null> {
   if (!secret.startsWith(TOKEN_PREFIX)) return null;
-  const token = await credential(prisma, 'token', secret);
+  const token = await credential(prisma, 'token', { secret });
   const now = new Date();
-  if (!token || token.revokedAt || (token.expiresAt && token.expiresAt <= now)) return null;
+  const identity = identityOf(token, now, tokenVia);
   // Last use is kept to the minute: no write per request for a busy integration.
-  if (!token.lastAt || now.getTime() - token.lastAt.getTime() > 60_000) {
+  if (identity && token && (!token.lastAt || now.getTime() - token.lastAt.getTime() > 60_000)) {
     await prisma.apiToken.update({ where: { id: token.id }, data: { lastUsedAt: now } }).catch(() => {});
   }
-  return identityOf(token, { kind: 'token', tokenId: token.id, tokenName: token.name ?? '' });
+  return identity;
 }
 
 /** The identity behind a session cookie's secret, or null (unknown, signed out, expired, inactive user). */
 export async function identityFromSession(prisma: PrismaClient, secret: string): Promise<Identity | null> {
   if (!secret.startsWith(SESSION_PREFIX)) return null;
-  const session = await credential(prisma, 'session', secret);
+  const session = await credential(prisma, 'session', { secret });
   const now = new Date();
-  if (!session || session.revokedAt || !session.expiresAt || session.expiresAt <= now) return null;
-  if (!session.lastAt || now.getTime() - session.lastAt.getTime() > 60_000) {
+  const identity = identityOf(session, now, sessionVia);
+  if (identity && session && (!session.lastAt || now.getTime() - session.lastAt.getTime() > 60_000)) {
     await prisma.session.update({ where: { id: session.id }, data: { lastSeenAt: now } }).catch(() => {});
   }
-  return identityOf(session, { kind: 'session', sessionId: session.id });
+  return identity;
 }
 
 /** Whether an identity is still valid now (for closing open subscriptions after sign-out, revoke, role change). */
 export async function stillValid(prisma: PrismaClient, identity: Identity): Promise<Identity | null> {
-  const user = await prisma.user.findUnique({ where: { id: identity.userId }, select: userWithPermissions });
-  if (!user) return null;
-  if (identity.via.kind === 'token') {
-    const token = await prisma.apiToken.findUnique({ where: { id: identity.via.tokenId } });
-    if (!token || token.revokedAt || (token.expiresAt && token.expiresAt <= new Date())) return null;
-  } else {
-    const session = await prisma.session.findUnique({ where: { id: identity.via.sessionId } });
-    if (!session || session.revokedAt || session.expiresAt <= new Date()) return null;
-  }
-  return toIdentity(user, identity.via);
+  const { via } = identity;
+  const row = await credential(prisma, via.kind, { id: via.kind === 'token' ? via.tokenId : via.sessionId });
+  return identityOf(row, new Date(), () => via);
 }
