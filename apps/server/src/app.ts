@@ -21,6 +21,7 @@ import { createEngine, type Engine } from './scheduler/engine.js';
 import { DefinitionsService } from './services/definitions.js';
 import { applyDeclaredDefinitions } from './services/definitions/startup.js';
 import { checkHealth } from './services/health.js';
+import { JobSummaries } from './services/job-summaries.js';
 import { NotificationService } from './services/notifications/service.js';
 import { AuthService } from './services/auth/auth-service.js';
 import { createContextFactory, useResponseCookies } from './graphql/request-context.js';
@@ -114,7 +115,7 @@ export async function startApp(config: Config, { logger, inMemory, webDist = WEB
     context: createContextFactory({
       prisma: database.prisma,
       health,
-      services: { jobs: engine.jobs, runs: engine.runs, auth },
+      services: { jobs: engine.jobs, jobSummaries: new JobSummaries(database.pool), runs: engine.runs, auth },
       actions,
       bus,
     }),

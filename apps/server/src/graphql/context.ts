@@ -7,11 +7,14 @@ export type { Identity } from '../services/auth/identity.js';
 import type { RealtimeBus } from '../realtime/bus.js';
 import type { ActionCatalog } from '../services/action-catalog.js';
 import type { Health } from '../services/health.js';
+import type { JobSummaries } from '../services/job-summaries.js';
 import type { JobService } from '../services/jobs.js';
 import type { RunService } from '../services/runs.js';
 
 export interface GraphQLServices {
   jobs: JobService;
+  /** What a list of jobs shows beside each job, read for a whole page at once. */
+  jobSummaries: JobSummaries;
   runs: RunService;
   auth: AuthService;
 }

@@ -1,9 +1,11 @@
 // Jobs: an action on a schedule for targets. A page of jobs with their last run, run counts, targets and roles
-// costs a constant number of SQL queries: relations fold into the root query (Pothos `query`), and the computed
-// fields (last run, last success, counts) are batch-loaded for the whole page at once.
-import { Prisma, type Job, type Run, type RunStatus } from '../../db/prisma.js';
+// costs a constant number of SQL queries: the page is one statement, and what each row shows beside the job
+// (last run, last success, counts, targeted and notified users and roles) is batch-loaded for the whole page at
+// once (services/job-summaries.ts), those statements sent side by side rather than one after another.
+import { Prisma, type Job, type Role, type RunStatus, type User } from '../../db/prisma.js';
 import { coalescedStream } from '../../realtime/streams.js';
 import { ValidationError } from '../../services/errors.js';
+import type { JobLink, LatestRuns } from '../../services/job-summaries.js';
 import type { JobInput, JobPatch } from '../../services/jobs.js';
 import { scheduleFromJob, describeSchedule, nextFireTimes } from '../../services/schedule.js';
 import { builder, type GraphQLContext, type SchemaTypes } from '../builder.js';
@@ -28,58 +30,23 @@ import { RunRef } from './run.js';
 import { JobScheduleRef, ScheduleInputRef, toInputFieldName, toScheduleInput, type ScheduleInputShape } from './schedule.js';
 import { UserRef } from './user.js';
 
-// ---- Read side: per-page loaders (one query each for all the jobs of a page) ----
+// ---- Read side: per-page loaders (one statement each for all the jobs of a page, sent side by side) ----
 
-interface LastRuns {
-  lastRun: Run | null;
-  lastSuccess: Run | null;
-}
-
-function lastRunsLoader(context: GraphQLContext) {
-  return batchLoader<LastRuns>(context, 'job.lastRuns', async (jobIds) => {
-    // Top-level runs only; each lookup is one probe of an index, newest first, stopping at the first row.
-    // `parent_run_id IS NULL` is not an equality to PostgreSQL's planner, so it would not see that the index is
-    // already in the wanted order and would read and sort every run of the job; naming parent_run_id (constant
-    // here) in ORDER BY spells out the index's order. Last success is by start time, like `since`
-    // (services/runs.ts lastSuccessStart), which is the order of the (job, parent, status, started_at) index.
-    const rows = await context.prisma.$queryRaw<{ job_id: string; last_run_id: string | null; last_success_id: string | null }[]>(Prisma.sql`
-      SELECT j.id::text AS job_id,
-        (SELECT r.id::text FROM runs r WHERE r.job_id = j.id AND r.parent_run_id IS NULL
-          ORDER BY r.parent_run_id, r.created_at DESC LIMIT 1) AS last_run_id,
-        (SELECT r.id::text FROM runs r WHERE r.job_id = j.id AND r.parent_run_id IS NULL AND r.status = 'SUCCEEDED'
-          ORDER BY r.parent_run_id, r.status, r.started_at DESC LIMIT 1) AS last_success_id
-      FROM unnest(${jobIds}::uuid[]) AS j(id)`);
-    const runIds = [...new Set(rows.flatMap((row) => [row.last_run_id, row.last_success_id]).filter((id): id is string => id !== null))];
-    const runs = new Map(
-      runIds.length > 0 ? (await context.prisma.run.findMany({ where: { id: { in: runIds } } })).map((run) => [run.id, run]) : [],
-    );
-    return new Map(
-      rows.map((row) => [
-        row.job_id,
-        {
-          lastRun: row.last_run_id ? (runs.get(row.last_run_id) ?? null) : null,
-          lastSuccess: row.last_success_id ? (runs.get(row.last_success_id) ?? null) : null,
-        },
-      ]),
-    );
-  });
-}
+const latestRunsLoader = (context: GraphQLContext) =>
+  batchLoader<LatestRuns>(context, 'job.latestRuns', (jobIds) => context.services.jobSummaries.latestRuns(jobIds));
 
 interface RunCounts {
   byStatus: Map<RunStatus, number>;
 }
 
-function runCountsLoader(context: GraphQLContext) {
-  return batchLoader<RunCounts>(context, 'job.runCounts', async (jobIds) => {
-    const rows = await context.prisma.$queryRaw<{ job_id: string; status: RunStatus; count: number }[]>(Prisma.sql`
-      SELECT job_id::text AS job_id, status::text AS status, count(*)::int AS count
-      FROM runs WHERE job_id = ANY(${jobIds}::uuid[]) AND parent_run_id IS NULL
-      GROUP BY job_id, status`);
-    const counts = new Map<string, RunCounts>(jobIds.map((id) => [id, { byStatus: new Map() }]));
-    for (const row of rows) counts.get(row.job_id)?.byStatus.set(row.status, row.count);
-    return counts;
-  });
-}
+const runCountsLoader = (context: GraphQLContext) =>
+  batchLoader<Map<RunStatus, number>>(context, 'job.runCounts', (jobIds) => context.services.jobSummaries.runCounts(jobIds));
+
+const linkedUsersLoader = (context: GraphQLContext, link: JobLink) =>
+  batchLoader<User[]>(context, `job.users.${link}`, (jobIds) => context.services.jobSummaries.users(jobIds, link));
+
+const linkedRolesLoader = (context: GraphQLContext, link: JobLink) =>
+  batchLoader<Role[]>(context, `job.roles.${link}`, (jobIds) => context.services.jobSummaries.roles(jobIds, link));
 
 const RunStatusCount = builder.objectRef<{ status: RunStatus; count: number }>('RunStatusCount').implement({
   fields: (t) => ({ status: t.expose('status', { type: RunStatusEnum }), count: t.exposeInt('count') }),
@@ -158,18 +125,12 @@ export const JobRef = builder.prismaObject('Job', {
     targetUsers: t.field({
       type: [UserRef],
       description: 'Users chosen directly.',
-      select: (_args, _context, nestedSelection) => ({
-        targetUsers: { select: { user: nestedSelection(true) }, orderBy: { user: { name: 'asc' } } },
-      }),
-      resolve: (job) => job.targetUsers.map((target) => target.user),
+      resolve: async (job, _args, context) => (await linkedUsersLoader(context, 'targets')(job.id)) ?? [],
     }),
     targetRoles: t.field({
       type: [RoleRef],
       description: 'Roles whose active members are targets.',
-      select: (_args, _context, nestedSelection) => ({
-        targetRoles: { select: { role: nestedSelection(true) }, orderBy: { role: { name: 'asc' } } },
-      }),
-      resolve: (job) => job.targetRoles.map((target) => target.role),
+      resolve: async (job, _args, context) => (await linkedRolesLoader(context, 'targets')(job.id)) ?? [],
     }),
     notifyOn: t.field({
       type: [NotificationOutcomeEnum],
@@ -181,18 +142,12 @@ export const JobRef = builder.prismaObject('Job', {
     notifyUsers: t.field({
       type: [UserRef],
       description: 'Users notified at their e-mail address, while active.',
-      select: (_args, _context, nestedSelection) => ({
-        notifyUsers: { select: { user: nestedSelection(true) }, orderBy: { user: { name: 'asc' } } },
-      }),
-      resolve: (job) => job.notifyUsers.map((entry) => entry.user),
+      resolve: async (job, _args, context) => (await linkedUsersLoader(context, 'notified')(job.id)) ?? [],
     }),
     notifyRoles: t.field({
       type: [RoleRef],
       description: 'Roles whose active members are notified.',
-      select: (_args, _context, nestedSelection) => ({
-        notifyRoles: { select: { role: nestedSelection(true) }, orderBy: { role: { name: 'asc' } } },
-      }),
-      resolve: (job) => job.notifyRoles.map((entry) => entry.role),
+      resolve: async (job, _args, context) => (await linkedRolesLoader(context, 'notified')(job.id)) ?? [],
     }),
     notificationDeliveries: t.relation('notificationDeliveries', {
       description: "The job's latest notification deliveries, newest first.",
@@ -203,17 +158,17 @@ export const JobRef = builder.prismaObject('Job', {
       type: RunRef,
       nullable: true,
       description: 'The latest top-level run, whatever its status.',
-      resolve: async (job, _args, context) => (await lastRunsLoader(context)(job.id))?.lastRun ?? null,
+      resolve: async (job, _args, context) => (await latestRunsLoader(context)(job.id))?.lastRun ?? null,
     }),
     lastSuccess: t.field({
       type: RunRef,
       nullable: true,
       description: 'The top-level run that succeeded and started last (the one a new run\'s `since` counts from).',
-      resolve: async (job, _args, context) => (await lastRunsLoader(context)(job.id))?.lastSuccess ?? null,
+      resolve: async (job, _args, context) => (await latestRunsLoader(context)(job.id))?.lastSuccess ?? null,
     }),
     runCounts: t.field({
       type: RunCountsRef,
-      resolve: async (job, _args, context) => (await runCountsLoader(context)(job.id)) ?? { byStatus: new Map() },
+      resolve: async (job, _args, context) => ({ byStatus: (await runCountsLoader(context)(job.id)) ?? new Map() }),
     }),
     runs: t.relatedConnection('runs', {
       cursor: 'id',
