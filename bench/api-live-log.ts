@@ -6,10 +6,9 @@
 // threads), for every line at every subscriber. Reports p50/p95/p99 (target p99 ≤ 50 ms), whether every subscriber got every line
 // in order, and how many lines an event carried on average.
 import { performance } from 'node:perf_hooks';
-import { Worker } from 'node:worker_threads';
 import { benchGate } from './api-actions/bench-log.js';
 import type { ClientResult, ClientsInput, ClientsMessage } from './api-live-log-clients.js';
-import { percentile, startBenchApi } from './api-setup.js';
+import { percentile, startBenchApi, startBenchWorker } from './api-setup.js';
 import type { DatabaseModeName, Figure } from './report.js';
 
 export interface LiveLogOptions {
@@ -25,13 +24,8 @@ interface Clients {
   stop(): Promise<void>;
 }
 
-/** The subscribers' worker; tsx's loader is registered in it so it can run the TypeScript file. */
 function startClients(input: ClientsInput): Clients {
-  const file = new URL('./api-live-log-clients.ts', import.meta.url).href;
-  const worker = new Worker(`import('tsx/esm/api').then(({ tsImport }) => tsImport(${JSON.stringify(file)}, ${JSON.stringify(import.meta.url)}))`, {
-    eval: true,
-    workerData: input,
-  });
+  const worker = startBenchWorker(new URL('./api-live-log-clients.ts', import.meta.url), input);
   let markReady!: () => void;
   let fail!: (error: Error) => void;
   const ready = new Promise<void>((resolve, reject) => {

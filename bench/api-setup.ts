@@ -2,6 +2,7 @@
 // in-memory PGlite), an admin API token, a GraphQL client, and a counter of the SQL statements the server sends.
 import crypto from 'node:crypto';
 import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import pg from 'pg';
 import { startApp, type App } from '../apps/server/src/app.js';
 import { configSchema } from '../apps/server/src/config/schema.js';
@@ -96,4 +97,29 @@ export function countQueries(): { readonly count: number; reset(): void; stop():
 export function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return Number.NaN;
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+
+/**
+ * A benchmark's client in a worker thread of its own, so its work does not run on the server's event loop; tsx's
+ * loader is registered in it so it can run a TypeScript file.
+ */
+export function startBenchWorker(file: URL, input: unknown): Worker {
+  return new Worker(`import('tsx/esm/api').then(({ tsImport }) => tsImport(${JSON.stringify(file.href)}, ${JSON.stringify(import.meta.url)}))`, {
+    eval: true,
+    workerData: input,
+  });
+}
+
+/** Runs a worker that answers with one message, and ends it. */
+export async function runBenchWorker<M>(file: URL, input: unknown): Promise<M> {
+  const worker = startBenchWorker(file, input);
+  try {
+    return await new Promise<M>((resolve, reject) => {
+      worker.once('message', resolve);
+      worker.once('error', reject);
+      worker.once('exit', (code) => reject(new Error(`the benchmark's worker exited (${code}) before answering`)));
+    });
+  } finally {
+    await worker.terminate();
+  }
 }

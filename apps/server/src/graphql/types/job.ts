@@ -3,6 +3,7 @@
 // (last run, last success, counts, targeted and notified users and roles) is batch-loaded for the whole page at
 // once (services/job-summaries.ts), those statements sent side by side rather than one after another.
 import { Prisma, type Job, type Role, type RunStatus, type User } from '../../db/prisma.js';
+import { Kind, type GraphQLResolveInfo } from 'graphql';
 import { coalescedStream } from '../../realtime/streams.js';
 import { ValidationError } from '../../services/errors.js';
 import type { JobLink, LatestRuns } from '../../services/job-summaries.js';
@@ -248,6 +249,26 @@ async function jobWhere(filter: JobFilterShape | null | undefined, context: Grap
   return and.length > 0 ? { AND: and } : {};
 }
 
+// A connection's resolve and its totalCount are handed the same args object: the page's filter is worked out (which
+// can take a query, for lastRunStatus) and counted once per field, whichever asks first.
+const wheres = new WeakMap<object, Promise<Prisma.JobWhereInput>>();
+const counts = new WeakMap<object, Promise<number>>();
+
+function pageWhere(args: { filter?: JobFilterShape | null }, context: GraphQLContext): Promise<Prisma.JobWhereInput> {
+  let where = wheres.get(args);
+  if (!where) wheres.set(args, (where = jobWhere(args.filter, context)));
+  return where;
+}
+
+function jobCount(args: { filter?: JobFilterShape | null }, context: GraphQLContext): Promise<number> {
+  let count = counts.get(args);
+  if (!count) counts.set(args, (count = pageWhere(args, context).then((where) => context.prisma.job.count({ where }))));
+  return count;
+}
+
+const asksTotalCount = (info: GraphQLResolveInfo) =>
+  info.fieldNodes.some((node) => node.selectionSet?.selections.some((selection) => selection.kind === Kind.FIELD && selection.name.value === 'totalCount'));
+
 builder.queryFields((t) => ({
   jobs: t.prismaConnection({
     type: 'Job',
@@ -259,15 +280,18 @@ builder.queryFields((t) => ({
       filter: t.arg({ type: JobFilter, required: false }),
       orderBy: t.arg({ type: JobOrder, required: false }),
     },
-    totalCount: async (_connection, args, context) => context.prisma.job.count({ where: await jobWhere(args.filter, context) }),
-    resolve: async (query, _root, args, context) => {
+    totalCount: (_connection, args, context) => jobCount(args, context),
+    resolve: async (query, _root, args, context, info) => {
+      // Counted beside the page's statement rather than after it, when the query names totalCount.
+      if (asksTotalCount(info)) jobCount(args, context).catch(() => {}); // its error reaches totalCount's resolver
+
       const order = direction(args.orderBy?.direction, 'asc');
       const field = args.orderBy?.field ?? 'NAME';
       const primary: Prisma.JobOrderByWithRelationInput =
         field === 'NEXT_RUN_AT'
           ? { nextRunAt: { sort: order, nulls: 'last' } }
           : { [{ NAME: 'name', ACTION: 'action', CREATED_AT: 'createdAt', UPDATED_AT: 'updatedAt' }[field]]: order };
-      return context.prisma.job.findMany({ ...query, where: await jobWhere(args.filter, context), orderBy: [primary, { id: order }] });
+      return context.prisma.job.findMany({ ...query, where: await pageWhere(args, context), orderBy: [primary, { id: order }] });
     },
   }),
   job: t.prismaField({
