@@ -74,7 +74,7 @@ async function countStatements(api: BenchApi, first: number, requests: number): 
 
 /** Latency as a client in its own thread sees it (bench/api-jobs-client.ts). */
 async function timePage(api: BenchApi, first: number, samples: number) {
-  const input: PageClientInput = { url: api.app.url, token: api.token, query: JOBS_PAGE, variables: { first }, samples, expectEdges: first };
+  const input: PageClientInput = { url: api.app.url, token: api.token, query: JOBS_PAGE, variables: { first }, warmup: 10, samples, expectEdges: first };
   const message = await runBenchWorker<PageClientMessage>(new URL('./api-jobs-client.ts', import.meta.url), input);
   if (message.type === 'failed') throw new Error(message.message);
   const latencies = message.latencies.sort((a, b) => a - b);
@@ -87,7 +87,7 @@ export async function benchJobsPage(options: JobsPageOptions): Promise<{ figures
   try {
     const seedMs = await seed(api, options.jobs, options.runsPerJob);
     const small = await countStatements(api, 10, 20);
-    const counted = await countStatements(api, 50, 20); // also the warm-up: plans, connections, JIT
+    const counted = await countStatements(api, 50, 20); // also the server's warm-up: plans, connections, JIT
     const page = await timePage(api, 50, options.samples);
     // The runner's figures have no "queries" unit: the count goes in the note (and the details).
     const queries = `SQL statements per request: ${counted.median} at first: 50, ${small.median} at first: 10${small.median === counted.median ? ' (constant)' : ' (GROWS with the page)'}`;
