@@ -24,7 +24,7 @@ import { checkHealth } from './services/health.js';
 import { JobSummaries } from './services/job-summaries.js';
 import { NotificationService } from './services/notifications/service.js';
 import { AuthService } from './services/auth/auth-service.js';
-import { createContextFactory, useResponseCookies } from './graphql/request-context.js';
+import { createContextFactory, useRequestRelease, useResponseCookies } from './graphql/request-context.js';
 import { useSubscriptionGuard } from './graphql/subscription-guard.js';
 import { useSharedSubscriptionEvents } from './graphql/plugins/shared-events.js';
 
@@ -115,12 +115,13 @@ export async function startApp(config: Config, { logger, inMemory, webDist = WEB
     context: createContextFactory({
       prisma: database.prisma,
       health,
-      services: { jobs: engine.jobs, jobSummaries: new JobSummaries(database.pool), runs: engine.runs, auth },
+      services: { jobs: engine.jobs, jobSummaries: new JobSummaries(database.pool, { prepare: database.mode === 'external' }), runs: engine.runs, auth },
       actions,
       bus,
     }),
     plugins: [
       useResponseCookies(),
+      useRequestRelease(),
       useSubscriptionGuard(database.prisma, { everyMs: 2000 }),
       // The live log's events are executed once for all the subscribers of a run (see the plugin for why).
       useSharedSubscriptionEvents(['runLogLines', 'runLog']),

@@ -118,8 +118,6 @@ export const anyPermission =
 
 // ---- Batch loading ----------------------------------------------------------------------------------------------
 
-const loadersByRequest = new WeakMap<object, Map<string, (key: string) => Promise<unknown>>>();
-
 /**
  * A loader scoped to this request: every key asked for in the same turn of the event loop is loaded with one
  * call of `load` (one SQL query for a whole page of jobs), and each key is loaded once per request.
@@ -129,8 +127,7 @@ export function batchLoader<V>(
   name: string,
   load: (keys: string[]) => Promise<Map<string, V>>,
 ): (key: string) => Promise<V | undefined> {
-  let loaders = loadersByRequest.get(context);
-  if (!loaders) loadersByRequest.set(context, (loaders = new Map()));
+  const { loaders } = context;
   const existing = loaders.get(name);
   if (existing) return existing as (key: string) => Promise<V | undefined>;
 
