@@ -103,8 +103,9 @@ describe('SQL queries per page of jobs', () => {
   });
 
   it("reads a page's runs, users and roles in plain SQL exactly as Prisma reads them (values, types, order)", async () => {
-    const { pool, prisma } = api.app.database;
-    const summaries = new JobSummaries(pool);
+    const { pool, prisma, mode } = api.app.database;
+    // As the app makes it: prepared statements on PostgreSQL, plain ones on the embedded database.
+    const summaries = new JobSummaries(pool, { prepare: mode === 'external' });
     const jobs = await prisma.job.findMany({
       include: {
         targetUsers: { include: { user: true }, orderBy: { user: { name: 'asc' } } },
@@ -133,5 +134,8 @@ describe('SQL queries per page of jobs', () => {
       });
     }
     expect(notifyRoles.get(ids[0]!)).toHaveLength(2);
+    // Again, now that each statement is prepared on the connections it ran on: the same answers.
+    expect(await summaries.latestRuns(ids)).toEqual(latest);
+    expect(await summaries.roles(ids, 'notified')).toEqual(notifyRoles);
   });
 });
