@@ -26,13 +26,23 @@ export function describeSchedule(schedule: Schedule): string {
   }
 }
 
+// A page of jobs shares a handful of expressions, and cronstrue parses the expression again on every call.
+const cronSentences = new Map<string, string>();
+const CRON_SENTENCES_KEPT = 1_000;
+
 /** cronstrue's sentence for the expression; the expression itself when cronstrue cannot read it (e.g. '+MON'). */
 export function describeCron(cron: string): string {
-  try {
-    return cronstrue.toString(cron, { use24HourTimeFormat: true, throwExceptionOnParseError: true, verbose: false });
-  } catch {
-    return `Cron '${cron}'`;
+  let sentence = cronSentences.get(cron);
+  if (sentence === undefined) {
+    try {
+      sentence = cronstrue.toString(cron, { use24HourTimeFormat: true, throwExceptionOnParseError: true, verbose: false });
+    } catch {
+      sentence = `Cron '${cron}'`;
+    }
+    if (cronSentences.size >= CRON_SENTENCES_KEPT) cronSentences.clear();
+    cronSentences.set(cron, sentence);
   }
+  return sentence;
 }
 
 export function describeInterval(seconds: number): string {
