@@ -25,6 +25,14 @@ describe('describeSchedule', () => {
     expect(describeSchedule(cron('0 12 1 * +MON', 'UTC'))).toBe("Cron '0 12 1 * +MON' (UTC)");
   });
 
+  it('gives the same sentence again for an expression it has seen (sentences are kept), and keeps taking new ones', () => {
+    const first = describeSchedule(cron('15 3 * * 0', 'UTC'));
+    expect(describeSchedule(cron('15 3 * * 0', 'UTC'))).toBe(first);
+    expect(describeSchedule(cron('0 12 1 * +MON', 'UTC'))).toBe("Cron '0 12 1 * +MON' (UTC)");
+    for (let minute = 0; minute < 1_100; minute++) describeSchedule(cron(`${minute % 60} ${Math.floor(minute / 60)} * * *`, 'UTC'));
+    expect(describeSchedule(cron('0 9 * * 1-5', 'Europe/Madrid'))).toBe('At 09:00, Monday through Friday (Europe/Madrid)');
+  });
+
   it('adds start, end and limit, with dates in the schedule timezone', () => {
     expect(
       describeSchedule(
