@@ -30,6 +30,9 @@ export interface GraphQLContext {
   request: { ip: string | null; userAgent: string | null; /** Reached over HTTPS (directly or behind a proxy). */ secure: boolean };
   /** Set-Cookie values the response carries (sign-in, sign-out). */
   responseCookies: string[];
-  /** This request's batch loaders by name (types/common.ts batchLoader), emptied when its operation is done. */
-  loaders: Map<string, (key: string) => Promise<unknown>>;
+  /**
+   * What this request worked out once for all its fields, by name: batch loaders (types/common.ts batchLoader)
+   * and shared values (requestOnce). Emptied when its operation is done (request-context.ts useRequestRelease).
+   */
+  requestCache: Map<string, unknown>;
 }

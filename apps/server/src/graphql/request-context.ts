@@ -4,7 +4,7 @@ import { isAsyncIterable, type Plugin } from 'graphql-yoga';
 import { identityOf } from '../http/identity.js';
 import type { GraphQLContext } from './context.js';
 
-type Shared = Omit<GraphQLContext, 'identity' | 'request' | 'responseCookies' | 'loaders'>;
+type Shared = Omit<GraphQLContext, 'identity' | 'request' | 'responseCookies' | 'requestCache'>;
 
 const cookiesByRequest = new WeakMap<Request, string[]>();
 
@@ -21,14 +21,14 @@ export function createContextFactory(shared: Shared) {
         secure: new URL(request.url).protocol === 'https:' || request.headers.get('x-forwarded-proto') === 'https',
       },
       responseCookies,
-      loaders: new Map(),
+      requestCache: new Map(),
     };
   };
 }
 
 /**
- * Lets go of what an operation loaded as soon as it is done: its batch loaders (the runs, counts, users and roles of
- * a page) and plugin-scope-auth's per-request cache, which holds every object whose type scopes it checked.
+ * Lets go of what an operation loaded as soon as it is done: its request cache (batch loaders with the runs, counts,
+ * users and roles of a page; a page's filter and count) and plugin-scope-auth's per-request cache, which holds every object whose type scopes it checked.
  * Waiting for the context to be collected is not enough: the scope cache lives in a WeakMap keyed on the context,
  * and V8's young-generation collector keeps a WeakMap's values alive until the next full collection. A page's rows
  * were then copied and promoted on every scavenge, which made scavenges several times slower.
@@ -36,7 +36,7 @@ export function createContextFactory(shared: Shared) {
  */
 export function useRequestRelease(): Plugin<GraphQLContext> {
   const release = (context: GraphQLContext) => {
-    context.loaders.clear();
+    context.requestCache.clear();
     RequestCache.clearForContext(context);
   };
   return {

@@ -20,7 +20,7 @@ function server() {
             return new Map(ids.map((id) => [id, `label ${id}`]));
           });
           const label = await load(item.id);
-          loadersDuring.push(context.loaders.size);
+          loadersDuring.push(context.requestCache.size);
           return label;
         },
       },
@@ -30,7 +30,7 @@ function server() {
     schema,
     // Only what the loaders use: the rest of GraphQLContext is the app's services.
     context: () => {
-      const context = { loaders: new Map() } as unknown as GraphQLContext;
+      const context = { requestCache: new Map() } as unknown as GraphQLContext;
       contexts.push(context);
       return context;
     },
@@ -57,7 +57,7 @@ describe('useRequestRelease', () => {
     expect(loads).toEqual([['a', 'b', 'c']]);
     expect(loadersDuring).toEqual([1, 1, 1]);
     expect(contexts).toHaveLength(1);
-    expect(contexts[0]!.loaders.size).toBe(0);
+    expect(contexts[0]!.requestCache.size).toBe(0);
   });
 
   it('gives the next request loaders of its own (nothing carried over)', async () => {
@@ -65,6 +65,6 @@ describe('useRequestRelease', () => {
     await ask();
     await ask();
     expect(loads).toEqual([['a', 'b', 'c'], ['a', 'b', 'c']]);
-    expect(contexts.map((context) => context.loaders.size)).toEqual([0, 0]);
+    expect(contexts.map((context) => context.requestCache.size)).toEqual([0, 0]);
   });
 });

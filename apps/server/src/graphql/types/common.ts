@@ -127,8 +127,7 @@ export function batchLoader<V>(
   name: string,
   load: (keys: string[]) => Promise<Map<string, V>>,
 ): (key: string) => Promise<V | undefined> {
-  const { loaders } = context;
-  const existing = loaders.get(name);
+  const existing = context.requestCache.get(name);
   if (existing) return existing as (key: string) => Promise<V | undefined>;
 
   const cache = new Map<string, Promise<V | undefined>>();
@@ -152,8 +151,18 @@ export function batchLoader<V>(
     }
     return promise;
   };
-  loaders.set(name, loader as (key: string) => Promise<unknown>);
+  context.requestCache.set(name, loader);
   return loader;
+}
+
+/**
+ * `compute`'s value, worked out once per request under `key`: for what several fields need, such as a page's filter,
+ * used by its page and by its totalCount. Kept in the request's cache, not in a WeakMap (see useRequestRelease).
+ */
+export function requestOnce<V>(context: GraphQLContext, key: string, compute: () => Promise<V>): Promise<V> {
+  let value = context.requestCache.get(key) as Promise<V> | undefined;
+  if (!value) context.requestCache.set(key, (value = compute()));
+  return value;
 }
 
 export { isUuid } from '../../services/ids.js';

@@ -13,6 +13,7 @@ import { builder, type GraphQLContext, type SchemaTypes } from '../builder.js';
 import { ActionRef } from './action.js';
 import {
   batchLoader,
+  requestOnce,
   can,
   clamp,
   direction,
@@ -249,21 +250,16 @@ async function jobWhere(filter: JobFilterShape | null | undefined, context: Grap
   return and.length > 0 ? { AND: and } : {};
 }
 
-// A connection's resolve and its totalCount are handed the same args object: the page's filter is worked out (which
-// can take a query, for lastRunStatus) and counted once per field, whichever asks first.
-const wheres = new WeakMap<object, Promise<Prisma.JobWhereInput>>();
-const counts = new WeakMap<object, Promise<number>>();
+// The page's filter is worked out (which can take a query, for lastRunStatus) and counted once per request and
+// filter, whichever of the connection's resolve and its totalCount asks first.
+const filterKey = (filter: JobFilterShape | null | undefined) => JSON.stringify(filter ?? null);
 
 function pageWhere(args: { filter?: JobFilterShape | null }, context: GraphQLContext): Promise<Prisma.JobWhereInput> {
-  let where = wheres.get(args);
-  if (!where) wheres.set(args, (where = jobWhere(args.filter, context)));
-  return where;
+  return requestOnce(context, `job.where:${filterKey(args.filter)}`, () => jobWhere(args.filter, context));
 }
 
 function jobCount(args: { filter?: JobFilterShape | null }, context: GraphQLContext): Promise<number> {
-  let count = counts.get(args);
-  if (!count) counts.set(args, (count = pageWhere(args, context).then((where) => context.prisma.job.count({ where }))));
-  return count;
+  return requestOnce(context, `job.count:${filterKey(args.filter)}`, async () => context.prisma.job.count({ where: await pageWhere(args, context) }));
 }
 
 const asksTotalCount = (info: GraphQLResolveInfo) =>
