@@ -44,6 +44,7 @@ export function createBuiltinActions(settings: BuiltinSettings): ActionDefinitio
       allowHosts: settings.http.allowHosts ?? [],
       allowPrivate: settings.http.allowPrivate ?? false,
       secretEnvPrefix: settings.http.secretEnvPrefix ?? DEFAULT_SECRET_ENV_PREFIX,
+      secretHosts: settings.http.secretHosts ?? {},
       env: settings.http.env ?? {},
       maxResponseBytes: settings.http.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
       ...(settings.http.resolve ? { resolve: settings.http.resolve } : {}),
@@ -60,7 +61,13 @@ export function createBuiltinActions(settings: BuiltinSettings): ActionDefinitio
 
 /** The `builtin:` section of sundial.yaml, as the server parsed it. */
 export interface BuiltinConfig {
-  http: { allow_hosts: readonly string[]; allow_private: boolean; secret_env_prefix: string; max_response_bytes: number };
+  http: {
+    allow_hosts: readonly string[];
+    allow_private: boolean;
+    secret_env_prefix: string;
+    secret_hosts: Readonly<Record<string, readonly string[]>>;
+    max_response_bytes: number;
+  };
   cleanup: { retention_days: number };
 }
 
@@ -81,6 +88,7 @@ export function createActions(host: BuiltinHost): ActionDefinition[] {
       allowHosts: http.allow_hosts,
       allowPrivate: http.allow_private,
       secretEnvPrefix: http.secret_env_prefix,
+      secretHosts: http.secret_hosts,
       maxResponseBytes: http.max_response_bytes,
       env: host.env,
     },

@@ -180,6 +180,27 @@ export const configSchema = z.strictObject({
             .trim()
             .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { error: 'must be the start of an environment variable name, like SUNDIAL_SECRET_' })
             .default('SUNDIAL_SECRET_'),
+          /**
+           * Secret name → the hosts its value may be sent to (`*.example.com` for subdomains). A secret named nowhere
+           * here is sent nowhere: every operator who can save a job could otherwise send it to a host of their choice.
+           */
+          secret_hosts: z
+            .record(
+              z.string().regex(/^[A-Za-z0-9_]+$/, { error: 'each key must be a secret name (letters, digits, underscores), as in {{secret:NAME}}' }),
+              z
+                .union([z.array(z.string().trim().min(1)), z.string().transform((text) => text.split(',').map((entry) => entry.trim()).filter(Boolean))], {
+                  error: 'must be a list of host names like api.example.com or *.example.com (in the environment: comma-separated)',
+                })
+                .pipe(
+                  z.array(
+                    z.string().regex(/^(\*\.)?[A-Za-z0-9.:[\]-]+$/, {
+                      error: 'each entry must be a host name or address, or *.example.com for its subdomains (no scheme, port or path)',
+                    }),
+                  ),
+                ),
+              { error: 'must map secret names to lists of hosts, e.g. STATUS_TOKEN: [status.example.com]' },
+            )
+            .default({}),
           /** Response body bytes http.request keeps in the run's output. */
           max_response_bytes: integer(1024, 10 * 1024 * 1024).default(64 * 1024),
         })
