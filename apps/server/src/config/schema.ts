@@ -105,6 +105,8 @@ export const configSchema = z.strictObject({
       max_variables_bytes: integer(1024, 100 * 1024 * 1024).default(256 * 1024),
       /** Deepest nesting of objects and lists inside the variables. */
       max_variables_depth: integer(2, 1000).default(20),
+      /** Mutations a client address may send without signing in (sign-in attempts included), per minute. */
+      anonymous_mutations_per_minute: integer(1, 100_000).default(30),
     })
     .prefault({}),
   database: z

@@ -140,3 +140,78 @@ describe('typed error results', () => {
     expect(event.details).toMatchObject({ fieldErrors: expect.arrayContaining([expect.objectContaining({ field: 'args.nope' })]) });
   });
 });
+
+describe('what a refused call leaves in the audit log', () => {
+  it('stores no header value of a refused request, whatever the header is called', async () => {
+    const clear = 'clear-api-key-7Hq2';
+    const other = 'custom-value-9Xk1';
+    const result = await api.gql<{ dispatch: { __typename: string; fieldErrors?: { field: string }[] } }>(
+      'mutation($args: JSON) { dispatch(input: { action: "http.request", args: $args }) { __typename ... on ValidationError { fieldErrors { field } } } }',
+      { args: { url: 'https://example.com/', headers: { 'X-Api-Key': clear, 'X-Custom': other } } },
+    );
+    expect(result.data?.dispatch.fieldErrors).toEqual([{ field: 'args.headers.X-Api-Key' }]);
+    const event = await lastEvent('dispatch');
+    expect(event.outcome).toBe('FAILURE');
+    expect(event.details).toMatchObject({ args: { input: { args: { headers: { 'X-Api-Key': '[redacted]', 'X-Custom': '[redacted]' } } } } });
+    expect(text(event)).not.toContain(clear);
+    expect(text(event)).not.toContain(other);
+  });
+
+  it('recognises secret key names in any case and with - or _ (X-Api-Key, API_KEY, Private-Token)', async () => {
+    const values = { 'X-Api-Key': 'k-one-1111', API_KEY: 'k-two-2222', 'Private-Token': 'k-three-3333', 'x-auth-token': 'k-four-4444' };
+    // A successful mutation whose arguments carry such keys inside a JSON value: kept as args, values redacted.
+    await api.gql('mutation($args: JSON) { dispatch(input: { action: "examples.reminder", args: $args }) { __typename } }', { args: values });
+    const event = await lastEvent('dispatch');
+    for (const value of Object.values(values)) expect(text(event)).not.toContain(value);
+  });
+
+  it('caps the details of one row (keys and size) and says what was cut', async () => {
+    const args = Object.fromEntries(Array.from({ length: 2400 }, (_, index) => [`key${index}`, `value number ${index} `.repeat(4)]));
+    const result = await api.gql('mutation($args: JSON) { createJob(input: { name: "big", action: "examples.reminder", args: $args }) { __typename } }', { args }, { token: null });
+    expect(result.errors?.[0]?.message).toMatch(/Not authorized/);
+    const event = await lastEvent('createJob');
+    expect(event.outcome).toBe('DENIED');
+    const stored = text(event.details);
+    expect(Buffer.byteLength(stored)).toBeLessThanOrEqual(8192);
+    expect(stored).toMatch(/more keys cut \(at most 50 are kept\)|over the limit of 8192/);
+  });
+
+  it('limits mutations without signing in per address (graphql.anonymous_mutations_per_minute)', async () => {
+    const limited = await startTestApi({ graphql: { anonymous_mutations_per_minute: 3 } });
+    try {
+      const before = await limited.app.database.prisma.auditEvent.count();
+      const codes: unknown[] = [];
+      for (let attempt = 0; attempt < 5; attempt += 1) {
+        const answer = await limited.gql('mutation { createApiToken(name: "x") { secret } }', {}, { token: null });
+        codes.push(answer.errors?.[0]?.extensions?.code ?? answer.errors?.[0]?.message);
+      }
+      const denied = 'Not authorized to resolve Mutation.createApiToken';
+      expect(codes).toEqual([denied, denied, denied, 'RATE_LIMITED', 'RATE_LIMITED']);
+      // Signed-in callers are not counted.
+      expect((await limited.gql('mutation { createApiToken(name: "mine") { secret } }')).errors).toBeUndefined();
+      expect(await limited.app.database.prisma.auditEvent.count()).toBe(before + 4);
+    } finally {
+      await limited.close();
+    }
+  });
+});
+
+describe('ill-formed text', () => {
+  it('refuses a lone UTF-16 surrogate with a field error and stores nothing', async () => {
+    const before = await prisma().job.count();
+    const result = await api.gql<{ createJob: { __typename: string } }>(
+      'mutation($name: String!) { createJob(input: { name: $name, action: "examples.reminder", args: { message: "hi" } }) { __typename } }',
+      { name: 'bad \ud800 name' },
+    );
+    expect(result.errors?.[0]).toMatchObject({
+      extensions: { code: 'BAD_USER_INPUT', fieldErrors: [{ field: 'name', message: expect.stringMatching(/^is not well-formed text: a lone UTF-16 surrogate \(U\+D800\) at character 5/) }] },
+    });
+    // Inside a JSON argument too.
+    const nested = await api.gql('mutation($args: JSON) { createJob(input: { name: "ok", action: "examples.reminder", args: $args }) { __typename } }', {
+      args: { message: ['fine', 'x\udc00'] },
+    });
+    expect(nested.errors?.[0]?.extensions?.fieldErrors).toEqual([expect.objectContaining({ field: 'args.message.1' })]);
+    // (A string literal of the document with one is refused by the GraphQL parser already.)
+    expect(await prisma().job.count()).toBe(before);
+  });
+});

@@ -5,15 +5,18 @@
 // It wraps the Mutation fields' resolvers, because only there are the arguments, the value the service returned
 // (a typed error is data to the client, but a failure here) and the thrown error all visible. The wrapping is done
 // once per schema object and finds this request's recorder through its context, so several servers in one process
-// (tests) share the schema safely.
+// (tests) share the schema safely. A refused call's header values are all redacted: one may be the credential in
+// clear it was refused for, under a name no pattern knows. The same wrapper refuses ill-formed text (well-formed.ts)
+// before the mutation runs, so that refusal is audited like any other.
 import type { GraphQLFieldResolver, GraphQLResolveInfo, GraphQLSchema } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { AuditOutcome } from '../../db/prisma.js';
 import type { Logger } from '../../lib/logger.js';
-import { AuditService } from '../../services/audit.js';
+import { AuditService, REDACTED } from '../../services/audit.js';
 import type { ConflictError, NotFoundError, ValidationError } from '../../services/errors.js';
 import type { GraphQLContext } from '../context.js';
 import { graphql } from './graphql-runtime.js';
+import { refuseIllFormedText } from './well-formed.js';
 
 interface Recorder {
   audit: AuditService;
@@ -104,6 +107,18 @@ function describeFailure(error: unknown): Record<string, unknown> {
   return { error: 'Unexpected error.' };
 }
 
+/** `args` with every value under a `headers` object (any depth, any spelling of the key) replaced. */
+export function withHeaderValuesRedacted(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withHeaderValuesRedacted);
+  if (value === null || typeof value !== 'object') return value;
+  return Object.fromEntries(
+    Object.entries(value).map(([key, inner]) => {
+      const isHeaders = key.toLowerCase().replace(/[-_\s]/g, '') === 'headers' && inner !== null && typeof inner === 'object' && !Array.isArray(inner);
+      return [key, isHeaders ? Object.fromEntries(Object.keys(inner as object).map((name) => [name, REDACTED])) : withHeaderValuesRedacted(inner)];
+    }),
+  );
+}
+
 async function record(
   fieldName: string,
   args: Record<string, unknown>,
@@ -130,7 +145,7 @@ async function record(
       targetId: targetIdOf(targetType, args, 'result' in outcome ? outcome.result : null),
       outcome: failure ? outcomeOf(failure) : 'SUCCESS',
       details: {
-        args,
+        args: failure ? withHeaderValuesRedacted(args) : args,
         ...(info.operation.name ? { operationName: info.operation.name.value } : {}),
         ...(failure ? describeFailure(failure) : {}),
       },
@@ -159,6 +174,7 @@ function wrapMutations(schema: GraphQLSchema): void {
     const audited: GraphQLFieldResolver<unknown, GraphQLContext> & { [WRAPPED]?: true } = async (root, args, context, info) => {
       let result: unknown;
       try {
+        refuseIllFormedText(args);
         result = await original(root, args, context, info);
       } catch (error) {
         await record(field.name, args, context, info, { error });

@@ -6,6 +6,7 @@ import type { ProcessEnvironment } from '../../config/load.js';
 import type { Config } from '../../config/schema.js';
 import { corsFor } from '../../http/security.js';
 import type { Logger } from '../../lib/logger.js';
+import { useAnonymousMutationLimit } from './anonymous-limit.js';
 import { useSundialArmor } from './armor.js';
 import { useAudit } from './audit.js';
 import { useOneCredentialCheckPerRequest } from './credential-guard.js';
@@ -25,6 +26,7 @@ export function graphqlSecurityPlugins(config: Config, logger: Logger, environme
     useVariablesLimits({ maxBytes: config.graphql.max_variables_bytes, maxDepth: config.graphql.max_variables_depth }),
     useSundialArmor(config.graphql, { hideSuggestions: !introspection }) as Plugin,
     useOneCredentialCheckPerRequest(),
+    useAnonymousMutationLimit({ perMinute: config.graphql.anonymous_mutations_per_minute }),
     ...(introspection ? [] : [useDisableIntrospection()]),
     useAudit({ logger }),
   ];
