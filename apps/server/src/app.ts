@@ -134,7 +134,13 @@ export async function startApp(config: Config, { logger, inMemory, webDist = WEB
     yoga,
     health,
     webDist,
-    security: { maxBodyBytes: config.server.max_body_bytes, corsOrigins: config.server.cors_origins },
+    security: {
+      maxBodyBytes: config.server.max_body_bytes,
+      corsOrigins: config.server.cors_origins,
+      allowedHosts: config.server.allowed_hosts,
+      trustProxy: config.server.trust_proxy,
+      publicUrl: config.server.public_url,
+    },
   });
   try {
     await new Promise<void>((resolve, reject) => {

@@ -1,3 +1,4 @@
+import net from 'node:net';
 import { z } from 'zod';
 
 // Values from the environment arrive as strings; values from sundial.yaml arrive typed. Each field accepts both
@@ -38,6 +39,14 @@ const originList = z.union(
       .transform((origin) => origin.toLowerCase()),
   ),
 );
+
+/** An IP address or a CIDR range (server.trust_proxy). */
+function isAddressOrRange(entry: string): boolean {
+  const [address, prefix, extra] = entry.split('/');
+  const family = net.isIP(address ?? '');
+  if (family === 0 || extra !== undefined) return false;
+  return prefix === undefined || (/^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128));
+}
 
 const postgresUrl = z
   .string()
@@ -81,6 +90,23 @@ export const configSchema = z.strictObject({
             .transform((url) => url.replace(/\/+$/, '')),
         ])
         .default(''),
+      /**
+       * Host names the server answers to besides the loopback names and public_url's host; others get 421 (DNS
+       * rebinding). `*`: any host.
+       */
+      allowed_hosts: z
+        .union([z.array(z.string().trim().min(1)), z.string().transform((text) => text.split(',').map((entry) => entry.trim()).filter(Boolean))], {
+          error: 'must be a list of host names like sundial.example.com, or * (in the environment: comma-separated)',
+        })
+        .pipe(z.array(z.string().regex(/^(\*|[A-Za-z0-9.:_\[\]-]+)$/, { error: 'each entry must be a host name or address without scheme or port, or *' })))
+        .default([]),
+      /** Addresses or CIDR ranges of reverse proxies whose X-Forwarded-For/-Host/-Proto are believed. Empty: none. */
+      trust_proxy: z
+        .union([z.array(z.string().trim().min(1)), z.string().transform((text) => text.split(',').map((entry) => entry.trim()).filter(Boolean))], {
+          error: 'must be a list of IP addresses or CIDR ranges like 10.0.0.0/8 (in the environment: comma-separated)',
+        })
+        .pipe(z.array(z.string().refine(isAddressOrRange, { error: 'each entry must be an IP address or a CIDR range like 10.0.0.0/8 or fd00::/8' })))
+        .default([]),
     })
     .prefault({}),
   graphql: z

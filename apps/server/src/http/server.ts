@@ -4,6 +4,7 @@ import http from 'node:http';
 import type { YogaServerInstance } from 'graphql-yoga';
 import sirv from 'sirv';
 import type { Health } from '../services/health.js';
+import { createForwardedGuard, misdirectedMessage, type ForwardedPolicy } from './forwarded.js';
 import {
   attachBody,
   csrfProblem,
@@ -21,7 +22,7 @@ export interface HttpServerOptions {
   health: () => Promise<Health>;
   /** The built SPA (apps/web/dist); when missing, / says how to build it. */
   webDist: string;
-  security: HttpSecurityOptions;
+  security: HttpSecurityOptions & ForwardedPolicy;
 }
 
 export function createHttpServer({ yoga, health, webDist, security }: HttpServerOptions): http.Server {
@@ -55,12 +56,20 @@ export function createHttpServer({ yoga, health, webDist, security }: HttpServer
     await yoga.handle(req, res);
   };
 
+  const forwarded = createForwardedGuard(security);
+
   const server = http.createServer((req, res) => {
     for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value);
     const pathname = (req.url ?? '/').split('?')[0];
+    // The client's address (for rate limits and audit) and the host asked for, believing only trusted proxies.
+    const misdirected = forwarded.check(req);
+    // Health probes address the server by whatever name or address they have; the answer holds nothing to steal.
+    if (misdirected !== null && pathname !== '/healthz') {
+      sendJsonError(res, 421, 'MISDIRECTED_REQUEST', misdirectedMessage(misdirected), true);
+      req.resume();
+      return;
+    }
     if (pathname === yoga.graphqlEndpoint || pathname?.startsWith(`${yoga.graphqlEndpoint}/`)) {
-      // The client's address for rate limits and audit, from the socket: a client-sent value is overwritten.
-      req.headers['x-sundial-client-ip'] = req.socket.remoteAddress ?? '';
       handleGraphQL(req, res).catch(() => {
         // A client that went away mid-body; nothing useful to answer.
         if (!res.headersSent) sendJsonError(res, 400, 'BAD_REQUEST', 'The request body could not be read.', true);
