@@ -140,6 +140,10 @@ export async function startApp(config: Config, { logger, inMemory, webDist = WEB
       allowedHosts: config.server.allowed_hosts,
       trustProxy: config.server.trust_proxy,
       publicUrl: config.server.public_url,
+      headersTimeoutMs: config.server.headers_timeout_ms,
+      requestTimeoutMs: config.server.request_timeout_ms,
+      keepAliveTimeoutMs: config.server.keep_alive_timeout_ms,
+      maxConnectionsPerAddress: config.server.max_connections_per_address,
     },
   });
   try {

@@ -107,6 +107,14 @@ export const configSchema = z.strictObject({
         })
         .pipe(z.array(z.string().refine(isAddressOrRange, { error: 'each entry must be an IP address or a CIDR range like 10.0.0.0/8 or fd00::/8' })))
         .default([]),
+      /** A client must have sent all its headers this soon after connecting (slow-header attacks). */
+      headers_timeout_ms: integer(100, 300_000).default(10_000),
+      /** …and its whole request, body included; answers (live streams) are not limited by it. */
+      request_timeout_ms: integer(100, 3_600_000).default(30_000),
+      /** An idle kept-alive connection is closed after this long. */
+      keep_alive_timeout_ms: integer(100, 600_000).default(5_000),
+      /** Open connections one client address may hold, live streams included; more are closed at once. */
+      max_connections_per_address: integer(1, 100_000).default(64),
     })
     .prefault({}),
   graphql: z

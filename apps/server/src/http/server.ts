@@ -22,7 +22,15 @@ export interface HttpServerOptions {
   health: () => Promise<Health>;
   /** The built SPA (apps/web/dist); when missing, / says how to build it. */
   webDist: string;
-  security: HttpSecurityOptions & ForwardedPolicy;
+  security: HttpSecurityOptions & ForwardedPolicy & ConnectionLimits;
+}
+
+/** How long a client may take, and how many connections it may hold (server.*_timeout_ms, max_connections_per_address). */
+export interface ConnectionLimits {
+  headersTimeoutMs: number;
+  requestTimeoutMs: number;
+  keepAliveTimeoutMs: number;
+  maxConnectionsPerAddress: number;
 }
 
 export function createHttpServer({ yoga, health, webDist, security }: HttpServerOptions): http.Server {
@@ -58,7 +66,18 @@ export function createHttpServer({ yoga, health, webDist, security }: HttpServer
 
   const forwarded = createForwardedGuard(security);
 
-  const server = http.createServer((req, res) => {
+  // Node's defaults let a client take 60 s for its headers and 300 s for its request, on as many connections as it
+  // likes. requestTimeout covers receiving the request only: a live stream (Server-Sent Events) is an answer and
+  // stays open; it counts against the per-address cap like any connection.
+  const server = http.createServer(
+    {
+      headersTimeout: Math.min(security.headersTimeoutMs, security.requestTimeoutMs),
+      requestTimeout: security.requestTimeoutMs,
+      keepAliveTimeout: security.keepAliveTimeoutMs,
+      // How often Node looks for connections past those timeouts (its default, 30 s, would let them overstay).
+      connectionsCheckingInterval: Math.max(50, Math.min(1000, Math.floor(security.headersTimeoutMs / 4))),
+    },
+    (req, res) => {
     for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value);
     const pathname = (req.url ?? '/').split('?')[0];
     // The client's address (for rate limits and audit) and the host asked for, believing only trusted proxies.
@@ -94,13 +113,34 @@ export function createHttpServer({ yoga, health, webDist, security }: HttpServer
       return;
     }
     serveWeb(req, res);
-  });
+    },
+  );
+  limitConnectionsPerAddress(server, security.maxConnectionsPerAddress);
   // Subscriptions use Server-Sent Events over plain HTTP (above), so no WebSocket upgrade is accepted: refusing it
   // here keeps a cross-site page from opening one with the session cookie (WebSocket handshakes bypass CORS).
   server.on('upgrade', (_req, socket) => {
     socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
   });
   return server;
+}
+
+/** Closes a new connection at once when its address already holds `max` open ones. */
+function limitConnectionsPerAddress(server: http.Server, max: number): void {
+  const open = new Map<string, number>();
+  server.on('connection', (socket) => {
+    const address = socket.remoteAddress ?? 'unknown';
+    const count = open.get(address) ?? 0;
+    if (count >= max) {
+      socket.destroy();
+      return;
+    }
+    open.set(address, count + 1);
+    socket.once('close', () => {
+      const left = (open.get(address) ?? 1) - 1;
+      if (left <= 0) open.delete(address);
+      else open.set(address, left);
+    });
+  });
 }
 
 /**

@@ -5,6 +5,7 @@ import http from 'node:http';
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN, startTestApi, type TestApi } from '../support/api.js';
+import { subscribe } from '../support/subscribe.js';
 
 const ALLOWED = 'https://admin.example.com';
 const MAX_BODY = 64 * 1024;
@@ -369,4 +370,71 @@ describe('forwarded headers (server.trust_proxy)', () => {
       await proxied.close();
     }
   });
+});
+
+describe('slow clients (server.headers_timeout_ms, request_timeout_ms, max_connections_per_address)', () => {
+  /** A socket to the server, with a promise of the moment the server closes it. */
+  function connect(url: URL) {
+    const socket = net.connect(Number(url.port), url.hostname);
+    const closed = new Promise<void>((resolve) => socket.on('close', () => resolve()));
+    socket.on('error', () => {});
+    const connected = new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+    return { socket, closed, connected };
+  }
+
+  it('closes connections that drip their headers or body, keeps live streams, and caps connections per address', async () => {
+    const slow = await startTestApi({ server: { port: 0, headers_timeout_ms: 1000, request_timeout_ms: 2000, max_connections_per_address: 12 } });
+    const url = new URL(slow.url);
+    const drips: NodeJS.Timeout[] = [];
+    try {
+      // A live stream, opened first: it must outlive every timeout below.
+      const stream = await subscribe<{ runFeed: { id: string; status: string } | null }>(slow.url, 'subscription { runFeed { id status } }', {}, slow.adminToken);
+
+      // Five clients sending their headers one byte at a time, and one sending a body one byte at a time.
+      const dripping = Array.from({ length: 5 }, () => connect(url));
+      for (const client of dripping) {
+        await client.connected;
+        client.socket.write('GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n');
+        drips.push(setInterval(() => client.socket.write('X'), 100));
+      }
+      const body = connect(url);
+      await body.connected;
+      body.socket.write('POST /graphql HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n{');
+      drips.push(setInterval(() => body.socket.write(' '), 100));
+      // Closed by the server (the test's own timeout is the bound: Node's defaults would keep them 60 and 300 s).
+      await Promise.all([...dripping.map((client) => client.closed), body.closed]);
+
+      // The stream is still open and still delivers.
+      const job = await slow.app.engine.jobs.create({ name: 'after the slow clients', action: 'examples.noop', args: {} });
+      const run = await slow.app.engine.runs.start(job.id, { trigger: 'MANUAL' });
+      await stream.waitFor((event) => event.data?.runFeed?.id === run.id, 20_000, 'the run on the live stream');
+
+      // At most 12 connections from one address: the stream holds one, so 11 more are served and the rest closed.
+      const idle = [];
+      for (let index = 0; index < 14; index += 1) {
+        const client = connect(url);
+        await client.connected;
+        idle.push(client);
+      }
+      // Each asks for /healthz: a refused one is closed without an answer.
+      const answered = await Promise.all(
+        idle.map(
+          (client) =>
+            new Promise<boolean>((resolve) => {
+              client.socket.once('data', () => resolve(true));
+              void client.closed.then(() => resolve(false));
+              client.socket.write('GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n');
+            }),
+        ),
+      );
+      expect(answered.filter((ok) => !ok).length).toBeGreaterThanOrEqual(3);
+      expect(answered.filter(Boolean).length).toBeGreaterThanOrEqual(1);
+      expect(answered.filter(Boolean).length).toBeLessThanOrEqual(11);
+      for (const client of idle) client.socket.destroy();
+      stream.close();
+    } finally {
+      drips.forEach(clearInterval);
+      await slow.close();
+    }
+  }, 60_000);
 });
