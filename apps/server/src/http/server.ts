@@ -6,6 +6,7 @@ import sirv from 'sirv';
 import type { Health } from '../services/health.js';
 import { createForwardedGuard, misdirectedMessage, type ForwardedPolicy } from './forwarded.js';
 import {
+  ADMIN_APP_CSP,
   attachBody,
   csrfProblem,
   originProblem,
@@ -78,41 +79,42 @@ export function createHttpServer({ yoga, health, webDist, security }: HttpServer
       connectionsCheckingInterval: Math.max(50, Math.min(1000, Math.floor(security.headersTimeoutMs / 4))),
     },
     (req, res) => {
-    for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value);
-    const pathname = (req.url ?? '/').split('?')[0];
-    // The client's address (for rate limits and audit) and the host asked for, believing only trusted proxies.
-    const misdirected = forwarded.check(req);
-    // Health probes address the server by whatever name or address they have; the answer holds nothing to steal.
-    if (misdirected !== null && pathname !== '/healthz') {
-      sendJsonError(res, 421, 'MISDIRECTED_REQUEST', misdirectedMessage(misdirected), true);
-      req.resume();
-      return;
-    }
-    if (pathname === yoga.graphqlEndpoint || pathname?.startsWith(`${yoga.graphqlEndpoint}/`)) {
-      handleGraphQL(req, res).catch(() => {
-        // A client that went away mid-body; nothing useful to answer.
-        if (!res.headersSent) sendJsonError(res, 400, 'BAD_REQUEST', 'The request body could not be read.', true);
-        else res.destroy();
-      });
-      return;
-    }
-    if (pathname === '/healthz') {
-      health().then(
-        (report) => {
-          res.writeHead(report.status === 'healthy' ? 200 : 503, {
-            'content-type': 'application/json',
-            'cache-control': 'no-store',
-          });
-          res.end(JSON.stringify(report));
-        },
-        () => {
-          res.writeHead(503, { 'content-type': 'application/json' });
-          res.end(JSON.stringify({ status: 'unhealthy' }));
-        },
-      );
-      return;
-    }
-    serveWeb(req, res);
+      for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value);
+      const pathname = (req.url ?? '/').split('?')[0];
+      // The client's address (for rate limits and audit) and the host asked for, believing only trusted proxies.
+      const misdirected = forwarded.check(req);
+      // Health probes address the server by whatever name or address they have; the answer holds nothing to steal.
+      if (misdirected !== null && pathname !== '/healthz') {
+        sendJsonError(res, 421, 'MISDIRECTED_REQUEST', misdirectedMessage(misdirected), true);
+        req.resume();
+        return;
+      }
+      if (pathname === yoga.graphqlEndpoint || pathname?.startsWith(`${yoga.graphqlEndpoint}/`)) {
+        handleGraphQL(req, res).catch(() => {
+          // A client that went away mid-body; nothing useful to answer.
+          if (!res.headersSent) sendJsonError(res, 400, 'BAD_REQUEST', 'The request body could not be read.', true);
+          else res.destroy();
+        });
+        return;
+      }
+      if (pathname === '/healthz') {
+        health().then(
+          (report) => {
+            res.writeHead(report.status === 'healthy' ? 200 : 503, {
+              'content-type': 'application/json',
+              'cache-control': 'no-store',
+            });
+            res.end(JSON.stringify(report));
+          },
+          () => {
+            res.writeHead(503, { 'content-type': 'application/json' });
+            res.end(JSON.stringify({ status: 'unhealthy' }));
+          },
+        );
+        return;
+      }
+      res.setHeader('content-security-policy', ADMIN_APP_CSP);
+      serveWeb(req, res);
     },
   );
   limitConnectionsPerAddress(server, security.maxConnectionsPerAddress);
