@@ -6,6 +6,7 @@ import { loadEnvironment, type Config, type ProcessEnvironment } from './config/
 import { openDatabase, type Database } from './db/database.js';
 import type { GraphQLContext } from './graphql/builder.js';
 import { graphqlSecurityOptions, graphqlSecurityPlugins } from './graphql/plugins/index.js';
+import { createRefusalRecorder, headersOf } from './graphql/plugins/refusal-audit.js';
 import { schema } from './graphql/schema.js';
 import { createHttpServer } from './http/server.js';
 import type { Logger } from './lib/logger.js';
@@ -110,6 +111,7 @@ export async function startApp(config: Config, { logger, inMemory, webDist = WEB
   );
 
   const health = () => checkHealth(database, scheduler);
+  const refusals = createRefusalRecorder(database.prisma, logger);
   const yoga = createYoga<GraphQLContext>({
     schema,
     context: createContextFactory({
@@ -125,7 +127,7 @@ export async function startApp(config: Config, { logger, inMemory, webDist = WEB
       useSubscriptionGuard(database.prisma, { everyMs: 2000 }),
       // The live log's events are executed once for all the subscribers of a run (see the plugin for why).
       useSharedSubscriptionEvents(['runLogLines', 'runLog']),
-      ...graphqlSecurityPlugins(config, logger, environment),
+      ...graphqlSecurityPlugins(config, logger, environment, refusals),
     ],
     logging: false,
     ...graphqlSecurityOptions(config, logger, environment),
@@ -144,6 +146,9 @@ export async function startApp(config: Config, { logger, inMemory, webDist = WEB
       requestTimeoutMs: config.server.request_timeout_ms,
       keepAliveTimeoutMs: config.server.keep_alive_timeout_ms,
       maxConnectionsPerAddress: config.server.max_connections_per_address,
+    },
+    onRefused: (req, code, reason) => {
+      void refusals.record({ headers: headersOf(req), ip: String(req.headers['x-sundial-client-ip'] ?? '') || null, code, reason });
     },
   });
   try {

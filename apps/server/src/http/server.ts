@@ -24,6 +24,8 @@ export interface HttpServerOptions {
   /** The built SPA (apps/web/dist); when missing, / says how to build it. */
   webDist: string;
   security: HttpSecurityOptions & ForwardedPolicy & ConnectionLimits;
+  /** Told of each request refused here before GraphQL (CSRF), for the audit log. */
+  onRefused?: (req: http.IncomingMessage, code: string, reason: string) => void;
 }
 
 /** How long a client may take, and how many connections it may hold (server.*_timeout_ms, max_connections_per_address). */
@@ -34,7 +36,7 @@ export interface ConnectionLimits {
   maxConnectionsPerAddress: number;
 }
 
-export function createHttpServer({ yoga, health, webDist, security }: HttpServerOptions): http.Server {
+export function createHttpServer({ yoga, health, webDist, security, onRefused }: HttpServerOptions): http.Server {
   const hasWeb = fs.existsSync(webDist);
   const serveWeb = hasWeb
     ? sirv(webDist, { single: true, etag: true, immutable: true, gzip: false })
@@ -46,6 +48,7 @@ export function createHttpServer({ yoga, health, webDist, security }: HttpServer
   const handleGraphQL = async (req: http.IncomingMessage, res: http.ServerResponse) => {
     const refusal = csrfProblem(req) ?? originProblem(req, security.corsOrigins);
     if (refusal) {
+      onRefused?.(req, 'FORBIDDEN_ORIGIN', refusal);
       sendJsonError(res, 403, 'FORBIDDEN_ORIGIN', refusal, true);
       req.resume();
       return;

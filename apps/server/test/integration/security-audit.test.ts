@@ -2,6 +2,7 @@
 // the outcome; secrets never reach it; and the app's own database user cannot rewrite or delete past events.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN, startTestApi, type TestApi } from '../support/api.js';
+import { waitFor } from '../support/engine.js';
 
 let api: TestApi;
 beforeAll(async () => {
@@ -213,5 +214,36 @@ describe('ill-formed text', () => {
     expect(nested.errors?.[0]?.extensions?.fieldErrors).toEqual([expect.objectContaining({ field: 'args.message.1' })]);
     // (A string literal of the document with one is refused by the GraphQL parser already.)
     expect(await prisma().job.count()).toBe(before);
+  });
+});
+
+describe('operations refused before they run', () => {
+  const refusedRows = () => prisma().auditEvent.findMany({ where: { action: 'refusedOperation' }, orderBy: { id: 'asc' } });
+
+  it('leave one compact row each: actor, address, reason — never the document or its passwords', async () => {
+    const before = (await refusedRows()).length;
+    const spray = await api.gql(
+      'mutation { a: signIn(email: "a@example.com", password: "spray-guess-one") { email } b: signIn(email: "b@example.com", password: "spray-guess-two") { email } }',
+      {},
+      { token: null },
+    );
+    expect(spray.errors?.[0]?.extensions?.code).toBe('TOO_MANY_CREDENTIAL_CHECKS');
+    const aliases = Array.from({ length: 16 }, (_, index) => `a${index}: health { status }`).join(' ');
+    const tooMany = await api.gql(`{ ${aliases} }`);
+    expect(tooMany.errors?.[0]?.extensions?.code).toBe('QUERY_LIMIT_EXCEEDED');
+    const csrf = await fetch(`${api.url}/graphql`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: '{"query":"mutation { signOut }"}' });
+    expect(csrf.status).toBe(403);
+
+    const rows = await waitFor(async () => {
+      const found = await refusedRows();
+      return found.length >= before + 3 ? found.slice(before) : null;
+    });
+    expect(rows).toMatchObject([
+      { actorLabel: 'anonymous', actorId: null, outcome: 'DENIED', details: { code: 'TOO_MANY_CREDENTIAL_CHECKS', reason: expect.stringContaining('Only one of signIn') } },
+      { actorLabel: ADMIN.email, outcome: 'DENIED', details: { code: 'QUERY_LIMIT_EXCEEDED', reason: expect.stringContaining('graphql.max_aliases') } },
+      { actorLabel: 'anonymous', outcome: 'DENIED', details: { code: 'FORBIDDEN_ORIGIN' } },
+    ]);
+    for (const row of rows) expect(row.ip).toMatch(/127\.0\.0\.1|::1/);
+    expect(text(rows)).not.toMatch(/spray-guess/);
   });
 });

@@ -12,6 +12,7 @@ import { useAudit } from './audit.js';
 import { useOneCredentialCheckPerRequest } from './credential-guard.js';
 import { createMaskError } from './errors.js';
 import { useDisableIntrospection } from './introspection.js';
+import { useRefusalAudit, type RefusalRecorder } from './refusal-audit.js';
 import { useVariablesLimits } from './variables.js';
 
 /** `auto` settings are on, except when NODE_ENV=production. */
@@ -20,9 +21,15 @@ export function resolveAuto(value: 'auto' | boolean, environment: Pick<ProcessEn
 }
 
 /** The plugins: limits first (they refuse before anything runs), the audit last. */
-export function graphqlSecurityPlugins(config: Config, logger: Logger, environment: Pick<ProcessEnvironment, 'production'>): Plugin[] {
+export function graphqlSecurityPlugins(
+  config: Config,
+  logger: Logger,
+  environment: Pick<ProcessEnvironment, 'production'>,
+  refusals: RefusalRecorder,
+): Plugin[] {
   const introspection = resolveAuto(config.graphql.introspection, environment);
   return [
+    useRefusalAudit(refusals),
     useVariablesLimits({ maxBytes: config.graphql.max_variables_bytes, maxDepth: config.graphql.max_variables_depth }),
     useSundialArmor(config.graphql, { hideSuggestions: !introspection }) as Plugin,
     useOneCredentialCheckPerRequest(),
