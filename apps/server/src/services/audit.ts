@@ -2,15 +2,19 @@
 // database trigger refuses UPDATE and DELETE), and secrets never reach them: values under keys that name a
 // password, secret, token or key are replaced before writing. Since rows are never deleted by the app, a row's
 // details are capped (keys per object, total size) and say what was cut: no caller can fill the disk with one call.
-import type { AuditOutcome, Prisma, PrismaClient } from '../db/prisma.js';
+import type { AuditActorKind, AuditOutcome, Prisma, PrismaClient } from '../db/prisma.js';
 
-export type { AuditOutcome } from '../db/prisma.js';
+export type { AuditActorKind, AuditOutcome } from '../db/prisma.js';
 
 export interface AuditEventInput {
   /** The signed-in user, or null (anonymous sign-in attempts). */
   actorId: string | null;
   /** The actor as shown: an e-mail, a token's name, or `anonymous`. */
   actorLabel: string;
+  /** How the actor was identified; decisions rely on it and actorTokenId, never on the label. */
+  actorKind: AuditActorKind;
+  /** The API token that acted (actorKind TOKEN). */
+  actorTokenId?: string | null;
   ip: string | null;
   /** What was attempted, e.g. the mutation's name `createJob`. */
   action: string;
@@ -95,6 +99,8 @@ export class AuditService {
       data: {
         actorId: event.actorId,
         actorLabel: storable(event.actorLabel),
+        actorKind: event.actorKind,
+        actorTokenId: event.actorTokenId ?? null,
         ip: event.ip,
         action: event.action,
         targetType: event.targetType ?? null,

@@ -240,10 +240,31 @@ describe('operations refused before they run', () => {
     });
     expect(rows).toMatchObject([
       { actorLabel: 'anonymous', actorId: null, outcome: 'DENIED', details: { code: 'TOO_MANY_CREDENTIAL_CHECKS', reason: expect.stringContaining('Only one of signIn') } },
-      { actorLabel: ADMIN.email, outcome: 'DENIED', details: { code: 'QUERY_LIMIT_EXCEEDED', reason: expect.stringContaining('graphql.max_aliases') } },
+      { actorLabel: `${ADMIN.email} (token "test admin")`, actorKind: 'TOKEN', outcome: 'DENIED', details: { code: 'QUERY_LIMIT_EXCEEDED', reason: expect.stringContaining('graphql.max_aliases') } },
       { actorLabel: 'anonymous', outcome: 'DENIED', details: { code: 'FORBIDDEN_ORIGIN' } },
     ]);
     for (const row of rows) expect(row.ip).toMatch(/127\.0\.0\.1|::1/);
     expect(text(rows)).not.toMatch(/spray-guess/);
+  });
+});
+
+describe('the actor, apart from its label', () => {
+  it('stores the kind and the token id in their own fields, and a token name only escaped inside the label', async () => {
+    const admin = await prisma().user.findUniqueOrThrow({ where: { email: ADMIN.email } });
+    const forged = 'x")\nroot@example.com (session';
+    const { token, secret } = await api.app.auth.createApiToken(admin.id, { name: forged });
+    await api.gql('mutation { createApiToken(name: "made by a forged name") { secret } }', {}, { token: secret });
+    const event = await lastEvent('createApiToken');
+    expect(event).toMatchObject({ actorKind: 'TOKEN', actorTokenId: token.id, actorId: admin.id });
+    expect(event.actorLabel).toBe(`${ADMIN.email} (token ${JSON.stringify(forged)})`);
+    expect(event.actorLabel).not.toContain('\n');
+
+    await api.gql('mutation { revokeApiToken(id: "00000000-0000-0000-0000-000000000000") { id } }', {}, { token: null });
+    expect(await lastEvent('revokeApiToken')).toMatchObject({ actorKind: 'ANONYMOUS', actorTokenId: null });
+
+    const listed = await api.gql<{ auditEvents: { edges: { node: { actorKind: string; actorTokenId: string | null } }[] } }>(
+      '{ auditEvents(first: 1, filter: { action: "createApiToken" }) { edges { node { actorKind actorTokenId } } } }',
+    );
+    expect(listed.data?.auditEvents.edges[0]?.node).toEqual({ actorKind: 'TOKEN', actorTokenId: token.id });
   });
 });

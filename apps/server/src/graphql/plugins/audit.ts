@@ -119,6 +119,18 @@ export function withHeaderValuesRedacted(value: unknown): unknown {
   );
 }
 
+/**
+ * Who acted, as stored: kind and token id apart from the label. A token's name is its creator's choice, so in the
+ * label it is JSON-quoted (quotes, newlines and control characters escaped) and cannot pass for another actor.
+ */
+export function actorOf(identity: GraphQLContext['identity']) {
+  if (!identity) return { actorLabel: 'anonymous', actorKind: 'ANONYMOUS' as const, actorTokenId: null };
+  if (identity.via.kind === 'token') {
+    return { actorLabel: `${identity.email} (token ${JSON.stringify(identity.via.tokenName)})`, actorKind: 'TOKEN' as const, actorTokenId: identity.via.tokenId };
+  }
+  return { actorLabel: identity.email, actorKind: 'SESSION' as const, actorTokenId: null };
+}
+
 async function record(
   fieldName: string,
   args: Record<string, unknown>,
@@ -134,11 +146,7 @@ async function record(
   try {
     await recorder.audit.record({
       actorId: identity?.userId ?? null,
-      actorLabel: identity
-        ? identity.via.kind === 'token'
-          ? `${identity.email} (token "${identity.via.tokenName}")`
-          : identity.email
-        : 'anonymous',
+      ...actorOf(identity),
       ip: context.request.ip,
       action: fieldName,
       targetType,

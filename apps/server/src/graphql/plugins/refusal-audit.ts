@@ -10,6 +10,7 @@ import type { PrismaClient } from '../../db/prisma.js';
 import { identityOf } from '../../http/identity.js';
 import type { Logger } from '../../lib/logger.js';
 import { AuditService } from '../../services/audit.js';
+import { actorOf } from './audit.js';
 
 /** Error codes that mean "refused before anything ran". */
 const REFUSAL_CODES: ReadonlySet<string> = new Set(['QUERY_LIMIT_EXCEEDED', 'TOO_MANY_CREDENTIAL_CHECKS', 'FORBIDDEN_ORIGIN']);
@@ -38,7 +39,7 @@ export function createRefusalRecorder(prisma: PrismaClient, logger: Logger): Ref
       try {
         await audit.record({
           actorId: identity?.userId ?? null,
-          actorLabel: identity ? identity.email : 'anonymous',
+          ...actorOf(identity),
           ip,
           action: REFUSED_ACTION,
           outcome: 'DENIED',
