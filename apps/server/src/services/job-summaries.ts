@@ -34,7 +34,7 @@ export class JobSummaries {
   private readonly sql: SqlClient;
 
   constructor(pool: pg.Pool, options: JobSummariesOptions) {
-    this.sql = options.prepare ? preparedStatements(pool) : pool;
+    this.sql = options.prepare ? preparedStatements(pool, 'sundial_job_summaries_') : pool;
   }
 
   /** Each job's latest run and last success (top-level runs only). */

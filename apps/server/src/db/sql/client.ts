@@ -34,15 +34,15 @@ export function parseRows<Schema extends z.ZodType>(schema: Schema, rows: unknow
 }
 
 /**
- * A pool whose statements are sent as named (prepared) statements, planned once per connection and named after
- * their text, so one name never stands for two texts. Only where each pool connection is a session of its own:
- * the embedded database serves every connection from one session, where a second PREPARE of a name is an error.
+ * A pool whose statements are sent as named (prepared) statements, planned once per connection: `<prefix><hash of
+ * the text>`, so one name never stands for two texts. Only where each pool connection is a session of its own: the
+ * embedded database serves every connection from one session, where a second PREPARE of a name is an error.
  */
-export function preparedStatements(pool: pg.Pool): SqlClient {
+export function preparedStatements(pool: pg.Pool, prefix: string): SqlClient {
   const names = new Map<string, string>();
   const nameOf = (text: string): string => {
     let name = names.get(text);
-    if (name === undefined) names.set(text, (name = `sundial_${createHash('sha1').update(text).digest('hex').slice(0, 20)}`));
+    if (name === undefined) names.set(text, (name = `${prefix}${createHash('sha1').update(text).digest('hex').slice(0, 16)}`));
     return name;
   };
   return {
