@@ -52,7 +52,7 @@ cleanup() {
   for container in "$EMBEDDED" "$POSTGRES"; do
     if docker container inspect "$container" >/dev/null 2>&1; then
       [ "$status" = 0 ] || { echo "-- last log lines of $container"; docker logs --tail 40 "$container" 2>&1; }
-      docker rm -f "$container" >/dev/null
+      docker rm -f -v "$container" >/dev/null
     fi
   done
   docker volume rm -f "$VOLUME" >/dev/null 2>&1
@@ -177,7 +177,7 @@ url="http://$(docker port "$EMBEDDED" 4000/tcp | head -1)"
 slow_run=$("${CLIENT[@]}" run "$url" "$token" "$slow")
 expect "the slow run finished during the stop" "$slow_run" '"status":"SUCCEEDED"'
 expect "in its first attempt (not retried after the restart)" "$slow_run" '"attempt":1,'
-docker rm -f "$EMBEDDED" >/dev/null
+docker rm -f -v "$EMBEDDED" >/dev/null
 
 phase "host PostgreSQL (--network host)"
 docker run --rm --network host "$IMAGE" node -e "$(sql_script "CREATE DATABASE $DATABASE")"
