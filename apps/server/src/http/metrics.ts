@@ -100,36 +100,37 @@ export function createMetrics({ pool, bus, logger, activeRuns, concurrency, loop
   });
   let lastQueues = new Set<string>();
   let lastDeliveries = new Set<string>();
-  new Gauge({
+  const databaseUp = new Gauge({
     name: 'sundial_metrics_database_up',
     help: '1 when the scrape-time queries answered, 0 when they failed.',
     registers: [registry],
-    async collect() {
-      try {
-        const [queues, outbox] = await Promise.all([queuedRunsByQueue(pool), notificationDeliveriesByStatus(pool)]);
-        // Queues that emptied report 0 rather than vanishing, until the process restarts.
-        for (const queue of lastQueues) {
-          queued.set({ queue }, 0);
-          oldestQueued.set({ queue }, 0);
-        }
-        for (const row of queues) {
-          queued.set({ queue: row.queue }, row.queued);
-          oldestQueued.set({ queue: row.queue }, row.oldestDueAgeSeconds ?? 0);
-        }
-        lastQueues = new Set([...lastQueues, ...queues.map((row) => row.queue)]);
-        for (const key of lastDeliveries) {
-          const [channel, status] = key.split('\u0000') as [string, string];
-          deliveries.set({ channel, status }, 0);
-        }
-        for (const row of outbox) deliveries.set({ channel: row.channel.toLowerCase(), status: row.status.toLowerCase() }, row.count);
-        lastDeliveries = new Set([...lastDeliveries, ...outbox.map((row) => `${row.channel.toLowerCase()}\u0000${row.status.toLowerCase()}`)]);
-        this.set(1);
-      } catch (error) {
-        logger.warn(`metrics: the scrape-time queries failed (${(error as Error).message})`);
-        this.set(0);
-      }
-    },
   });
+  // Before the registry renders (its collect callbacks run side by side, so gauges set in one may be read already).
+  const readScrapeTimeNumbers = async () => {
+    try {
+      const [queues, outbox] = await Promise.all([queuedRunsByQueue(pool), notificationDeliveriesByStatus(pool)]);
+      // Queues that emptied report 0 rather than vanishing, until the process restarts.
+      for (const queue of lastQueues) {
+        queued.set({ queue }, 0);
+        oldestQueued.set({ queue }, 0);
+      }
+      for (const row of queues) {
+        queued.set({ queue: row.queue }, row.queued);
+        oldestQueued.set({ queue: row.queue }, row.oldestDueAgeSeconds ?? 0);
+      }
+      lastQueues = new Set([...lastQueues, ...queues.map((row) => row.queue)]);
+      for (const key of lastDeliveries) {
+        const [channel, status] = key.split('\u0000') as [string, string];
+        deliveries.set({ channel, status }, 0);
+      }
+      for (const row of outbox) deliveries.set({ channel: row.channel.toLowerCase(), status: row.status.toLowerCase() }, row.count);
+      lastDeliveries = new Set([...lastDeliveries, ...outbox.map((row) => `${row.channel.toLowerCase()}\u0000${row.status.toLowerCase()}`)]);
+      databaseUp.set(1);
+    } catch (error) {
+      logger.warn(`metrics: the scrape-time queries failed (${(error as Error).message})`);
+      databaseUp.set(0);
+    }
+  };
 
   new Gauge({
     name: 'sundial_runs_active',
@@ -242,7 +243,7 @@ export function createMetrics({ pool, bus, logger, activeRuns, concurrency, loop
   return {
     registry,
     async render() {
-      await readPending();
+      await Promise.all([readPending(), readScrapeTimeNumbers()]);
       return { contentType: registry.contentType, body: await registry.metrics() };
     },
     close() {
