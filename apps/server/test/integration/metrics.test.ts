@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { startTestApi, type TestApi } from '../support/api.js';
 import { waitFor } from '../support/engine.js';
+import { subscribe } from '../support/subscribe.js';
 
 const TOKEN = 'metrics-test-token-0123456789';
 const REPO = fileURLToPath(new URL('../../../../', import.meta.url));
@@ -69,6 +70,21 @@ describe('metrics on a worker (token on the main port)', () => {
     // The scrape's own queries may be waiting for a connection while the pool is read: any count, but there.
     expect(sample(text, 'sundial_db_pool_connections{state="waiting"}')).toBeGreaterThanOrEqual(0);
     expect(sample(text, 'sundial_run_log_lines_stored_total')).toBeGreaterThanOrEqual(0);
+  });
+
+  it('counts live subscriptions while they are open', async () => {
+    const feed = await subscribe(api.url, 'subscription Feed { runFeed { id status } }', {}, api.adminToken);
+    try {
+      await dispatchNoop(api, 'seen by the feed');
+      await feed.waitFor((event) => event.data !== undefined, 20_000, 'a run feed event');
+      const open = async () => sample((await scrape(api.url)).text, 'sundial_graphql_subscriptions_active');
+      expect(await open()).toBe(1);
+      expect(sample((await scrape(api.url)).text, 'sundial_graphql_operations_total{operation="Feed",type="subscription",outcome="ok"}')).toBe(1);
+      feed.close();
+      await waitFor(async () => (await open()) === 0, 20_000, 'the closed subscription to be counted out');
+    } finally {
+      feed.close();
+    }
   });
 
   it('exports every metric the example dashboard and alert rules name', async () => {
