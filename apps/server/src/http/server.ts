@@ -1,10 +1,13 @@
-// One port: GraphQL at /graphql, health at /healthz, the built admin app everywhere else.
+// One port: GraphQL at /graphql, health at /healthz, readiness at /readyz, metrics at /metrics when a token is set
+// (metrics.token), the built admin app everywhere else.
 import fs from 'node:fs';
 import http from 'node:http';
 import type { YogaServerInstance } from 'graphql-yoga';
 import sirv from 'sirv';
 import type { Health } from '../services/health.js';
+import type { Readiness } from '../services/readiness.js';
 import { createForwardedGuard, misdirectedMessage, type ForwardedPolicy } from './forwarded.js';
+import { serveMetrics, type Metrics } from './metrics.js';
 import {
   ADMIN_APP_CSP,
   attachBody,
@@ -21,6 +24,9 @@ export interface HttpServerOptions {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- Yoga's server/user context generics
   yoga: YogaServerInstance<any, any>;
   health: () => Promise<Health>;
+  readiness: () => Promise<Readiness>;
+  /** /metrics, served here only when metrics.token is set (a scrape must send it). */
+  metrics: { metrics: Metrics; token: string };
   /** The built SPA (apps/web/dist); when missing, / says how to build it. */
   webDist: string;
   security: HttpSecurityOptions & ForwardedPolicy & ConnectionLimits;
@@ -36,7 +42,7 @@ export interface ConnectionLimits {
   maxConnectionsPerAddress: number;
 }
 
-export function createHttpServer({ yoga, health, webDist, security, onRefused }: HttpServerOptions): http.Server {
+export function createHttpServer({ yoga, health, readiness, metrics, webDist, security, onRefused }: HttpServerOptions): http.Server {
   const hasWeb = fs.existsSync(webDist);
   const serveWeb = hasWeb
     ? sirv(webDist, { single: true, etag: true, immutable: true, gzip: false })
@@ -86,8 +92,9 @@ export function createHttpServer({ yoga, health, webDist, security, onRefused }:
       const pathname = (req.url ?? '/').split('?')[0];
       // The client's address (for rate limits and audit) and the host asked for, believing only trusted proxies.
       const misdirected = forwarded.check(req);
-      // Health probes address the server by whatever name or address they have; the answer holds nothing to steal.
-      if (misdirected !== null && pathname !== '/healthz') {
+      // Probes and scrapers address the server by whatever name or address they have; health and readiness hold
+      // nothing to steal, and /metrics wants its token.
+      if (misdirected !== null && pathname !== '/healthz' && pathname !== '/readyz' && pathname !== '/metrics') {
         sendJsonError(res, 421, 'MISDIRECTED_REQUEST', misdirectedMessage(misdirected), true);
         req.resume();
         return;
@@ -114,6 +121,18 @@ export function createHttpServer({ yoga, health, webDist, security, onRefused }:
             res.end(JSON.stringify({ status: 'unhealthy' }));
           },
         );
+        return;
+      }
+      if (pathname === '/readyz') {
+        serveReadiness(readiness, res);
+        return;
+      }
+      if (pathname === '/metrics') {
+        if (metrics.token) serveMetrics(metrics.metrics, metrics.token, req, res);
+        else {
+          res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' });
+          res.end('Metrics are not served on this port: set metrics.token, or scrape metrics.port.\n');
+        }
         return;
       }
       res.setHeader('content-security-policy', ADMIN_APP_CSP);
@@ -168,4 +187,18 @@ function coalesceWrites(res: http.ServerResponse): void {
     }
     return write(...args);
   }) as typeof res.write;
+}
+
+/** 200 when ready, 503 with the reason otherwise (load balancers and orchestrators read the code). */
+export function serveReadiness(readiness: () => Promise<Readiness>, res: http.ServerResponse): void {
+  readiness().then(
+    (report) => {
+      res.writeHead(report.status === 'ready' ? 200 : 503, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+      res.end(JSON.stringify(report));
+    },
+    () => {
+      res.writeHead(503, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+      res.end(JSON.stringify({ status: 'not ready', reason: 'the readiness check failed' }));
+    },
+  );
 }
