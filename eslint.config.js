@@ -40,6 +40,8 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/no-misused-promises': 'error',
+      // `let { a, b } = …` where only one is reassigned stays one destructuring.
+      'prefer-const': ['error', { destructuring: 'all' }],
       '@typescript-eslint/no-explicit-any': 'error',
       // `_name` marks a parameter a signature requires but this implementation does not read.
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
@@ -77,6 +79,11 @@ export default tseslint.config(
       // React ignores what an event handler returns, and urql reports failures in its result, not by rejecting:
       // an async onClick is fine. Promises passed anywhere else are still checked.
       '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: { attributes: false } }],
+      // react-router's navigate() returns a promise that settles when a navigation ends; it reports no failure.
+      '@typescript-eslint/no-floating-promises': [
+        'error',
+        { allowForKnownSafeCalls: [{ from: 'package', package: 'react-router', name: 'NavigateFunction' }] },
+      ],
       'react-hooks/rules-of-hooks': 'error',
       'react-hooks/exhaustive-deps': 'error',
     },

@@ -1,3 +1,4 @@
+import { Kind } from 'graphql';
 import { Client, cacheExchange, fetchExchange, mapExchange, type Operation } from 'urql';
 
 /** The app talks to its own origin: the server serves it, and `vite dev` proxies /graphql to the server. */
@@ -7,7 +8,7 @@ const AUTH_CODES = new Set(['UNAUTHENTICATED', 'FORBIDDEN']);
 
 function operationName(operation: Operation): string | undefined {
   for (const definition of operation.query.definitions) {
-    if (definition.kind === 'OperationDefinition') return definition.name?.value;
+    if (definition.kind === Kind.OPERATION_DEFINITION) return definition.name?.value;
   }
   return undefined;
 }
