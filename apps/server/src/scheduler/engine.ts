@@ -14,7 +14,7 @@ import { createSundialData } from '../services/sundial-data.js';
 import { createScheduler, type Scheduler } from './agenda.js';
 import { createRunDispatcher, RUN_JOB, runEntries, type RunJobData } from './dispatcher.js';
 import { RunExecutor } from './executor.js';
-import { createJobTimers, createOccurrenceHandler, OCCURRENCE_JOB, reconcileTimers, type OccurrenceJobData } from './occurrences.js';
+import { createJobTimers, createOccurrenceHandler, OCCURRENCE_JOB, reconcileTimers } from './occurrences.js';
 import { Repairer } from './repair.js';
 import { Sweeper } from './sweeper.js';
 
@@ -70,9 +70,7 @@ export async function createEngine({ config, database, actions, bus, logger }: E
   );
   agenda.define(
     OCCURRENCE_JOB,
-    createOccurrenceHandler({ prisma, runs, dispatcher, bus, logger, misfireThresholdMs: config.scheduler.misfire_threshold_ms }) as (
-      job: AgendaJob<OccurrenceJobData>,
-    ) => Promise<void>,
+    createOccurrenceHandler({ prisma, runs, dispatcher, bus, logger, misfireThresholdMs: config.scheduler.misfire_threshold_ms }),
     {
       concurrency: 10,
       removeOnComplete: true,

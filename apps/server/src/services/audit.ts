@@ -45,6 +45,7 @@ export const MAX_DETAILS_BYTES = 8192;
 
 /** PostgreSQL's jsonb cannot hold NUL characters nor lone surrogates (the record of a refused call may); long text is cut. */
 function storable(text: string): string {
+  // eslint-disable-next-line no-control-regex -- NUL is exactly what jsonb refuses
   const clean = text.replace(/\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD');
   return clean.length > MAX_STRING ? `${clean.slice(0, MAX_STRING)}… (${clean.length} characters)` : clean;
 }

@@ -14,7 +14,6 @@ import {
   normalizeId,
   parseDefinitions,
   readDocument,
-  stringifyDefinitions,
   type DefinitionsDocument,
   type DefinitionsFormat,
   type JobDefinition,
@@ -173,7 +172,7 @@ export class DefinitionsService {
 
     const inputs = jobs.map((job) => ({
       job,
-      input: { ...jobToInput(job), ...referenceIds(job) } as JobInput,
+      input: { ...jobToInput(job), ...referenceIds(job) },
     }));
     const referenced = (kind: 'user' | 'role') =>
       inputs.flatMap(({ input }) =>
@@ -239,7 +238,7 @@ function toJobDefinition(input: JobInput, nameOf: (kind: 'user' | 'role', id: st
       const ids = value as string[];
       if (ids.length > 0) out[ref.field] = ids.map((id) => nameOf(ref.kind, id)).sort();
     } else if (field === 'schedule') {
-      out.schedule = toScheduleDefinition(value as ScheduleInput);
+      out.schedule = toScheduleDefinition(value);
     } else if (Array.isArray(value) && value.length === 0) {
       continue;
     } else {
@@ -354,7 +353,7 @@ class ApplyRun {
         snapshot,
         async () => this.changedJobs.set((await this.jobService.create(input, null)).id, 'created'),
         async (id, current) => {
-          await this.jobService.update(id, this.jobPatch(input, current!.row));
+          await this.jobService.update(id, this.jobPatch(input, current.row));
           this.changedJobs.set(id, 'updated');
         },
         (id) => this.changedJobs.delete(id),

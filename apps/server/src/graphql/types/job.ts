@@ -170,7 +170,7 @@ export const JobRef = builder.prismaObject('Job', {
     }),
     runCounts: t.field({
       type: RunCountsRef,
-      resolve: async (job, _args, context) => ({ byStatus: (await runCountsLoader(context)(job.id)) ?? new Map() }),
+      resolve: async (job, _args, context) => ({ byStatus: (await runCountsLoader(context)(job.id)) ?? new Map<RunStatus, number>() }),
     }),
     runs: t.relatedConnection('runs', {
       cursor: 'id',

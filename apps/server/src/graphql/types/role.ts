@@ -1,5 +1,4 @@
 // Roles: groups of users that carry permissions and that jobs can target.
-import type { Permission } from '../../db/prisma.js';
 import { RoleService } from '../../services/roles.js';
 import { builder, type GraphQLContext } from '../builder.js';
 import { anyPermission, can, direction, DOMAIN_ERRORS, isUuid, SortDirectionEnum } from './common.js';
@@ -97,7 +96,7 @@ builder.mutationFields((t) => ({
       roles(context).create({
         name: input.name,
         description: input.description ?? '',
-        permissions: (input.permissions ?? []) as Permission[],
+        permissions: input.permissions ?? [],
       }),
   }),
   updateRole: t.field({
@@ -109,7 +108,7 @@ builder.mutationFields((t) => ({
       roles(context).update(String(id), {
         ...(input.name != null ? { name: input.name } : {}),
         ...(input.description != null ? { description: input.description } : {}),
-        ...(input.permissions != null ? { permissions: input.permissions as Permission[] } : {}),
+        ...(input.permissions != null ? { permissions: input.permissions } : {}),
       }),
   }),
   deleteRole: t.field({

@@ -12,6 +12,6 @@ export function joinTransaction(tx: Prisma.TransactionClient): PrismaClient {
     return results;
   };
   return new Proxy(tx, {
-    get: (target, property) => (property === '$transaction' ? join : Reflect.get(target, property)),
+    get: (target, property) => (property === '$transaction' ? join : (Reflect.get(target, property) as unknown)),
   }) as unknown as PrismaClient;
 }

@@ -177,8 +177,7 @@ export function JobForm({
             misfirePolicy: 'CATCH_UP_ONCE',
             notifications: emptyNotificationsDraft(),
           },
-    // The form starts from the job as loaded; later refetches must not overwrite what is being typed.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- starts from the job as loaded; a refetch must not overwrite what is being typed
     [],
   );
   const [draft, setDraft] = useState<JobDraft>(initial);
