@@ -98,7 +98,7 @@ export const configSchema = z.strictObject({
         .union([z.array(z.string().trim().min(1)), z.string().transform((text) => text.split(',').map((entry) => entry.trim()).filter(Boolean))], {
           error: 'must be a list of host names like sundial.example.com, or * (in the environment: comma-separated)',
         })
-        .pipe(z.array(z.string().regex(/^(\*|[A-Za-z0-9.:_\[\]-]+)$/, { error: 'each entry must be a host name or address without scheme or port, or *' })))
+        .pipe(z.array(z.string().regex(/^(\*|[A-Za-z0-9.:_[\]-]+)$/, { error: 'each entry must be a host name or address without scheme or port, or *' })))
         .default([]),
       /** Addresses or CIDR ranges of reverse proxies whose X-Forwarded-For/-Host/-Proto are believed. Empty: none. */
       trust_proxy: z

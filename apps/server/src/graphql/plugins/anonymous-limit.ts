@@ -1,10 +1,11 @@
 // Mutations from callers who are not signed in (sign-in attempts, and every denied call) are limited per client
 // address: each one costs a database write at least (its audit row), so an anonymous client must not be able to
 // send them at any rate. Signed-in callers answer for what they do and are not limited here.
-import type { DefinitionNode } from 'graphql';
+import type { DocumentNode } from 'graphql';
 import { createGraphQLError, type Plugin } from 'graphql-yoga';
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import type { GraphQLContext } from '../context.js';
+import { graphql } from './graphql-runtime.js';
 
 export const ANONYMOUS_MUTATIONS_KEY = 'graphql.anonymous_mutations_per_minute';
 
@@ -12,11 +13,9 @@ export function useAnonymousMutationLimit({ perMinute }: { perMinute: number }):
   const limiter = new RateLimiterMemory({ points: perMinute, duration: 60 });
   return {
     async onExecute({ args, setResultAndStopExecution }) {
-      const operation = args.document.definitions.find(
-        (definition: DefinitionNode) =>
-          definition.kind === 'OperationDefinition' && (args.operationName == null || definition.name?.value === args.operationName),
-      );
-      if (operation?.kind !== 'OperationDefinition' || operation.operation !== 'mutation') return;
+      // Envelop types these any; Yoga hands the parsed document and the request's operation name.
+      const operation = graphql.getOperationAST(args.document as DocumentNode, args.operationName as string | undefined);
+      if (operation?.operation !== graphql.OperationTypeNode.MUTATION) return;
       const context = args.contextValue as unknown as GraphQLContext;
       if (context.identity) return;
       try {
