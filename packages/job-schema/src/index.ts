@@ -117,9 +117,9 @@ export type CheckedJobInput = z.output<typeof jobInputSchema>;
 export type ScheduleFieldsInput = z.input<typeof scheduleInputSchema>;
 export type JobField = keyof typeof jobInputSchema.shape;
 
-/** The fields where an explicit null means something (the action's default), unlike "not given". */
+/** The fields where an explicit null means something (no key; the action's default), unlike "not given". */
 export const nullableJobFields = (Object.keys(jobInputSchema.shape) as JobField[]).filter(
-  (field) => field !== 'key' && jobInputSchema.shape[field].safeParse(null).success,
+  (field) => jobInputSchema.shape[field].safeParse(null).success,
 );
 
 export interface JobFieldError {

@@ -50,6 +50,20 @@ export interface ExportResult {
 
 class Rollback extends Error {}
 
+const KIND_ORDER = ['roles', 'users', 'jobs'];
+
+/** Problems as a reader meets them in the file: the document's own first, then entry by entry (shape or rules). */
+function inDocumentOrder(errors: FieldError[]): FieldError[] {
+  const position = (field: string): [number, number] => {
+    const entry = /^(roles|users|jobs)\[(\d+)\]/.exec(field);
+    return entry ? [KIND_ORDER.indexOf(entry[1]!) + 1, Number(entry[2])] : [0, 0];
+  };
+  return errors
+    .map((error) => ({ error, at: position(error.field) }))
+    .sort((a, b) => a.at[0] - b.at[0] || a.at[1] - b.at[1])
+    .map(({ error }) => error);
+}
+
 function emptyChanges(): KindChanges {
   return { created: [], updated: [], unchanged: [], deleted: [] };
 }
@@ -101,7 +115,7 @@ export class DefinitionsService {
     } catch (error) {
       if (!(error instanceof Rollback)) throw error;
     }
-    if (errors.length > 0) throw new ValidationError(errors);
+    if (errors.length > 0) throw new ValidationError(inDocumentOrder(errors));
     if (!options.dryRun) await afterCommit.run();
     return summary;
   }
