@@ -2,8 +2,8 @@
 // The jobs table is the truth; the scheduler only holds timers for it. A job's fields and their value rules are
 // @sundial/job-schema's (shared with the GraphQL input, the definitions file and the web form); this service adds
 // the rules that need the install: the action and its args, the users and roles, the schedule, the notifications.
-import { fieldErrors, jobInputSchema, type JobInput, type misfirePolicies, type overlapPolicies } from '@sundial/job-schema';
-import type { Job, MisfirePolicy, OverlapPolicy, Prisma } from '../db/prisma.js';
+import { fieldErrors, jobInputSchema, type JobInput, type misfirePolicies, type overlapPolicies, type scheduleKinds } from '@sundial/job-schema';
+import type { Job, MisfirePolicy, OverlapPolicy, Prisma, ScheduleKind } from '../db/prisma.js';
 import type { RealtimeBus } from '../realtime/bus.js';
 import type { ActionCatalog } from './action-catalog.js';
 import { AfterCommit, inTransaction, type DbClient } from './db-client.js';
@@ -18,8 +18,14 @@ export type JobPatch = Partial<JobInput>;
 
 /** The schema's enum values are the database's (prisma/schema.prisma): a value added on one side fails to compile. */
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
-const enumsMatch: [Same<OverlapPolicy, (typeof overlapPolicies)[number]>, Same<MisfirePolicy, (typeof misfirePolicies)[number]>] = [true, true];
-void enumsMatch;
+type SchemaEnumsMatchDatabase = [
+  true extends Same<OverlapPolicy, (typeof overlapPolicies)[number]> ? true : never,
+  true extends Same<MisfirePolicy, (typeof misfirePolicies)[number]> ? true : never,
+  true extends Same<ScheduleKind, (typeof scheduleKinds)[number]> ? true : never,
+] extends [true, true, true]
+  ? true
+  : never;
+export const SCHEMA_ENUMS_MATCH_DATABASE: SchemaEnumsMatchDatabase = true;
 
 /** The scheduler's side of a job: one timer per enabled scheduled job, none otherwise. */
 export interface JobTimers {
