@@ -89,7 +89,23 @@ export class JobService {
 
   async update(id: string, patch: JobPatch): Promise<Job> {
     const current = await this.get(id);
-    const merged: JobInput = { ...jobToInput(current), ...(await jobReferenceIds(this.deps.db, id)), ...patch };
+    const targets = await this.deps.db.job.findUniqueOrThrow({
+      where: { id },
+      select: {
+        targetUsers: { select: { userId: true } },
+        targetRoles: { select: { roleId: true } },
+        notifyUsers: { select: { userId: true } },
+        notifyRoles: { select: { roleId: true } },
+      },
+    });
+    const merged: JobInput = {
+      ...jobToInput(current),
+      targetUserIds: targets.targetUsers.map((t) => t.userId),
+      targetRoleIds: targets.targetRoles.map((t) => t.roleId),
+      notifyUserIds: targets.notifyUsers.map((n) => n.userId),
+      notifyRoleIds: targets.notifyRoles.map((n) => n.roleId),
+      ...patch,
+    };
     const scheduleChanged = patch.schedule !== undefined;
     const data = await this.validate(merged, current, scheduleChanged);
     const job = await inTransaction(this.deps.db, async (tx) => {
@@ -257,18 +273,4 @@ export function jobToInput(job: Job): JobInput {
     notifyEmails: job.notifyEmails,
     notifyWebhooks: job.notifyWebhooks,
   };
-}
-
-/**
- * A job's references (targets, notification recipients) as id lists, sorted. Read one table after another: a
- * Prisma `include` of several relations sends its reads at once, which inside a transaction (one connection)
- * queues queries on a busy pg client.
- */
-export async function jobReferenceIds(db: DbClient, jobId: string) {
-  const where = { where: { jobId } };
-  const targetUserIds = (await db.jobTargetUser.findMany({ ...where, select: { userId: true } })).map((row) => row.userId);
-  const targetRoleIds = (await db.jobTargetRole.findMany({ ...where, select: { roleId: true } })).map((row) => row.roleId);
-  const notifyUserIds = (await db.jobNotifyUser.findMany({ ...where, select: { userId: true } })).map((row) => row.userId);
-  const notifyRoleIds = (await db.jobNotifyRole.findMany({ ...where, select: { roleId: true } })).map((row) => row.roleId);
-  return { targetUserIds: targetUserIds.sort(), targetRoleIds: targetRoleIds.sort(), notifyUserIds: notifyUserIds.sort(), notifyRoleIds: notifyRoleIds.sort() };
 }

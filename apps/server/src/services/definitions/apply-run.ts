@@ -6,12 +6,12 @@ import { prismaSql, type SqlClient } from '../../db/sql/client.js';
 import type { Job, Prisma } from '../../db/prisma.js';
 import type { AfterCommit } from '../db-client.js';
 import { ConflictError, NotFoundError, ValidationError, type FieldError } from '../errors.js';
-import { jobReferenceIds, type JobInput, type JobPatch, type JobService } from '../jobs.js';
+import type { JobInput, JobPatch, JobService } from '../jobs.js';
 import type { RoleService } from '../roles.js';
 import { toJobFields, validateSchedule } from '../schedule.js';
 import type { UserService } from '../users.js';
 import { formatPath, JOB_REFERENCES, normalizeId, type DefinitionsDocument, type UserDefinition } from './format.js';
-import { canonical, jobFields, jobState } from './stored.js';
+import { canonical, jobFields, jobState, REFERENCE_RELATIONS } from './stored.js';
 
 /** Keys Sundial's own jobs use (sundial.cleanup): prune never deletes them, they are created on start. */
 const BUILT_IN_KEY_PREFIX = 'sundial.';
@@ -113,8 +113,8 @@ export class ApplyRun {
         input[field] = names ? await this.resolve(ref.kind, names, ['jobs', index, ref.field]) : [];
       }
       const snapshot = async () => {
-        const row = await this.tx.job.findUnique({ where: { key } });
-        return row && { id: row.id, row, state: jobState(row, await jobReferenceIds(this.tx, row.id)) };
+        const row = await this.tx.job.findUnique({ where: { key }, include: REFERENCE_RELATIONS });
+        return row && { id: row.id, row, state: jobState(row) };
       };
       await this.entry(
         'jobs',

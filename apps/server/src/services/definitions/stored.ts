@@ -1,6 +1,6 @@
 // A stored job in the definitions document's words and back: its references as id lists, the state a document
 // defines (to tell an update that changed nothing), the file's job and schedule entries to the service's input.
-import type { Job, Prisma } from '../../db/prisma.js';
+import type { Prisma } from '../../db/prisma.js';
 import type { JobInput } from '../jobs.js';
 import type { ScheduleInput } from '../schedule.js';
 import { JOB_REFERENCES, jobSchema, type JobDefinition, type JobReference, type ScheduleDefinition } from './format.js';
@@ -36,10 +36,10 @@ export function referenceIds(job: JobWithReferences): Partial<Record<keyof typeo
   );
 }
 
-/** What a document defines of a stored job: every column but the moving ones, and its references (id lists). */
-export function jobState(job: Job, references: Partial<Record<keyof typeof JOB_REFERENCES, string[]>>): string {
-  const columns = Object.entries(job).filter(([column]) => !VOLATILE_JOB_COLUMNS.has(column));
-  return canonical({ ...Object.fromEntries(columns), ...references });
+/** What a document defines of a stored job: every column but the moving ones, and its references. */
+export function jobState(job: JobWithReferences): string {
+  const columns = Object.entries(job).filter(([column]) => !VOLATILE_JOB_COLUMNS.has(column) && !(column in REFERENCE_RELATIONS));
+  return canonical({ ...Object.fromEntries(columns), ...referenceIds(job) });
 }
 
 /** A key from a job's name: `Send weekly digest` → `send-weekly-digest` (then -2, -3… if taken). */
