@@ -9,7 +9,9 @@
  * - missed occurrence: a slot that fell while no worker was up; the misfire policy decides what to do with them.
  */
 
-export const scheduleKinds = ['MANUAL', 'CRON', 'INTERVAL', 'ONCE'] as const;
+import { scheduleKinds } from '@sundial/job-schema';
+
+export { scheduleKinds };
 export type ScheduleKind = (typeof scheduleKinds)[number];
 
 /**
