@@ -1,0 +1,48 @@
+// Records the endings of runs that finish at the same moment in one statement (group commit, engine/finish.ts): the
+// hottest statement of the engine (bench/throughput.ts). Only a run still executing changes; a cancel request that
+// arrived while the action ran turns anything but success into "cancelled".
+import type { RunStatus } from '../../prisma.js';
+import { runStatus, text, textOrNull } from '../../rows.js';
+import type { SqlClient } from '../client.js';
+
+export interface RunEnding {
+  id: string;
+  status: RunStatus;
+  finishedAt: Date;
+  errorMessage: string | null;
+  errorStack: string | null;
+  /** JSON text; null keeps the stored output. */
+  output: string | null;
+  logSequence: number;
+}
+
+export interface FinishedRun {
+  id: string;
+  jobId: string;
+  parentRunId: string | null;
+  status: RunStatus;
+}
+
+/** The runs that changed (a run no longer executing is left alone and not returned). */
+export async function finishRuns(client: SqlClient, endings: readonly RunEnding[], from: readonly RunStatus[]): Promise<FinishedRun[]> {
+  const column = <K extends keyof RunEnding>(key: K) => endings.map((ending) => ending[key]);
+  const { rows } = await client.query(
+    `UPDATE "runs" AS r SET
+       "status" = (CASE WHEN r."status" = 'CANCELLING' AND v.status <> 'SUCCEEDED' THEN 'CANCELLED' ELSE v.status END)::"RunStatus",
+       "status_reason" = CASE WHEN r."status" = 'CANCELLING' AND v.status <> 'SUCCEEDED' THEN 'cancelled while running' ELSE r."status_reason" END,
+       "finished_at" = v.finished_at,
+       "error_message" = v.error_message,
+       "error_stack" = v.error_stack,
+       "output" = CASE WHEN v.output IS NULL THEN r."output" ELSE v.output::jsonb END,
+       "log_sequence" = v.log_sequence
+     FROM unnest($1::uuid[], $2::text[], $3::timestamptz[], $4::text[], $5::text[], $6::text[], $7::int[])
+       AS v(id, status, finished_at, error_message, error_stack, output, log_sequence)
+     WHERE r."id" = v.id AND r."status" = ANY($8::"RunStatus"[])
+     RETURNING r."id", r."job_id", r."parent_run_id", r."status"::text AS status`,
+    [
+      column('id'), column('status'), column('finishedAt'), column('errorMessage'), column('errorStack'), column('output'),
+      column('logSequence'), from,
+    ],
+  );
+  return rows.map((row) => ({ id: text(row, 'id'), jobId: text(row, 'job_id'), parentRunId: textOrNull(row, 'parent_run_id'), status: runStatus(row, 'status') }));
+}
