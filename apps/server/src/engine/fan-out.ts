@@ -1,10 +1,13 @@
 // Per-user runs: one child run per target user, created a thousand per statement through the one insert path and
 // keyed "<parent>/<user>" (a re-run parent never duplicates them), executed in pages with bounded concurrency (a
 // child's attempts run inline, with backoff, inside the parent's execution), recorded a page per statement with
-// the parent's counters, and rolled up: all ok → succeeded, some → partially succeeded, none → failed.
+// the parent's counters, and rolled up: all ok → succeeded, some → partially succeeded, none → failed. The parent's
+// ending and its notification outbox rows are written in one transaction.
 import pLimit from 'p-limit';
 import type { Run, RunStatus } from '../db/prisma.js';
 import type { ExecutableJob } from '../db/sql/jobs/read-executable.js';
+import { prismaSql } from '../db/sql/client.js';
+import { enqueueNotifications } from '../db/sql/notifications/enqueue.js';
 import { childStatusCounts } from '../db/sql/runs/child-counts.js';
 import { claimChildren } from '../db/sql/runs/claim-children.js';
 import { recordChildren, type ChildEnding } from '../db/sql/runs/record-children.js';
@@ -120,17 +123,19 @@ export class FanOut {
   private async end(parent: Run, status: RunStatus, data: { statusReason: string } & Partial<Pick<Run, 'childrenTotal' | 'childrenSucceeded' | 'childrenFailed' | 'logSequence' | 'errorMessage'>>): Promise<void> {
     const finishedAt = new Date();
     const running = FINISHABLE_STATUSES.filter((from) => from !== 'CANCELLING');
-    let [ended] = await this.resources.prisma.run.updateManyAndReturn({
-      where: { id: parent.id, status: { in: running } },
-      data: { ...data, status, finishedAt },
+    // The ending and its notification outbox rows commit together.
+    const { ended, notifications } = await this.resources.prisma.$transaction(async (tx) => {
+      let [row] = await tx.run.updateManyAndReturn({ where: { id: parent.id, status: { in: running } }, data: { ...data, status, finishedAt } });
+      if (!row) {
+        const cancelled = status !== 'SUCCEEDED';
+        [row] = await tx.run.updateManyAndReturn({
+          where: { id: parent.id, status: 'CANCELLING' },
+          data: { ...data, status: cancelled ? 'CANCELLED' : status, statusReason: cancelled ? `cancelled while running; ${data.statusReason}` : data.statusReason, finishedAt },
+        });
+      }
+      return { ended: row, notifications: row ? await enqueueNotifications(prismaSql(tx), [row.id]) : 0 };
     });
-    if (!ended) {
-      const cancelled = status !== 'SUCCEEDED';
-      [ended] = await this.resources.prisma.run.updateManyAndReturn({
-        where: { id: parent.id, status: 'CANCELLING' },
-        data: { ...data, status: cancelled ? 'CANCELLED' : status, statusReason: cancelled ? `cancelled while running; ${data.statusReason}` : data.statusReason, finishedAt },
-      });
-    }
+    if (notifications > 0) this.resources.notificationsQueued(notifications);
     if (ended) publishRun(this.resources, ended);
   }
 

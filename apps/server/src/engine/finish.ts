@@ -1,7 +1,8 @@
 // How an attempt ends: the retry decision (engine/transitions.ts) puts the same run back in the queue with
 // attempt + 1 after a backoff; otherwise its ending is recorded. Runs ending at the same moment are recorded in one
 // statement (group commit: a lone run is written at once, runs ending while a write is in flight go together in
-// the next), each change still published.
+// the next), each change still published. The statement that records an ending also writes the run's notification
+// outbox rows.
 import type { Run } from '../db/prisma.js';
 import type { ExecutableJob } from '../db/sql/jobs/read-executable.js';
 import { finishRuns, type FinishedRun, type RunEnding } from '../db/sql/runs/finish.js';
@@ -23,7 +24,7 @@ export function describeEnding(outcome: Outcome): string {
 export class Finishing {
   private readonly writes = new GroupCommit<RunEnding, FinishedRun | null>((endings) => this.write(endings));
 
-  constructor(private readonly resources: Pick<EngineResources, 'prisma' | 'pool' | 'bus' | 'dispatcher'>) {}
+  constructor(private readonly resources: Pick<EngineResources, 'prisma' | 'pool' | 'bus' | 'dispatcher' | 'notificationsQueued'>) {}
 
   /**
    * Records an attempt's outcome. `retry` (the job and its action) allows another attempt when the retry rule says
@@ -63,7 +64,8 @@ export class Finishing {
   }
 
   private async write(endings: RunEnding[]): Promise<Array<FinishedRun | null>> {
-    const finished = await finishRuns(this.resources.pool, endings, FINISHABLE_STATUSES);
+    const { finished, notifications } = await finishRuns(this.resources.pool, endings, FINISHABLE_STATUSES);
+    if (notifications > 0) this.resources.notificationsQueued(notifications);
     const byId = new Map(finished.map((run) => [run.id, run]));
     return endings.map((ending) => byId.get(ending.id) ?? null);
   }

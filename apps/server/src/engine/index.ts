@@ -39,7 +39,15 @@ export class RunEngine {
   readonly sweeper: Sweeper;
   readonly repairer: Repairer;
 
-  constructor(resources: EngineResources, queue: RepairQueue, options: RunEngineOptions) {
+  private readonly notificationListeners = new Set<(count: number) => void>();
+
+  constructor(base: Omit<EngineResources, 'notificationsQueued'>, queue: RepairQueue, options: RunEngineOptions) {
+    const resources: EngineResources = {
+      ...base,
+      notificationsQueued: (count) => {
+        for (const listener of this.notificationListeners) listener(count);
+      },
+    };
     this.creation = new RunCreation(resources);
     this.heartbeat = new Heartbeat(resources, options.heartbeatMs);
     this.finishing = new Finishing(resources);
@@ -54,6 +62,12 @@ export class RunEngine {
     });
     const repairEveryMs = Math.max(options.staleAfterMs, 5000);
     this.repairer = new Repairer(resources, queue, { everyMs: repairEveryMs, orphanAfterMs: repairEveryMs });
+  }
+
+  /** Hears when runs' endings wrote notification outbox rows (the delivery loop looks at once). */
+  onNotificationsQueued(listener: (count: number) => void): () => void {
+    this.notificationListeners.add(listener);
+    return () => this.notificationListeners.delete(listener);
   }
 
   /** This process executes runs from now on (jobs.enabled): heartbeats, sweeps and repairs too. */

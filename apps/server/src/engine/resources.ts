@@ -29,6 +29,8 @@ export interface EngineResources {
   logger: Logger;
   /** This process as a worker, written on the runs it claims. */
   workerId: string;
+  /** Called when runs' endings wrote notification outbox rows: the delivery loop may look at once. */
+  notificationsQueued(count: number): void;
 }
 
 /** Tells this process's subscribers (and, through the bus, other processes') that a run changed. */

@@ -15,7 +15,7 @@ export class Sweeper {
   private sweeping: Promise<number> | null = null;
 
   constructor(
-    private readonly resources: Pick<EngineResources, 'prisma' | 'pool' | 'dispatcher' | 'bus' | 'logger'>,
+    private readonly resources: Pick<EngineResources, 'prisma' | 'pool' | 'dispatcher' | 'bus' | 'logger' | 'notificationsQueued'>,
     private readonly options: SweeperOptions,
   ) {}
 
@@ -41,11 +41,13 @@ export class Sweeper {
   private async pass(): Promise<number> {
     let stale: SweptRun[];
     try {
-      stale = await sweepStaleRuns(this.resources.pool, {
+      const { swept, notifications } = await sweepStaleRuns(this.resources.pool, {
         cutoff: new Date(Date.now() - this.options.staleAfterMs),
         from: FINISHABLE_STATUSES,
         retryable: RETRYABLE_OUTCOMES,
       });
+      stale = swept;
+      if (notifications > 0) this.resources.notificationsQueued(notifications);
     } catch (error) {
       this.resources.logger.warn(`sweeper: ${(error as Error).message}`);
       return 0;

@@ -1,9 +1,11 @@
 // Records the endings of runs that finish at the same moment in one statement (group commit, engine/finish.ts): the
 // hottest statement of the engine (bench/throughput.ts). Only a run still executing changes; a cancel request that
-// arrived while the action ran turns anything but success into "cancelled".
+// arrived while the action ran turns anything but success into "cancelled". The same statement writes the runs'
+// notification outbox rows (db/sql/notifications/enqueue.ts): an ending is never committed without them.
 import type { RunStatus } from '../../prisma.js';
-import { runStatus, text, textOrNull } from '../../rows.js';
+import { count, runStatus, text, textOrNull } from '../../rows.js';
 import type { SqlClient } from '../client.js';
+import { enqueueSql } from '../notifications/enqueue.js';
 
 export interface RunEnding {
   id: string;
@@ -23,11 +25,19 @@ export interface FinishedRun {
   status: RunStatus;
 }
 
-/** The runs that changed (a run no longer executing is left alone and not returned). */
-export async function finishRuns(client: SqlClient, endings: readonly RunEnding[], from: readonly RunStatus[]): Promise<FinishedRun[]> {
+/**
+ * The runs that changed (a run no longer executing is left alone and not returned), and how many outbox rows were
+ * written for them.
+ */
+export async function finishRuns(
+  client: SqlClient,
+  endings: readonly RunEnding[],
+  from: readonly RunStatus[],
+): Promise<{ finished: FinishedRun[]; notifications: number }> {
   const column = <K extends keyof RunEnding>(key: K) => endings.map((ending) => ending[key]);
   const { rows } = await client.query(
-    `UPDATE "runs" AS r SET
+    `WITH ended AS (
+     UPDATE "runs" AS r SET
        "status" = (CASE WHEN r."status" = 'CANCELLING' AND v.status <> 'SUCCEEDED' THEN 'CANCELLED' ELSE v.status END)::"RunStatus",
        "status_reason" = CASE WHEN r."status" = 'CANCELLING' AND v.status <> 'SUCCEEDED' THEN 'cancelled while running' ELSE r."status_reason" END,
        "finished_at" = v.finished_at,
@@ -38,11 +48,17 @@ export async function finishRuns(client: SqlClient, endings: readonly RunEnding[
      FROM unnest($1::uuid[], $2::text[], $3::timestamptz[], $4::text[], $5::text[], $6::text[], $7::int[])
        AS v(id, status, finished_at, error_message, error_stack, output, log_sequence)
      WHERE r."id" = v.id AND r."status" = ANY($8::"RunStatus"[])
-     RETURNING r."id", r."job_id", r."parent_run_id", r."status"::text AS status`,
+     RETURNING r."id", r."job_id", r."parent_run_id", r."status", r."created_at"
+     ),
+     ${enqueueSql}
+     SELECT e.id, e.job_id, e.parent_run_id, e.status::text AS status, (SELECT count(*) FROM queued) AS notifications FROM ended e`,
     [
       column('id'), column('status'), column('finishedAt'), column('errorMessage'), column('errorStack'), column('output'),
       column('logSequence'), from,
     ],
   );
-  return rows.map((row) => ({ id: text(row, 'id'), jobId: text(row, 'job_id'), parentRunId: textOrNull(row, 'parent_run_id'), status: runStatus(row, 'status') }));
+  return {
+    finished: rows.map((row) => ({ id: text(row, 'id'), jobId: text(row, 'job_id'), parentRunId: textOrNull(row, 'parent_run_id'), status: runStatus(row, 'status') })),
+    notifications: rows[0] ? count(rows[0], 'notifications') : 0,
+  };
 }

@@ -1,10 +1,12 @@
 // The sweeper's one statement: runs whose worker stopped heartbeating end (a cancel request wins: CANCELLED;
 // otherwise INTERRUPTED), or, when the engine's retry rule says so, go straight back to QUEUED with attempt + 1,
 // so nobody ever reads a terminal INTERRUPTED that later changes. Per-user children are never retried here: their
-// parent's next execution queues them again.
+// parent's next execution queues them again. The same statement writes the notification outbox rows of the runs it
+// ends (db/sql/notifications/enqueue.ts).
 import type { RunStatus } from '../../prisma.js';
-import { int, runStatus, text, textOrNull } from '../../rows.js';
+import { count, int, runStatus, text, textOrNull } from '../../rows.js';
 import type { SqlClient } from '../client.js';
+import { enqueueSql } from '../notifications/enqueue.js';
 
 export interface SweepStale {
   /** Runs without a heartbeat since this time are lost. */
@@ -24,7 +26,7 @@ export interface SweptRun {
   priority: number;
 }
 
-export async function sweepStaleRuns(client: SqlClient, { cutoff, from, retryable }: SweepStale): Promise<SweptRun[]> {
+export async function sweepStaleRuns(client: SqlClient, { cutoff, from, retryable }: SweepStale): Promise<{ swept: SweptRun[]; notifications: number }> {
   const { rows } = await client.query(
     `WITH stale AS (
        SELECT r.id, CASE WHEN r.status = 'CANCELLING' THEN 'CANCELLED' ELSE 'INTERRUPTED' END AS ending
@@ -34,7 +36,7 @@ export async function sweepStaleRuns(client: SqlClient, { cutoff, from, retryabl
      ), decided AS (
        SELECT s.id, s.ending, (s.ending = ANY($3::text[]) AND r.parent_run_id IS NULL AND r.attempt < r.max_attempts) AS retry
        FROM stale s JOIN "runs" r ON r.id = s.id
-     )
+     ), ended AS (
      UPDATE "runs" r SET
        status = (CASE WHEN d.retry THEN 'QUEUED' ELSE d.ending END)::"RunStatus",
        status_reason = CASE
@@ -48,15 +50,22 @@ export async function sweepStaleRuns(client: SqlClient, { cutoff, from, retryabl
        log_sequence = COALESCE((SELECT max(l.sequence) FROM "run_log_lines" l WHERE l.run_id = r.id), r.log_sequence)
      FROM decided d, "jobs" j
      WHERE r.id = d.id AND j.id = r.job_id
-     RETURNING r.id, r.job_id, r.parent_run_id, r.attempt, r.status::text AS status, j.priority`,
+     RETURNING r.id, r.job_id, r.parent_run_id, r.attempt, r.status, r.created_at, j.priority
+     ),
+     ${enqueueSql}
+     SELECT e.id, e.job_id, e.parent_run_id, e.attempt, e.status::text AS status, e.priority, (SELECT count(*) FROM queued) AS notifications
+     FROM ended e`,
     [cutoff, from, retryable],
   );
-  return rows.map((row) => ({
-    id: text(row, 'id'),
-    jobId: text(row, 'job_id'),
-    parentRunId: textOrNull(row, 'parent_run_id'),
-    attempt: int(row, 'attempt'),
-    status: runStatus(row, 'status'),
-    priority: int(row, 'priority'),
-  }));
+  return {
+    swept: rows.map((row) => ({
+      id: text(row, 'id'),
+      jobId: text(row, 'job_id'),
+      parentRunId: textOrNull(row, 'parent_run_id'),
+      attempt: int(row, 'attempt'),
+      status: runStatus(row, 'status'),
+      priority: int(row, 'priority'),
+    })),
+    notifications: rows[0] ? count(rows[0], 'notifications') : 0,
+  };
 }
