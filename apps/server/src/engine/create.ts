@@ -11,8 +11,8 @@ import { INITIAL_STATUSES } from './transitions.js';
 export interface NewRun {
   jobId: string;
   trigger: RunTrigger;
-  /** The effective args (already validated by whoever made them). */
-  args: Prisma.JsonValue;
+  /** The effective args, stored as JSON (checked again against the action's schema when the run starts). */
+  args: Prisma.JsonValue | Record<string, unknown>;
   since: Date | null;
   maxAttempts: number;
   title?: string | null;

@@ -1,7 +1,7 @@
 // The rules for starting and stopping runs as users and integrators ask for them: run now (effective args, title,
 // since, validated), cancel, retry. Every run is created, and every status changed, by the run engine (engine/).
 import type pg from 'pg';
-import type { Job, Prisma, PrismaClient, Run, RunTrigger } from '../db/prisma.js';
+import type { Job, PrismaClient, Run, RunTrigger } from '../db/prisma.js';
 import { readJobsForStart, type JobForStart } from '../db/sql/jobs/read-for-start.js';
 import type { NewRun } from '../engine/create.js';
 import type { RunEngine, RunDispatcher } from '../engine/index.js';
@@ -75,7 +75,7 @@ export class RunService {
             jobId: job.id,
             trigger: input.trigger,
             title: input.title?.trim() || null,
-            args: args as Prisma.JsonObject,
+            args,
             since: input.since !== undefined ? input.since : job.lastSuccessStart,
             startedById: input.startedById ?? null,
             maxAttempts: this.deps.engine.creation.maxAttempts(job),

@@ -2,45 +2,26 @@
 // records it (db/sql/notifications/enqueue.ts), claimed by one delivery loop at a time (FOR UPDATE SKIP LOCKED), and
 // settled as SENT, retried later, or FAILED. Every time is the database's clock, so processes whose clocks differ
 // still agree on what is due.
-import { Prisma, type NotificationChannel, type NotificationOutcome, type PrismaClient } from '../../db/prisma.js';
+import type { PrismaClient } from '../../db/prisma.js';
+import { prismaSql } from '../../db/sql/client.js';
+import { claimDueDeliveries, type ClaimedDelivery } from '../../db/sql/notifications/claim-due.js';
+import { markDeliverySent, retryDeliveryLater } from '../../db/sql/notifications/settle.js';
+
+export type { ClaimedDelivery } from '../../db/sql/notifications/claim-due.js';
 
 export { NOTIFYING_STATUSES } from '../../db/sql/notifications/enqueue.js';
-
-export interface ClaimedDelivery {
-  id: string;
-  runId: string;
-  channel: NotificationChannel;
-  recipient: string;
-  outcome: NotificationOutcome;
-  /** Including this attempt. */
-  attempts: number;
-}
 
 /**
  * Claims up to `limit` due deliveries for this process: each counts an attempt and is hidden from other loops
  * until `leaseMs` from now, so a process that dies mid-send leaves it to be retried, not lost.
  */
-export async function claimDue(prisma: PrismaClient, limit: number, leaseMs: number): Promise<ClaimedDelivery[]> {
-  return prisma.$queryRaw<ClaimedDelivery[]>(Prisma.sql`
-    WITH due AS (
-      SELECT id FROM notification_deliveries
-      WHERE status = 'PENDING' AND next_attempt_at <= now()
-      ORDER BY next_attempt_at
-      LIMIT ${limit}
-      FOR UPDATE SKIP LOCKED
-    )
-    UPDATE notification_deliveries d
-    SET attempts = d.attempts + 1, next_attempt_at = now() + make_interval(secs => ${leaseMs / 1000})
-    FROM due WHERE d.id = due.id
-    RETURNING d.id::text AS id, d.run_id::text AS "runId", d.channel::text AS channel, d.recipient,
-      d.outcome::text AS outcome, d.attempts`);
+export function claimDue(prisma: PrismaClient, limit: number, leaseMs: number): Promise<ClaimedDelivery[]> {
+  return claimDueDeliveries(prismaSql(prisma), limit, leaseMs);
 }
 
 /** The attempt worked. Only the claim that made it may settle it (a stale sender after a lost lease does not). */
 export async function markSent(prisma: PrismaClient, delivery: ClaimedDelivery): Promise<void> {
-  await prisma.$executeRaw(Prisma.sql`
-    UPDATE notification_deliveries SET status = 'SENT', sent_at = now(), last_error = NULL
-    WHERE id = ${delivery.id}::uuid AND status = 'PENDING' AND attempts = ${delivery.attempts}`);
+  await markDeliverySent(prismaSql(prisma), delivery);
 }
 
 /** The attempt failed: try again after `retryInMs`, or give up (null). */
@@ -53,10 +34,7 @@ export async function markFailed(prisma: PrismaClient, delivery: ClaimedDelivery
     });
     return;
   }
-  await prisma.$executeRaw(Prisma.sql`
-    UPDATE notification_deliveries
-    SET next_attempt_at = now() + make_interval(secs => ${retryInMs / 1000}), last_error = ${lastError}
-    WHERE id = ${delivery.id}::uuid AND status = 'PENDING' AND attempts = ${delivery.attempts}`);
+  await retryDeliveryLater(prismaSql(prisma), delivery, lastError, retryInMs);
 }
 
 /** Exponential backoff with ±20 % jitter: base, 2×base, 4×base… capped at max. `attempts` = attempts made so far. */
