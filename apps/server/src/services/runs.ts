@@ -13,8 +13,6 @@ import { eachAloneOnFailure, GroupCommit, ItemFailure } from '../lib/group-commi
 import { canCancel, canRetry } from './run-status.js';
 import { isUuid } from './ids.js';
 
-export type { DispatchOptions, RunDispatcher } from '../engine/index.js';
-
 export interface StartRunInput {
   trigger: Extract<RunTrigger, 'MANUAL' | 'API'>;
   /** Overrides the job's args key by key; the result is validated. */
@@ -34,7 +32,6 @@ export interface RunServiceDeps {
   bus: RealtimeBus;
   engine: Pick<RunEngine, 'creation' | 'cancelling'>;
 }
-
 
 export class RunService {
   // Run now from many callers at once (API dispatch, bursts of clicks) shares statements: concurrent starts are
