@@ -45,7 +45,7 @@ export function checkArgs(run: Pick<Run, 'args'>, action: CatalogAction): { args
 
 export class AttemptRunner {
   constructor(
-    private readonly resources: Pick<EngineResources, 'prisma'>,
+    private readonly resources: Pick<EngineResources, 'prisma' | 'sundial'>,
     private readonly heartbeat: Heartbeat,
   ) {}
 
@@ -60,7 +60,8 @@ export class AttemptRunner {
       users,
       since: run.since,
       signal: controller.signal,
-      run: { id: run.id, jobId: run.jobId, parentRunId: run.parentRunId, attempt: run.attempt, trigger: run.trigger },
+      run: { id: run.id, jobId: run.jobId, parentRunId: run.parentRunId, attempt: run.attempt, trigger: run.trigger, scheduledFor: run.scheduledFor },
+      sundial: this.resources.sundial,
       writeLog: (line) => log.write(LEVELS[line.level], line.message, line.data),
       writeProgress: progress.write,
     });

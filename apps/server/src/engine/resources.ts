@@ -1,5 +1,6 @@
 // What every part of the run engine shares (trigger.dev's run engine does the same: one class per concern, one
 // resources object): the database, the actions, the live bus, the queue it hands runs to, and who this worker is.
+import type { SundialData } from '@sundial/actions';
 import type pg from 'pg';
 import type { PrismaClient, Run } from '../db/prisma.js';
 import type { Logger } from '../lib/logger.js';
@@ -29,6 +30,8 @@ export interface EngineResources {
   logger: Logger;
   /** This process as a worker, written on the runs it claims. */
   workerId: string;
+  /** What actions may do with the server's data (context.sundial; services/sundial-data.ts). */
+  sundial: SundialData;
   /** Called when runs' endings wrote notification outbox rows: the delivery loop may look at once. */
   notificationsQueued(count: number): void;
 }

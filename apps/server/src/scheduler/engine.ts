@@ -15,6 +15,7 @@ import type { Logger } from '../lib/logger.js';
 import type { RealtimeBus } from '../realtime/bus.js';
 import { JobService } from '../services/jobs.js';
 import { RunService } from '../services/runs.js';
+import { createSundialData } from '../services/sundial-data.js';
 import { createScheduler, type Scheduler } from './agenda.js';
 import { createRunDispatcher, hasQueueEntry, RUN_JOB, runEntries, type RunJobData } from './dispatcher.js';
 import { createJobTimers, createOccurrenceHandler, OCCURRENCE_JOB, reconcileTimers, type OccurrenceJobData } from './occurrences.js';
@@ -51,7 +52,7 @@ export async function createEngine({ config, database, actions, bus, logger }: E
   const timers = createJobTimers(agenda);
   const workerId = `${os.hostname()}:${process.pid}:${crypto.randomBytes(3).toString('hex')}`;
   const run = new RunEngine(
-    { prisma, pool: database.pool, actions, bus, dispatcher, logger, workerId },
+    { prisma, pool: database.pool, actions, bus, dispatcher, logger, workerId, sundial: createSundialData(database.pool) },
     {
       hasEntry: (runId) => hasQueueEntry(agenda, scheduler.backend, runId),
       reconcileTimers: () => reconcileTimers(prisma, agenda, timers),

@@ -1,14 +1,36 @@
 // What executing a job's runs reads of the job. Plain SQL: read while its runs are claimed, on the trigger-latency
 // path (bench/latency.ts).
-import type { Job, OverlapPolicy } from '../../prisma.js';
-import { OverlapPolicy as OverlapPolicies } from '../../generated/prisma/enums.js';
-import { bool, int, intOrNull, oneOf, text } from '../../rows.js';
+import { z } from 'zod';
+import { OverlapPolicy } from '../../generated/prisma/enums.js';
+import type { Job } from '../../prisma.js';
 import type { SqlClient } from '../client.js';
+import { int, uuid } from '../rows/columns.js';
 
 export type ExecutableJob = Pick<Job, 'id' | 'action' | 'concurrency' | 'overlapPolicy' | 'perUser' | 'priority' | 'retryBackoffMs' | 'timeoutMs'>;
 
-const policies = new Set<string>(Object.values(OverlapPolicies));
-const overlapPolicy = oneOf(policies, (value: string): value is OverlapPolicy => policies.has(value));
+const executableJob = z
+  .object({
+    id: uuid,
+    action: z.string(),
+    concurrency: int.nullable(),
+    overlap_policy: z.enum(OverlapPolicy),
+    per_user: z.boolean(),
+    priority: int,
+    retry_backoff_ms: int.nullable(),
+    timeout_ms: int.nullable(),
+  })
+  .transform(
+    (row): ExecutableJob => ({
+      id: row.id,
+      action: row.action,
+      concurrency: row.concurrency,
+      overlapPolicy: row.overlap_policy,
+      perUser: row.per_user,
+      priority: row.priority,
+      retryBackoffMs: row.retry_backoff_ms,
+      timeoutMs: row.timeout_ms,
+    }),
+  );
 
 export async function readExecutableJob(client: SqlClient, jobId: string): Promise<ExecutableJob | null> {
   const { rows } = await client.query(
@@ -17,15 +39,5 @@ export async function readExecutableJob(client: SqlClient, jobId: string): Promi
     [jobId],
   );
   const [row] = rows;
-  if (!row) return null;
-  return {
-    id: text(row, 'id'),
-    action: text(row, 'action'),
-    concurrency: intOrNull(row, 'concurrency'),
-    overlapPolicy: overlapPolicy(row, 'overlap_policy'),
-    perUser: bool(row, 'per_user'),
-    priority: int(row, 'priority'),
-    retryBackoffMs: intOrNull(row, 'retry_backoff_ms'),
-    timeoutMs: intOrNull(row, 'timeout_ms'),
-  };
+  return row ? executableJob.parse(row) : null;
 }

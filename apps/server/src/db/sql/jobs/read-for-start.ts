@@ -1,11 +1,16 @@
 // What starting runs of these jobs reads, with each job's last success (the runs' `since`), in one statement. Plain
 // SQL, as the insert: run now is on the trigger-latency path, and Prisma's per-statement cost was half of it
 // (bench/latency.ts, bench/throughput.ts).
+import { z } from 'zod';
 import type { Job } from '../../prisma.js';
-import { dateOrNull, int, intOrNull, json, text } from '../../rows.js';
-import type { SqlClient } from '../client.js';
+import { parseRows, type SqlClient } from '../client.js';
+import { int, json, timestamp, uuid } from '../rows/columns.js';
 
 export type JobForStart = Pick<Job, 'id' | 'action' | 'args' | 'retries' | 'priority'> & { lastSuccessStart: Date | null };
+
+const jobForStart = z
+  .object({ id: uuid, action: z.string(), args: json, retries: int.nullable(), priority: int, since: timestamp.nullable() })
+  .transform(({ since, ...job }): JobForStart => ({ ...job, lastSuccessStart: since }));
 
 export async function readJobsForStart(client: SqlClient, jobIds: readonly string[]): Promise<Map<string, JobForStart>> {
   const { rows } = await client.query(
@@ -16,17 +21,5 @@ export async function readJobsForStart(client: SqlClient, jobIds: readonly strin
      FROM "jobs" j WHERE j.id = ANY($1::uuid[])`,
     [jobIds],
   );
-  return new Map(
-    rows.map((row) => {
-      const job: JobForStart = {
-        id: text(row, 'id'),
-        action: text(row, 'action'),
-        args: json(row, 'args'),
-        retries: intOrNull(row, 'retries'),
-        priority: int(row, 'priority'),
-        lastSuccessStart: dateOrNull(row, 'since'),
-      };
-      return [job.id, job];
-    }),
-  );
+  return new Map(parseRows(jobForStart, rows).map((job) => [job.id, job]));
 }

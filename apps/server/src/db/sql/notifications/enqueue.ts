@@ -7,9 +7,10 @@
 // that did not succeed is RECOVERED when the job asks for RECOVERED (one notice, not two, when it also asks for
 // SUCCEEDED); otherwise SUCCEEDED when asked. Recipients: the job's e-mail addresses, its chosen users' and chosen
 // roles' active members' addresses (one notice per address, whatever its case), its webhooks.
+import { z } from 'zod';
 import type { RunStatus } from '../../prisma.js';
-import { count } from '../../rows.js';
-import type { SqlClient } from '../client.js';
+import { parseRows, type SqlClient } from '../client.js';
+import { int } from '../rows/columns.js';
 
 /** Run statuses a top-level run can end in that notify (CANCELLED and SKIPPED never do). */
 export const NOTIFYING_STATUSES = ['FAILED', 'TIMED_OUT', 'INTERRUPTED', 'PARTIALLY_SUCCEEDED', 'SUCCEEDED'] as const satisfies readonly RunStatus[];
@@ -71,8 +72,8 @@ export async function enqueueNotifications(client: SqlClient, runIds: readonly s
   const { rows } = await client.query(
     `WITH ended AS (SELECT id, job_id, parent_run_id, status, created_at FROM "runs" WHERE id = ANY($1::uuid[])),
      ${enqueueSql}
-     SELECT count(*) AS count FROM queued`,
+     SELECT count(*)::int AS count FROM queued`,
     [runIds],
   );
-  return rows[0] ? count(rows[0], 'count') : 0;
+  return parseRows(z.object({ count: int }), rows)[0]?.count ?? 0;
 }

@@ -1,12 +1,15 @@
 // How many children a per-user parent has, per status (the engine counts them with the transition table).
-import type { RunStatus } from '../../prisma.js';
-import { count, runStatus } from '../../rows.js';
-import type { SqlClient } from '../client.js';
+import { z } from 'zod';
+import { RunStatus } from '../../generated/prisma/enums.js';
+import { parseRows, type SqlClient } from '../client.js';
+import { int } from '../rows/columns.js';
 
-export async function childStatusCounts(client: SqlClient, parentId: string): Promise<Array<{ status: RunStatus; count: number }>> {
+const statusCount = z.object({ status: z.enum(RunStatus), count: int });
+
+export async function childStatusCounts(client: SqlClient, parentId: string): Promise<Array<z.infer<typeof statusCount>>> {
   const { rows } = await client.query(
-    `SELECT status::text AS status, count(*) AS count FROM "runs" WHERE parent_run_id = $1::uuid GROUP BY status`,
+    `SELECT status::text AS status, count(*)::int AS count FROM "runs" WHERE parent_run_id = $1::uuid GROUP BY status`,
     [parentId],
   );
-  return rows.map((row) => ({ status: runStatus(row, 'status'), count: count(row, 'count') }));
+  return parseRows(statusCount, rows);
 }

@@ -1,8 +1,8 @@
 // Claims the next page of a per-user parent's queued children. Plain SQL: fifty of these make a 10,000-user run,
 // and Prisma's cost per returned row was a good part of it (bench/fanout.ts).
 import type { Run, RunStatus } from '../../prisma.js';
-import { runFromRow } from '../../rows.js';
-import type { SqlClient } from '../client.js';
+import { parseRows, type SqlClient } from '../client.js';
+import { runRow } from '../rows/run.js';
 
 export interface ClaimChildren {
   parentId: string;
@@ -21,5 +21,5 @@ export async function claimChildren(client: SqlClient, { parentId, from, workerI
      RETURNING r.*`,
     [parentId, now, workerId, limit, from],
   );
-  return rows.map(runFromRow).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  return parseRows(runRow, rows).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }

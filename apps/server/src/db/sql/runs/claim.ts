@@ -2,8 +2,8 @@
 // expired Agenda lock re-running an old entry claims nothing. Plain SQL: on the trigger-latency path between the
 // wake-up and the action (bench/latency.ts, bench/throughput.ts).
 import type { Run, RunStatus } from '../../prisma.js';
-import { runFromRow } from '../../rows.js';
-import type { SqlClient } from '../client.js';
+import { parseRows, type SqlClient } from '../client.js';
+import { runRow } from '../rows/run.js';
 
 export interface ClaimRuns {
   runs: ReadonlyArray<{ runId: string; attempt: number }>;
@@ -21,5 +21,5 @@ export async function claimRuns(client: SqlClient, { runs, from, workerId, now }
      RETURNING r.*`,
     [runs.map((run) => run.runId), runs.map((run) => run.attempt), now, workerId, from],
   );
-  return rows.map(runFromRow);
+  return parseRows(runRow, rows);
 }

@@ -2,9 +2,11 @@
 // hottest statement of the engine (bench/throughput.ts). Only a run still executing changes; a cancel request that
 // arrived while the action ran turns anything but success into "cancelled". The same statement writes the runs'
 // notification outbox rows (db/sql/notifications/enqueue.ts): an ending is never committed without them.
+import { z } from 'zod';
+import { RunStatus as RunStatuses } from '../../generated/prisma/enums.js';
 import type { RunStatus } from '../../prisma.js';
-import { count, runStatus, text, textOrNull } from '../../rows.js';
-import type { SqlClient } from '../client.js';
+import { parseRows, type SqlClient } from '../client.js';
+import { int, uuid } from '../rows/columns.js';
 import { enqueueSql } from '../notifications/enqueue.js';
 
 export interface RunEnding {
@@ -18,12 +20,11 @@ export interface RunEnding {
   logSequence: number;
 }
 
-export interface FinishedRun {
-  id: string;
-  jobId: string;
-  parentRunId: string | null;
-  status: RunStatus;
-}
+const finishedRow = z
+  .object({ id: uuid, job_id: uuid, parent_run_id: uuid.nullable(), status: z.enum(RunStatuses), notifications: int })
+  .transform((row) => ({ run: { id: row.id, jobId: row.job_id, parentRunId: row.parent_run_id, status: row.status }, notifications: row.notifications }));
+
+export type FinishedRun = z.output<typeof finishedRow>['run'];
 
 /**
  * The runs that changed (a run no longer executing is left alone and not returned), and how many outbox rows were
@@ -51,14 +52,12 @@ export async function finishRuns(
      RETURNING r."id", r."job_id", r."parent_run_id", r."status", r."created_at"
      ),
      ${enqueueSql}
-     SELECT e.id, e.job_id, e.parent_run_id, e.status::text AS status, (SELECT count(*) FROM queued) AS notifications FROM ended e`,
+     SELECT e.id, e.job_id, e.parent_run_id, e.status::text AS status, (SELECT count(*)::int FROM queued) AS notifications FROM ended e`,
     [
       column('id'), column('status'), column('finishedAt'), column('errorMessage'), column('errorStack'), column('output'),
       column('logSequence'), from,
     ],
   );
-  return {
-    finished: rows.map((row) => ({ id: text(row, 'id'), jobId: text(row, 'job_id'), parentRunId: textOrNull(row, 'parent_run_id'), status: runStatus(row, 'status') })),
-    notifications: rows[0] ? count(rows[0], 'notifications') : 0,
-  };
+  const parsed = parseRows(finishedRow, rows);
+  return { finished: parsed.map((row) => row.run), notifications: parsed[0]?.notifications ?? 0 };
 }

@@ -4,8 +4,8 @@
 // (bench/fanout.ts). A row whose occurrence key exists already is not inserted and not returned: a second worker's
 // firing of the same slot, or a re-run parent's existing child, adds nothing.
 import type { Run, RunStatus, RunTrigger } from '../../prisma.js';
-import { runFromRow } from '../../rows.js';
-import type { SqlClient } from '../client.js';
+import { parseRows, type SqlClient } from '../client.js';
+import { runRow } from '../rows/run.js';
 
 export interface NewRunRow {
   id: string;
@@ -50,5 +50,5 @@ export async function insertRuns(client: SqlClient, rows: readonly NewRunRow[]):
       column('late'),
     ],
   );
-  return inserted.map(runFromRow);
+  return parseRows(runRow, inserted);
 }

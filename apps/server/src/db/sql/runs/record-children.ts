@@ -1,9 +1,11 @@
 // Records a page of per-user children's endings and bumps their parent's counters in one statement (fifty pages
 // make a 10,000-user run: bench/fanout.ts). Only children still executing change; a cancel request on a child wins
 // over everything but success, as for any run. Returns the parent as it is now, to publish.
+import { z } from 'zod';
+import { RunStatus as RunStatuses } from '../../generated/prisma/enums.js';
 import type { RunStatus } from '../../prisma.js';
-import { runStatus, text, textOrNull } from '../../rows.js';
 import type { SqlClient } from '../client.js';
+import { uuid } from '../rows/columns.js';
 
 export interface ChildEnding {
   id: string;
@@ -25,12 +27,11 @@ export interface RecordChildren {
   from: readonly RunStatus[];
 }
 
-export interface ParentChange {
-  id: string;
-  jobId: string;
-  parentRunId: string | null;
-  status: RunStatus;
-}
+const parentChange = z
+  .object({ id: uuid, job_id: uuid, parent_run_id: uuid.nullable(), status: z.enum(RunStatuses) })
+  .transform((row) => ({ id: row.id, jobId: row.job_id, parentRunId: row.parent_run_id, status: row.status }));
+
+export type ParentChange = z.infer<typeof parentChange>;
 
 export async function recordChildren(client: SqlClient, { parentId, endings, from }: RecordChildren): Promise<ParentChange | null> {
   const column = <K extends keyof ChildEnding>(key: K) => endings.map((ending) => ending[key]);
@@ -61,5 +62,5 @@ export async function recordChildren(client: SqlClient, { parentId, endings, fro
     ],
   );
   const [row] = rows;
-  return row ? { id: text(row, 'id'), jobId: text(row, 'job_id'), parentRunId: textOrNull(row, 'parent_run_id'), status: runStatus(row, 'status') } : null;
+  return row ? parentChange.parse(row) : null;
 }

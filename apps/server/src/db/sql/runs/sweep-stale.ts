@@ -3,9 +3,11 @@
 // so nobody ever reads a terminal INTERRUPTED that later changes. Per-user children are never retried here: their
 // parent's next execution queues them again. The same statement writes the notification outbox rows of the runs it
 // ends (db/sql/notifications/enqueue.ts).
+import { z } from 'zod';
+import { RunStatus as RunStatuses } from '../../generated/prisma/enums.js';
 import type { RunStatus } from '../../prisma.js';
-import { count, int, runStatus, text, textOrNull } from '../../rows.js';
-import type { SqlClient } from '../client.js';
+import { parseRows, type SqlClient } from '../client.js';
+import { int, uuid } from '../rows/columns.js';
 import { enqueueSql } from '../notifications/enqueue.js';
 
 export interface SweepStale {
@@ -16,6 +18,16 @@ export interface SweepStale {
   /** Endings another attempt may fix (the transition table's retry rule); attempts left is the rule's other half. */
   retryable: readonly RunStatus[];
 }
+
+const sweptRow = z.object({
+  id: uuid,
+  job_id: uuid,
+  parent_run_id: uuid.nullable(),
+  attempt: int,
+  status: z.enum(RunStatuses),
+  priority: int,
+  notifications: int,
+});
 
 export interface SweptRun {
   id: string;
@@ -53,19 +65,13 @@ export async function sweepStaleRuns(client: SqlClient, { cutoff, from, retryabl
      RETURNING r.id, r.job_id, r.parent_run_id, r.attempt, r.status, r.created_at, j.priority
      ),
      ${enqueueSql}
-     SELECT e.id, e.job_id, e.parent_run_id, e.attempt, e.status::text AS status, e.priority, (SELECT count(*) FROM queued) AS notifications
+     SELECT e.id, e.job_id, e.parent_run_id, e.attempt, e.status::text AS status, e.priority, (SELECT count(*)::int FROM queued) AS notifications
      FROM ended e`,
     [cutoff, from, retryable],
   );
+  const parsed = parseRows(sweptRow, rows);
   return {
-    swept: rows.map((row) => ({
-      id: text(row, 'id'),
-      jobId: text(row, 'job_id'),
-      parentRunId: textOrNull(row, 'parent_run_id'),
-      attempt: int(row, 'attempt'),
-      status: runStatus(row, 'status'),
-      priority: int(row, 'priority'),
-    })),
-    notifications: rows[0] ? count(rows[0], 'notifications') : 0,
+    swept: parsed.map((row) => ({ id: row.id, jobId: row.job_id, parentRunId: row.parent_run_id, attempt: row.attempt, status: row.status, priority: row.priority })),
+    notifications: parsed[0]?.notifications ?? 0,
   };
 }
