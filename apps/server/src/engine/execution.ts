@@ -50,6 +50,11 @@ export class Executor {
     this.stopping = false;
   }
 
+  /** Runs (and per-user children) executing in this process now. */
+  get activeCount(): number {
+    return this.parts.heartbeat.activeCount;
+  }
+
   /** Claims no more runs; the ones claimed finish. */
   stopTakingWork(): void {
     this.stopping = true;

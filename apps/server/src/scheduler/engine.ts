@@ -1,6 +1,6 @@
-// The engine as a process runs it: the run engine (engine/) wired to Agenda (timers, queue entries, wake-ups), with
-// the services built on it. Every process builds it (API processes need the services and the timers' writes); only
-// processes with jobs.enabled execute runs, fire occurrences and sweep lost runs.
+// The engine as a process runs it: the run engine (engine/) wired to Agenda (timers, queue entries, wake-ups). Every
+// process builds it (API processes need the services and the timers' writes); only processes with jobs.enabled
+// execute runs, fire occurrences and sweep lost runs.
 import crypto from 'node:crypto';
 import os from 'node:os';
 import type { Job as AgendaJob } from 'agenda';
@@ -13,12 +13,12 @@ import type { Repairer } from '../engine/repair.js';
 import type { Sweeper } from '../engine/sweeper.js';
 import type { Logger } from '../lib/logger.js';
 import type { RealtimeBus } from '../realtime/bus.js';
-import { JobService } from '../services/jobs.js';
-import { RunService } from '../services/runs.js';
+import type { JobService, JobTimers } from '../services/jobs.js';
+import type { RunService } from '../services/runs.js';
 import { createSundialData } from '../services/sundial-data.js';
-import { createScheduler, type Scheduler } from './agenda.js';
-import { createRunDispatcher, hasQueueEntry, RUN_JOB, runEntries, type RunJobData } from './dispatcher.js';
-import { createJobTimers, createOccurrenceHandler, OCCURRENCE_JOB, reconcileTimers, type OccurrenceJobData } from './occurrences.js';
+import type { Scheduler } from './agenda.js';
+import { hasQueueEntry, RUN_JOB, runEntries, type RunJobData, type SchedulerDispatcher } from './dispatcher.js';
+import { createOccurrenceHandler, OCCURRENCE_JOB, reconcileTimers, type OccurrenceJobData } from './occurrences.js';
 
 /** An occurrence entry's lock outlives a busy firing: below this, a slow database would expire a live lock. */
 const OCCURRENCE_LOCK_FLOOR_MS = 5000;
@@ -36,26 +36,27 @@ export interface Engine {
   stop(graceMs: number): Promise<{ unfinished: number }>;
 }
 
-export interface EngineDeps {
+export interface RunEngineDeps {
   config: Config;
   database: Database;
   actions: ActionCatalog;
   bus: RealtimeBus;
   logger: Logger;
+  /** The scheduler and its two ports, built before the services that use them (apps/server/src/core.ts). */
+  scheduler: Scheduler;
+  timers: JobTimers;
+  dispatcher: SchedulerDispatcher;
 }
 
-export async function createEngine({ config, database, actions, bus, logger }: EngineDeps): Promise<Engine> {
-  const prisma = database.prisma;
-  const scheduler = await createScheduler(config, database, logger);
+/** The run engine on this scheduler's queue and timers; built before the services (run now and cancel use it). */
+export function createRunEngine({ config, database, actions, bus, logger, scheduler, timers, dispatcher }: RunEngineDeps): RunEngine {
   const { agenda } = scheduler;
-  const dispatcher = createRunDispatcher(agenda);
-  const timers = createJobTimers(agenda);
   const workerId = `${os.hostname()}:${process.pid}:${crypto.randomBytes(3).toString('hex')}`;
-  const run = new RunEngine(
-    { prisma, pool: database.pool, actions, bus, dispatcher, logger, workerId, sundial: createSundialData(database.pool) },
+  return new RunEngine(
+    { prisma: database.prisma, pool: database.pool, actions, bus, dispatcher, logger, workerId, sundial: createSundialData(database.pool) },
     {
       hasEntry: (runId) => hasQueueEntry(agenda, scheduler.backend, runId),
-      reconcileTimers: () => reconcileTimers(prisma, agenda, timers),
+      reconcileTimers: () => reconcileTimers(database.prisma, agenda, timers),
     },
     {
       heartbeatMs: config.jobs.heartbeat_ms,
@@ -64,9 +65,16 @@ export async function createEngine({ config, database, actions, bus, logger }: E
       misfireThresholdMs: config.scheduler.misfire_threshold_ms,
     },
   );
-  const jobs = new JobService({ prisma, actions, timers, bus });
-  const runs = new RunService({ prisma, pool: database.pool, actions, dispatcher, bus, engine: run });
+}
 
+export interface EngineDeps extends RunEngineDeps {
+  run: RunEngine;
+  /** The app's services, built once (services/create.ts). */
+  services: { jobs: JobService; runs: RunService };
+}
+
+export async function createEngine({ config, database, logger, scheduler, timers, dispatcher, run, services }: EngineDeps): Promise<Engine> {
+  const { agenda } = scheduler;
   agenda.define(
     RUN_JOB,
     async (job: AgendaJob<RunJobData>) => {
@@ -84,8 +92,8 @@ export async function createEngine({ config, database, actions, bus, logger }: E
   });
 
   return {
-    jobs,
-    runs,
+    jobs: services.jobs,
+    runs: services.runs,
     scheduler,
     run,
     executor: run.executor,
@@ -93,7 +101,7 @@ export async function createEngine({ config, database, actions, bus, logger }: E
     repairer: run.repairer,
     async start() {
       if (scheduler.executesJobs) {
-        const { synced, removed } = await reconcileTimers(prisma, agenda, timers);
+        const { synced, removed } = await reconcileTimers(database.prisma, agenda, timers);
         logger.info(`scheduler: ${synced} scheduled job(s) have timers${removed ? `, ${removed} stale timer(s) removed` : ''}`);
         run.startWorking();
         dispatcher.runHere(run.executor);
