@@ -18,7 +18,7 @@ import type { RunService } from '../services/runs.js';
 import { createSundialData } from '../services/sundial-data.js';
 import type { Scheduler } from './agenda.js';
 import { hasQueueEntry, RUN_JOB, runEntries, type RunJobData, type SchedulerDispatcher } from './dispatcher.js';
-import { createOccurrenceHandler, OCCURRENCE_JOB, reconcileTimers, type OccurrenceJobData } from './occurrences.js';
+import { createOccurrenceHandler, OCCURRENCE_JOB, reconcileTimers } from './occurrences.js';
 
 /** An occurrence entry's lock outlives a busy firing: below this, a slow database would expire a live lock. */
 const OCCURRENCE_LOCK_FLOOR_MS = 5000;
@@ -82,7 +82,7 @@ export async function createEngine({ config, database, logger, scheduler, timers
     },
     { concurrency: config.jobs.concurrency, lockLimit: 100, removeOnComplete: true },
   );
-  agenda.define(OCCURRENCE_JOB, createOccurrenceHandler(run.occurrences, logger) as (job: AgendaJob<OccurrenceJobData>) => Promise<void>, {
+  agenda.define(OCCURRENCE_JOB, createOccurrenceHandler(run.occurrences, logger), {
     concurrency: 10,
     removeOnComplete: true,
     // Agenda locks an entry a little before its slot; a worker killed meanwhile leaves the lock behind, and the
