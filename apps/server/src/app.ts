@@ -107,9 +107,10 @@ export async function startApp(config: Config, { logger, inMemory, webDist = WEB
     concurrency: config.jobs.concurrency,
     loop,
   });
-  // Listening before the engine starts: a run that finishes right away still notifies. Only job-executing
-  // processes send; the others just record what is to be sent.
-  const notifications = new NotificationService({ prisma: database.prisma, bus, config, logger });
+  // Only job-executing processes send; the engine writes what is to be sent with each run's ending, and wakes
+  // the delivery loop when it did.
+  const notifications = new NotificationService({ prisma: database.prisma, config, logger });
+  engine.run.onNotificationsQueued(() => notifications.wake());
   notifications.start({ deliver: scheduler.executesJobs });
   await engine.start();
   // A start-up that fails from here on lets go of what it started, so nothing keeps locks or the data folder.

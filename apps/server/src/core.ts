@@ -7,7 +7,7 @@ import type { Logger } from './lib/logger.js';
 import type { RealtimeBus } from './realtime/bus.js';
 import { createScheduler } from './scheduler/agenda.js';
 import { createRunDispatcher } from './scheduler/dispatcher.js';
-import { createEngine, type Engine } from './scheduler/engine.js';
+import { createEngine, createRunEngine, type Engine } from './scheduler/engine.js';
 import { createJobTimers } from './scheduler/occurrences.js';
 import type { ActionCatalog } from './services/action-catalog.js';
 import { AuthService } from './services/auth/auth-service.js';
@@ -32,6 +32,7 @@ export async function createCore({ config, database, actions, bus, logger, auth 
   const scheduler = await createScheduler(config, database, logger);
   const timers = createJobTimers(scheduler.agenda);
   const dispatcher = createRunDispatcher(scheduler.agenda);
+  const run = createRunEngine({ config, database, actions, bus, logger, scheduler, timers, dispatcher });
   const services = createServices({
     prisma: database.prisma,
     pool: database.pool,
@@ -41,7 +42,8 @@ export async function createCore({ config, database, actions, bus, logger, auth 
     auth: auth ?? new AuthService(database.prisma, config.auth),
     timers,
     dispatcher,
+    engine: run,
   });
-  const engine = await createEngine({ config, database, actions, bus, logger, scheduler, timers, dispatcher, services });
+  const engine = await createEngine({ config, database, actions, bus, logger, scheduler, timers, dispatcher, run, services });
   return { services, engine };
 }

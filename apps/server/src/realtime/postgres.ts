@@ -2,7 +2,7 @@
 // events are batched per tick into as few NOTIFYs as fit PostgreSQL's 8000-byte payload limit, sent in order on the
 // app's pool, and each process ignores what it sent itself (it delivered that locally already).
 // A batch of log lines is cut into pieces that fit a payload; a line too large for one travels as a reference and
-// the receiver reads it back: lines are sent to other processes only once stored (scheduler/run-log.ts), so the read finds
+// the receiver reads it back: lines are sent to other processes only once stored (engine/run-log.ts), so the read finds
 // it. A read-back line can arrive after later lines: subscribers put lines in order (realtime/streams.ts).
 // Not for the embedded database: pglite-socket does not deliver NOTIFY (ENVIRONMENT.md); that mode is one process.
 import crypto from 'node:crypto';

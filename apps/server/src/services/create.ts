@@ -12,7 +12,8 @@ import { InboxService } from './inbox.js';
 import { JobSummaries } from './job-summaries.js';
 import { JobService, type JobTimers } from './jobs.js';
 import { RoleService } from './roles.js';
-import { RunService, type RunDispatcher } from './runs.js';
+import type { RunDispatcher } from '../engine/index.js';
+import { RunService, type RunServiceDeps } from './runs.js';
 import { UserService } from './users.js';
 
 export interface Services {
@@ -40,11 +41,13 @@ export interface ServicesDeps {
   /** The scheduler's side of jobs and runs. */
   timers: JobTimers;
   dispatcher: RunDispatcher;
+  /** The run engine: run now, retry and cancel create and change runs through it. */
+  engine: RunServiceDeps['engine'];
 }
 
-export function createServices({ prisma, pool, prepareStatements, actions, bus, auth, timers, dispatcher }: ServicesDeps): Services {
+export function createServices({ prisma, pool, prepareStatements, actions, bus, auth, timers, dispatcher, engine }: ServicesDeps): Services {
   const jobs = new JobService({ db: prisma, actions, timers, bus });
-  const runs = new RunService({ prisma, pool, actions, dispatcher, bus });
+  const runs = new RunService({ prisma, pool, actions, dispatcher, bus, engine });
   const users = new UserService(prisma);
   const roles = new RoleService(prisma);
   return {

@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRealtimeBus, type RunLogBatch } from '../../src/realtime/bus.js';
 import { runLogStream, withUnstoredLines, type LogLine } from '../../src/realtime/streams.js';
-import { LOG_LIMITS, RunLog } from '../../src/scheduler/run-log.js';
+import { LOG_LIMITS, RunLog } from '../../src/engine/run-log.js';
 import { openTestDatabase } from '../support/database.js';
 
 describe('run log writer', () => {

@@ -6,12 +6,12 @@
 // subscribers, not one per line. Group commit: a line waits at most flushEveryMs for others to join it; one write is in flight at a time, and the
 // lines written meanwhile go together in the next one — one INSERT and one bus event per batch, so a chatty action
 // costs tens of writes a second however many lines it logs, and a quiet one's line is out within flushEveryMs.
-// Stored with one INSERT … SELECT FROM unnest(arrays): the same statement whatever the batch size, where Prisma's
-// createMany is a new statement (and a new query plan to compile) for every number of rows.
+// Stored with one statement per batch (db/sql/run-log-lines/insert.ts).
 // Bounded: long messages and data are cut, and past maxLines one notice replaces the rest. NUL characters, which
 // PostgreSQL's text and jsonb refuse (and would lose the whole batch), become U+FFFD.
-import type pg from 'pg';
 import type { LogLevel } from '../db/prisma.js';
+import type { SqlClient } from '../db/sql/client.js';
+import { insertLogLines } from '../db/sql/run-log-lines/insert.js';
 import type { RealtimeBus, RunLogEvent } from '../realtime/bus.js';
 
 export const LOG_LIMITS = {
@@ -47,7 +47,7 @@ export class RunLog {
 
   constructor(
     /** Plain SQL on the pool: one write per batch, Prisma's per-statement cost saved on a chatty run's path. */
-    private readonly pool: pg.Pool,
+    private readonly pool: SqlClient,
     private readonly bus: RealtimeBus,
     readonly runId: string,
     /** The last sequence already stored for this run (a retried run continues its log). */
@@ -111,19 +111,10 @@ export class RunLog {
       this.announce();
       const settled = { runId: this.runId, lines: batch.map((line) => line.event) };
       try {
-        await this.pool.query(
-          `INSERT INTO run_log_lines (run_id, sequence, time, level, message, data)
-           SELECT $1::uuid, line.sequence, line.time, line.level::"LogLevel", line.message, line.data::jsonb
-           FROM unnest($2::int[], $3::timestamptz[], $4::text[], $5::text[], $6::text[]) AS line(sequence, time, level, message, data)
-           ON CONFLICT (run_id, sequence) DO NOTHING`,
-          [
-            this.runId,
-            settled.lines.map((line) => line.sequence),
-            settled.lines.map((line) => line.time),
-            settled.lines.map((line) => line.level),
-            settled.lines.map((line) => line.message),
-            batch.map((line) => line.json),
-          ],
+        await insertLogLines(
+          this.pool,
+          this.runId,
+          batch.map(({ event, json }) => ({ sequence: event.sequence, time: event.time, level: event.level, message: event.message, data: json })),
         );
         this.bus.logLinesSettled(settled, true);
       } catch {

@@ -23,6 +23,8 @@ export interface Outcome {
   output?: Prisma.InputJsonValue | null;
   errorMessage?: string;
   errorStack?: string;
+  /** Another attempt cannot help (the action is missing, the args no longer fit): no retry whatever is left. */
+  permanent?: boolean;
 }
 
 export function successOutcome(value: unknown): Outcome {
