@@ -1,5 +1,4 @@
 // Roles: groups of users that carry permissions and that jobs can target.
-import type { Permission } from '../../db/prisma.js';
 import { builder, type GraphQLContext } from '../builder.js';
 import { anyPermission, can, direction, DOMAIN_ERRORS, isUuid, SortDirectionEnum } from './common.js';
 import { PermissionEnum } from './viewer.js';
@@ -95,7 +94,7 @@ builder.mutationFields((t) => ({
       context.services.roles.create({
         name: input.name,
         description: input.description ?? '',
-        permissions: (input.permissions ?? []) as Permission[],
+        permissions: (input.permissions ?? []),
       }),
   }),
   updateRole: t.field({
@@ -107,7 +106,7 @@ builder.mutationFields((t) => ({
       context.services.roles.update(String(id), {
         ...(input.name != null ? { name: input.name } : {}),
         ...(input.description != null ? { description: input.description } : {}),
-        ...(input.permissions != null ? { permissions: input.permissions as Permission[] } : {}),
+        ...(input.permissions != null ? { permissions: input.permissions } : {}),
       }),
   }),
   deleteRole: t.field({

@@ -61,7 +61,7 @@ export function toJobDefinition(input: JobInput, nameOf: (kind: 'user' | 'role',
       const ids = value as string[];
       if (ids.length > 0) out[ref.field] = ids.map((id) => nameOf(ref.kind, id)).sort();
     } else if (field === 'schedule') {
-      out.schedule = toScheduleDefinition(value as ScheduleInput);
+      out.schedule = toScheduleDefinition(value);
     } else if (Array.isArray(value) && value.length === 0) {
       continue;
     } else {
