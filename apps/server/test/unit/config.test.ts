@@ -47,7 +47,7 @@ describe('loadConfig defaults', () => {
     expect(config.scheduler).toMatchObject({ url: '', process_every_ms: 1000 });
     expect(config.actions).toMatchObject({ dir: path.join(dir, 'actions'), packages: ['@sundial/builtin-actions'] });
     expect(config.builtin).toEqual({
-      http: { allow_hosts: [], allow_private: false, secret_env_prefix: 'SUNDIAL_SECRET_', max_response_bytes: 65536 },
+      http: { allow_hosts: [], allow_private: false, secret_env_prefix: 'SUNDIAL_SECRET_', max_response_bytes: 65536, secret_hosts: {} },
       cleanup: { retention_days: 30, schedule_daily: true },
     });
     expect(config.auth).toMatchObject({ admin_email: 'admin@localhost', admin_password: '' });
