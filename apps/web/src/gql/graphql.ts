@@ -169,6 +169,10 @@ export type RunFilter = {
   jobId?: string | number | null | undefined;
   /** The children of this run. */
   parentRunId?: string | number | null | undefined;
+  /** Part of the run's title or its job's name, any case. */
+  search?: string | null | undefined;
+  /** Runs this user started by hand or through the API. */
+  startedById?: string | number | null | undefined;
   status?: Array<RunStatus> | null | undefined;
   /** Per-user runs for this user (implies includeChildren). */
   targetUserId?: string | number | null | undefined;
