@@ -1,7 +1,8 @@
-// All jobs: search, filters and sort live in the URL (shareable, back/forward work); pages by cursor.
+// All jobs: search, filters and sort live in the URL (shareable, back/forward work); pages by cursor. Live: the
+// jobsFeed subscription says a job or one of its runs changed, and the page re-reads (coalesced).
 import { useEffect, useMemo, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
-import { useQuery } from 'urql';
+import { useQuery, useSubscription } from 'urql';
 import { DefinitionsButtons } from '../components/jobs/DefinitionsButtons';
 import { JobRow } from '../components/jobs/JobRow';
 import { PageHeader } from '../components/layout/PageHeader';
@@ -22,6 +23,15 @@ import { describeError } from '../lib/errors';
 import { usePermission } from '../lib/viewer';
 import { useCursorPages } from '../lib/useCursorPages';
 import { useDebounced } from '../lib/useDebounced';
+import { useThrottledCallback } from '../lib/useLiveRefresh';
+
+const JobsPageFeed = graphql(`
+  subscription JobsPageFeed {
+    jobsFeed {
+      jobId
+    }
+  }
+`);
 
 const JobsPageQuery = graphql(`
   query JobsPageQuery($first: Int!, $after: String, $filter: JobFilter, $orderBy: JobOrder) {
@@ -94,6 +104,13 @@ export default function JobsPage() {
     variables: { first: pages.first, after: pages.after, filter, orderBy: { field: sort, direction: direction === 'asc' ? 'ASC' : 'DESC' } },
     context: CONTEXT,
   });
+  const refresh = useThrottledCallback(() => {
+    if (pages.onFirstPage) reexecute({ requestPolicy: 'network-only' });
+  }, 1000);
+  const [{ data: changed }] = useSubscription({ query: JobsPageFeed });
+  useEffect(() => {
+    if (changed) refresh();
+  }, [changed, refresh]);
 
   const filtered = Boolean(search || enabled || status || action);
   const jobs = data?.jobs;
