@@ -158,7 +158,7 @@ export function JobSchedule(props: { job: FragmentType<typeof JobSchedule_JobFra
           ) : (
             <ol className="mt-1.5 flex flex-col gap-1 text-sm tabular-nums">
               {job.nextFireTimes.map((time) => (
-                <li key={String(time)} className={job.enabled ? undefined : 'text-stone-400'}>
+                <li key={String(time)} className={job.enabled ? undefined : 'text-stone-500'}>
                   {formatDateTime(time)}
                 </li>
               ))}

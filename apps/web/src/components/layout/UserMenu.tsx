@@ -70,7 +70,7 @@ export function UserMenu(props: { viewer: FragmentType<typeof UserMenu_ViewerFra
         <div className="text-sm">
           <p className="truncate font-medium text-stone-900 dark:text-stone-100">{display}</p>
           <p className="truncate text-xs text-stone-500 dark:text-stone-400">{viewer.email}</p>
-          <p className="mt-2.5 text-[11px] font-semibold tracking-wider text-stone-400 uppercase dark:text-stone-500">
+          <p className="mt-2.5 text-[11px] font-semibold tracking-wider text-stone-500 uppercase dark:text-stone-400">
             Your permissions
           </p>
           <ul aria-label="Your permissions" className="mt-1 flex flex-col gap-0.5 text-xs text-stone-600 dark:text-stone-300">

@@ -1,6 +1,7 @@
 // A searchable multi-select (combobox + listbox): type to filter, ↑/↓ to move, Enter to toggle, Backspace on an
 // empty box removes the last choice, Esc closes. Chosen items show as removable chips. A pick by mouse closes the
-// list (it would otherwise cover the fields below it); clicking the box or typing opens it again.
+// list (it would otherwise cover the fields below it); clicking the box, typing or ↓ opens it — tabbing into the box
+// does not, so the list never covers the next fields of a form being tabbed through.
 import { useId, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { cx } from '../../lib/cx';
 import { Field, type FieldProps } from './Field';
@@ -118,9 +119,8 @@ export function MultiSelect({ options, value, onChange, placeholder = 'Search…
                 setActive(0);
                 setOpen(true);
               }}
-              onFocus={() => setOpen(true)}
               onKeyDown={onKeyDown}
-              className="min-w-24 flex-1 bg-transparent px-1 py-0.5 text-sm outline-none placeholder:text-stone-400"
+              className="min-w-24 flex-1 bg-transparent px-1 py-0.5 text-sm outline-none placeholder:text-stone-500"
             />
           </div>
           {open && (
