@@ -10,7 +10,8 @@ import { useDebounced } from '../../lib/useDebounced';
 import { Input } from '../ui/Input';
 import { Select } from '../ui/Select';
 import { Spinner } from '../ui/Spinner';
-import { CRON_PRESETS, scheduleInput, timezones, type IntervalUnit, type ScheduleDraft } from './schedule';
+import { CRON_PRESETS, scheduleInput, type IntervalUnit, type ScheduleDraft } from './schedule';
+import { TimezonePicker } from '../ui/TimezonePicker';
 
 const SchedulePreviewQuery = graphql(`
   query SchedulePreviewQuery($input: ScheduleInput!) {
@@ -198,9 +199,7 @@ function PreviewBody({ description, busy, children }: { description: string | nu
 }
 
 function TimezoneSelect({ value, onChange, error }: { value: string; onChange: (value: string) => void; error?: string }) {
-  const zones = timezones();
-  const options = (zones.includes(value) ? zones : [value, ...zones]).map((zone) => ({ value: zone, label: zone.replaceAll('_', ' ') }));
-  return <Select label="Timezone" value={value} onChange={(event) => onChange(event.target.value)} options={options} error={error} />;
+  return <TimezonePicker value={value} onChange={onChange} error={error} />;
 }
 
 function fieldName(field: string): string {
