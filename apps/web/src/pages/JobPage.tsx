@@ -180,14 +180,14 @@ function JobView({ job, onRefresh, refreshing }: { job: LoadedJob; onRefresh: ()
                 by itself.
               </EmptyState>
             ) : (
-              <div className="overflow-x-auto">
+              <div className="relative overflow-x-auto">
                 <table aria-label="Runs of this job" className="w-full text-left text-sm">
                   <THead>
                     <RunTableHead />
                   </THead>
                   <TBody>
                     {runs.edges.map(({ node }) => (
-                      <RunRow key={node.id} run={node} />
+                      <RunRow key={node.id} run={node} job={job} />
                     ))}
                   </TBody>
                 </table>

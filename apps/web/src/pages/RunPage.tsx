@@ -306,7 +306,7 @@ function RunView({ run }: { run: LoadedRun }) {
             title="Per-user runs"
             description={<RollUp total={run.childrenTotal} succeeded={run.childrenSucceeded} failed={run.childrenFailed} />}
           >
-            <ChildRuns parentRunId={run.id} refreshKey={`${run.status}:${run.childrenSucceeded}:${run.childrenFailed}`} />
+            <ChildRuns parentRunId={run.id} job={run.job} refreshKey={`${run.status}:${run.childrenSucceeded}:${run.childrenFailed}`} />
           </Card>
         )}
 

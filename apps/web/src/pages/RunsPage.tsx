@@ -35,6 +35,10 @@ const RunsPageQuery = graphql(`
       edges {
         node {
           id
+          job {
+            id
+            name
+          }
           ...RunRow_RunFragment
         }
       }
@@ -213,14 +217,14 @@ export default function RunsPage() {
           </EmptyState>
         ) : (
           <>
-            <div className="overflow-x-auto">
+            <div className="relative overflow-x-auto">
               <table aria-label="Runs" className="w-full text-left text-sm">
                 <THead>
                   <RunTableHead showJob />
                 </THead>
                 <TBody>
                   {runs.edges.map(({ node }) => (
-                    <RunRow key={node.id} run={node} showJob />
+                    <RunRow key={node.id} run={node} job={node.job} showJob />
                   ))}
                 </TBody>
               </table>

@@ -23,10 +23,6 @@ export const RunRow_RunFragment = graphql(`
     childrenTotal
     childrenSucceeded
     childrenFailed
-    job {
-      id
-      name
-    }
     startedBy {
       id
       name
@@ -38,9 +34,13 @@ export const RunRow_RunFragment = graphql(`
   }
 `);
 
-/** One run in a list; `showJob` adds a column with the job's name (the all-runs page). */
-export function RunRow(props: { run: FragmentType<typeof RunRow_RunFragment>; showJob?: boolean }) {
-  const run = useFragment(RunRow_RunFragment, props.run);
+/**
+ * One run in a list; `job` is the run's job (the list's query knows it: asking for it again per row would count
+ * against the query cost limit on a job's page); `showJob` adds a column with the job's name (the all-runs page).
+ */
+export function RunRow(props: { run: FragmentType<typeof RunRow_RunFragment>; job: { id: string; name: string }; showJob?: boolean }) {
+  const fields = useFragment(RunRow_RunFragment, props.run);
+  const run = { ...fields, job: props.job };
   const live = isActiveStatus(run.status) && run.startedAt != null;
   const now = useNow(1000, live);
   const name = runName(run);
