@@ -161,7 +161,7 @@ function JobView({ job, onRefresh, refreshing }: { job: LoadedJob; onRefresh: ()
         </p>
       )}
       <div className="grid gap-6 xl:grid-cols-3">
-        <div className="flex flex-col gap-6 xl:col-span-2">
+        <div className="flex min-w-0 flex-col gap-6 xl:col-span-2">
           <Card
             flush
             title="Runs"
@@ -196,7 +196,7 @@ function JobView({ job, onRefresh, refreshing }: { job: LoadedJob; onRefresh: ()
           </Card>
           <JobDefinition job={job} />
         </div>
-        <div className="flex flex-col gap-6">
+        <div className="flex min-w-0 flex-col gap-6">
           <JobSchedule job={job} />
           <JobNotifications job={job} onRefresh={onRefresh} refreshing={refreshing} />
         </div>
