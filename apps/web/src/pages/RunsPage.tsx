@@ -167,34 +167,42 @@ export default function RunsPage() {
         }
       />
       <Card flush>
-        <div role="search" aria-label="Filter runs" className="grid gap-3 border-b border-stone-100 px-4 py-3 sm:grid-cols-2 lg:grid-cols-4 dark:border-stone-800">
-          <Input label="Search" type="search" placeholder="Run title or job name" value={search} onChange={(event) => setSearch(event.target.value)} />
+        <div role="search" aria-label="Filter runs" className="grid grid-cols-2 gap-3 border-b border-stone-100 px-4 py-3 lg:grid-cols-4 dark:border-stone-800">
+          <Input className="col-span-2 lg:col-span-1" label="Search" type="search" placeholder="Run title or job name" value={search} onChange={(event) => setSearch(event.target.value)} />
           <Select
+            className="min-w-0"
             label="Job"
             value={state.job}
             onChange={(event) => set('job', event.target.value)}
-            options={[{ value: '', label: 'Any job' }, ...(options?.jobs.edges ?? []).map(({ node }) => ({ value: node.id, label: node.name }))]}
+            options={[
+              { value: '', label: 'Any job' },
+              ...(state.job && !jobName ? [{ value: state.job, label: 'The chosen job' }] : []),
+              ...(options?.jobs.edges ?? []).map(({ node }) => ({ value: node.id, label: node.name })),
+            ]}
           />
           <Select
+            className="min-w-0"
             label="Started by"
             value={state.user}
             onChange={(event) => set('user', event.target.value)}
             options={[{ value: '', label: 'Anyone' }, ...(options?.users.edges ?? []).map(({ node }) => ({ value: node.id, label: node.name }))]}
           />
           <Select
+            className="min-w-0"
             label="Status"
             value={state.status ?? ''}
             onChange={(event) => set('status', event.target.value)}
             options={[{ value: '', label: 'Any status' }, ...RUN_STATUSES.map((s) => ({ value: s, label: RUN_STATUS[s].label }))]}
           />
           <Select
+            className="min-w-0"
             label="Trigger"
             value={state.trigger ?? ''}
             onChange={(event) => set('trigger', event.target.value)}
             options={[{ value: '', label: 'Any trigger' }, ...TRIGGERS.map((t) => ({ value: t, label: RUN_TRIGGER_LABEL[t] }))]}
           />
-          <Input label={`Created from (${zone})`} type="datetime-local" value={state.from} onChange={(event) => set('from', event.target.value)} />
-          <Input label={`Created before (${zone})`} type="datetime-local" value={state.to} onChange={(event) => set('to', event.target.value)} />
+          <Input className="col-span-2 sm:col-span-1" label={`Created from (${zone})`} type="datetime-local" value={state.from} onChange={(event) => set('from', event.target.value)} />
+          <Input className="col-span-2 sm:col-span-1" label={`Created before (${zone})`} type="datetime-local" value={state.to} onChange={(event) => set('to', event.target.value)} />
           <div className="flex items-end">
             <Button
               disabled={!filtered}
