@@ -21,25 +21,36 @@ export interface MultiSelectProps extends FieldProps {
   placeholder?: string;
   /** Shown when nothing matches the search. */
   emptyText?: string;
+  /**
+   * Server-side search: called with what is typed (the caller debounces and queries); `options` are then the
+   * server's matches and are not filtered again here. Chosen items keep their labels when they drop out of them.
+   */
+  onQueryChange?: (query: string) => void;
 }
 
-export function MultiSelect({ options, value, onChange, placeholder = 'Search…', emptyText = 'Nothing matches', ...field }: MultiSelectProps) {
+export function MultiSelect({ options, value, onChange, placeholder = 'Search…', emptyText = 'Nothing matches', onQueryChange, ...field }: MultiSelectProps) {
   const [query, setQuery] = useState('');
   const [open, setOpen] = useState(false);
   const [active, setActive] = useState(0);
   const listId = useId();
   const inputRef = useRef<HTMLInputElement>(null);
   const chosen = new Set(value);
-  const byValue = useMemo(() => new Map(options.map((option) => [option.value, option])), [options]);
+  // Every option seen, so a chip keeps its label after a server-side search no longer returns it.
+  const seen = useRef(new Map<string, MultiSelectOption>());
+  const byValue = useMemo(() => {
+    for (const option of options) seen.current.set(option.value, option);
+    return seen.current;
+  }, [options]);
 
   const needle = query.trim().toLowerCase();
-  const matches = options.filter(
-    (option) => !needle || option.label.toLowerCase().includes(needle) || option.detail?.toLowerCase().includes(needle),
-  );
+  const matches = onQueryChange
+    ? options
+    : options.filter((option) => !needle || option.label.toLowerCase().includes(needle) || option.detail?.toLowerCase().includes(needle));
 
   const toggle = (optionValue: string) => {
     onChange(chosen.has(optionValue) ? value.filter((v) => v !== optionValue) : [...value, optionValue]);
     setQuery('');
+    onQueryChange?.('');
   };
 
   const onKeyDown = (event: KeyboardEvent<HTMLInputElement>) => {
@@ -116,6 +127,7 @@ export function MultiSelect({ options, value, onChange, placeholder = 'Search…
               placeholder={value.length === 0 ? placeholder : ''}
               onChange={(event) => {
                 setQuery(event.target.value);
+                onQueryChange?.(event.target.value);
                 setActive(0);
                 setOpen(true);
               }}
