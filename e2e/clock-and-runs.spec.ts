@@ -79,7 +79,7 @@ test('runs are named by their job, found by filters, and open under their job; t
   await expect(page.getByText('No run matches these filters')).toBeVisible();
   await page.getByLabel('Status').selectOption('SUCCEEDED');
   await page.getByLabel('Trigger').selectOption('MANUAL');
-  await page.getByLabel('Started by').selectOption({ label: 'Admin' });
+  await page.getByLabel('Started by').selectOption({ label: 'Administrator' });
   await page.getByLabel('Job').selectOption({ label: jobName });
   await expect(table.getByRole('row')).toHaveCount(3);
   // A date range entirely in the past finds nothing.

@@ -48,7 +48,7 @@ test('a running run ticks and progresses on its page and in the runs list; a can
   await page.getByRole('dialog').getByRole('button', { name: 'Cancel run' }).click();
   await waitForRunStatus(page, runId, ['CANCELLED']);
   const note = page.getByRole('status').filter({ hasText: 'Cancelled by' });
-  await expect(note).toContainText(/Cancelled by Admin.* at .*\d{2}:\d{2}:\d{2}/);
+  await expect(note).toContainText(/Cancelled by Administrator at .*\d{2}:\d{2}:\d{2}/);
   await expect(page.getByText('The run failed with an error')).toHaveCount(0);
   await expect(page.getByRole('alert')).toHaveCount(0);
   // Retry is there, but as a secondary action (the primary style is the amber fill).

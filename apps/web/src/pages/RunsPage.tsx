@@ -48,7 +48,7 @@ const RunsPageQuery = graphql(`
 
 const RunsPageFilterOptions = graphql(`
   query RunsPageFilterOptions {
-    jobs(first: 200) {
+    jobs(first: 100) {
       edges {
         node {
           id
@@ -56,7 +56,7 @@ const RunsPageFilterOptions = graphql(`
         }
       }
     }
-    users(first: 200) {
+    users(first: 100) {
       edges {
         node {
           id
