@@ -162,7 +162,7 @@ test('the account menu changes the password; the delete dialog says which job', 
   await own.getByRole('menuitem', { name: 'Change password' }).click();
   const change = own.getByRole('dialog', { name: 'Change your password' });
   await change.getByLabel('Current password').fill('first password 123');
-  await change.getByLabel('New password', { exact: true }).fill('second password 456');
+  await change.getByLabel(/^New password\W*$/).fill('second password 456');
   await change.getByLabel('New password again').fill('second password 456');
   await change.getByRole('button', { name: 'Change password' }).click();
   await expect(own.getByText('Password changed')).toBeVisible();

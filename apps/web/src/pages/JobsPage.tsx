@@ -129,7 +129,7 @@ export default function JobsPage() {
       <Card flush>
         <div className="flex flex-wrap items-end gap-3 border-b border-stone-100 px-4 py-3 dark:border-stone-800">
           <div className="relative min-w-56 flex-1">
-            <SearchIcon className="pointer-events-none absolute top-1/2 left-3 z-10 size-4 -translate-y-1/2 text-stone-500" />
+            <SearchIcon className="pointer-events-none absolute top-1/2 left-3 z-10 size-4 -translate-y-1/2 text-stone-500 dark:text-stone-400" />
             <Input
               type="search"
               aria-label="Search jobs"

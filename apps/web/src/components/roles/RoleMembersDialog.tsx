@@ -122,13 +122,13 @@ export function RoleMembersDialog({ role, open, onClose }: { role: { id: string;
         {!data ? (
           <SkeletonRows rows={3} columns={2} label="Loading members" />
         ) : data.members.edges.length === 0 ? (
-          <p className="text-sm text-stone-500">Nobody has this role yet.</p>
+          <p className="text-sm text-stone-500 dark:text-stone-400">Nobody has this role yet.</p>
         ) : (
           <ul aria-label="Members" className="divide-y divide-stone-100 rounded-xl border border-stone-200 dark:divide-stone-800 dark:border-stone-800">
             {data.members.edges.map(({ node: user }) => (
               <li key={user.id} className="flex items-center justify-between gap-3 px-3 py-2 text-sm">
                 <span>
-                  <span className="font-medium">{user.name}</span> <span className="text-stone-500">{user.email}</span>
+                  <span className="font-medium">{user.name}</span> <span className="text-stone-500 dark:text-stone-400">{user.email}</span>
                 </span>
                 <Button size="sm" variant="ghost" onClick={() => removeMember(user)} aria-label={`Remove ${user.name}`}>
                   Remove

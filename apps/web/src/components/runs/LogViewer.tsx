@@ -225,7 +225,7 @@ export function LogViewer({ runId, live, fileName }: { runId: string; live: bool
             })}
           </div>
           <div className="relative">
-            <SearchIcon className="pointer-events-none absolute top-1/2 left-2.5 size-3.5 -translate-y-1/2 text-stone-500" />
+            <SearchIcon className="pointer-events-none absolute top-1/2 left-2.5 size-3.5 -translate-y-1/2 text-stone-500 dark:text-stone-400" />
             <input
               type="search"
               aria-label="Search the log"

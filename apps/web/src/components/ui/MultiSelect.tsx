@@ -132,7 +132,7 @@ export function MultiSelect({ options, value, onChange, placeholder = 'Search…
                 setOpen(true);
               }}
               onKeyDown={onKeyDown}
-              className="min-w-24 flex-1 bg-transparent px-1 py-0.5 text-sm outline-none placeholder:text-stone-500"
+              className="min-w-24 flex-1 bg-transparent px-1 py-0.5 text-sm outline-none placeholder:text-stone-500 dark:placeholder:text-stone-400"
             />
           </div>
           {open && (
@@ -142,7 +142,7 @@ export function MultiSelect({ options, value, onChange, placeholder = 'Search…
               aria-multiselectable="true"
               className="absolute z-40 mt-1 max-h-64 w-full overflow-auto rounded-xl border border-stone-200 bg-white p-1 shadow-lg dark:border-stone-700 dark:bg-stone-900"
             >
-              {matches.length === 0 && <li className="px-3 py-2 text-sm text-stone-500">{emptyText}</li>}
+              {matches.length === 0 && <li className="px-3 py-2 text-sm text-stone-500 dark:text-stone-400">{emptyText}</li>}
               {matches.map((option, index) => (
                 <li
                   key={option.value}
