@@ -192,7 +192,7 @@ function PreviewBody({ description, busy, children }: { description: string | nu
         {description}
         {busy && <Spinner className="size-3 text-stone-400" />}
       </p>
-      <p className="mt-2 text-xs font-semibold tracking-wide text-stone-500 uppercase">Next 5 runs</p>
+      <p className="mt-2 text-xs font-semibold tracking-wide text-stone-500 uppercase dark:text-stone-400">Next 5 runs</p>
       {children}
     </>
   );
