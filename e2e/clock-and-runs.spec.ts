@@ -90,7 +90,8 @@ test('runs are named by their job, found by filters, and open under their job; t
 
   // /jobs/<job>/runs/<run>: the page works; the sidebar highlights Jobs.
   await page.goto(`/runs?job=${jobId}`);
-  await page.getByRole('link', { name: jobName, exact: true }).first().click();
+  // The row's first link is the run (named by its job); the second is the job itself.
+  await page.getByRole('row', { name: `Run ${jobName}` }).getByRole('link', { name: jobName, exact: true }).first().click();
   await expect(page).toHaveURL(new RegExp(`/jobs/${jobId}/runs/`));
   await expect(page.getByRole('heading', { level: 1 })).toHaveText(jobName);
   await expect(page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Jobs' })).toHaveAttribute('aria-current', 'page');
