@@ -24,18 +24,18 @@ async function setScene(page: Page): Promise<Scene> {
 }
 
 const ROUTES: { name: string; path: (scene: Scene) => string; ready: (page: Page) => Promise<void> }[] = [
-  { name: 'dashboard', path: () => '/', ready: (page) => expect(page.getByRole('heading', { name: 'Dashboard' })).toBeVisible() },
+  { name: 'dashboard', path: () => '/', ready: (page) => expect(page.getByRole('heading', { level: 1, name: 'Dashboard' })).toBeVisible() },
   { name: 'jobs', path: () => '/jobs', ready: (page) => expect(page.getByRole('table', { name: 'Jobs' })).toBeVisible() },
   { name: 'job', path: (s) => `/jobs/${s.jobId}`, ready: (page) => expect(page.getByTestId('schedule-description')).toBeVisible() },
-  { name: 'job-new', path: () => '/jobs/new', ready: (page) => expect(page.getByRole('heading', { name: 'New job' })).toBeVisible() },
+  { name: 'job-new', path: () => '/jobs/new', ready: (page) => expect(page.getByRole('heading', { level: 1, name: 'New job' })).toBeVisible() },
   { name: 'job-edit', path: (s) => `/jobs/${s.jobId}/edit`, ready: (page) => expect(page.getByRole('heading', { name: /Edit/ })).toBeVisible() },
   { name: 'runs', path: () => '/runs', ready: (page) => expect(page.getByRole('table', { name: 'Runs' })).toBeVisible() },
   { name: 'run', path: (s) => `/jobs/${s.jobId}/runs/${s.runId}`, ready: (page) => expect(page.getByTestId('log-count')).toHaveText('3 lines') },
-  { name: 'users', path: () => '/users', ready: (page) => expect(page.getByRole('heading', { name: 'Users' })).toBeVisible() },
-  { name: 'roles', path: () => '/roles', ready: (page) => expect(page.getByRole('heading', { name: 'Roles' })).toBeVisible() },
-  { name: 'tokens', path: () => '/tokens', ready: (page) => expect(page.getByRole('heading', { name: 'API tokens' })).toBeVisible() },
-  { name: 'audit', path: () => '/audit', ready: (page) => expect(page.getByRole('heading', { name: 'Audit log' })).toBeVisible() },
-  { name: 'inbox', path: () => '/inbox', ready: (page) => expect(page.getByRole('heading', { name: 'Inbox' })).toBeVisible() },
+  { name: 'users', path: () => '/users', ready: (page) => expect(page.getByRole('heading', { level: 1, name: 'Users' })).toBeVisible() },
+  { name: 'roles', path: () => '/roles', ready: (page) => expect(page.getByRole('heading', { level: 1, name: 'Roles' })).toBeVisible() },
+  { name: 'tokens', path: () => '/tokens', ready: (page) => expect(page.getByRole('heading', { level: 1, name: 'API tokens' })).toBeVisible() },
+  { name: 'audit', path: () => '/audit', ready: (page) => expect(page.getByRole('heading', { level: 1, name: 'Audit log' })).toBeVisible() },
+  { name: 'inbox', path: () => '/inbox', ready: (page) => expect(page.getByRole('heading', { level: 1, name: 'Inbox' })).toBeVisible() },
   { name: 'status', path: () => '/status', ready: (page) => expect(page.getByLabel('Overall status')).toHaveText('healthy') },
   { name: 'not-found', path: () => '/no-such-page', ready: (page) => expect(page.getByRole('heading', { level: 1 })).toBeVisible() },
 ];
@@ -93,7 +93,7 @@ test('on a phone the navigation is a menu that reaches every page', async ({ pag
   await screenshotBothThemes(page, 'phone-menu-open');
   await nav.getByRole('link', { name: 'Audit log' }).click();
   await expect(page).toHaveURL(/\/audit$/);
-  await expect(page.getByRole('heading', { name: 'Audit log' })).toBeVisible();
+  await expect(page.getByRole('heading', { level: 1, name: 'Audit log' })).toBeVisible();
   // Following a link closes the menu.
   await expect(page.getByRole('button', { name: 'Menu' })).toHaveAttribute('aria-expanded', 'false');
 });
