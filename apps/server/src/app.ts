@@ -1,4 +1,5 @@
 // Composition root: config → database (migrate) → scheduler → HTTP, and the way back down.
+import type http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { createYoga } from 'graphql-yoga';
@@ -7,7 +8,10 @@ import { openDatabase, type Database } from './db/database.js';
 import type { GraphQLContext } from './graphql/builder.js';
 import { graphqlSecurityOptions, graphqlSecurityPlugins } from './graphql/plugins/index.js';
 import { schema } from './graphql/schema.js';
-import { createHttpServer } from './http/server.js';
+import { createMetrics, createMetricsServer, type Metrics } from './http/metrics.js';
+import { createHttpServer, serveReadiness } from './http/server.js';
+import { useMetrics } from './graphql/plugins/metrics.js';
+import { checkReadiness, loopStaleAfterMs, watchSchedulerLoop } from './services/readiness.js';
 import type { Logger } from './lib/logger.js';
 import path from 'node:path';
 import { ensureBuiltinJobs } from './actions/builtin-jobs.js';
@@ -28,6 +32,11 @@ import { createContextFactory, useRequestRelease, useResponseCookies } from './g
 import { useSubscriptionGuard } from './graphql/subscription-guard.js';
 import { useSharedSubscriptionEvents } from './graphql/plugins/shared-events.js';
 
+/** metrics.port is taken: said in one line, like server.port. */
+export class MetricsPortInUseError extends Error {
+  override name = 'MetricsPortInUseError';
+}
+
 export const WEB_DIST = fileURLToPath(new URL('../../web/dist', import.meta.url));
 
 export interface App {
@@ -39,6 +48,9 @@ export interface App {
   actions: ActionRegistry;
   bus: RealtimeBus;
   notifications: NotificationService;
+  metrics: Metrics;
+  /** The metrics port's URL when metrics.port is set. */
+  metricsUrl: string | null;
   /** Stops taking requests and work, lets running actions finish up to graceMs, closes the database. */
   close(graceMs?: number): Promise<void>;
 }
@@ -82,6 +94,16 @@ export async function startApp(config: Config, { logger, inMemory, webDist = WEB
   });
   const engine = await createEngine({ config, database, actions, bus, logger });
   const { scheduler } = engine;
+  // Before the scheduler starts, so its first tick is seen.
+  const loop = watchSchedulerLoop(scheduler.agenda);
+  const metrics = createMetrics({
+    pool: database.pool,
+    bus,
+    logger,
+    activeRuns: scheduler.executesJobs ? () => engine.executor.activeCount : null,
+    concurrency: config.jobs.concurrency,
+    loop,
+  });
   // Listening before the engine starts: a run that finishes right away still notifies. Only job-executing
   // processes send; the others just record what is to be sent.
   const notifications = new NotificationService({ prisma: database.prisma, bus, config, logger });
@@ -91,6 +113,7 @@ export async function startApp(config: Config, { logger, inMemory, webDist = WEB
   const releaseStarted = async () => {
     await engine.stop(0);
     await notifications.stop(0);
+    metrics.close();
     await bus.close();
     await database.close();
   };
@@ -110,6 +133,7 @@ export async function startApp(config: Config, { logger, inMemory, webDist = WEB
   );
 
   const health = () => checkHealth(database, scheduler);
+  const readiness = () => checkReadiness(database, scheduler, loop, loopStaleAfterMs(config.scheduler.process_every_ms));
   const yoga = createYoga<GraphQLContext>({
     schema,
     context: createContextFactory({
@@ -125,6 +149,7 @@ export async function startApp(config: Config, { logger, inMemory, webDist = WEB
       useSubscriptionGuard(database.prisma, { everyMs: 2000 }),
       // The live log's events are executed once for all the subscribers of a run (see the plugin for why).
       useSharedSubscriptionEvents(['runLogLines', 'runLog']),
+      useMetrics(metrics.registry),
       ...graphqlSecurityPlugins(config, logger, environment),
     ],
     logging: false,
@@ -133,14 +158,29 @@ export async function startApp(config: Config, { logger, inMemory, webDist = WEB
   const server = createHttpServer({
     yoga,
     health,
+    readiness,
+    metrics: { metrics, token: config.metrics.token },
     webDist,
     security: { maxBodyBytes: config.server.max_body_bytes, corsOrigins: config.server.cors_origins },
   });
-  try {
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(config.server.port, config.server.host, () => resolve());
+  const metricsServer = config.metrics.port
+    ? createMetricsServer(metrics, config.metrics.token, (res) => serveReadiness(readiness, res))
+    : null;
+  const listen = (target: http.Server, port: number, host: string) =>
+    new Promise<void>((resolve, reject) => {
+      target.once('error', reject);
+      target.listen(port, host, () => resolve());
     });
+  try {
+    await listen(server, config.server.port, config.server.host);
+    if (metricsServer) {
+      await listen(metricsServer, config.metrics.port, config.metrics.host).catch((error: NodeJS.ErrnoException) => {
+        server.close();
+        throw error.code === 'EADDRINUSE'
+          ? new MetricsPortInUseError(`metrics.port: ${config.metrics.host}:${config.metrics.port} is in use by another process; set SUNDIAL_METRICS__PORT`)
+          : error;
+      });
+    }
   } catch (error) {
     // A port in use must not leave the scheduler holding locks or the embedded data folder locked.
     await releaseStarted();
@@ -149,6 +189,8 @@ export async function startApp(config: Config, { logger, inMemory, webDist = WEB
   const { port } = server.address() as AddressInfo;
   const host = config.server.host === '0.0.0.0' || config.server.host === '::' ? 'localhost' : config.server.host;
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  const metricsAddress = metricsServer?.address() as AddressInfo | undefined;
+  const metricsUrl = metricsAddress ? `http://${config.metrics.host}:${metricsAddress.port}` : null;
 
   let closing: Promise<void> | null = null;
   return {
@@ -160,6 +202,8 @@ export async function startApp(config: Config, { logger, inMemory, webDist = WEB
     actions,
     bus,
     notifications,
+    metrics,
+    metricsUrl,
     close(graceMs = config.server.shutdown_grace_seconds * 1000) {
       closing ??= (async () => {
         const httpClosed = new Promise<void>((resolve) => server.close(() => resolve()));
@@ -169,6 +213,11 @@ export async function startApp(config: Config, { logger, inMemory, webDist = WEB
         await notifications.stop(Math.min(graceMs, 5000));
         server.closeAllConnections();
         await httpClosed;
+        metrics.close();
+        if (metricsServer) {
+          metricsServer.closeAllConnections();
+          await new Promise<void>((resolve) => metricsServer.close(() => resolve()));
+        }
         await bus.close();
         await database.close();
       })();

@@ -255,6 +255,21 @@ export const configSchema = z.strictObject({
       sign_in_attempts_per_address: integer(1, 100_000).default(100),
     })
     .prefault({}),
+  metrics: z
+    .strictObject({
+      /** A second port serving only /metrics (and /readyz) on metrics.host. 0: none. */
+      port: integer(0, 65535).default(0),
+      /** The address the metrics port listens on. */
+      host: z.string().trim().min(1, { error: 'must be a host name or address' }).default('127.0.0.1'),
+      /** Bearer token a scrape must send. Set: /metrics is also served on server.port, with this token. Empty: only the metrics port, open. */
+      token: z
+        .string()
+        .refine((token) => token === '' || (token.length >= 16 && !/\s/.test(token)), {
+          error: 'must be empty or at least 16 characters without spaces (e.g. from `openssl rand -hex 24`)',
+        })
+        .default(''),
+    })
+    .prefault({}),
   log: z
     .strictObject({
       level: z.enum(['debug', 'info', 'warn', 'error'], { error: 'must be one of debug, info, warn, error' }).default('info'),

@@ -1,7 +1,7 @@
 // Rows read with plain SQL (the engine's hottest statements skip Prisma's per-query cost) in Prisma's shape.
 // Column names are the fields' names in snake_case (schema.prisma maps every one that way), and pg's default
 // type parsing gives what Prisma gives for the column types these tables use; a test compares the two.
-import type { Role, Run, User } from './prisma.js';
+import type { Run } from './prisma.js';
 
 const camelCache = new Map<string, string>();
 
@@ -21,14 +21,4 @@ function camelRow(row: Record<string, unknown>): Record<string, unknown> {
 /** A `runs` row (all columns) as Prisma's Run. */
 export function runFromRow(row: Record<string, unknown>): Run {
   return camelRow(row) as unknown as Run;
-}
-
-/** A `users` row (all columns) as Prisma's User. */
-export function userFromRow(row: Record<string, unknown>): User {
-  return camelRow(row) as unknown as User;
-}
-
-/** A `roles` row as Prisma's Role; `permissions` must be read as `permissions::text[]` (pg leaves enum arrays as text). */
-export function roleFromRow(row: Record<string, unknown>): Role {
-  return camelRow(row) as unknown as Role;
 }

@@ -1,9 +1,12 @@
-// One port: GraphQL at /graphql, health at /healthz, the built admin app everywhere else.
+// One port: GraphQL at /graphql, health at /healthz, readiness at /readyz, metrics at /metrics when a token is set
+// (metrics.token), the built admin app everywhere else.
 import fs from 'node:fs';
 import http from 'node:http';
 import type { YogaServerInstance } from 'graphql-yoga';
 import sirv from 'sirv';
 import type { Health } from '../services/health.js';
+import type { Readiness } from '../services/readiness.js';
+import { serveMetrics, type Metrics } from './metrics.js';
 import {
   attachBody,
   csrfProblem,
@@ -19,12 +22,15 @@ export interface HttpServerOptions {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- Yoga's server/user context generics
   yoga: YogaServerInstance<any, any>;
   health: () => Promise<Health>;
+  readiness: () => Promise<Readiness>;
+  /** /metrics, served here only when metrics.token is set (a scrape must send it). */
+  metrics: { metrics: Metrics; token: string };
   /** The built SPA (apps/web/dist); when missing, / says how to build it. */
   webDist: string;
   security: HttpSecurityOptions;
 }
 
-export function createHttpServer({ yoga, health, webDist, security }: HttpServerOptions): http.Server {
+export function createHttpServer({ yoga, health, readiness, metrics, webDist, security }: HttpServerOptions): http.Server {
   const hasWeb = fs.existsSync(webDist);
   const serveWeb = hasWeb
     ? sirv(webDist, { single: true, etag: true, immutable: true, gzip: false })
@@ -84,6 +90,18 @@ export function createHttpServer({ yoga, health, webDist, security }: HttpServer
       );
       return;
     }
+    if (pathname === '/readyz') {
+      serveReadiness(readiness, res);
+      return;
+    }
+    if (pathname === '/metrics') {
+      if (metrics.token) serveMetrics(metrics.metrics, metrics.token, req, res);
+      else {
+        res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' });
+        res.end('Metrics are not served on this port: set metrics.token, or scrape metrics.port.\n');
+      }
+      return;
+    }
     serveWeb(req, res);
   });
   // Subscriptions use Server-Sent Events over plain HTTP (above), so no WebSocket upgrade is accepted: refusing it
@@ -114,4 +132,18 @@ function coalesceWrites(res: http.ServerResponse): void {
     }
     return write(...args);
   }) as typeof res.write;
+}
+
+/** 200 when ready, 503 with the reason otherwise (load balancers and orchestrators read the code). */
+export function serveReadiness(readiness: () => Promise<Readiness>, res: http.ServerResponse): void {
+  readiness().then(
+    (report) => {
+      res.writeHead(report.status === 'ready' ? 200 : 503, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+      res.end(JSON.stringify(report));
+    },
+    () => {
+      res.writeHead(503, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+      res.end(JSON.stringify({ status: 'not ready', reason: 'the readiness check failed' }));
+    },
+  );
 }

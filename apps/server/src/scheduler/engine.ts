@@ -10,6 +10,7 @@ import type { RealtimeBus } from '../realtime/bus.js';
 import type { ActionCatalog } from '../services/action-catalog.js';
 import { JobService } from '../services/jobs.js';
 import { RunService } from '../services/runs.js';
+import { createSundialData } from '../services/sundial-data.js';
 import { createScheduler, type Scheduler } from './agenda.js';
 import { createRunDispatcher, RUN_JOB, runEntries, type RunJobData } from './dispatcher.js';
 import { RunExecutor } from './executor.js';
@@ -49,7 +50,7 @@ export async function createEngine({ config, database, actions, bus, logger }: E
   const jobs = new JobService({ prisma, actions, timers, bus });
   const runs = new RunService({ prisma, pool: database.pool, actions, dispatcher, bus });
   const workerId = `${os.hostname()}:${process.pid}:${crypto.randomBytes(3).toString('hex')}`;
-  const executor = new RunExecutor({ prisma, pool: database.pool, actions, bus, dispatcher, logger }, { workerId, heartbeatMs: config.jobs.heartbeat_ms, concurrency: config.jobs.concurrency });
+  const executor = new RunExecutor({ prisma, pool: database.pool, actions, bus, dispatcher, logger, sundial: createSundialData(database.pool) }, { workerId, heartbeatMs: config.jobs.heartbeat_ms, concurrency: config.jobs.concurrency });
   const sweeper = new Sweeper(
     { prisma, dispatcher, bus, logger },
     { staleAfterMs: config.jobs.stale_after_ms, everyMs: Math.max(250, Math.min(config.jobs.heartbeat_ms, config.jobs.stale_after_ms / 2)) },

@@ -5,7 +5,7 @@ import type pg from 'pg';
 import type { Job, Prisma, PrismaClient, Run, RunStatus } from '../db/prisma.js';
 import type { Logger } from '../lib/logger.js';
 import type { RealtimeBus } from '../realtime/bus.js';
-import { createActionContext, type ActionLogLevel } from '@sundial/actions';
+import { createActionContext, type ActionLogLevel, type SundialData } from '@sundial/actions';
 import { ENGINE_DEFAULTS, type ActionCatalog, type ActionUser, type CatalogAction } from '../services/action-catalog.js';
 import { ACTIVE_STATUSES, rollUp } from '../services/run-status.js';
 import type { RunDispatcher } from '../services/runs.js';
@@ -41,6 +41,8 @@ export interface ExecutorDeps {
   bus: RealtimeBus;
   dispatcher: RunDispatcher;
   logger: Logger;
+  /** What actions may do with the server's data (context.sundial; services/sundial-data.ts). */
+  sundial: SundialData;
 }
 
 const LEVELS: Record<ActionLogLevel, 'DEBUG' | 'INFO' | 'WARN' | 'ERROR'> = {
@@ -304,7 +306,8 @@ export class RunExecutor {
       users,
       since: run.since,
       signal: controller.signal,
-      run: { id: run.id, jobId: run.jobId, parentRunId: run.parentRunId, attempt: run.attempt, trigger: run.trigger },
+      run: { id: run.id, jobId: run.jobId, parentRunId: run.parentRunId, attempt: run.attempt, trigger: run.trigger, scheduledFor: run.scheduledFor },
+      sundial: this.deps.sundial,
       writeLog: (line) => log.write(LEVELS[line.level], line.message, line.data),
       writeProgress: (done, total) => {
         latestProgress = { done, total };

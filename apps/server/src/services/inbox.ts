@@ -1,6 +1,7 @@
-// The in-app inbox: messages notify.users stores for a user (the action writes them through its own SQL; this is
-// the reading side). The one rule: a user sees and marks only their own messages — every method takes the
-// caller's user id and every query is scoped by it, so another user's message is indistinguishable from none.
+// The in-app inbox: messages notify.users stores for a user (it delivers them through its context,
+// services/sundial-data.ts; this is the reading side). The one rule: a user sees and marks only their own messages
+// — every method takes the caller's user id and every query is scoped by it, so another user's message is
+// indistinguishable from none.
 import type { InboxMessage, Prisma, PrismaClient } from '../db/prisma.js';
 import { isUuid } from './ids.js';
 

@@ -1,5 +1,7 @@
 // Targets = chosen users ∪ active members of chosen roles, deduplicated, active users only (Kamihi's semantics).
 import type { Prisma, PrismaClient } from '../db/prisma.js';
+import { prismaSql } from '../db/sql/client.js';
+import { selectJobTargetUsers } from '../db/sql/targets/job-target-users.js';
 import type { ActionUser } from './action-catalog.js';
 import { isUuid } from './ids.js';
 
@@ -51,15 +53,7 @@ export async function resolveTargets(prisma: PrismaClient, selection: TargetSele
  * of the users table.
  */
 export async function resolveJobTargets(prisma: PrismaClient, jobId: string): Promise<ActionUser[]> {
-  const users = await prisma.$queryRaw<Array<{ id: string; email: string; name: string; attributes: Prisma.JsonValue }>>`
-    SELECT u.id::text AS id, u.email, u.name, u.attributes
-    FROM "users" u
-    WHERE u.active AND u.id IN (
-      SELECT tu.user_id FROM "job_target_users" tu WHERE tu.job_id = ${jobId}::uuid
-      UNION
-      SELECT ur.user_id FROM "job_target_roles" tr JOIN "user_roles" ur ON ur.role_id = tr.role_id WHERE tr.job_id = ${jobId}::uuid
-    )
-    ORDER BY u.id`;
+  const users = await selectJobTargetUsers(prismaSql(prisma), jobId);
   return users.map(toActionUser);
 }
 
