@@ -1,4 +1,4 @@
-// Composition root: config → database (migrate) → scheduler → HTTP, and the way back down.
+// Composition root: config → database (migrate) → services and engine (once, core.ts) → HTTP, and the way back down.
 import type http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
@@ -21,11 +21,11 @@ import type { ActionRegistry } from './actions/registry.js';
 import type { RealtimeBus } from './realtime/bus.js';
 import { createRealtime } from './realtime/create.js';
 import type { Scheduler } from './scheduler/agenda.js';
-import { createEngine, type Engine } from './scheduler/engine.js';
-import { DefinitionsService } from './services/definitions.js';
+import type { Engine } from './scheduler/engine.js';
+import { createCore } from './core.js';
+import type { Services } from './services/create.js';
 import { applyDeclaredDefinitions } from './services/definitions/startup.js';
 import { checkHealth } from './services/health.js';
-import { JobSummaries } from './services/job-summaries.js';
 import { NotificationService } from './services/notifications/service.js';
 import { AuthService } from './services/auth/auth-service.js';
 import { createContextFactory, useRequestRelease, useResponseCookies } from './graphql/request-context.js';
@@ -44,6 +44,8 @@ export interface App {
   database: Database;
   scheduler: Scheduler;
   engine: Engine;
+  /** The domain services, built once and shared by GraphQL, the engine and start-up. */
+  services: Services;
   auth: AuthService;
   actions: ActionRegistry;
   bus: RealtimeBus;
@@ -92,7 +94,7 @@ export async function startApp(config: Config, { logger, inMemory, webDist = WEB
     await database.close();
     throw error;
   });
-  const engine = await createEngine({ config, database, actions, bus, logger });
+  const { services, engine } = await createCore({ config, database, actions, bus, logger, auth });
   const { scheduler } = engine;
   // Before the scheduler starts, so its first tick is seen.
   const loop = watchSchedulerLoop(scheduler.agenda);
@@ -120,12 +122,12 @@ export async function startApp(config: Config, { logger, inMemory, webDist = WEB
   // Declared definitions before the built-in jobs (a document may declare sundial.cleanup its own way); a document
   // with problems stops the start-up, and the scheduler, bus and database are let go like for any failed start.
   try {
-    await applyDeclaredDefinitions(config, new DefinitionsService({ prisma: database.prisma, actions, jobs: engine.jobs }), logger);
+    await applyDeclaredDefinitions(config, services.definitions, logger);
   } catch (error) {
     await releaseStarted();
     throw error;
   }
-  await ensureBuiltinJobs({ config, prisma: database.prisma, jobs: engine.jobs, actions, logger });
+  await ensureBuiltinJobs({ config, prisma: database.prisma, jobs: services.jobs, actions, logger });
   logger.info(
     scheduler.executesJobs
       ? `scheduler: executing jobs (queue on ${scheduler.backend})`
@@ -139,7 +141,7 @@ export async function startApp(config: Config, { logger, inMemory, webDist = WEB
     context: createContextFactory({
       prisma: database.prisma,
       health,
-      services: { jobs: engine.jobs, jobSummaries: new JobSummaries(database.pool, { prepare: database.mode === 'external' }), runs: engine.runs, auth },
+      services,
       actions,
       bus,
     }),
@@ -198,6 +200,7 @@ export async function startApp(config: Config, { logger, inMemory, webDist = WEB
     database,
     scheduler,
     engine,
+    services,
     auth,
     actions,
     bus,

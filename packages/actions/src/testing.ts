@@ -111,7 +111,9 @@ export async function runActionForTest<A extends ArgsSchema, O>(
     JSON.stringify(output);
   } catch (error) {
     // The engine stores the output as JSON: catch a BigInt or a cycle here rather than in production.
-    throw new TypeError(`action "${action.name}" returned an output that is not JSON: ${(error as Error).message}`);
+    throw new TypeError(`action "${action.name}" returned an output that is not JSON: ${(error as Error).message}`, {
+      cause: error,
+    });
   }
   return { output, logs, progress };
 }

@@ -120,9 +120,9 @@ export function createRealtimeBus(transport?: RealtimeTransport) {
     const key = `${topic}:${(rest[0] as string | undefined) ?? ''}`;
     let set = listeners.get(key);
     if (!set) listeners.set(key, (set = new Set()));
-    set.add(handler as (payload: never) => void);
+    set.add(handler);
     return () => {
-      set.delete(handler as (payload: never) => void);
+      set.delete(handler);
       if (set.size === 0 && listeners.get(key) === set) listeners.delete(key);
     };
   }

@@ -8,13 +8,13 @@ import type { Database } from '../db/database.js';
 import type { Logger } from '../lib/logger.js';
 import type { RealtimeBus } from '../realtime/bus.js';
 import type { ActionCatalog } from '../services/action-catalog.js';
-import { JobService } from '../services/jobs.js';
-import { RunService } from '../services/runs.js';
+import type { JobService, JobTimers } from '../services/jobs.js';
+import type { RunService } from '../services/runs.js';
 import { createSundialData } from '../services/sundial-data.js';
-import { createScheduler, type Scheduler } from './agenda.js';
-import { createRunDispatcher, RUN_JOB, runEntries, type RunJobData } from './dispatcher.js';
+import type { Scheduler } from './agenda.js';
+import { RUN_JOB, runEntries, type RunJobData, type SchedulerDispatcher } from './dispatcher.js';
 import { RunExecutor } from './executor.js';
-import { createJobTimers, createOccurrenceHandler, OCCURRENCE_JOB, reconcileTimers, type OccurrenceJobData } from './occurrences.js';
+import { createOccurrenceHandler, OCCURRENCE_JOB, reconcileTimers, type OccurrenceJobData } from './occurrences.js';
 import { Repairer } from './repair.js';
 import { Sweeper } from './sweeper.js';
 
@@ -39,16 +39,18 @@ export interface EngineDeps {
   actions: ActionCatalog;
   bus: RealtimeBus;
   logger: Logger;
+  /** The scheduler and its two ports, built before the services that use them (apps/server/src/core.ts). */
+  scheduler: Scheduler;
+  timers: JobTimers;
+  dispatcher: SchedulerDispatcher;
+  /** The app's services, built once (services/create.ts). */
+  services: { jobs: JobService; runs: RunService };
 }
 
-export async function createEngine({ config, database, actions, bus, logger }: EngineDeps): Promise<Engine> {
+export async function createEngine({ config, database, actions, bus, logger, scheduler, timers, dispatcher, services }: EngineDeps): Promise<Engine> {
   const prisma = database.prisma;
-  const scheduler = await createScheduler(config, database, logger);
   const { agenda } = scheduler;
-  const dispatcher = createRunDispatcher(agenda);
-  const timers = createJobTimers(agenda);
-  const jobs = new JobService({ prisma, actions, timers, bus });
-  const runs = new RunService({ prisma, pool: database.pool, actions, dispatcher, bus });
+  const { jobs, runs } = services;
   const workerId = `${os.hostname()}:${process.pid}:${crypto.randomBytes(3).toString('hex')}`;
   const executor = new RunExecutor({ prisma, pool: database.pool, actions, bus, dispatcher, logger, sundial: createSundialData(database.pool) }, { workerId, heartbeatMs: config.jobs.heartbeat_ms, concurrency: config.jobs.concurrency });
   const sweeper = new Sweeper(

@@ -2,7 +2,7 @@
 // fans a per-user run out to one child per target user. One worker may execute many runs at once; a single
 // heartbeat query a beat keeps all of them alive and carries cancel requests back from other processes.
 import type pg from 'pg';
-import type { Job, Prisma, PrismaClient, Run, RunStatus } from '../db/prisma.js';
+import type { Job, PrismaClient, Run, RunStatus } from '../db/prisma.js';
 import type { Logger } from '../lib/logger.js';
 import type { RealtimeBus } from '../realtime/bus.js';
 import { createActionContext, type ActionLogLevel, type SundialData } from '@sundial/actions';
@@ -322,7 +322,8 @@ export class RunExecutor {
     } finally {
       clearTimeout(timer);
       this.active.delete(run.id);
-      await Promise.all([log.flush(), progressWrite]);
+      // Assigned in callbacks: the narrowing sees only the initial null.
+      await Promise.all([log.flush(), progressWrite as Promise<void> | null]);
     }
   }
 

@@ -68,7 +68,7 @@ export function raceAbort<T>(work: Promise<T>, signal: AbortSignal): Promise<T> 
       },
       (error: unknown) => {
         signal.removeEventListener('abort', onAbort);
-        reject(error as Error);
+        reject(error);
       },
     );
   });

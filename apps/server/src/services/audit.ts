@@ -33,6 +33,7 @@ const MAX_ITEMS = 100;
 
 /** PostgreSQL's jsonb cannot hold NUL characters; long text is cut. */
 function storable(text: string): string {
+  // eslint-disable-next-line no-control-regex -- NUL is exactly what jsonb refuses
   const clean = text.replace(/\u0000/g, '\uFFFD');
   return clean.length > MAX_STRING ? `${clean.slice(0, MAX_STRING)}… (${clean.length} characters)` : clean;
 }

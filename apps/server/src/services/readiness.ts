@@ -7,8 +7,7 @@
 // start/complete events, because a worker at its lock limit skips the scan while it is busy working.
 import type { Agenda } from 'agenda';
 import type { Database } from '../db/database.js';
-import type { Scheduler } from '../scheduler/agenda.js';
-import { checkHealth } from './health.js';
+import { checkHealth, type SchedulerStatus } from './health.js';
 
 export interface SchedulerLoopWatch {
   /** When the loop last showed it is alive (ms since the epoch), or null before its first tick. */
@@ -46,7 +45,7 @@ export function loopStaleAfterMs(processEveryMs: number): number {
 
 export async function checkReadiness(
   database: Database,
-  scheduler: Scheduler,
+  scheduler: SchedulerStatus,
   loop: SchedulerLoopWatch,
   staleAfterMs: number,
 ): Promise<Readiness> {

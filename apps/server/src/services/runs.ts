@@ -149,7 +149,7 @@ export class RunService {
   /** Inserts queued runs in one statement; resolves with them in the order given. */
   private async insertRuns(rows: NewRunRow[]): Promise<Run[]> {
     const column = <K extends keyof NewRunRow>(key: K) => rows.map((row) => row[key]);
-    const { rows: inserted } = await this.deps.pool.query(
+    const { rows: inserted } = await this.deps.pool.query<Record<string, unknown> & { id: string }>(
       `INSERT INTO "runs" (id, job_id, trigger, title, args, since, started_by_id, max_attempts)
        SELECT v.id, v.job_id, v.trigger::"RunTrigger", v.title, v.args::jsonb, v.since, v.started_by_id, v.max_attempts
        FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::timestamptz[], $7::uuid[], $8::int[])
@@ -157,7 +157,7 @@ export class RunService {
        RETURNING *`,
       [column('id'), column('jobId'), column('trigger'), column('title'), column('args'), column('since'), column('startedById'), column('maxAttempts')],
     );
-    const byId = new Map(inserted.map((row) => [row.id as string, runFromRow(row)]));
+    const byId = new Map(inserted.map((row) => [row.id, runFromRow(row)]));
     return rows.map((row) => {
       const run = byId.get(row.id);
       if (!run) throw new Error(`run ${row.id} was not inserted`);

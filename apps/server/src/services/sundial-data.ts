@@ -17,7 +17,7 @@ import { TERMINAL_STATUSES } from './run-status.js';
 const FOREIGN_KEY_VIOLATION = '23503';
 
 const hasCode = (error: unknown, code: string): boolean =>
-  typeof error === 'object' && error !== null && 'code' in error && (error as { code: unknown }).code === code;
+  typeof error === 'object' && error !== null && 'code' in error && error.code === code;
 
 const uuidOrNull = (id: string | null | undefined): string | null => (id && isUuid(id) ? id : null);
 
@@ -54,7 +54,7 @@ export function createSundialData(sql: SqlClient): SundialData {
           const existing = await selectExistingUserIds(sql, rows.map((row) => row.userId));
           const missing = [...new Set(rows.map((row) => row.userId).filter((id) => !existing.has(id)))];
           if (missing.length === 0) throw error;
-          throw new Error(`no user with id ${missing.join(', ')} (deleted since the run started?)`);
+          throw new Error(`no user with id ${missing.join(', ')} (deleted since the run started?)`, { cause: error });
         }
         return rows.map((row) => row.id);
       },

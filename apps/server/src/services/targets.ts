@@ -14,7 +14,7 @@ export interface TargetSelection {
  * Which of the given user and role ids name no user or role (a malformed id names none), each in the order given.
  * The two reads go one after the other: inside a definitions transaction they share one connection.
  */
-export async function missingUsersAndRoles(prisma: PrismaClient, { userIds, roleIds }: TargetSelection): Promise<{ users: string[]; roles: string[] }> {
+export async function missingUsersAndRoles(prisma: Pick<Prisma.TransactionClient, 'user' | 'role'>, { userIds, roleIds }: TargetSelection): Promise<{ users: string[]; roles: string[] }> {
   const users = await prisma.user.findMany({ where: { id: { in: userIds.filter(isUuid) } }, select: { id: true } });
   const roles = await prisma.role.findMany({ where: { id: { in: roleIds.filter(isUuid) } }, select: { id: true } });
   const foundUsers = new Set(users.map((user) => user.id));

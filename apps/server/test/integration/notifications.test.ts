@@ -283,7 +283,7 @@ describe('notifications delivered to real peers', () => {
   it('e-mails the addresses, the chosen users and the active members of the chosen roles when a run fails', async () => {
     const prisma = suite.api.app.database.prisma;
     const role = await prisma.role.create({ data: { name: 'on-call' } });
-    const [ana, bo, inactive] = await Promise.all([
+    const [ana, , inactive] = await Promise.all([
       prisma.user.create({ data: { email: 'ana@example.com', name: 'Ana' } }),
       prisma.user.create({ data: { email: 'bo@example.com', name: 'Bo', roles: { create: { roleId: role.id } } } }),
       prisma.user.create({ data: { email: 'gone@example.com', name: 'Gone', active: false, roles: { create: { roleId: role.id } } } }),

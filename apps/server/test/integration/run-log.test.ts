@@ -85,7 +85,7 @@ describe('run log writer', () => {
     const read = withUnstoredLines(
       async (after, upTo, limit) =>
         (await db.prisma.runLogLine.findMany({ where: { runId: run.id, sequence: { gt: after, ...(upTo === null ? {} : { lte: upTo }) } }, orderBy: { sequence: 'asc' }, take: limit })).map(
-          (line) => ({ ...line, data: line.data as unknown }),
+          (line) => ({ ...line, data: line.data }),
         ),
       (after, upTo) => bus.unstoredLogLines(run.id, after, upTo),
     );

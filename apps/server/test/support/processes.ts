@@ -62,8 +62,8 @@ export function spawnWorker(name: string, env: Record<string, string>, readyTime
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
-  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
-  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
   const exited = new Promise<Exit>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
   const ready = new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`worker ${name} was not ready after ${readyTimeoutMs} ms:\n${output}`)), readyTimeoutMs);
@@ -71,10 +71,10 @@ export function spawnWorker(name: string, env: Record<string, string>, readyTime
       const match = READY.exec(output);
       if (!match) return;
       clearTimeout(timer);
-      child.stdout!.off('data', onData);
+      child.stdout.off('data', onData);
       resolve(match[1]!);
     };
-    child.stdout!.on('data', onData);
+    child.stdout.on('data', onData);
     void exited.then((exit) => {
       clearTimeout(timer);
       reject(new Error(`worker ${name} exited (${exit.code ?? exit.signal}) before it was ready:\n${output}`));

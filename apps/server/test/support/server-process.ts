@@ -37,18 +37,18 @@ export function spawnServer({ cwd, env }: { cwd: string; env: Record<string, str
   });
   let stdout = '';
   let stderr = '';
-  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
 
   const exited = new Promise<Exit>((resolve) => {
     child.once('exit', (code, signal) => {
       // Let the pipes drain so stdout()/stderr() hold everything the process wrote.
       let open = 2;
       const done = () => --open === 0 && resolve({ code, signal });
-      if (child.stdout!.readableEnded) done();
-      else child.stdout!.once('end', done);
-      if (child.stderr!.readableEnded) done();
-      else child.stderr!.once('end', done);
+      if (child.stdout.readableEnded) done();
+      else child.stdout.once('end', done);
+      if (child.stderr.readableEnded) done();
+      else child.stderr.once('end', done);
     });
   });
 
@@ -56,11 +56,11 @@ export function spawnServer({ cwd, env }: { cwd: string; env: Record<string, str
     const onData = () => {
       const match = READY.exec(stdout);
       if (match) {
-        child.stdout!.off('data', onData);
+        child.stdout.off('data', onData);
         resolve(match[1]!);
       }
     };
-    child.stdout!.on('data', onData);
+    child.stdout.on('data', onData);
     void exited.then((exit) =>
       reject(new Error(`the server exited (${exit.code ?? exit.signal}) before it was ready:\n${stderr}${stdout}`)),
     );

@@ -162,7 +162,7 @@ export function createHttpRequestAction(settings: HttpRequestSettings) {
           // Judged (and resolved) before undici is even asked: a refused host never gets a socket.
           await untilAborted(check(url.hostname), signal);
           const response: Dispatcher.ResponseData = await request(url, {
-            method: method as Dispatcher.HttpMethod,
+            method,
             headers,
             body,
             signal,
@@ -224,6 +224,7 @@ export function createHttpRequestAction(settings: HttpRequestSettings) {
         if (context.signal.aborted) throw context.signal.reason;
         if (error instanceof HttpRequestFailure) throw error;
         const cause = refusalIn(error) ?? error;
+        // eslint-disable-next-line preserve-caught-error -- the message is redacted of secrets, the cause would not be
         if (cause instanceof RequestRefusedError) throw new Error(clean(`refused ${method} ${shownUrl(url)}: ${cause.message}`));
         if (timeout.aborted || cause instanceof undiciErrors.HeadersTimeoutError || cause instanceof undiciErrors.BodyTimeoutError) {
           throw new HttpRequestFailure(clean(`${method} ${shownUrl(url)} did not answer within ${args.timeoutMs} ms (timeoutMs)`));

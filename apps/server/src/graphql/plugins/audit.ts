@@ -38,7 +38,7 @@ const SPECIAL_TARGETS: Readonly<Record<string, string>> = { dispatch: 'job', sig
 
 /** The target's type from the mutation's name: the first entity after the verb (`runJobNow` → job). */
 export function targetTypeOf(fieldName: string): string | null {
-  if (SPECIAL_TARGETS[fieldName]) return SPECIAL_TARGETS[fieldName]!;
+  if (SPECIAL_TARGETS[fieldName]) return SPECIAL_TARGETS[fieldName];
   const afterVerb = fieldName.replace(/^[a-z]+/, '');
   let best: { at: number; type: string } | null = null;
   for (const [word, type] of ENTITIES) {
@@ -152,11 +152,11 @@ function wrapMutations(schema: GraphQLSchema): void {
   const mutation = schema.getMutationType();
   if (!mutation) return;
   for (const field of Object.values(mutation.getFields())) {
-    const original = (field.resolve ?? graphql.defaultFieldResolver) as GraphQLFieldResolver<unknown, GraphQLContext> & {
+    const original = (field.resolve ?? graphql.defaultFieldResolver) as GraphQLFieldResolver<unknown, GraphQLContext, Record<string, unknown>> & {
       [WRAPPED]?: true;
     };
     if (original[WRAPPED]) continue;
-    const audited: GraphQLFieldResolver<unknown, GraphQLContext> & { [WRAPPED]?: true } = async (root, args, context, info) => {
+    const audited: GraphQLFieldResolver<unknown, GraphQLContext, Record<string, unknown>> & { [WRAPPED]?: true } = async (root, args, context, info) => {
       let result: unknown;
       try {
         result = await original(root, args, context, info);
@@ -175,11 +175,12 @@ function wrapMutations(schema: GraphQLSchema): void {
 export function useAudit({ logger }: { logger: Logger }): Plugin {
   return {
     onSchemaChange({ schema }) {
-      wrapMutations(schema);
+      // Envelop types the schema any; Yoga's is a GraphQLSchema.
+      wrapMutations(schema as GraphQLSchema);
     },
     onExecute({ args }) {
       // Also here: the schema may have been set before this plugin was registered.
-      wrapMutations(args.schema);
+      wrapMutations(args.schema as GraphQLSchema);
       const context = args.contextValue as unknown as GraphQLContext;
       recorders.set(context, { audit: new AuditService(context.prisma), logger });
     },

@@ -41,7 +41,8 @@ export function useMetrics(registry: Registry): Plugin {
 
   return {
     onExecute({ args }) {
-      const labels = describe(args.document, args.operationName);
+      // Envelop types these any; Yoga hands the parsed document and the request's operation name.
+      const labels = describe(args.document as DocumentNode, args.operationName as string | undefined);
       const started = performance.now();
       return {
         onExecuteDone({ result }) {
@@ -52,7 +53,7 @@ export function useMetrics(registry: Registry): Plugin {
       };
     },
     onSubscribe({ args }) {
-      const labels = describe(args.document, args.operationName);
+      const labels = describe(args.document as DocumentNode, args.operationName as string | undefined);
       return {
         onSubscribeResult({ result }) {
           if (!(Symbol.asyncIterator in result)) {

@@ -36,7 +36,7 @@ export async function outcomeOf(
     const [previous] = await prisma.$queryRaw<{ status: RunStatus }[]>(Prisma.sql`
       SELECT p.status::text AS status FROM runs r
       JOIN runs p ON p.job_id = r.job_id AND p.parent_run_id IS NULL AND p.created_at <= r.created_at AND p.id <> r.id
-      WHERE r.id = ${run.id}::uuid AND p.status::text = ANY(${HEALTH_STATUSES as RunStatus[]}::text[])
+      WHERE r.id = ${run.id}::uuid AND p.status::text = ANY(${HEALTH_STATUSES}::text[])
       ORDER BY p.parent_run_id, p.created_at DESC LIMIT 1`);
     if (previous && previous.status !== 'SUCCEEDED') return 'RECOVERED';
   }
