@@ -190,14 +190,14 @@ export function toZonedInput(value: unknown, zone: string = displayTimeZone()): 
 export function fromZonedInput(value: string, zone: string = displayTimeZone()): Date | null {
   const match = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?$/.exec(value);
   if (!match) return null;
-  const [, y, mo, d, h, mi, s] = match.map(Number) as number[];
-  const asUtc = Date.UTC(y!, mo! - 1, d!, h!, mi!, s || 0);
+  const [y = 0, mo = 1, d = 1, h = 0, mi = 0, s = 0] = match.slice(1).map((part) => Number(part ?? 0));
+  const asUtc = Date.UTC(y, mo - 1, d, h, mi, s);
   // The zone's offset at that wall time: format the UTC guess in the zone and correct by the difference (twice,
   // for instants near an offset change).
   let guess = asUtc;
   for (let i = 0; i < 2; i++) {
     const shown = toZonedInput(new Date(guess), zone);
-    const back = Date.UTC(Number(shown.slice(0, 4)), Number(shown.slice(5, 7)) - 1, Number(shown.slice(8, 10)), Number(shown.slice(11, 13)), Number(shown.slice(14, 16)), s || 0);
+    const back = Date.UTC(Number(shown.slice(0, 4)), Number(shown.slice(5, 7)) - 1, Number(shown.slice(8, 10)), Number(shown.slice(11, 13)), Number(shown.slice(14, 16)), s);
     guess += asUtc - back;
   }
   return new Date(guess);

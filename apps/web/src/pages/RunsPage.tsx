@@ -149,9 +149,18 @@ export default function RunsPage() {
   // The text filter follows typing after a pause, so each keystroke is not a request.
   useEffect(() => {
     if (search.trim() === state.q) return;
-    const timer = setTimeout(() => set('q', search.trim()), 300);
+    const timer = setTimeout(
+      () =>
+        setParams((previous) => {
+          const next = new URLSearchParams(previous);
+          if (search.trim()) next.set('q', search.trim());
+          else next.delete('q');
+          return next;
+        }),
+      300,
+    );
     return () => clearTimeout(timer);
-  }, [search, state.q]);
+  }, [search, state.q, setParams]);
 
   const runs = data?.runs;
   const filtered = Boolean(state.status || state.trigger || state.job || state.user || state.q || state.from || state.to);
