@@ -50,6 +50,10 @@ test('the header shows who is signed in and what they may do; signing out ends t
   const menu = page.getByRole('menu');
   await expect(menu).toContainText(ADMIN.email);
   await expect(menu.getByRole('list', { name: 'Your permissions' })).toContainText('Manage users');
+  await expect(menu.getByRole('menuitem', { name: 'Show times in UTC' })).toBeFocused();
+  await page.keyboard.press('ArrowDown');
+  await expect(menu.getByRole('menuitem', { name: 'Change password' })).toBeFocused();
+  await page.keyboard.press('End');
   await expect(menu.getByRole('menuitem', { name: 'Sign out' })).toBeFocused();
   await page.keyboard.press('Escape');
   await expect(menu).toBeHidden();

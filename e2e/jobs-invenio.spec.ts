@@ -32,8 +32,8 @@ test('schedule by interval, configure and run with title, args override and sinc
 
   await expect(page.getByRole('heading', { name: 'Backfill after the outage' })).toBeVisible();
   await expect(page.getByText('"logLines": 3')).toBeVisible();
-  // Since, in the browser's locale (Playwright's default: en-US).
-  await expect(page.getByText(/^1\/1\/26,/)).toBeVisible();
+  // Since, read in the zone the Since field named (the browser's: UTC here), shown with that zone.
+  await expect(page.getByText('Jan 1, 2026, 00:00:00 UTC')).toBeVisible();
   await expect(page.getByTestId('log-line')).toHaveCount(3);
   await expect(page.getByTestId('log-line').last()).toContainText('noop line 3');
   await expect(page.locator('h1 + span, h1 ~ *').getByText('Succeeded').first()).toBeVisible();

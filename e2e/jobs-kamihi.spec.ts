@@ -69,6 +69,8 @@ test('create a per-user cron job for a role, run it from the row menu and watch 
   await expect(page.getByLabel('Runs today')).not.toHaveText('0');
   await screenshotBothThemes(page, 'dashboard-with-runs');
   await page.setViewportSize({ width: 768, height: 1024 });
+  // Below the sidebar's width the navigation is behind the Menu button.
+  await page.getByRole('button', { name: 'Menu' }).click();
   await expect(page.getByRole('navigation', { name: 'Main' })).toBeVisible();
   await screenshotBothThemes(page, 'tablet-dashboard');
   await page.goto('/jobs');

@@ -81,6 +81,7 @@ export const router = createBrowserRouter([
       { path: 'jobs', element: page(JobsPage, { needs: 'JOBS_READ', title: 'Jobs' }) },
       { path: 'jobs/new', element: page(JobFormPage, { needs: 'JOBS_WRITE', title: 'New job' }) },
       { path: 'jobs/:jobId', element: page(JobPage, { needs: 'JOBS_READ', title: 'Job' }) },
+      { path: 'jobs/:jobId/runs/:runId', element: page(RunPage, { needs: 'JOBS_READ', title: 'Run' }) },
       { path: 'jobs/:jobId/edit', element: page(JobFormPage, { needs: 'JOBS_WRITE', title: 'Edit job' }) },
       { path: 'runs', element: page(RunsPage, { needs: 'JOBS_READ', title: 'Runs' }) },
       { path: 'runs/:runId', element: page(RunPage, { needs: 'JOBS_READ', title: 'Run' }) },

@@ -45,6 +45,8 @@ export type RealtimeTopics = {
   job: [jobId: string, payload: JobChange];
   /** Every run status change, for dashboards. */
   runsFeed: [payload: RunChange];
+  /** Every job's definition or state change, for the jobs list. */
+  jobsFeed: [payload: JobChange];
 };
 
 /** What crosses process boundaries: one of the three things that happen. */
@@ -95,6 +97,7 @@ export function createRealtimeBus(transport?: RealtimeTransport) {
         return;
       case 'job':
         emit(`job:${event.change.jobId}`, event.change);
+        emit('jobsFeed:', event.change);
         return;
     }
   };

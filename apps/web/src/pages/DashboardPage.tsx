@@ -15,12 +15,13 @@ import { Skeleton } from '../components/ui/Skeleton';
 import { graphql } from '../gql';
 import { cx } from '../lib/cx';
 import { describeError } from '../lib/errors';
-import { formatDateTime, formatRelative } from '../lib/format';
+import { fromZonedInput, toZonedInput } from '../lib/format';
+import { RelativeTime } from '../components/time/RelativeTime';
 import { useThrottledCallback } from '../lib/useLiveRefresh';
 import { usePermission } from '../lib/viewer';
 
 const DashboardPageQuery = graphql(`
-  query DashboardPageQuery($today: DateTime!, $dayAgo: DateTime!) {
+  query DashboardPageQuery($today: DateTime!, $dayAgo: DateTime!, $chartFrom: DateTime!, $chartTo: DateTime!) {
     allJobs: jobs(first: 1) {
       totalCount
     }
@@ -55,13 +56,15 @@ const DashboardPageQuery = graphql(`
         }
       }
     }
-    lastDay: runs(first: 100, filter: { createdAfter: $dayAgo }) {
-      edges {
-        node {
-          id
-          status
-          createdAt
+    runHistogram(from: $chartFrom, to: $chartTo, bucketSeconds: 3600) {
+      __typename
+      ... on QueryRunHistogramSuccess {
+        histogram {
+          ...RunsChart_RunHistogramFragment
         }
+      }
+      ... on Error {
+        message
       }
     }
     upcoming: jobs(first: 6, filter: { enabled: true }, orderBy: { field: NEXT_RUN_AT, direction: ASC }) {
@@ -93,9 +96,16 @@ const CONTEXT = { additionalTypenames: ['Run', 'Job'] };
 export default function DashboardPage() {
   const [now] = useState(() => new Date());
   const variables = useMemo(() => {
-    const today = new Date(now);
-    today.setHours(0, 0, 0, 0);
-    return { today: today.toISOString(), dayAgo: new Date(now.getTime() - 24 * 3600 * 1000).toISOString() };
+    // Midnight in the zone the viewer reads times in (browser or UTC).
+    const today = fromZonedInput(`${toZonedInput(now).slice(0, 10)}T00:00`) ?? now;
+    // The chart: the 24 whole hours ending with the current one.
+    const chartTo = Math.floor(now.getTime() / 3_600_000) * 3_600_000 + 3_600_000;
+    return {
+      today: today.toISOString(),
+      dayAgo: new Date(now.getTime() - 24 * 3600 * 1000).toISOString(),
+      chartFrom: new Date(chartTo - 24 * 3_600_000).toISOString(),
+      chartTo: new Date(chartTo).toISOString(),
+    };
   }, [now]);
   const [{ data, error, fetching }, reexecute] = useQuery({ query: DashboardPageQuery, variables, context: CONTEXT });
   const refresh = useThrottledCallback(() => reexecute({ requestPolicy: 'network-only' }), 1500);
@@ -171,7 +181,11 @@ export default function DashboardPage() {
           <Stat label="Running now" value={data.active.totalCount} tone={data.active.totalCount > 0 ? 'info' : undefined} to="/runs?status=RUNNING" />
         </div>
         <Card title="Runs per hour" description="The last 24 hours, by outcome.">
-          <RunsChart runs={data.lastDay.edges.map((edge) => edge.node)} now={now} />
+          {data.runHistogram.__typename === 'QueryRunHistogramSuccess' ? (
+            <RunsChart histogram={data.runHistogram.histogram} />
+          ) : (
+            <p className="text-sm text-red-700 dark:text-red-400">{'message' in data.runHistogram ? data.runHistogram.message : 'The chart could not be loaded.'}</p>
+          )}
         </Card>
         <div className="grid gap-6 lg:grid-cols-2">
           <Card flush title="Next scheduled runs">
@@ -187,9 +201,7 @@ export default function DashboardPage() {
                       </Link>
                       <p className="truncate text-xs text-stone-500 dark:text-stone-400">{job.scheduleDescription}</p>
                     </div>
-                    <span className="shrink-0 text-stone-600 tabular-nums dark:text-stone-300" title={formatDateTime(job.nextRunAt)}>
-                      {formatRelative(job.nextRunAt)}
-                    </span>
+                    <RelativeTime value={job.nextRunAt} className="shrink-0 text-stone-600 tabular-nums dark:text-stone-300" />
                   </li>
                 ))}
               </ul>
@@ -203,14 +215,14 @@ export default function DashboardPage() {
                 {data.failures.edges.map(({ node: run }) => (
                   <li key={run.id} className="flex items-start justify-between gap-4 px-5 py-3 text-sm">
                     <div className="min-w-0">
-                      <Link to={`/runs/${run.id}`} className="font-medium hover:underline">
+                      <Link to={`/jobs/${run.job.id}/runs/${run.id}`} className="font-medium hover:underline">
                         {run.title || run.job.name}
                       </Link>
                       {run.errorMessage && <p className="truncate font-mono text-xs text-red-600 dark:text-red-400">{run.errorMessage}</p>}
                     </div>
                     <div className="flex shrink-0 flex-col items-end gap-1">
                       <RunStatusBadge status={run.status} />
-                      <span className="text-xs text-stone-500">{formatRelative(run.createdAt)}</span>
+                      <RelativeTime value={run.createdAt} className="text-xs text-stone-500 dark:text-stone-400" />
                     </div>
                   </li>
                 ))}

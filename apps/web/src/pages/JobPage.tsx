@@ -161,7 +161,7 @@ function JobView({ job, onRefresh, refreshing }: { job: LoadedJob; onRefresh: ()
         </p>
       )}
       <div className="grid gap-6 xl:grid-cols-3">
-        <div className="flex flex-col gap-6 xl:col-span-2">
+        <div className="flex min-w-0 flex-col gap-6 xl:col-span-2">
           <Card
             flush
             title="Runs"
@@ -180,14 +180,14 @@ function JobView({ job, onRefresh, refreshing }: { job: LoadedJob; onRefresh: ()
                 by itself.
               </EmptyState>
             ) : (
-              <div className="overflow-x-auto">
+              <div className="relative overflow-x-auto">
                 <table aria-label="Runs of this job" className="w-full text-left text-sm">
                   <THead>
                     <RunTableHead />
                   </THead>
                   <TBody>
                     {runs.edges.map(({ node }) => (
-                      <RunRow key={node.id} run={node} />
+                      <RunRow key={node.id} run={node} job={job} />
                     ))}
                   </TBody>
                 </table>
@@ -196,7 +196,7 @@ function JobView({ job, onRefresh, refreshing }: { job: LoadedJob; onRefresh: ()
           </Card>
           <JobDefinition job={job} />
         </div>
-        <div className="flex flex-col gap-6">
+        <div className="flex min-w-0 flex-col gap-6">
           <JobSchedule job={job} />
           <JobNotifications job={job} onRefresh={onRefresh} refreshing={refreshing} />
         </div>

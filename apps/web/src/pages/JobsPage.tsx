@@ -1,7 +1,8 @@
-// All jobs: search, filters and sort live in the URL (shareable, back/forward work); pages by cursor.
+// All jobs: search, filters and sort live in the URL (shareable, back/forward work); pages by cursor. Live: the
+// jobsFeed subscription says a job or one of its runs changed, and the page re-reads (coalesced).
 import { useEffect, useMemo, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
-import { useQuery } from 'urql';
+import { useQuery, useSubscription } from 'urql';
 import { DefinitionsButtons } from '../components/jobs/DefinitionsButtons';
 import { JobRow } from '../components/jobs/JobRow';
 import { PageHeader } from '../components/layout/PageHeader';
@@ -22,6 +23,15 @@ import { describeError } from '../lib/errors';
 import { usePermission } from '../lib/viewer';
 import { useCursorPages } from '../lib/useCursorPages';
 import { useDebounced } from '../lib/useDebounced';
+import { useThrottledCallback } from '../lib/useLiveRefresh';
+
+const JobsPageFeed = graphql(`
+  subscription JobsPageFeed {
+    jobsFeed {
+      jobId
+    }
+  }
+`);
 
 const JobsPageQuery = graphql(`
   query JobsPageQuery($first: Int!, $after: String, $filter: JobFilter, $orderBy: JobOrder) {
@@ -94,6 +104,13 @@ export default function JobsPage() {
     variables: { first: pages.first, after: pages.after, filter, orderBy: { field: sort, direction: direction === 'asc' ? 'ASC' : 'DESC' } },
     context: CONTEXT,
   });
+  const refresh = useThrottledCallback(() => {
+    if (pages.onFirstPage) reexecute({ requestPolicy: 'network-only' });
+  }, 1000);
+  const [{ data: changed }] = useSubscription({ query: JobsPageFeed });
+  useEffect(() => {
+    if (changed) refresh();
+  }, [changed, refresh]);
 
   const filtered = Boolean(search || enabled || status || action);
   const jobs = data?.jobs;
@@ -112,7 +129,7 @@ export default function JobsPage() {
       <Card flush>
         <div className="flex flex-wrap items-end gap-3 border-b border-stone-100 px-4 py-3 dark:border-stone-800">
           <div className="relative min-w-56 flex-1">
-            <SearchIcon className="pointer-events-none absolute top-1/2 left-3 z-10 size-4 -translate-y-1/2 text-stone-400" />
+            <SearchIcon className="pointer-events-none absolute top-1/2 left-3 z-10 size-4 -translate-y-1/2 text-stone-500 dark:text-stone-400" />
             <Input
               type="search"
               aria-label="Search jobs"

@@ -104,7 +104,7 @@ export default function RolesPage() {
                   </Td>
                   <Td>
                     <div className="flex max-w-xl flex-wrap gap-1">
-                      {role.permissions.length === 0 && <span className="text-stone-400">None</span>}
+                      {role.permissions.length === 0 && <span className="text-stone-500 dark:text-stone-400">None</span>}
                       {role.permissions.map((permission) => (
                         <Badge key={permission} tone="neutral" dot={false}>
                           {PERMISSION_LABELS[permission]}

@@ -1,12 +1,14 @@
 // One run: status, timings, trigger and who started it, effective args, output, error, per-user children with
-// their roll-up, and the live log. Cancel and retry when the server says the viewer may.
+// their roll-up, and the live log. Cancel and retry when the server says the viewer may. Live: status changes come
+// over runUpdated; the duration ticks in the browser; progress is not an event, so while the run is going the page
+// re-reads every few seconds. Reachable as /runs/<id> and /jobs/<job>/runs/<id>.
 import { useEffect, useState, type ReactNode } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { useMutation, useQuery, useSubscription } from 'urql';
 import { PageHeader } from '../components/layout/PageHeader';
 import { LogViewer } from '../components/runs/LogViewer';
 import { ChildRuns } from '../components/runs/ChildRuns';
-import { isActiveStatus, RUN_TRIGGER_LABEL } from '../components/runs/runStatus';
+import { isActiveStatus, RUN_TRIGGER_LABEL, runName, runPath } from '../components/runs/runStatus';
 import { RunStatusBadge } from '../components/runs/RunStatusBadge';
 import { Alert } from '../components/ui/Alert';
 import { Button, buttonClass } from '../components/ui/Button';
@@ -20,7 +22,7 @@ import { useToast } from '../components/ui/Toasts';
 import { graphql } from '../gql';
 import type { RunPageQueryQuery } from '../gql/graphql';
 import { describeError } from '../lib/errors';
-import { formatDateTime, formatDuration } from '../lib/format';
+import { formatDateTime, formatDuration, liveDuration, useNow } from '../lib/format';
 import { outcomeOf } from '../lib/mutationResult';
 import { useThrottledCallback } from '../lib/useLiveRefresh';
 
@@ -49,6 +51,10 @@ const RunPageQuery = graphql(`
       progressTotal
       viewerCanCancel
       viewerCanRetry
+      cancellation {
+        at
+        by
+      }
       startedBy {
         id
         name
@@ -61,6 +67,14 @@ const RunPageQuery = graphql(`
       parentRun {
         id
         title
+        job {
+          id
+          name
+        }
+        targetUser {
+          id
+          name
+        }
       }
       job {
         id
@@ -112,6 +126,9 @@ const RetryRunMutation = graphql(`
   }
 `);
 
+/** How often a running run's page re-reads it for its progress counters (which are not published as events). */
+const PROGRESS_REFRESH_MS = 2000;
+
 export default function RunPage() {
   const { runId = '' } = useParams();
   const [{ data, error, fetching }, reexecute] = useQuery({ query: RunPageQuery, variables: { id: runId } });
@@ -120,6 +137,12 @@ export default function RunPage() {
   useEffect(() => {
     if (changed) refresh();
   }, [changed, refresh]);
+  const live = data?.run ? isActiveStatus(data.run.status) : false;
+  useEffect(() => {
+    if (!live) return;
+    const timer = setInterval(() => reexecute({ requestPolicy: 'network-only' }), PROGRESS_REFRESH_MS);
+    return () => clearInterval(timer);
+  }, [live, reexecute]);
 
   if (error && !data) {
     return (
@@ -156,11 +179,13 @@ function RunView({ run }: { run: LoadedRun }) {
   const navigate = useNavigate();
   const toast = useToast();
   const live = isActiveStatus(run.status);
-  const title = run.title || (run.targetUser ? `${run.job.name} for ${run.targetUser.name}` : run.job.name);
+  const now = useNow(1000, live && run.startedAt != null);
+  const title = runName(run);
+  const cancelled = run.status === 'CANCELLED';
   const crumbs = [
     { label: 'Jobs', to: '/jobs' },
     { label: run.job.name, to: `/jobs/${run.job.id}` },
-    ...(run.parentRun ? [{ label: run.parentRun.title || 'Parent run', to: `/runs/${run.parentRun.id}` }] : []),
+    ...(run.parentRun ? [{ label: runName(run.parentRun), to: runPath(run.parentRun) }] : []),
   ];
 
   const doRetry = async () => {
@@ -170,7 +195,7 @@ function RunView({ run }: { run: LoadedRun }) {
       return;
     }
     toast({ title: 'Run started again' });
-    navigate(`/runs/${outcome.value.run.id}`);
+    navigate(`/jobs/${run.job.id}/runs/${outcome.value.run.id}`);
   };
 
   return (
@@ -179,7 +204,7 @@ function RunView({ run }: { run: LoadedRun }) {
         title={title}
         crumbs={crumbs}
         badge={<RunStatusBadge status={run.status} />}
-        description={run.statusReason ?? undefined}
+        description={cancelled ? undefined : run.statusReason ?? undefined}
         actions={
           <>
             {run.viewerCanCancel && (
@@ -188,7 +213,7 @@ function RunView({ run }: { run: LoadedRun }) {
               </Button>
             )}
             {run.viewerCanRetry && (
-              <Button variant="primary" icon={<RetryIcon />} loading={retrying} onClick={doRetry}>
+              <Button variant={cancelled ? 'secondary' : 'primary'} icon={<RetryIcon />} loading={retrying} onClick={doRetry}>
                 Retry
               </Button>
             )}
@@ -210,7 +235,19 @@ function RunView({ run }: { run: LoadedRun }) {
       </ConfirmDialog>
 
       <div className="flex flex-col gap-6">
-        {run.errorMessage && (
+        {cancelled && (
+          <Alert tone="neutral" title={run.cancellation ? `Cancelled by ${run.cancellation.by} at ${formatDateTime(run.cancellation.at, { seconds: true })}` : 'Cancelled'}>
+            <p data-testid="cancel-note">
+              {run.statusReason === 'cancelled while running'
+                ? 'It was stopped while running.'
+                : run.statusReason === 'cancelled before it started'
+                  ? 'It was cancelled before it started.'
+                  : run.statusReason ?? 'It did not finish.'}{' '}
+              {run.finishedAt != null && `Ended ${formatDateTime(run.finishedAt, { seconds: true })}.`}
+            </p>
+          </Alert>
+        )}
+        {run.errorMessage && !cancelled && (
           <Alert title="The run failed with an error">
             <p className="font-mono text-[13px] break-words whitespace-pre-wrap">{run.errorMessage}</p>
             {run.errorStack && (
@@ -234,14 +271,19 @@ function RunView({ run }: { run: LoadedRun }) {
               <Fact term="Scheduled for">{formatDateTime(run.scheduledFor, { seconds: true })}</Fact>
               <Fact term="Started">{formatDateTime(run.startedAt, { seconds: true })}</Fact>
               <Fact term="Finished">{formatDateTime(run.finishedAt, { seconds: true })}</Fact>
-              <Fact term="Duration">{formatDuration(run.durationMs)}{live && run.startedAt ? ' so far' : ''}</Fact>
+              <Fact term="Duration">
+                <span data-testid="run-duration">{formatDuration(liveDuration(run, now, live))}</span>
+                {live && run.startedAt ? ' so far' : ''}
+              </Fact>
               <Fact term="Attempt">
                 {run.attempt} of {run.maxAttempts}
               </Fact>
               {run.since != null && <Fact term="Since">{formatDateTime(run.since, { seconds: true })}</Fact>}
               {run.progressTotal != null && (
                 <Fact term="Progress">
-                  {run.progressDone ?? 0} / {run.progressTotal}
+                  <span data-testid="run-progress">
+                    {run.progressDone ?? 0} / {run.progressTotal}
+                  </span>
                 </Fact>
               )}
             </dl>
@@ -264,7 +306,7 @@ function RunView({ run }: { run: LoadedRun }) {
             title="Per-user runs"
             description={<RollUp total={run.childrenTotal} succeeded={run.childrenSucceeded} failed={run.childrenFailed} />}
           >
-            <ChildRuns parentRunId={run.id} refreshKey={`${run.status}:${run.childrenSucceeded}:${run.childrenFailed}`} />
+            <ChildRuns parentRunId={run.id} job={run.job} refreshKey={`${run.status}:${run.childrenSucceeded}:${run.childrenFailed}`} />
           </Card>
         )}
 

@@ -1,15 +1,18 @@
-// Every run, newest first, live: the runFeed subscription says a run changed and the page re-reads. Filters by
-// status and trigger; ?job= and ?parent= narrow to one job's runs or one run's per-user children.
-import { useEffect, useMemo } from 'react';
+// Every run, newest first, live: the runFeed subscription says a run changed and the page re-reads. Filters — job,
+// who started it, status, trigger, a date range (in the viewer's zone) and text — live in the URL, parsed here
+// against the allowed values; ?parent= narrows to one run's per-user children.
+import { useEffect, useMemo, useState } from 'react';
 import { useSearchParams } from 'react-router';
 import { useQuery, useSubscription } from 'urql';
 import { PageHeader } from '../components/layout/PageHeader';
 import { RunRow, RunTableHead } from '../components/runs/RunRow';
 import { RUN_STATUS, RUN_STATUSES, RUN_TRIGGER_LABEL } from '../components/runs/runStatus';
+import { Button } from '../components/ui/Button';
 import { Card } from '../components/ui/Card';
 import { EmptyState } from '../components/ui/EmptyState';
 import { ErrorState } from '../components/ui/ErrorState';
 import { ListIcon } from '../components/ui/icons';
+import { Input } from '../components/ui/Input';
 import { PaginationFooter } from '../components/ui/Pagination';
 import { Select } from '../components/ui/Select';
 import { SkeletonRows } from '../components/ui/Skeleton';
@@ -17,6 +20,7 @@ import { TBody, THead } from '../components/ui/Table';
 import { graphql } from '../gql';
 import type { RunFilter, RunStatus, RunTrigger } from '../gql/graphql';
 import { describeError } from '../lib/errors';
+import { fromZonedInput, zoneName } from '../lib/format';
 import { useThrottledCallback } from '../lib/useLiveRefresh';
 import { useCursorPages } from '../lib/useCursorPages';
 
@@ -42,6 +46,27 @@ const RunsPageQuery = graphql(`
   }
 `);
 
+const RunsPageFilterOptions = graphql(`
+  query RunsPageFilterOptions {
+    jobs(first: 100) {
+      edges {
+        node {
+          id
+          name
+        }
+      }
+    }
+    users(first: 100) {
+      edges {
+        node {
+          id
+          name
+        }
+      }
+    }
+  }
+`);
+
 const RunsPageFeed = graphql(`
   subscription RunsPageFeed {
     runFeed {
@@ -53,6 +78,28 @@ const RunsPageFeed = graphql(`
 
 const PAGE_SIZE = 50;
 const TRIGGERS = Object.keys(RUN_TRIGGER_LABEL) as RunTrigger[];
+const isStatus = (value: string): value is RunStatus => (RUN_STATUSES as readonly string[]).includes(value);
+const isTrigger = (value: string): value is RunTrigger => (TRIGGERS as readonly string[]).includes(value);
+const LOCAL_INPUT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/;
+
+/** The page's URL state, each value checked: an unknown status or a malformed date is dropped, not sent. */
+function parseParams(params: URLSearchParams) {
+  const text = (key: string) => params.get(key)?.trim() ?? '';
+  const status = text('status');
+  const trigger = text('trigger');
+  const from = text('from');
+  const to = text('to');
+  return {
+    status: isStatus(status) ? status : null,
+    trigger: isTrigger(trigger) ? trigger : null,
+    job: text('job'),
+    user: text('user'),
+    parent: text('parent'),
+    q: text('q'),
+    from: LOCAL_INPUT.test(from) ? from : '',
+    to: LOCAL_INPUT.test(to) ? to : '',
+  };
+}
 
 // Module-level: urql re-runs a query whose context object changes, so it must not be rebuilt per render.
 // The typenames make lists that may be empty refresh after a mutation creates the first item.
@@ -60,25 +107,28 @@ const CONTEXT = { additionalTypenames: ['Run'] };
 
 export default function RunsPage() {
   const [params, setParams] = useSearchParams();
-  const status = params.get('status') ?? '';
-  const trigger = params.get('trigger') ?? '';
-  const jobId = params.get('job');
-  const parentRunId = params.get('parent');
+  const state = parseParams(params);
+  const [search, setSearch] = useState(state.q);
 
   const filter = useMemo<RunFilter>(
     () => ({
-      status: status ? [status as RunStatus] : null,
-      trigger: trigger ? [trigger as RunTrigger] : null,
-      jobId,
-      parentRunId,
-      includeChildren: parentRunId ? true : null,
+      status: state.status ? [state.status] : null,
+      trigger: state.trigger ? [state.trigger] : null,
+      jobId: state.job || null,
+      startedById: state.user || null,
+      parentRunId: state.parent || null,
+      includeChildren: state.parent ? true : null,
+      search: state.q || null,
+      createdAfter: state.from ? fromZonedInput(state.from)?.toISOString() ?? null : null,
+      createdBefore: state.to ? fromZonedInput(state.to)?.toISOString() ?? null : null,
     }),
-    [status, trigger, jobId, parentRunId],
+    [state.status, state.trigger, state.job, state.user, state.parent, state.q, state.from, state.to],
   );
   const filterKey = JSON.stringify(filter);
   const pages = useCursorPages(PAGE_SIZE, filterKey);
 
   const [{ data, error, fetching }, reexecute] = useQuery({ query: RunsPageQuery, variables: { first: pages.first, after: pages.after, filter }, context: CONTEXT });
+  const [{ data: options }] = useQuery({ query: RunsPageFilterOptions });
   const refresh = useThrottledCallback(() => {
     // Only the first page moves under the reader's eyes; later pages stay put until asked.
     if (pages.onFirstPage) reexecute({ requestPolicy: 'network-only' });
@@ -96,47 +146,102 @@ export default function RunsPage() {
       return next;
     });
 
+  // The text filter follows typing after a pause, so each keystroke is not a request.
+  useEffect(() => {
+    if (search.trim() === state.q) return;
+    const timer = setTimeout(
+      () =>
+        setParams((previous) => {
+          const next = new URLSearchParams(previous);
+          if (search.trim()) next.set('q', search.trim());
+          else next.delete('q');
+          return next;
+        }),
+      300,
+    );
+    return () => clearTimeout(timer);
+  }, [search, state.q, setParams]);
+
   const runs = data?.runs;
-  const narrowed = jobId ? 'of one job' : parentRunId ? 'of one per-user run' : null;
+  const filtered = Boolean(state.status || state.trigger || state.job || state.user || state.q || state.from || state.to);
+  const jobName = options?.jobs.edges.find((edge) => edge.node.id === state.job)?.node.name;
+  const zone = zoneName();
 
   return (
     <>
-      <PageHeader title="Runs" description={narrowed ? `Runs ${narrowed}, newest first. Updates live.` : 'Every run of every job, newest first. Updates live.'} />
+      <PageHeader
+        title="Runs"
+        description={
+          state.parent ? 'The per-user runs of one run, newest first. Updates live.' : jobName ? `Runs of ${jobName}, newest first. Updates live.` : 'Every run of every job, newest first. Updates live.'
+        }
+      />
       <Card flush>
-        <div className="flex flex-wrap gap-3 border-b border-stone-100 px-4 py-3 dark:border-stone-800">
+        <div role="search" aria-label="Filter runs" className="grid grid-cols-2 gap-3 border-b border-stone-100 px-4 py-3 lg:grid-cols-4 dark:border-stone-800">
+          <Input className="col-span-2 lg:col-span-1" label="Search" type="search" placeholder="Run title or job name" value={search} onChange={(event) => setSearch(event.target.value)} />
           <Select
-            aria-label="Filter by status"
-            value={status}
+            className="min-w-0"
+            label="Job"
+            value={state.job}
+            onChange={(event) => set('job', event.target.value)}
+            options={[
+              { value: '', label: 'Any job' },
+              ...(state.job && !jobName ? [{ value: state.job, label: 'The chosen job' }] : []),
+              ...(options?.jobs.edges ?? []).map(({ node }) => ({ value: node.id, label: node.name })),
+            ]}
+          />
+          <Select
+            className="min-w-0"
+            label="Started by"
+            value={state.user}
+            onChange={(event) => set('user', event.target.value)}
+            options={[{ value: '', label: 'Anyone' }, ...(options?.users.edges ?? []).map(({ node }) => ({ value: node.id, label: node.name }))]}
+          />
+          <Select
+            className="min-w-0"
+            label="Status"
+            value={state.status ?? ''}
             onChange={(event) => set('status', event.target.value)}
             options={[{ value: '', label: 'Any status' }, ...RUN_STATUSES.map((s) => ({ value: s, label: RUN_STATUS[s].label }))]}
           />
           <Select
-            aria-label="Filter by trigger"
-            value={trigger}
+            className="min-w-0"
+            label="Trigger"
+            value={state.trigger ?? ''}
             onChange={(event) => set('trigger', event.target.value)}
             options={[{ value: '', label: 'Any trigger' }, ...TRIGGERS.map((t) => ({ value: t, label: RUN_TRIGGER_LABEL[t] }))]}
           />
+          <Input className="col-span-2 sm:col-span-1" label={`Created from (${zone})`} type="datetime-local" value={state.from} onChange={(event) => set('from', event.target.value)} />
+          <Input className="col-span-2 sm:col-span-1" label={`Created before (${zone})`} type="datetime-local" value={state.to} onChange={(event) => set('to', event.target.value)} />
+          <div className="flex items-end">
+            <Button
+              disabled={!filtered}
+              onClick={() => {
+                setSearch('');
+                setParams(state.parent ? { parent: state.parent } : {});
+              }}
+            >
+              Clear filters
+            </Button>
+          </div>
         </div>
         {error && !data ? (
           <ErrorState title="Could not load the runs" message={describeError(error)} onRetry={() => reexecute({ requestPolicy: 'network-only' })} retrying={fetching} />
         ) : !runs ? (
           <SkeletonRows rows={10} columns={6} label="Loading runs" />
         ) : runs.totalCount === 0 ? (
-          <EmptyState icon={<ListIcon />} title={status || trigger ? 'No run matches these filters' : 'No runs yet'}>
-            {status || trigger
-              ? 'Try another status or trigger.'
-              : 'Runs appear here when a job’s schedule comes round or someone presses “Run now” on a job.'}
+          <EmptyState icon={<ListIcon />} title={filtered ? 'No run matches these filters' : 'No runs yet'}>
+            {filtered ? 'Try other filters, or clear them.' : 'Runs appear here when a job’s schedule comes round or someone presses “Run now” on a job.'}
           </EmptyState>
         ) : (
           <>
-            <div className="overflow-x-auto">
+            <div className="relative overflow-x-auto">
               <table aria-label="Runs" className="w-full text-left text-sm">
                 <THead>
                   <RunTableHead showJob />
                 </THead>
                 <TBody>
                   {runs.edges.map(({ node }) => (
-                    <RunRow key={node.id} run={node} job={node.job} />
+                    <RunRow key={node.id} run={node} job={node.job} showJob />
                   ))}
                 </TBody>
               </table>

@@ -101,8 +101,9 @@ export default function SignInPage() {
           </Button>
         </form>
         <p className="mt-6 text-center text-xs leading-relaxed text-stone-500 dark:text-stone-400">
-          The first admin comes from <code className="font-mono">auth.admin_email</code> and{' '}
-          <code className="font-mono">auth.admin_password</code> in the server's configuration.
+          First start? The admin is <code className="font-mono">admin@localhost</code> and a generated password printed
+          once on the server's console — unless <code className="font-mono">auth.admin_email</code> and{' '}
+          <code className="font-mono">auth.admin_password</code> were set in its configuration before that start.
         </p>
       </div>
     </div>

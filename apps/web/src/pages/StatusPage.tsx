@@ -7,6 +7,7 @@ import { Button } from '../components/ui/Button';
 import { Card } from '../components/ui/Card';
 import { Skeleton } from '../components/ui/Skeleton';
 import { graphql } from '../gql';
+import { formatDateTime } from '../lib/format';
 
 const StatusPageQuery = graphql(`
   query StatusPageQuery {
@@ -52,7 +53,7 @@ export default function StatusPage() {
             </Button>
           )
         }
-        footer={checkedAt && `Last checked at ${checkedAt.toLocaleTimeString()}`}
+        footer={checkedAt && `Last checked ${formatDateTime(checkedAt, { seconds: true })}`}
       >
         {error && !data ? (
           <Alert

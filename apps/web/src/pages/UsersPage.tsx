@@ -107,7 +107,7 @@ export default function UsersPage() {
       <Card flush>
         <div className="border-b border-stone-100 px-4 py-3 dark:border-stone-800">
           <div className="relative max-w-md">
-            <SearchIcon className="pointer-events-none absolute top-1/2 left-3 z-10 size-4 -translate-y-1/2 text-stone-400" />
+            <SearchIcon className="pointer-events-none absolute top-1/2 left-3 z-10 size-4 -translate-y-1/2 text-stone-500 dark:text-stone-400" />
             <Input type="search" aria-label="Search users" placeholder="Search by name or e-mail" inputClassName="pl-9" value={searchText} onChange={(event) => setSearchText(event.target.value)} />
           </div>
         </div>
@@ -145,7 +145,7 @@ export default function UsersPage() {
                     </Td>
                     <Td>
                       <div className="flex flex-wrap gap-1">
-                        {user.roles.length === 0 && <span className="text-stone-400">—</span>}
+                        {user.roles.length === 0 && <span className="text-stone-500 dark:text-stone-400">—</span>}
                         {user.roles.map((role) => (
                           <Badge key={role.id} tone="accent" dot={false}>
                             {role.name}
@@ -155,7 +155,7 @@ export default function UsersPage() {
                     </Td>
                     <Td className="whitespace-nowrap text-stone-600 dark:text-stone-300">
                       {!user.hasPassword ? (
-                        <span className="text-stone-400">Target only</span>
+                        <span className="text-stone-500 dark:text-stone-400">Target only</span>
                       ) : user.lastSignInAt ? (
                         <span title={formatDateTime(user.lastSignInAt)}>Last {formatRelative(user.lastSignInAt)}</span>
                       ) : (

@@ -87,6 +87,8 @@ const RunFilter = builder.inputType('RunFilter', {
     targetUserId: t.id({ required: false, description: 'Per-user runs for this user (implies includeChildren).' }),
     parentRunId: t.id({ required: false, description: 'The children of this run.' }),
     includeChildren: t.boolean({ required: false, description: 'Per-user child runs too; default only top-level runs.' }),
+    startedById: t.id({ required: false, description: 'Runs this user started by hand or through the API.' }),
+    search: t.string({ required: false, description: "Part of the run's title or its job's name, any case." }),
   }),
 });
 
@@ -107,6 +109,8 @@ type RunFilterShape = {
   targetUserId?: string | number | null;
   parentRunId?: string | number | null;
   includeChildren?: boolean | null;
+  startedById?: string | number | null;
+  search?: string | null;
 };
 
 const NO_MATCH = '00000000-0000-0000-0000-000000000000';
@@ -121,6 +125,11 @@ function runWhere(filter: RunFilterShape | null | undefined): Prisma.RunWhereInp
     where.createdAt = { ...(filter.createdAfter ? { gte: filter.createdAfter } : {}), ...(filter.createdBefore ? { lt: filter.createdBefore } : {}) };
   }
   if (filter?.targetUserId != null) where.targetUserId = idOrNoMatch(filter.targetUserId);
+  if (filter?.startedById != null) where.startedById = idOrNoMatch(filter.startedById);
+  const search = filter?.search?.trim();
+  if (search) {
+    where.OR = [{ title: { contains: search, mode: 'insensitive' } }, { job: { name: { contains: search, mode: 'insensitive' } } }];
+  }
   if (filter?.parentRunId != null) where.parentRunId = idOrNoMatch(filter.parentRunId);
   else if (!filter?.includeChildren && filter?.targetUserId == null) where.parentRunId = null;
   return where;

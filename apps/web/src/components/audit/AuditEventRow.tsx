@@ -44,7 +44,7 @@ export function AuditEventRow(props: { event: FragmentType<typeof AuditEventRow_
               aria-controls={detailsId}
               aria-label={open ? 'Hide details' : 'Show details'}
               onClick={() => setOpen((value) => !value)}
-              className="-m-1 rounded p-1 text-stone-400 hover:bg-stone-100 hover:text-stone-700 focus-visible:outline-2 focus-visible:outline-amber-500 dark:hover:bg-stone-800 dark:hover:text-stone-200"
+              className="-m-1 rounded p-1 text-stone-500 dark:text-stone-400 hover:bg-stone-100 hover:text-stone-700 focus-visible:outline-2 focus-visible:outline-amber-500 dark:hover:bg-stone-800 dark:hover:text-stone-200"
             >
               <ChevronRightIcon className={cx('size-4 transition-transform', open && 'rotate-90')} />
             </button>
@@ -73,7 +73,7 @@ export function AuditEventRow(props: { event: FragmentType<typeof AuditEventRow_
               )}
             </>
           ) : (
-            <span className="text-stone-400">—</span>
+            <span className="text-stone-500 dark:text-stone-400">—</span>
           )}
         </Td>
         <Td>

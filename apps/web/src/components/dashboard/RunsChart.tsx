@@ -1,7 +1,27 @@
-// Runs per hour over the last 24 hours, stacked by outcome. Plain SVG: no chart library in the bundle.
-import { useMemo } from 'react';
+// Runs per hour, stacked by outcome, from the server's histogram (runHistogram: one GROUP BY, true at any volume).
+// Drawn with HTML boxes rather than a stretched SVG, so labels keep their size on every screen: a y axis with a
+// rounded scale, an x axis of hours in the viewer's chosen zone, and an empty state when nothing ran.
+import { type FragmentType, graphql, useFragment } from '../../gql';
 import type { RunStatus } from '../../gql/graphql';
+import { formatDateTime, formatHour, zoneName } from '../../lib/format';
 import { RUN_STATUS, RUN_STATUS_COLOUR } from '../runs/runStatus';
+
+export const RunsChart_RunHistogramFragment = graphql(`
+  fragment RunsChart_RunHistogramFragment on RunHistogram {
+    from
+    to
+    bucketSeconds
+    total
+    buckets {
+      start
+      total
+      byStatus {
+        status
+        count
+      }
+    }
+  }
+`);
 
 type Group = 'succeeded' | 'failed' | 'active' | 'other';
 const GROUPS: { group: Group; label: string; colour: string }[] = [
@@ -18,66 +38,88 @@ function groupOf(status: RunStatus): Group {
   return 'other';
 }
 
-const HOURS = 24;
-const WIDTH = 720;
-const HEIGHT = 160;
-const GAP = 4;
+/** The smallest of 1, 2, 5 × 10ⁿ at or above `value`: a scale whose half is a round number too. */
+function niceMax(value: number): number {
+  if (value <= 2) return 2;
+  const power = 10 ** Math.floor(Math.log10(value));
+  for (const step of [1, 2, 5, 10]) if (step * power >= value) return step * power;
+  return 10 * power;
+}
 
-export function RunsChart({ runs, now }: { runs: readonly { createdAt: unknown; status: RunStatus }[]; now: Date }) {
-  const buckets = useMemo(() => {
-    const end = Math.ceil(now.getTime() / 3_600_000) * 3_600_000;
-    const start = end - HOURS * 3_600_000;
-    const result = Array.from({ length: HOURS }, (_, index) => ({
-      start: new Date(start + index * 3_600_000),
-      counts: { succeeded: 0, failed: 0, active: 0, other: 0 },
-    }));
-    for (const run of runs) {
-      const time = new Date(String(run.createdAt)).getTime();
-      const index = Math.floor((time - start) / 3_600_000);
-      if (index >= 0 && index < HOURS) result[index]!.counts[groupOf(run.status)] += 1;
-    }
-    return result;
-  }, [runs, now]);
+export function RunsChart(props: { histogram: FragmentType<typeof RunsChart_RunHistogramFragment> }) {
+  const histogram = useFragment(RunsChart_RunHistogramFragment, props.histogram);
+  const buckets = histogram.buckets.map((bucket) => {
+    const counts: Record<Group, number> = { succeeded: 0, failed: 0, active: 0, other: 0 };
+    for (const { status, count } of bucket.byStatus) counts[groupOf(status)] += count;
+    return { start: bucket.start, total: bucket.total, counts };
+  });
+  const top = niceMax(Math.max(0, ...buckets.map((bucket) => bucket.total)));
+  const zone = zoneName();
 
-  const max = Math.max(1, ...buckets.map((bucket) => Object.values(bucket.counts).reduce((a, b) => a + b, 0)));
-  const barWidth = WIDTH / HOURS - GAP;
-  const total = runs.length;
+  if (histogram.total === 0) {
+    return (
+      <div className="flex h-44 flex-col items-center justify-center rounded-xl border border-dashed border-stone-300 text-center dark:border-stone-700">
+        <p className="text-sm font-medium text-stone-700 dark:text-stone-200">No runs in the last 24 hours</p>
+        <p className="mt-1 text-xs text-stone-500 dark:text-stone-400">Runs appear here, by hour and outcome, as jobs run.</p>
+      </div>
+    );
+  }
 
   return (
     <figure>
-      <svg
-        viewBox={`0 0 ${WIDTH} ${HEIGHT + 18}`}
+      <div
         role="img"
-        aria-label={`Runs per hour over the last 24 hours: ${total} in all`}
-        className="h-44 w-full"
-        preserveAspectRatio="none"
+        aria-label={`Runs per hour from ${formatDateTime(histogram.from)} to ${formatDateTime(histogram.to)}: ${histogram.total} in all`}
+        className="flex gap-2"
       >
-        {[0.25, 0.5, 0.75, 1].map((fraction) => (
-          <line key={fraction} x1={0} x2={WIDTH} y1={HEIGHT - HEIGHT * fraction} y2={HEIGHT - HEIGHT * fraction} className="stroke-stone-200 dark:stroke-stone-800" strokeDasharray="3 4" />
-        ))}
-        {buckets.map((bucket, index) => {
-          let y = HEIGHT;
-          const x = index * (barWidth + GAP) + GAP / 2;
-          return (
-            <g key={bucket.start.getTime()}>
-              <title>
-                {`${bucket.start.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' })}: ${GROUPS.map((g) => `${bucket.counts[g.group]} ${g.label.toLowerCase()}`).join(', ')}`}
-              </title>
-              {GROUPS.map(({ group, colour }) => {
-                const height = (bucket.counts[group] / max) * HEIGHT;
-                y -= height;
-                return height > 0 ? <rect key={group} x={x} y={y} width={barWidth} height={height} rx={2} fill={colour} /> : null;
-              })}
-              {index % 4 === 0 && (
-                <text x={x} y={HEIGHT + 14} className="fill-stone-400 text-[10px]">
-                  {bucket.start.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' })}
-                </text>
-              )}
-            </g>
-          );
-        })}
-      </svg>
-      <figcaption className="mt-2 flex flex-wrap gap-x-4 gap-y-1 text-xs text-stone-500 dark:text-stone-400">
+        {/* y axis */}
+        <div aria-hidden="true" className="relative h-44 w-8 shrink-0 text-right text-[11px] text-stone-500 tabular-nums dark:text-stone-400">
+          <span className="absolute top-0 right-0 -translate-y-1/2">{top}</span>
+          <span className="absolute top-1/2 right-0 -translate-y-1/2">{top / 2}</span>
+          <span className="absolute bottom-0 right-0 translate-y-1/2">0</span>
+        </div>
+        <div className="min-w-0 flex-1">
+          <div className="relative h-44 border-b border-l border-stone-300 dark:border-stone-700">
+            <div aria-hidden="true" className="absolute inset-x-0 top-0 border-t border-dashed border-stone-200 dark:border-stone-800" />
+            <div aria-hidden="true" className="absolute inset-x-0 top-1/2 border-t border-dashed border-stone-200 dark:border-stone-800" />
+            <div className="absolute inset-0 flex items-end gap-px px-px sm:gap-1">
+              {buckets.map((bucket) => (
+                <div
+                  key={String(bucket.start)}
+                  data-testid="chart-bucket"
+                  data-total={bucket.total}
+                  title={`${formatDateTime(bucket.start)}: ${bucket.total} run${bucket.total === 1 ? '' : 's'} (${GROUPS.map((g) => `${bucket.counts[g.group]} ${g.label.toLowerCase()}`).join(', ')})`}
+                  className="flex h-full min-w-0 flex-1 flex-col-reverse"
+                >
+                  {GROUPS.map(({ group, colour }) =>
+                    bucket.counts[group] > 0 ? (
+                      <div key={group} style={{ height: `${(bucket.counts[group] / top) * 100}%`, background: colour }} className="w-full first:rounded-b-none last:rounded-t-sm" />
+                    ) : null,
+                  )}
+                </div>
+              ))}
+            </div>
+          </div>
+          {/* x axis: every 6th hour on phones, every 3rd on wider screens */}
+          <div aria-hidden="true" className="relative mt-1 h-4 text-[11px] text-stone-500 tabular-nums dark:text-stone-400">
+            {buckets.map((bucket, index) =>
+              index % 3 === 0 ? (
+                <span
+                  key={String(bucket.start)}
+                  className={index % 6 === 0 ? 'absolute' : 'absolute hidden sm:inline'}
+                  style={{ left: `${(index / buckets.length) * 100}%` }}
+                >
+                  {formatHour(bucket.start)}
+                </span>
+              ) : null,
+            )}
+          </div>
+        </div>
+      </div>
+      <figcaption className="mt-3 flex flex-wrap gap-x-4 gap-y-1 text-xs text-stone-600 dark:text-stone-400">
+        <span className="font-medium">
+          {histogram.total} run{histogram.total === 1 ? '' : 's'} · hours in {zone}
+        </span>
         {GROUPS.map(({ group, label, colour }) => (
           <span key={group} className="flex items-center gap-1.5">
             <span aria-hidden="true" className="size-2.5 rounded-sm" style={{ background: colour }} />

@@ -3,6 +3,7 @@
 import { useState, type ReactNode } from 'react';
 import { useNavigate } from 'react-router';
 import { useMutation } from 'urql';
+import { formatDateTime } from '../../lib/format';
 import { type FragmentType, graphql, useFragment } from '../../gql';
 import { outcomeOf } from '../../lib/mutationResult';
 import { ConfirmDialog } from '../ui/ConfirmDialog';
@@ -21,6 +22,9 @@ export const JobActions_JobFragment = graphql(`
     viewerCanRun
     viewerCanEdit
     viewerCanDelete
+    action
+    scheduleDescription
+    createdAt
   }
 `);
 
@@ -136,6 +140,17 @@ export function useJobActions(
             afterDelete?.();
           }}
         >
+          {/* Job names need not be unique: say exactly which job this is. */}
+          <dl data-testid="delete-job-identity" className="mb-3 grid grid-cols-[auto_1fr] gap-x-3 gap-y-1 rounded-lg bg-stone-50 p-3 text-xs dark:bg-stone-950">
+            <dt className="text-stone-500 dark:text-stone-400">Action</dt>
+            <dd className="font-mono">{job.action}</dd>
+            <dt className="text-stone-500 dark:text-stone-400">Schedule</dt>
+            <dd>{job.scheduleDescription}</dd>
+            <dt className="text-stone-500 dark:text-stone-400">Created</dt>
+            <dd>{formatDateTime(job.createdAt)}</dd>
+            <dt className="text-stone-500 dark:text-stone-400">Id</dt>
+            <dd className="font-mono break-all">{job.id}</dd>
+          </dl>
           <p>The job, all its runs and their logs are deleted, and its schedule stops. This cannot be undone.</p>
           <p>To stop it for a while instead, pause it.</p>
         </ConfirmDialog>

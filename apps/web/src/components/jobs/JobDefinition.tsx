@@ -111,7 +111,7 @@ export function JobDefinition(props: { job: FragmentType<typeof JobDefinition_Jo
         </Item>
         <Item term="Retries">
           {job.retries ?? `${job.actionDetails?.defaults.retries ?? '—'} (action default)`}
-          {job.retryBackoffMs != null && <span className="text-stone-500"> · backoff {formatDuration(job.retryBackoffMs)}</span>}
+          {job.retryBackoffMs != null && <span className="text-stone-500 dark:text-stone-400"> · backoff {formatDuration(job.retryBackoffMs)}</span>}
         </Item>
         <Item term="Timeout">
           {job.timeoutMs != null ? formatDuration(job.timeoutMs) : `${formatDuration(job.actionDetails?.defaults.timeoutMs)} (action default)`}
@@ -120,7 +120,7 @@ export function JobDefinition(props: { job: FragmentType<typeof JobDefinition_Jo
         <Item term="Missed while the server was down">{MISFIRE[job.misfirePolicy]}</Item>
         <Item term="Created">
           {formatDateTime(job.createdAt)}
-          {job.createdBy && <span className="text-stone-500"> by {job.createdBy.name}</span>}
+          {job.createdBy && <span className="text-stone-500 dark:text-stone-400"> by {job.createdBy.name}</span>}
         </Item>
         <Item term="Updated">{formatDateTime(job.updatedAt)}</Item>
       </dl>
@@ -154,11 +154,11 @@ export function JobSchedule(props: { job: FragmentType<typeof JobSchedule_JobFra
             {job.enabled ? 'Next runs' : 'Next runs when resumed'}
           </h3>
           {job.nextFireTimes.length === 0 ? (
-            <p className="mt-1.5 text-sm text-stone-500">None: the schedule has ended.</p>
+            <p className="mt-1.5 text-sm text-stone-500 dark:text-stone-400">None: the schedule has ended.</p>
           ) : (
             <ol className="mt-1.5 flex flex-col gap-1 text-sm tabular-nums">
               {job.nextFireTimes.map((time) => (
-                <li key={String(time)} className={job.enabled ? undefined : 'text-stone-400'}>
+                <li key={String(time)} className={job.enabled ? undefined : 'text-stone-500 dark:text-stone-400'}>
                   {formatDateTime(time)}
                 </li>
               ))}

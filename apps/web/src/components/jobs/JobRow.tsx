@@ -1,6 +1,7 @@
 import { Link } from 'react-router';
 import { type FragmentType, graphql, useFragment } from '../../gql';
 import { formatDateTime, formatRelative } from '../../lib/format';
+import { RelativeTime } from '../time/RelativeTime';
 import { RunStatusBadge } from '../runs/RunStatusBadge';
 import { Badge } from '../ui/Badge';
 import { DropdownMenu } from '../ui/DropdownMenu';
@@ -59,23 +60,23 @@ export function JobRow(props: { job: FragmentType<typeof JobRow_JobFragment> }) 
       <Td className="min-w-36 text-stone-600 dark:text-stone-300">{job.scheduleDescription}</Td>
       <Td className="whitespace-nowrap text-stone-600 dark:text-stone-300">
         {!job.enabled ? (
-          <span className="text-stone-400" title={job.disabledReason ?? undefined}>
+          <span className="text-stone-500 dark:text-stone-400" title={job.disabledReason ?? undefined}>
             {job.disabledReason ? 'Stopped' : 'Paused'}
           </span>
         ) : job.nextRunAt ? (
-          <span title={formatDateTime(job.nextRunAt)}>{formatRelative(job.nextRunAt)}</span>
+          <RelativeTime value={job.nextRunAt} />
         ) : (
-          <span className="text-stone-400">—</span>
+          <span className="text-stone-500 dark:text-stone-400">—</span>
         )}
       </Td>
       <Td className="whitespace-nowrap">
         {job.lastRun ? (
-          <Link to={`/runs/${job.lastRun.id}`} className="inline-flex items-center gap-2 hover:underline" title={formatDateTime(job.lastRun.createdAt)}>
+          <Link to={`/jobs/${job.id}/runs/${job.lastRun.id}`} className="inline-flex items-center gap-2 hover:underline" title={formatDateTime(job.lastRun.createdAt)}>
             <RunStatusBadge status={job.lastRun.status} />
             <span className="hidden text-xs text-stone-500 xl:inline dark:text-stone-400">{formatRelative(job.lastRun.createdAt)}</span>
           </Link>
         ) : (
-          <span className="text-sm text-stone-400">Never run</span>
+          <span className="text-sm text-stone-600 dark:text-stone-400">Never run</span>
         )}
       </Td>
       <Td>

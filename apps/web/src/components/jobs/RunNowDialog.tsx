@@ -1,5 +1,6 @@
 // "Configure and run" (InvenioRDM): a title for the run, args that override the job's key by key, and `since`
 // (default: the start of the job's last successful run). Runs now even when the job is paused.
+import { fromZonedInput, zoneName } from '../../lib/format';
 import { useState, type FormEvent } from 'react';
 import { useNavigate } from 'react-router';
 import { useMutation } from 'urql';
@@ -66,7 +67,7 @@ export function RunNowDialog({ job, open, onClose }: { job: RunNowTarget; open: 
       id: job.id,
       title: title.trim() || null,
       args: parsedArgs.value,
-      since: since ? new Date(since).toISOString() : null,
+      since: since ? fromZonedInput(since)?.toISOString() ?? null : null,
     });
     const outcome = outcomeOf(result, (data) => data.runJobNow);
     if (!outcome.ok) {
@@ -133,7 +134,7 @@ export function RunNowDialog({ job, open, onClose }: { job: RunNowTarget; open: 
           }
         />
         <Input
-          label="Since"
+          label={`Since (${zoneName()})`}
           type="datetime-local"
           value={since}
           onChange={(event) => setSince(event.target.value)}

@@ -10,7 +10,8 @@ import { useDebounced } from '../../lib/useDebounced';
 import { Input } from '../ui/Input';
 import { Select } from '../ui/Select';
 import { Spinner } from '../ui/Spinner';
-import { CRON_PRESETS, scheduleInput, timezones, type IntervalUnit, type ScheduleDraft } from './schedule';
+import { CRON_PRESETS, scheduleInput, type IntervalUnit, type ScheduleDraft } from './schedule';
+import { TimezonePicker } from '../ui/TimezonePicker';
 
 const SchedulePreviewQuery = graphql(`
   query SchedulePreviewQuery($input: ScheduleInput!) {
@@ -191,16 +192,14 @@ function PreviewBody({ description, busy, children }: { description: string | nu
         {description}
         {busy && <Spinner className="size-3 text-stone-400" />}
       </p>
-      <p className="mt-2 text-xs font-semibold tracking-wide text-stone-500 uppercase">Next 5 runs</p>
+      <p className="mt-2 text-xs font-semibold tracking-wide text-stone-500 uppercase dark:text-stone-400">Next 5 runs</p>
       {children}
     </>
   );
 }
 
 function TimezoneSelect({ value, onChange, error }: { value: string; onChange: (value: string) => void; error?: string }) {
-  const zones = timezones();
-  const options = (zones.includes(value) ? zones : [value, ...zones]).map((zone) => ({ value: zone, label: zone.replaceAll('_', ' ') }));
-  return <Select label="Timezone" value={value} onChange={(event) => onChange(event.target.value)} options={options} error={error} />;
+  return <TimezonePicker value={value} onChange={onChange} error={error} />;
 }
 
 function fieldName(field: string): string {

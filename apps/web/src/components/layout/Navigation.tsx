@@ -4,7 +4,7 @@ import { missingPermission } from '../../lib/permissions';
 import { useViewer } from '../../lib/viewer';
 import { NAV_SECTIONS, type NavItem } from './navigation';
 
-/** The sections the viewer may open; a vertical sidebar on wide screens, a scrolling row on tablets. */
+/** The sections the viewer may open: the sidebar on wide screens, the header's menu panel on narrow ones. */
 export function Navigation({ orientation }: { orientation: 'vertical' | 'horizontal' }) {
   const viewer = useViewer();
   const visible = NAV_SECTIONS.map((section) => ({
@@ -27,7 +27,7 @@ export function Navigation({ orientation }: { orientation: 'vertical' | 'horizon
       {visible.map((section) => (
         <div key={section.title ?? 'main'} className="flex flex-col gap-0.5">
           {section.title && (
-            <h2 className="px-2.5 pb-1.5 text-[11px] font-semibold tracking-wider text-stone-400 uppercase dark:text-stone-500">
+            <h2 className="px-2.5 pb-1.5 text-[11px] font-semibold tracking-wider text-stone-500 uppercase dark:text-stone-400">
               {section.title}
             </h2>
           )}
@@ -49,7 +49,7 @@ function NavEntry({ item, allowed, compact = false }: { item: NavItem; allowed: 
   );
   if (!allowed && item.permission) {
     return (
-      <span aria-disabled="true" title={missingPermission(item.permission)} className={cx(base, 'cursor-not-allowed text-stone-400 dark:text-stone-600')}>
+      <span aria-disabled="true" title={missingPermission(item.permission)} className={cx(base, 'cursor-not-allowed text-stone-500 dark:text-stone-400')}>
         <Icon className="size-4.5" />
         {item.label}
         <span className="sr-only"> ({missingPermission(item.permission)})</span>

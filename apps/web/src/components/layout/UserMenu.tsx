@@ -1,12 +1,15 @@
-// Who is signed in, what they may do, and signing out.
+// Who is signed in, what they may do; the clock they read times in (browser or UTC), their password, signing out.
+import { useState } from 'react';
 import { useNavigate } from 'react-router';
 import { useMutation } from 'urql';
 import { type FragmentType, graphql, useFragment } from '../../gql';
 import { describeError } from '../../lib/errors';
+import { browserTimeZone, describeZone, setZoneChoice, useZoneChoice } from '../../lib/format';
 import { PERMISSION_LABELS } from '../../lib/permissions';
 import { useSession } from '../../lib/session';
 import { DropdownMenu } from '../ui/DropdownMenu';
-import { ChevronDownIcon, LogOutIcon } from '../ui/icons';
+import { ChevronDownIcon, ClockIcon, KeyIcon, LogOutIcon } from '../ui/icons';
+import { ChangePasswordDialog } from './ChangePasswordDialog';
 import { useToast } from '../ui/Toasts';
 
 export const UserMenu_ViewerFragment = graphql(`
@@ -31,6 +34,8 @@ export function UserMenu(props: { viewer: FragmentType<typeof UserMenu_ViewerFra
   const navigate = useNavigate();
   const toast = useToast();
   const display = viewer.name || viewer.email;
+  const zone = useZoneChoice();
+  const [changingPassword, setChangingPassword] = useState(false);
 
   const doSignOut = async () => {
     const result = await signOut({});
@@ -43,6 +48,8 @@ export function UserMenu(props: { viewer: FragmentType<typeof UserMenu_ViewerFra
   };
 
   return (
+    <>
+    <ChangePasswordDialog open={changingPassword} onClose={() => setChangingPassword(false)} />
     <DropdownMenu
       label={`Account: ${display}`}
       width={288}
@@ -63,7 +70,7 @@ export function UserMenu(props: { viewer: FragmentType<typeof UserMenu_ViewerFra
         <div className="text-sm">
           <p className="truncate font-medium text-stone-900 dark:text-stone-100">{display}</p>
           <p className="truncate text-xs text-stone-500 dark:text-stone-400">{viewer.email}</p>
-          <p className="mt-2.5 text-[11px] font-semibold tracking-wider text-stone-400 uppercase dark:text-stone-500">
+          <p className="mt-2.5 text-[11px] font-semibold tracking-wider text-stone-500 uppercase dark:text-stone-400">
             Your permissions
           </p>
           <ul aria-label="Your permissions" className="mt-1 flex flex-col gap-0.5 text-xs text-stone-600 dark:text-stone-300">
@@ -76,10 +83,21 @@ export function UserMenu(props: { viewer: FragmentType<typeof UserMenu_ViewerFra
             ))}
           </ul>
           {viewer.via === 'token' && <p className="mt-2 text-xs text-amber-700 dark:text-amber-300">Acting through an API token.</p>}
+          <p className="mt-2.5 text-xs text-stone-600 dark:text-stone-300" data-testid="time-zone-choice">
+            Times shown in {zone === 'utc' ? 'UTC' : `your browser's time, ${describeZone(browserTimeZone())}`}
+          </p>
         </div>
       }
-      items={[{ label: 'Sign out', icon: <LogOutIcon />, onSelect: () => void doSignOut() }]}
+      items={[
+        zone === 'utc'
+          ? { label: `Show times in browser time (${browserTimeZone()})`, icon: <ClockIcon />, onSelect: () => setZoneChoice('browser') }
+          : { label: 'Show times in UTC', icon: <ClockIcon />, onSelect: () => setZoneChoice('utc') },
+        ...(viewer.via === 'token' ? [] : [{ label: 'Change password', icon: <KeyIcon />, onSelect: () => setChangingPassword(true) }]),
+        'separator',
+        { label: 'Sign out', icon: <LogOutIcon />, onSelect: () => void doSignOut() },
+      ]}
     />
+    </>
   );
 }
 

@@ -1,8 +1,9 @@
-// A role's members: who has it, add people, remove them.
+// A role's members: who has it, add people (searched on the server, so any of 10,000 users can be found), remove them.
 import { useState } from 'react';
 import { useMutation, useQuery } from 'urql';
 import { graphql } from '../../gql';
 import { describeError } from '../../lib/errors';
+import { useDebounced } from '../../lib/useDebounced';
 import { outcomeOf } from '../../lib/mutationResult';
 import { Alert } from '../ui/Alert';
 import { Button } from '../ui/Button';
@@ -22,7 +23,12 @@ const RoleMembersQuery = graphql(`
         }
       }
     }
-    everyone: users(first: 50) {
+  }
+`);
+
+const RoleMemberCandidatesQuery = graphql(`
+  query RoleMemberCandidatesQuery($search: String) {
+    users(first: 20, filter: { search: $search }) {
       edges {
         node {
           id
@@ -71,8 +77,11 @@ export function RoleMembersDialog({ role, open, onClose }: { role: { id: string;
   const [{ fetching: saving }, add] = useMutation(AddRoleMembersMutation);
   const [, remove] = useMutation(RemoveRoleMembersMutation);
   const toast = useToast();
+  const [search, setSearch] = useState('');
+  const settledSearch = useDebounced(search.trim(), 250);
+  const [{ data: found }] = useQuery({ query: RoleMemberCandidatesQuery, variables: { search: settledSearch || null }, pause: !open });
   const memberIds = new Set(data?.members.edges.map((edge) => edge.node.id));
-  const candidates = (data?.everyone.edges ?? []).map((edge) => edge.node).filter((user) => !memberIds.has(user.id));
+  const candidates = (found?.users.edges ?? []).map((edge) => edge.node).filter((user) => !memberIds.has(user.id));
 
   const addMembers = async () => {
     setProblem(null);
@@ -104,6 +113,7 @@ export function RoleMembersDialog({ role, open, onClose }: { role: { id: string;
             options={candidates.map((user) => ({ value: user.id, label: user.name, detail: user.email }))}
             value={adding}
             onChange={setAdding}
+            onQueryChange={setSearch}
           />
           <Button variant="primary" onClick={addMembers} loading={saving} disabled={adding.length === 0}>
             Add
@@ -112,13 +122,13 @@ export function RoleMembersDialog({ role, open, onClose }: { role: { id: string;
         {!data ? (
           <SkeletonRows rows={3} columns={2} label="Loading members" />
         ) : data.members.edges.length === 0 ? (
-          <p className="text-sm text-stone-500">Nobody has this role yet.</p>
+          <p className="text-sm text-stone-500 dark:text-stone-400">Nobody has this role yet.</p>
         ) : (
           <ul aria-label="Members" className="divide-y divide-stone-100 rounded-xl border border-stone-200 dark:divide-stone-800 dark:border-stone-800">
             {data.members.edges.map(({ node: user }) => (
               <li key={user.id} className="flex items-center justify-between gap-3 px-3 py-2 text-sm">
                 <span>
-                  <span className="font-medium">{user.name}</span> <span className="text-stone-500">{user.email}</span>
+                  <span className="font-medium">{user.name}</span> <span className="text-stone-500 dark:text-stone-400">{user.email}</span>
                 </span>
                 <Button size="sm" variant="ghost" onClick={() => removeMember(user)} aria-label={`Remove ${user.name}`}>
                   Remove

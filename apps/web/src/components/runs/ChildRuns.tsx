@@ -34,7 +34,7 @@ const ChildRunsQuery = graphql(`
 
 const PAGE_SIZE = 25;
 
-export function ChildRuns({ parentRunId, refreshKey }: { parentRunId: string; refreshKey: unknown }) {
+export function ChildRuns({ parentRunId, job, refreshKey }: { parentRunId: string; job: { id: string; name: string }; refreshKey: unknown }) {
   const [status, setStatus] = useState('');
   const pages = useCursorPages(PAGE_SIZE, status);
   const [{ data, error, fetching }, reexecute] = useQuery({
@@ -65,14 +65,14 @@ export function ChildRuns({ parentRunId, refreshKey }: { parentRunId: string; re
         <p className="px-4 py-6 text-sm text-stone-500 dark:text-stone-400">{status ? 'No per-user run has this status.' : 'The per-user runs have not been created yet.'}</p>
       ) : (
         <>
-          <div className="overflow-x-auto">
+          <div className="relative overflow-x-auto">
             <table aria-label="Per-user runs" className="w-full text-left text-sm">
               <THead>
                 <RunTableHead />
               </THead>
               <TBody>
                 {runs.edges.map(({ node }) => (
-                  <RunRow key={node.id} run={node} />
+                  <RunRow key={node.id} run={node} job={job} />
                 ))}
               </TBody>
             </table>

@@ -10,7 +10,8 @@ import type { LogLevel } from '../../gql/graphql';
 import { cx } from '../../lib/cx';
 import { Button } from '../ui/Button';
 import { CopyButton } from '../ui/CopyButton';
-import { DownloadIcon, SearchIcon } from '../ui/icons';
+import { CheckIcon, DownloadIcon, SearchIcon } from '../ui/icons';
+import { formatTime, zoneName } from '../../lib/format';
 
 const RunLogSubscription = graphql(`
   subscription RunLogSubscription($runId: ID!, $afterSequence: Int!) {
@@ -40,10 +41,10 @@ const MIN_HEIGHT = 120;
 const MAX_HEIGHT = 480;
 const LEVELS: LogLevel[] = ['DEBUG', 'INFO', 'WARN', 'ERROR'];
 const LEVEL_STYLE: Record<LogLevel, string> = {
-  DEBUG: 'text-stone-400 dark:text-stone-500',
-  INFO: 'text-sky-600 dark:text-sky-400',
-  WARN: 'text-amber-600 dark:text-amber-400',
-  ERROR: 'text-red-600 dark:text-red-400',
+  DEBUG: 'text-stone-600 dark:text-stone-400',
+  INFO: 'text-sky-700 dark:text-sky-400',
+  WARN: 'text-amber-700 dark:text-amber-400',
+  ERROR: 'text-red-700 dark:text-red-400',
 };
 const RETRY_MS = 1500;
 
@@ -187,8 +188,9 @@ export function LogViewer({ runId, live, fileName }: { runId: string; live: bool
       <div className="flex flex-wrap items-center gap-x-3 gap-y-2 border-b border-stone-100 px-4 py-2.5 dark:border-stone-800">
         <h2 className="mr-1 text-base font-semibold">Log</h2>
         <span className="text-xs text-stone-500 tabular-nums dark:text-stone-400" data-testid="log-count">
-          {visible.length === lines.length ? `${lines.length} lines` : `${visible.length} of ${lines.length} lines`}
+          {visible.length === lines.length ? linesLabel(lines.length) : `${visible.length} of ${linesLabel(lines.length)}`}
         </span>
+        <span className="text-xs text-stone-500 dark:text-stone-400">Times in {zoneName()}</span>
         {live && (
           <span className={cx('flex items-center gap-1.5 text-xs', connection === 'retrying' ? 'text-amber-600' : 'text-emerald-600 dark:text-emerald-400')}>
             <span aria-hidden="true" className={cx('size-1.5 rounded-full', connection === 'retrying' ? 'bg-amber-500' : 'animate-pulse bg-emerald-500')} />
@@ -196,24 +198,33 @@ export function LogViewer({ runId, live, fileName }: { runId: string; live: bool
           </span>
         )}
         <div className="ml-auto flex flex-wrap items-center gap-2">
-          <div role="group" aria-label="Levels" className="flex overflow-hidden rounded-lg border border-stone-200 dark:border-stone-700">
-            {LEVELS.map((level) => (
-              <button
-                key={level}
-                type="button"
-                aria-pressed={levels.has(level)}
-                onClick={() => toggleLevel(level)}
-                className={cx(
-                  'px-2 py-1 font-mono text-[11px] font-semibold transition-colors',
-                  levels.has(level) ? cx('bg-stone-100 dark:bg-stone-800', LEVEL_STYLE[level]) : 'text-stone-300 line-through dark:text-stone-600',
-                )}
-              >
-                {level}
-              </button>
-            ))}
+          {/* Each chip says its state in shape, not only colour: shown levels are filled with a check, hidden ones
+              are outlined and struck through; the title and aria-pressed say it in words. */}
+          <div role="group" aria-label="Levels shown" className="flex gap-1">
+            {LEVELS.map((level) => {
+              const shown = levels.has(level);
+              return (
+                <button
+                  key={level}
+                  type="button"
+                  aria-pressed={shown}
+                  title={shown ? `${level} lines shown: click to hide` : `${level} lines hidden: click to show`}
+                  onClick={() => toggleLevel(level)}
+                  className={cx(
+                    'flex h-7 items-center gap-1 rounded-full border px-2 font-mono text-[11px] font-semibold transition-colors focus-visible:outline-2 focus-visible:outline-amber-500',
+                    shown
+                      ? cx('border-stone-300 bg-stone-100 dark:border-stone-600 dark:bg-stone-800', LEVEL_STYLE[level])
+                      : 'border-dashed border-stone-300 bg-transparent text-stone-500 line-through dark:border-stone-600 dark:text-stone-400',
+                  )}
+                >
+                  {shown ? <CheckIcon aria-hidden="true" className="size-3" /> : <span aria-hidden="true" className="size-3" />}
+                  {level}
+                </button>
+              );
+            })}
           </div>
           <div className="relative">
-            <SearchIcon className="pointer-events-none absolute top-1/2 left-2.5 size-3.5 -translate-y-1/2 text-stone-400" />
+            <SearchIcon className="pointer-events-none absolute top-1/2 left-2.5 size-3.5 -translate-y-1/2 text-stone-500 dark:text-stone-400" />
             <input
               type="search"
               aria-label="Search the log"
@@ -224,7 +235,7 @@ export function LogViewer({ runId, live, fileName }: { runId: string; live: bool
             />
           </div>
           <label className="flex items-center gap-1.5 text-sm text-stone-600 dark:text-stone-300">
-            <input type="checkbox" checked={follow} onChange={(event) => setFollow(event.target.checked)} className="accent-amber-500" />
+            <input type="checkbox" checked={follow} onChange={(event) => setFollow(event.target.checked)} className="size-4 accent-amber-500" />
             Follow
           </label>
           <CopyButton size="sm" text={text} label="Copy" />
@@ -259,12 +270,12 @@ export function LogViewer({ runId, live, fileName }: { runId: string; live: bool
                   style={{ height: ROW_HEIGHT }}
                   className="flex items-center gap-3 px-4 leading-5 whitespace-pre hover:bg-stone-100 dark:hover:bg-stone-900"
                 >
-                  <span className="w-10 shrink-0 text-right text-stone-300 select-none dark:text-stone-600">{line.sequence}</span>
-                  <span className="shrink-0 text-stone-400 dark:text-stone-500">{timeOf(line.time)}</span>
+                  <span className="w-10 shrink-0 text-right text-stone-500 select-none dark:text-stone-400">{line.sequence}</span>
+                  <span className="shrink-0 text-stone-600 dark:text-stone-400">{formatTime(line.time, { milliseconds: true })}</span>
                   <span className={cx('w-11 shrink-0 font-semibold', LEVEL_STYLE[line.level])}>{line.level}</span>
                   <span className="text-stone-800 dark:text-stone-200">
                     <Highlight text={line.message} needle={needle} />
-                    {line.data != null && <span className="ml-2 text-stone-400 dark:text-stone-500">{JSON.stringify(line.data)}</span>}
+                    {line.data != null && <span className="ml-2 text-stone-600 dark:text-stone-400">{JSON.stringify(line.data)}</span>}
                   </span>
                 </div>
               ))}
@@ -276,9 +287,8 @@ export function LogViewer({ runId, live, fileName }: { runId: string; live: bool
   );
 }
 
-function timeOf(iso: string): string {
-  const date = new Date(iso);
-  return Number.isNaN(date.getTime()) ? iso : `${date.toLocaleTimeString(undefined, { hour12: false })}.${String(date.getMilliseconds()).padStart(3, '0')}`;
+function linesLabel(count: number): string {
+  return `${count} ${count === 1 ? 'line' : 'lines'}`;
 }
 
 function Highlight({ text, needle }: { text: string; needle: string }) {

@@ -47,3 +47,17 @@ export const RUN_TRIGGER_LABEL = { SCHEDULE: 'Schedule', MANUAL: 'Run now', API:
 export function isActiveStatus(status: RunStatus): boolean {
   return RUN_STATUS[status].active === true;
 }
+
+/**
+ * What a run is called everywhere (lists, its page, breadcrumbs): its title, else its job's name, for its user when
+ * it is a per-user child. The slot (scheduled-for time) is shown beside it where runs of one job need telling apart.
+ */
+export function runName(run: { title?: string | null; job: { name: string }; targetUser?: { name: string } | null }): string {
+  if (run.title) return run.title;
+  return run.targetUser ? `${run.job.name} for ${run.targetUser.name}` : run.job.name;
+}
+
+/** A run's page, under its job (`/jobs/<job>/runs/<run>`), so the breadcrumb and the sidebar say where it belongs. */
+export function runPath(run: { id: string; job: { id: string } }): string {
+  return `/jobs/${run.job.id}/runs/${run.id}`;
+}

@@ -59,7 +59,7 @@ export function ApiTokenRow(props: { token: FragmentType<typeof ApiTokenRow_ApiT
         {formatRelative(token.createdAt)}
       </Td>
       <Td className="whitespace-nowrap text-stone-600 dark:text-stone-300" title={token.lastUsedAt ? formatDateTime(token.lastUsedAt) : undefined}>
-        {token.lastUsedAt ? formatRelative(token.lastUsedAt) : <span className="text-stone-400">Never</span>}
+        {token.lastUsedAt ? formatRelative(token.lastUsedAt) : <span className="text-stone-500 dark:text-stone-400">Never</span>}
       </Td>
       <Td className="whitespace-nowrap text-stone-600 dark:text-stone-300">
         {token.revokedAt ? (
@@ -67,7 +67,7 @@ export function ApiTokenRow(props: { token: FragmentType<typeof ApiTokenRow_ApiT
         ) : token.expiresAt ? (
           <span title={formatDateTime(token.expiresAt)}>{formatRelative(token.expiresAt)}</span>
         ) : (
-          <span className="text-stone-400">Never</span>
+          <span className="text-stone-500 dark:text-stone-400">Never</span>
         )}
       </Td>
       <Td className="text-right">

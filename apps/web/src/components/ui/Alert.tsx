@@ -1,7 +1,7 @@
 import type { ReactNode } from 'react';
 import { cx } from '../../lib/cx';
 
-type AlertTone = 'danger' | 'warning' | 'info' | 'success';
+type AlertTone = 'danger' | 'warning' | 'info' | 'success' | 'neutral';
 
 const TONES: Record<AlertTone, { box: string; title: string; body: string }> = {
   danger: {
@@ -18,6 +18,11 @@ const TONES: Record<AlertTone, { box: string; title: string; body: string }> = {
     box: 'border-sky-200 bg-sky-50 dark:border-sky-900/60 dark:bg-sky-950/40',
     title: 'text-sky-900 dark:text-sky-200',
     body: 'text-sky-800 dark:text-sky-300',
+  },
+  neutral: {
+    box: 'border-stone-200 bg-stone-50 dark:border-stone-700 dark:bg-stone-900',
+    title: 'text-stone-900 dark:text-stone-100',
+    body: 'text-stone-700 dark:text-stone-300',
   },
   success: {
     box: 'border-emerald-200 bg-emerald-50 dark:border-emerald-900/60 dark:bg-emerald-950/40',

@@ -94,7 +94,7 @@ export function Dialog({ open, onClose, title, description, children, footer, si
               onClick={onClose}
               disabled={!dismissible}
               aria-label="Close"
-              className="-mt-1 -mr-2 rounded-md p-1.5 text-stone-400 hover:bg-stone-100 hover:text-stone-700 focus-visible:outline-2 focus-visible:outline-amber-500 dark:hover:bg-stone-800 dark:hover:text-stone-200"
+              className="-mt-1 -mr-2 rounded-md p-1.5 text-stone-500 dark:text-stone-400 hover:bg-stone-100 hover:text-stone-700 focus-visible:outline-2 focus-visible:outline-amber-500 dark:hover:bg-stone-800 dark:hover:text-stone-200"
             >
               <XIcon className="size-5" />
             </button>

@@ -164,7 +164,7 @@ export function DropdownMenu({ label, trigger, items, triggerClassName, header, 
                   className={cx(
                     'flex w-full items-start gap-2.5 rounded-lg px-2.5 py-2 text-left text-sm outline-none focus:bg-stone-100 dark:focus:bg-stone-800 [&_svg]:size-4',
                     item.disabledReason
-                      ? 'cursor-not-allowed text-stone-400 dark:text-stone-500'
+                      ? 'cursor-not-allowed text-stone-500 dark:text-stone-400'
                       : item.tone === 'danger'
                         ? 'text-red-600 hover:bg-red-50 focus:bg-red-50 dark:text-red-400 dark:hover:bg-red-500/10 dark:focus:bg-red-500/10'
                         : 'text-stone-700 hover:bg-stone-100 dark:text-stone-200 dark:hover:bg-stone-800',
@@ -173,7 +173,7 @@ export function DropdownMenu({ label, trigger, items, triggerClassName, header, 
                   {item.icon && <span className="mt-0.5 shrink-0">{item.icon}</span>}
                   <span className="flex min-w-0 flex-col">
                     <span>{item.label}</span>
-                    {item.disabledReason && <span className="text-xs text-stone-400 dark:text-stone-500">{item.disabledReason}</span>}
+                    {item.disabledReason && <span className="text-xs text-stone-500 dark:text-stone-400">{item.disabledReason}</span>}
                   </span>
                 </button>
               ),

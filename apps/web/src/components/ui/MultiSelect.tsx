@@ -1,6 +1,7 @@
 // A searchable multi-select (combobox + listbox): type to filter, ↑/↓ to move, Enter to toggle, Backspace on an
 // empty box removes the last choice, Esc closes. Chosen items show as removable chips. A pick by mouse closes the
-// list (it would otherwise cover the fields below it); clicking the box or typing opens it again.
+// list (it would otherwise cover the fields below it); clicking the box, typing or ↓ opens it — tabbing into the box
+// does not, so the list never covers the next fields of a form being tabbed through.
 import { useId, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { cx } from '../../lib/cx';
 import { Field, type FieldProps } from './Field';
@@ -20,25 +21,36 @@ export interface MultiSelectProps extends FieldProps {
   placeholder?: string;
   /** Shown when nothing matches the search. */
   emptyText?: string;
+  /**
+   * Server-side search: called with what is typed (the caller debounces and queries); `options` are then the
+   * server's matches and are not filtered again here. Chosen items keep their labels when they drop out of them.
+   */
+  onQueryChange?: (query: string) => void;
 }
 
-export function MultiSelect({ options, value, onChange, placeholder = 'Search…', emptyText = 'Nothing matches', ...field }: MultiSelectProps) {
+export function MultiSelect({ options, value, onChange, placeholder = 'Search…', emptyText = 'Nothing matches', onQueryChange, ...field }: MultiSelectProps) {
   const [query, setQuery] = useState('');
   const [open, setOpen] = useState(false);
   const [active, setActive] = useState(0);
   const listId = useId();
   const inputRef = useRef<HTMLInputElement>(null);
   const chosen = new Set(value);
-  const byValue = useMemo(() => new Map(options.map((option) => [option.value, option])), [options]);
+  // Every option seen, so a chip keeps its label after a server-side search no longer returns it.
+  const seen = useRef(new Map<string, MultiSelectOption>());
+  const byValue = useMemo(() => {
+    for (const option of options) seen.current.set(option.value, option);
+    return seen.current;
+  }, [options]);
 
   const needle = query.trim().toLowerCase();
-  const matches = options.filter(
-    (option) => !needle || option.label.toLowerCase().includes(needle) || option.detail?.toLowerCase().includes(needle),
-  );
+  const matches = onQueryChange
+    ? options
+    : options.filter((option) => !needle || option.label.toLowerCase().includes(needle) || option.detail?.toLowerCase().includes(needle));
 
   const toggle = (optionValue: string) => {
     onChange(chosen.has(optionValue) ? value.filter((v) => v !== optionValue) : [...value, optionValue]);
     setQuery('');
+    onQueryChange?.('');
   };
 
   const onKeyDown = (event: KeyboardEvent<HTMLInputElement>) => {
@@ -115,12 +127,12 @@ export function MultiSelect({ options, value, onChange, placeholder = 'Search…
               placeholder={value.length === 0 ? placeholder : ''}
               onChange={(event) => {
                 setQuery(event.target.value);
+                onQueryChange?.(event.target.value);
                 setActive(0);
                 setOpen(true);
               }}
-              onFocus={() => setOpen(true)}
               onKeyDown={onKeyDown}
-              className="min-w-24 flex-1 bg-transparent px-1 py-0.5 text-sm outline-none placeholder:text-stone-400"
+              className="min-w-24 flex-1 bg-transparent px-1 py-0.5 text-sm outline-none placeholder:text-stone-500 dark:placeholder:text-stone-400"
             />
           </div>
           {open && (
@@ -130,7 +142,7 @@ export function MultiSelect({ options, value, onChange, placeholder = 'Search…
               aria-multiselectable="true"
               className="absolute z-40 mt-1 max-h-64 w-full overflow-auto rounded-xl border border-stone-200 bg-white p-1 shadow-lg dark:border-stone-700 dark:bg-stone-900"
             >
-              {matches.length === 0 && <li className="px-3 py-2 text-sm text-stone-500">{emptyText}</li>}
+              {matches.length === 0 && <li className="px-3 py-2 text-sm text-stone-500 dark:text-stone-400">{emptyText}</li>}
               {matches.map((option, index) => (
                 <li
                   key={option.value}

@@ -70,7 +70,7 @@ export function ToastProvider({ children }: { children: ReactNode }) {
               type="button"
               aria-label="Dismiss notification"
               onClick={() => dismiss(toast.id)}
-              className="rounded p-0.5 text-stone-400 hover:text-stone-700 dark:hover:text-stone-200"
+              className="rounded p-0.5 text-stone-500 dark:text-stone-400 hover:text-stone-700 dark:hover:text-stone-200"
             >
               <XIcon className="size-4" />
             </button>

@@ -152,7 +152,7 @@ export function UserDialog({
             help="Roles give permissions, and jobs can target a role's members."
           />
         ) : (
-          <p className="text-sm text-stone-500">Giving roles needs the “Manage roles” permission.</p>
+          <p className="text-sm text-stone-500 dark:text-stone-400">Giving roles needs the “Manage roles” permission.</p>
         )}
         <Textarea
           label="Attributes"
