@@ -38,7 +38,7 @@ describe.runIf(usingRealPostgres)('two worker processes on one PostgreSQL (Postg
   }, 180_000);
   afterAll(async () => {
     // Both workers serve both tests; they stop (or, after a failure, are killed) only at the end.
-    await Promise.all((workers ?? []).map((worker) => worker.signal('SIGTERM')));
+    await Promise.all((workers ?? []).map((worker) => worker.stop('SIGTERM')));
     await killWorkers();
     await api?.close(0);
     await db?.drop();
