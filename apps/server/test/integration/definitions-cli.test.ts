@@ -69,6 +69,9 @@ describe('sundial CLI', SPAWNING, () => {
     env = {
       SUNDIAL_ACTIONS__DIR: path.join(REPO_ROOT, 'actions'),
       SUNDIAL_LOG__LEVEL: 'warn',
+      // The first admin's password is chosen, not generated and printed: whichever test writes first, no stdout of
+      // a later one carries that notice, so each test stands alone when another failed.
+      SUNDIAL_AUTH__ADMIN_PASSWORD: 'definitions-cli-password-1',
       ...(target.inMemory ? { SUNDIAL_DATABASE__DATA_DIR: path.join(folder, 'data') } : { SUNDIAL_DATABASE__URL: target.config.database.url }),
     };
     fs.writeFileSync(path.join(folder, 'good.yaml'), GOOD);
@@ -108,6 +111,8 @@ describe('sundial CLI', SPAWNING, () => {
   });
 
   it('exports to a file (format from its name) and to stdout; unknown keys and bad usage are errors', async () => {
+    // The job the first test imported; imported here too (unchanged then) so this test stands alone.
+    expect((await run('import', 'good.yaml')).code).toBe(0);
     const written = await run('export', '--out', 'out.json', '--job', 'nightly-noop');
     expect(written.code).toBe(0);
     expect(written.stderr).toContain('Wrote 1 job(s), 1 user(s), 1 role(s) to out.json');
