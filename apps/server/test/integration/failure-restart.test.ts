@@ -202,6 +202,6 @@ describe('restart with every-second jobs and ~10 s of downtime', () => {
         await app.close(0);
       }
     }
-  }, 300_000);
+  }, 600_000);
 });
 

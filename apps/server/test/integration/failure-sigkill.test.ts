@@ -120,7 +120,7 @@ describe(`SIGKILL mid-run (${ITERATIONS} random kill points; ${usingDescription(
         recovering = null;
       }
     },
-    480_000,
+    900_000,
   );
 });
 

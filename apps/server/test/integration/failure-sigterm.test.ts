@@ -56,7 +56,7 @@ describe('SIGTERM during a run', () => {
       ]);
       expect(await runProblems(prisma, [jobId], readRecords(file))).toEqual([]);
     });
-  }, 240_000);
+  }, 600_000);
 
   describe.runIf(usingRealPostgres)('with a second worker on the same PostgreSQL (not in embedded mode: PGlite is single-process)', () => {
     it('the occurrence running on the stopped worker finishes there; the other worker never starts it and keeps the schedule', async () => {
@@ -107,6 +107,6 @@ describe('SIGTERM during a run', () => {
       ]);
       expect(await runProblems(prisma, [job.id], records)).toEqual([]);
       expect(await other.stop('SIGTERM')).toEqual({ code: 0, signal: null });
-    }, 240_000);
+    }, 600_000);
   });
 });
