@@ -20,16 +20,29 @@ const TSX_LOADER = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).
 const rounds = Number(process.argv[2] ?? 5);
 const mode = process.argv[3] === 'embedded' ? 'embedded' : 'postgres';
 
-function readyAfter(args: string[], env: Record<string, string>): Promise<number> {
+interface Start {
+  /** Milliseconds from spawn to the ready line. */
+  wallMs: number;
+  /** CPU the process used until then (user + system, from /proc): what a loaded machine has to find for it. */
+  cpuMs: number;
+}
+
+/** user + system time of a live process, in ms (/proc/PID/stat fields 14 and 15, in clock ticks of 10 ms). */
+function cpuOf(pid: number): number {
+  const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
+function readyAfter(args: string[], env: Record<string, string>): Promise<Start> {
   const started = performance.now();
   const child = spawn(process.execPath, args, { cwd: REPO_ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
-  let elapsed: number | null = null;
+  let elapsed: Start | null = null;
   return new Promise((resolve, reject) => {
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
       output += chunk;
       if (elapsed === null && /Sundial is ready at/.test(output)) {
-        elapsed = performance.now() - started;
+        elapsed = { wallMs: performance.now() - started, cpuMs: cpuOf(child.pid!) };
         child.kill('SIGTERM');
       }
     });
@@ -69,13 +82,15 @@ try {
   };
   // The first start migrates; not measured.
   await readyAfter([built.entries.main], env);
-  const times = new Map<string, number[]>(Object.keys(variants).map((key) => [key, []]));
+  const times = new Map<string, Start[]>(Object.keys(variants).map((key) => [key, []]));
   for (let round = 0; round < rounds; round += 1) {
     for (const [label, args] of Object.entries(variants)) times.get(label)!.push(await readyAfter(args, env));
   }
   console.log(`${mode}, ${rounds} rounds, load average ${os.loadavg().map((load) => load.toFixed(2)).join(' ')}`);
-  for (const [label, values] of times) {
-    console.log(`${label}: median ${median(values).toFixed(0)} ms (${values.map((value) => value.toFixed(0)).join(', ')})`);
+  for (const [label, starts] of times) {
+    const wall = starts.map((start) => start.wallMs);
+    const cpu = starts.map((start) => start.cpuMs);
+    console.log(`${label}: CPU median ${median(cpu).toFixed(0)} ms (${cpu.join(', ')}); wall median ${median(wall).toFixed(0)} ms (${wall.map((value) => value.toFixed(0)).join(', ')})`);
   }
 } finally {
   fs.rmSync(built.dir, { recursive: true, force: true });
