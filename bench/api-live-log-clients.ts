@@ -2,6 +2,7 @@
 // programs), their work does not run on the server's event loop. Each opens runLogLines over SSE (node:http) and
 // notes when each chunk arrived, on process.hrtime (one monotonic clock for all threads of the process, also the
 // action's clock in api-actions/bench-log.ts); a line's latency is measured to the arrival of its event's bytes.
+import { setMaxListeners } from 'node:events';
 import http from 'node:http';
 import { parentPort, workerData } from 'node:worker_threads';
 
@@ -109,6 +110,9 @@ if (parentPort) {
   const port = parentPort;
   const input = workerData as ClientsInput;
   const controller = new AbortController();
+  // Every subscriber's request listens on this one signal until it closes: as many listeners as subscribers, by
+  // design, not Node's default limit of 10 (which warns of a leak at the 11th).
+  setMaxListeners(input.subscribers, controller.signal);
   port.on('message', (message: string) => {
     if (message === 'stop') controller.abort();
   });

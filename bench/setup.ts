@@ -14,7 +14,8 @@ import { openDatabase, type Database } from '../apps/server/src/db/database.js';
 import type { RunStatus } from '../apps/server/src/db/prisma.js';
 import { createLogger } from '../apps/server/src/lib/logger.js';
 import { createRealtimeBus, type RealtimeBus, type RunChange } from '../apps/server/src/realtime/bus.js';
-import { createEngine, type Engine } from '../apps/server/src/scheduler/engine.js';
+import { createCore } from '../apps/server/src/core.js';
+import type { Engine } from '../apps/server/src/scheduler/engine.js';
 import { isTerminal } from '../apps/server/src/services/run-status.js';
 import type { DatabaseModeName } from './report.js';
 
@@ -88,7 +89,7 @@ export interface BenchEngine {
 export async function startBenchEngine(db: BenchDatabase, actions: ActionDefinition[]): Promise<BenchEngine> {
   const bus = createRealtimeBus();
   const watcher = new RunWatcher(bus);
-  const engine = await createEngine({
+  const { engine } = await createCore({
     config: db.config,
     database: db.database,
     actions: createActionRegistry(actions),

@@ -2,7 +2,7 @@
 // narrow the list and live in the URL, and a viewer (no AUDIT_READ) has no way in.
 import { randomUUID } from 'node:crypto';
 import { createJob, createUser, roleId, unique } from './support/api.ts';
-import { expect, gql, signInThroughApi, test } from './support/fixtures.ts';
+import { expect, signInThroughApi, test } from './support/fixtures.ts';
 import { screenshotBothThemes } from './support/screenshots.ts';
 
 const PASSWORD = 'a long enough password';

@@ -14,7 +14,7 @@ test('export downloads YAML; import lists every problem, checks, then imports', 
   await page.getByRole('button', { name: 'Export', exact: true }).click();
   const download = await downloading;
   expect(download.suggestedFilename()).toBe('sundial-jobs.yaml');
-  const text = fs.readFileSync((await download.path())!, 'utf8');
+  const text = fs.readFileSync(await download.path(), 'utf8');
   expect(text).toMatch(/^version: 1\n/);
   expect(text).toContain(`name: ${existing}`);
 

@@ -1,5 +1,6 @@
 // The form shows the server's messages at their fields: a bad cron as you type, a missing required arg and an
-// out-of-range arg on save, and raw JSON that does not parse.
+// out-of-range arg on save, and raw JSON that does not parse. The job's own field rules (the shared job schema)
+// are checked before anything is sent, with the same messages.
 import { expect, test } from './support/fixtures.ts';
 import { unique } from './support/api.ts';
 import { screenshotBothThemes } from './support/screenshots.ts';
@@ -18,6 +19,19 @@ test('bad cron, missing required arg, bad arg and bad JSON are shown at their fi
   await expect(cron).toHaveAccessibleDescription(/minutes are 0-59/);
   await cron.fill('*/5 * * * *');
   await expect(cron).not.toHaveAttribute('aria-invalid', 'true');
+
+  // Retries out of range: the job schema's rule, checked in the browser: nothing is sent.
+  const creates: string[] = [];
+  page.on('request', (request) => {
+    if (request.method() === 'POST' && request.postData()?.includes('createJob')) creates.push(request.url());
+  });
+  const retries = page.getByLabel('Retries');
+  await retries.fill('500');
+  await page.getByRole('button', { name: 'Create job' }).click();
+  await expect(retries).toHaveAttribute('aria-invalid', 'true');
+  await expect(retries).toHaveAccessibleDescription(/must be a whole number from 0 to 100/);
+  expect(creates).toEqual([]);
+  await retries.fill('');
 
   // Missing required arg: saved anyway, the server's message lands at the field.
   await page.getByRole('button', { name: 'Create job' }).click();

@@ -4,11 +4,11 @@ import { DatabaseUnreachableError } from './db/database.js';
 import { DataDirInUseError } from './db/embedded.js';
 import { MigrationError } from './db/migrate.js';
 import { ActionLoadError } from './actions/registry.js';
-import { startApp } from './app.js';
+import { MetricsPortInUseError, startApp } from './app.js';
 import { createLogger } from './lib/logger.js';
 
 // Failures whose message says all a user needs: printed without a stack trace.
-const EXPECTED = [ConfigError, ActionLoadError, DatabaseUnreachableError, DataDirInUseError, MigrationError];
+const EXPECTED = [ConfigError, ActionLoadError, DatabaseUnreachableError, DataDirInUseError, MigrationError, MetricsPortInUseError];
 
 async function main(): Promise<void> {
   const config = loadConfig();

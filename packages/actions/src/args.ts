@@ -27,7 +27,7 @@ export function formatArgErrors(errors: readonly ArgError[]): string {
 
 /** JSON Schema (draft 2020-12) of the args, input side: fields that have defaults are optional. A fresh copy. */
 export function actionArgsJsonSchema(action: ActionDefinition): Record<string, unknown> {
-  return structuredClone(action.argsJsonSchema) as Record<string, unknown>;
+  return structuredClone(action.argsJsonSchema);
 }
 
 const fieldOf = (path: readonly PropertyKey[]): string => path.map(String).join('.');

@@ -1,5 +1,6 @@
 // What an action sees while it runs. The engine and the test kit both build it with createActionContext, so the
 // rules below (what a log line is, what progress accepts) are written once.
+import type { SundialData } from './sundial-data.js';
 
 /** A person a job targets. `attributes` is free-form: whatever the admin stored (a chat id, a locale, …). */
 export interface ActionUser {
@@ -20,6 +21,8 @@ export interface RunInfo {
   /** 1 for the first try; 2 and up for retries (and for a run resumed after its worker was lost). */
   readonly attempt: number;
   readonly trigger: RunTrigger;
+  /** When the run was due: its slot for a scheduled run (a per-user child shares its parent's), else when it was asked for. */
+  readonly scheduledFor: Date;
 }
 
 export type ActionLogLevel = 'debug' | 'info' | 'warn' | 'error';
@@ -55,6 +58,8 @@ export interface ActionContext<Args = Record<string, unknown>> {
   /** Start of the job's last succeeded run, or the override given at run time; null the first time. */
   readonly since: Date | null;
   readonly run: RunInfo;
+  /** The server's own data, in the product's words (delete finished runs, deliver to inboxes); never its tables. */
+  readonly sundial: SundialData;
   /** Reports how far the run is, e.g. progress(300, 1000). Whole numbers, 0 ≤ done ≤ total. */
   progress(done: number, total: number): void;
 }
@@ -66,6 +71,7 @@ export interface ContextParts<Args> {
   signal: AbortSignal;
   since: Date | null;
   run: RunInfo;
+  sundial: SundialData;
   /** Receives every log line, in order. */
   writeLog(line: ActionLogLine): void;
   /** Receives every valid progress report. */
@@ -91,6 +97,7 @@ export function createActionContext<Args>(parts: ContextParts<Args>): ActionCont
     signal: parts.signal,
     since: parts.since,
     run: parts.run,
+    sundial: parts.sundial,
     progress(done: number, total: number) {
       if (!Number.isInteger(done) || !Number.isInteger(total) || done < 0 || total < 0 || done > total) {
         throw new RangeError(`progress(done, total) needs whole numbers with 0 ≤ done ≤ total; got (${done}, ${total})`);

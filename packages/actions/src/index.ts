@@ -14,5 +14,6 @@ export type {
   RunInfo,
   RunTrigger,
 } from './context.js';
+export type { SundialData, SundialRuns, SundialInboxes, InboxMessage, DeletedRuns } from './sundial-data.js';
 // Re-exported so an action file needs one import and uses the same zod as the SDK.
 export { z } from 'zod';

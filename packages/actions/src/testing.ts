@@ -10,6 +10,11 @@ import {
   type RunInfo,
 } from './context.js';
 import type { ActionDefinition, ArgsSchema } from './define.js';
+import { memorySundialData } from './memory-data.js';
+import type { SundialData } from './sundial-data.js';
+
+export { memorySundialData } from './memory-data.js';
+export type { DeliveredMessage, MemoryRun, MemorySundialData } from './memory-data.js';
 
 export interface TestLogLine {
   level: ActionLogLevel;
@@ -33,6 +38,11 @@ export interface TestRunOptions {
   /** Abort it to test cancellation. The action's defaults.timeoutMs is applied on top, as in the engine. */
   signal?: AbortSignal;
   run?: Partial<RunInfo>;
+  /**
+   * The server's data as the action sees it (`context.sundial`). Default: an empty memorySundialData() whose only
+   * users are the run's; pass your own to seed runs or to look at what was delivered.
+   */
+  sundial?: SundialData;
   /** Called for each log line as it is written (e.g. to abort at a given point). */
   onLog?(line: TestLogLine): void;
   /** Called for each progress report as it is made. */
@@ -82,7 +92,8 @@ export async function runActionForTest<A extends ArgsSchema, O>(
     users: options.users ?? (user ? [user] : []),
     since: options.since ?? null,
     signal: signals.length === 1 ? (signals[0] as AbortSignal) : AbortSignal.any(signals),
-    run: { id: 'test-run', jobId: 'test-job', parentRunId: null, attempt: 1, trigger: 'MANUAL', ...options.run },
+    run: { id: 'test-run', jobId: 'test-job', parentRunId: null, attempt: 1, trigger: 'MANUAL', scheduledFor: new Date(), ...options.run },
+    sundial: options.sundial ?? memorySundialData({ userIds: [...(user ? [user.id] : []), ...(options.users ?? []).map((each) => each.id)] }),
     writeLog(line: ActionLogLine) {
       const captured: TestLogLine = { level: line.level, message: line.message };
       if (line.data !== undefined) captured.data = line.data;
@@ -100,7 +111,9 @@ export async function runActionForTest<A extends ArgsSchema, O>(
     JSON.stringify(output);
   } catch (error) {
     // The engine stores the output as JSON: catch a BigInt or a cycle here rather than in production.
-    throw new TypeError(`action "${action.name}" returned an output that is not JSON: ${(error as Error).message}`);
+    throw new TypeError(`action "${action.name}" returned an output that is not JSON: ${(error as Error).message}`, {
+      cause: error,
+    });
   }
   return { output, logs, progress };
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ActionArgsError, createActionContext, defineAction, z, type ActionLogLine } from '../src/index.js';
-import { runActionForTest, testUser } from '../src/testing.js';
+import { memorySundialData, runActionForTest, testUser } from '../src/testing.js';
 
 const echo = defineAction({
   name: 'test.echo',
@@ -35,7 +35,7 @@ describe('runActionForTest', () => {
       user: 'Ada',
       users: ['u1'],
       since: '2026-01-01T00:00:00.000Z',
-      run: { id: 'test-run', jobId: 'test-job', parentRunId: null, attempt: 2, trigger: 'RETRY' },
+      run: { id: 'test-run', jobId: 'test-job', parentRunId: null, attempt: 2, trigger: 'RETRY', scheduledFor: expect.any(Date) },
     });
     expect(result.logs).toEqual([
       { level: 'info', message: 'echoing', data: { word: 'hi' } },
@@ -111,7 +111,8 @@ describe('createActionContext', () => {
     users: [],
     signal: new AbortController().signal,
     since: null,
-    run: { id: 'r', jobId: 'j', parentRunId: null, attempt: 1, trigger: 'MANUAL' as const },
+    run: { id: 'r', jobId: 'j', parentRunId: null, attempt: 1, trigger: 'MANUAL' as const, scheduledFor: new Date() },
+    sundial: memorySundialData(),
     writeLog: (line: ActionLogLine) => lines.push(line),
     writeProgress: (done: number, total: number) => reports.push([done, total]),
   });
@@ -143,5 +144,54 @@ describe('createActionContext', () => {
       { level: 'error', message: 'x', data: undefined },
     ]);
     expect(lines[0]?.at).toBeInstanceOf(Date);
+  });
+});
+
+describe('memorySundialData (context.sundial in action tests)', () => {
+  const DAY = 86_400_000;
+  const at = (daysAgo: number) => new Date(Date.now() - daysAgo * DAY);
+
+  it('deletes finished runs before the cutoff in bounded steps: log lines first, children before their parent', async () => {
+    const data = memorySundialData({
+      runs: [
+        { id: 'old', finishedAt: at(40), logLines: 3 },
+        { id: 'parent', finishedAt: at(40) },
+        { id: 'child-1', parentRunId: 'parent', finishedAt: at(40), logLines: 1 },
+        { id: 'child-2', parentRunId: 'parent', finishedAt: at(40) },
+        { id: 'recent', finishedAt: at(1), logLines: 1 },
+        { id: 'running', createdAt: at(90), finishedAt: null },
+        { id: 'busy-parent', finishedAt: at(40) },
+        { id: 'busy-child', parentRunId: 'busy-parent', createdAt: at(40), finishedAt: null },
+      ],
+    });
+    const cutoff = at(30);
+    expect(await data.runs.countFinishedBefore(cutoff)).toBe(4);
+    const steps = [];
+    for (;;) {
+      const step = await data.runs.deleteFinishedBefore(cutoff, { runs: 2, logLines: 2 });
+      if (step.runs === 0 && step.logLines === 0) break;
+      steps.push(step);
+    }
+    // The children go first (one line, then both runs), the parent only once they are gone; 3 lines take two steps.
+    expect(steps[0]).toEqual({ runs: 2, logLines: 1 });
+    expect(steps.reduce((sum, step) => sum + step.runs, 0)).toBe(4);
+    expect(steps.reduce((sum, step) => sum + step.logLines, 0)).toBe(4);
+    expect(steps.every((step) => step.runs <= 2 && step.logLines <= 2)).toBe(true);
+    expect(data.stored.runs.map((run) => run.id).sort()).toEqual(['busy-child', 'busy-parent', 'recent', 'running']);
+  });
+
+  it("delivers inbox messages in order, and refuses users that do not exist (the run's users by default)", async () => {
+    const ada = testUser({ id: 'ada' });
+    const notify = defineAction({
+      name: 'test.notify',
+      description: 'Notifies the users.',
+      run: async (ctx) => ctx.sundial.inboxes.deliver(ctx.users.map((user) => ({ userId: user.id, subject: 'Hi', body: user.name }))),
+    });
+    const data = memorySundialData({ userIds: ['ada'] });
+    const { output } = await runActionForTest(notify, { users: [ada], sundial: data });
+    expect(data.stored.inboxMessages).toEqual([{ id: output[0], userId: 'ada', subject: 'Hi', body: ada.name }]);
+    await expect(runActionForTest(notify, { users: [ada, testUser({ id: 'ghost' })], sundial: data })).rejects.toThrow('no user with id ghost');
+    // Without a seeded one, the kit's own data knows exactly the run's users.
+    expect((await runActionForTest(notify, { users: [ada] })).output).toHaveLength(1);
   });
 });

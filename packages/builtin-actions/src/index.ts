@@ -1,11 +1,11 @@
 // @sundial/builtin-actions: the actions every install has (see docs/built-in-actions.md).
 //
-// They need settings (the SSRF allow-list, where secrets live) and, for cleanup, the database, so the package
-// exports factories rather than ready-made actions: the server's loader calls createActions(host) with its
-// configuration; embedders and tests call createBuiltinActions(settings) with explicit settings.
+// They need settings (the SSRF allow-list, where secrets live, the retention), so the package exports factories
+// rather than ready-made actions: the server's loader calls createActions(host) with its configuration; embedders
+// and tests call createBuiltinActions(settings) with explicit settings. The server's data (runs to delete, inboxes)
+// they reach only through the context each run gets (context.sundial), never through its tables.
 import type { ActionDefinition } from '@sundial/actions';
 import { createCleanupAction, type CleanupSettings } from './cleanup/cleanup-action.js';
-import type { SqlClient } from './cleanup/sql.js';
 import { createHttpRequestAction, type HttpRequestSettings } from './http/request-action.js';
 import { createNotifyUsersAction } from './notify/notify-action.js';
 
@@ -13,7 +13,6 @@ export { createHttpRequestAction, HTTP_METHODS } from './http/request-action.js'
 export type { HttpRequestArgs, HttpRequestOutput, HttpRequestSettings } from './http/request-action.js';
 export { createCleanupAction } from './cleanup/cleanup-action.js';
 export type { CleanupOutput, CleanupSettings } from './cleanup/cleanup-action.js';
-export type { SqlClient } from './cleanup/sql.js';
 export { createNotifyUsersAction, NOTIFY_CHANNELS, NOTIFY_LIMITS } from './notify/notify-action.js';
 export type { NotifyUsersArgs, NotifyUsersOutput, NotifyUsersSettings } from './notify/notify-action.js';
 export type { WebhookPayload } from './notify/webhook.js';
@@ -35,8 +34,7 @@ export interface BuiltinSettings {
 
 /**
  * The built-in actions with explicit settings; unset http settings take the defaults (nothing private allowed).
- * notify.users sends webhooks through the same guard and allow-list as http.request, and keeps its inbox in the
- * cleanup's database.
+ * notify.users sends webhooks through the same guard and allow-list as http.request.
  */
 export function createBuiltinActions(settings: BuiltinSettings): ActionDefinition[] {
   return [
@@ -44,13 +42,13 @@ export function createBuiltinActions(settings: BuiltinSettings): ActionDefinitio
       allowHosts: settings.http.allowHosts ?? [],
       allowPrivate: settings.http.allowPrivate ?? false,
       secretEnvPrefix: settings.http.secretEnvPrefix ?? DEFAULT_SECRET_ENV_PREFIX,
+      secretHosts: settings.http.secretHosts ?? {},
       env: settings.http.env ?? {},
       maxResponseBytes: settings.http.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
       ...(settings.http.resolve ? { resolve: settings.http.resolve } : {}),
     }),
     createCleanupAction(settings.cleanup),
     createNotifyUsersAction({
-      database: settings.cleanup.database,
       allowHosts: settings.http.allowHosts ?? [],
       allowPrivate: settings.http.allowPrivate ?? false,
       ...(settings.http.resolve ? { resolve: settings.http.resolve } : {}),
@@ -60,7 +58,13 @@ export function createBuiltinActions(settings: BuiltinSettings): ActionDefinitio
 
 /** The `builtin:` section of sundial.yaml, as the server parsed it. */
 export interface BuiltinConfig {
-  http: { allow_hosts: readonly string[]; allow_private: boolean; secret_env_prefix: string; max_response_bytes: number };
+  http: {
+    allow_hosts: readonly string[];
+    allow_private: boolean;
+    secret_env_prefix: string;
+    secret_hosts: Readonly<Record<string, readonly string[]>>;
+    max_response_bytes: number;
+  };
   cleanup: { retention_days: number };
 }
 
@@ -69,8 +73,6 @@ export interface BuiltinHost {
   config: { builtin: BuiltinConfig };
   /** The process environment, for {{secret:NAME}} header references. */
   env: Readonly<Record<string, string | undefined>>;
-  /** The app database; callable once the server has opened it (actions run only after that). */
-  database(): SqlClient;
 }
 
 /** The loader's entry point. */
@@ -81,9 +83,10 @@ export function createActions(host: BuiltinHost): ActionDefinition[] {
       allowHosts: http.allow_hosts,
       allowPrivate: http.allow_private,
       secretEnvPrefix: http.secret_env_prefix,
+      secretHosts: http.secret_hosts,
       maxResponseBytes: http.max_response_bytes,
       env: host.env,
     },
-    cleanup: { database: () => host.database(), retentionDays: cleanup.retention_days },
+    cleanup: { retentionDays: cleanup.retention_days },
   });
 }

@@ -3,7 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import { classifyAddress, createAddressPolicy, parseCidr, parseIp, allowListProblems } from '../src/index.js';
 import { embeddedIpv4 } from '../src/http/addresses.js';
-import { redact, resolveSecretHeaders } from '../src/http/secrets.js';
+import { createRedactor } from '../src/http/redaction.js';
+import { resolveSecretHeaders } from '../src/http/secrets.js';
 
 const kindOf = (address: string) => classifyAddress(parseIp(address)!);
 
@@ -129,7 +130,7 @@ describe('header secrets', () => {
     );
     expect(resolved.headers).toEqual({ Authorization: 'Bearer s3cr3t-value', 'X-User': 'bob', Accept: 'application/json' });
     expect([...resolved.secretHeaders]).toEqual(['authorization', 'x-user']);
-    expect(redact('got Bearer s3cr3t-value for bob', resolved.secrets)).toBe('got Bearer [redacted] for [redacted]');
+    expect(createRedactor(resolved.secrets).text('got Bearer s3cr3t-value for bob')).toBe('got Bearer [redacted] for [redacted]');
   });
 
   it('names the missing variable, not a value', () => {

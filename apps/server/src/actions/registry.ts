@@ -68,7 +68,7 @@ function toEntry({ definition, source }: FoundAction): RegisteredAction {
   return Object.freeze({
     name: definition.name,
     description: definition.description,
-    argsJsonSchema: structuredClone(definition.argsJsonSchema) as Record<string, unknown>,
+    argsJsonSchema: structuredClone(definition.argsJsonSchema),
     defaults: definition.defaults,
     source: Object.freeze({ ...source }),
     definition,

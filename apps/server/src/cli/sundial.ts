@@ -1,5 +1,6 @@
 // `sundial export` / `sundial import`: jobs as code from the command line, on the configured database (sundial.yaml
-// and SUNDIAL_* like the server). The same DefinitionsService as the server's start-up and the GraphQL API; this
+// and SUNDIAL_* like the server). The services are built as the server builds them (core.ts): the same
+// DefinitionsService as the server's start-up and the GraphQL API; this
 // process never executes jobs (it writes the jobs' timers so running workers pick the changes up).
 import fs from 'node:fs';
 import path from 'node:path';
@@ -12,9 +13,9 @@ import { DatabaseUnreachableError, openDatabase } from '../db/database.js';
 import { DataDirInUseError } from '../db/embedded.js';
 import { MigrationError } from '../db/migrate.js';
 import { createLogger } from '../lib/logger.js';
+import { createCore } from '../core.js';
 import { createRealtime } from '../realtime/create.js';
-import { createEngine } from '../scheduler/engine.js';
-import { DefinitionsService, formatFromName, stringifyDefinitions, type DefinitionsFormat } from '../services/definitions.js';
+import { formatFromName, stringifyDefinitions, type DefinitionsFormat, type DefinitionsService } from '../services/definitions.js';
 import { describeChanges } from '../services/definitions/startup.js';
 import { AuthService } from '../services/auth/auth-service.js';
 import { ValidationError } from '../services/errors.js';
@@ -61,12 +62,13 @@ async function withDefinitions<T>(config: Config, prepare: boolean, work: (servi
   try {
     actionHost.attach(database.pool);
     await database.migrate();
-    if (prepare) await new AuthService(database.prisma, cliConfig.auth).bootstrap(logger);
+    const auth = new AuthService(database.prisma, cliConfig.auth);
+    if (prepare) await auth.bootstrap(logger);
     const bus = await createRealtime(database, logger);
-    const engine = await createEngine({ config: cliConfig, database, actions, bus, logger });
+    const { services, engine } = await createCore({ config: cliConfig, database, actions, bus, logger, auth });
     await engine.start();
     try {
-      return await work(new DefinitionsService({ prisma: database.prisma, actions, jobs: engine.jobs }));
+      return await work(services.definitions);
     } finally {
       await engine.stop(0);
       await bus.close();

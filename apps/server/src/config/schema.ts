@@ -1,3 +1,4 @@
+import net from 'node:net';
 import { z } from 'zod';
 
 // Values from the environment arrive as strings; values from sundial.yaml arrive typed. Each field accepts both
@@ -38,6 +39,14 @@ const originList = z.union(
       .transform((origin) => origin.toLowerCase()),
   ),
 );
+
+/** An IP address or a CIDR range (server.trust_proxy). */
+function isAddressOrRange(entry: string): boolean {
+  const [address, prefix, extra] = entry.split('/');
+  const family = net.isIP(address ?? '');
+  if (family === 0 || extra !== undefined) return false;
+  return prefix === undefined || (/^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128));
+}
 
 const postgresUrl = z
   .string()
@@ -81,6 +90,31 @@ export const configSchema = z.strictObject({
             .transform((url) => url.replace(/\/+$/, '')),
         ])
         .default(''),
+      /**
+       * Host names the server answers to besides the loopback names and public_url's host; others get 421 (DNS
+       * rebinding). `*`: any host.
+       */
+      allowed_hosts: z
+        .union([z.array(z.string().trim().min(1)), z.string().transform((text) => text.split(',').map((entry) => entry.trim()).filter(Boolean))], {
+          error: 'must be a list of host names like sundial.example.com, or * (in the environment: comma-separated)',
+        })
+        .pipe(z.array(z.string().regex(/^(\*|[A-Za-z0-9.:_[\]-]+)$/, { error: 'each entry must be a host name or address without scheme or port, or *' })))
+        .default([]),
+      /** Addresses or CIDR ranges of reverse proxies whose X-Forwarded-For/-Host/-Proto are believed. Empty: none. */
+      trust_proxy: z
+        .union([z.array(z.string().trim().min(1)), z.string().transform((text) => text.split(',').map((entry) => entry.trim()).filter(Boolean))], {
+          error: 'must be a list of IP addresses or CIDR ranges like 10.0.0.0/8 (in the environment: comma-separated)',
+        })
+        .pipe(z.array(z.string().refine(isAddressOrRange, { error: 'each entry must be an IP address or a CIDR range like 10.0.0.0/8 or fd00::/8' })))
+        .default([]),
+      /** A client must have sent all its headers this soon after connecting (slow-header attacks). */
+      headers_timeout_ms: integer(100, 300_000).default(10_000),
+      /** …and its whole request, body included; answers (live streams) are not limited by it. */
+      request_timeout_ms: integer(100, 3_600_000).default(30_000),
+      /** An idle kept-alive connection is closed after this long. */
+      keep_alive_timeout_ms: integer(100, 600_000).default(5_000),
+      /** Open connections one client address may hold, live streams included; more are closed at once. */
+      max_connections_per_address: integer(1, 100_000).default(64),
     })
     .prefault({}),
   graphql: z
@@ -105,6 +139,8 @@ export const configSchema = z.strictObject({
       max_variables_bytes: integer(1024, 100 * 1024 * 1024).default(256 * 1024),
       /** Deepest nesting of objects and lists inside the variables. */
       max_variables_depth: integer(2, 1000).default(20),
+      /** Mutations a client address may send without signing in (sign-in attempts included), per minute. */
+      anonymous_mutations_per_minute: integer(1, 100_000).default(30),
     })
     .prefault({}),
   database: z
@@ -180,6 +216,27 @@ export const configSchema = z.strictObject({
             .trim()
             .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { error: 'must be the start of an environment variable name, like SUNDIAL_SECRET_' })
             .default('SUNDIAL_SECRET_'),
+          /**
+           * Secret name → the hosts its value may be sent to (`*.example.com` for subdomains). A secret named nowhere
+           * here is sent nowhere: every operator who can save a job could otherwise send it to a host of their choice.
+           */
+          secret_hosts: z
+            .record(
+              z.string().regex(/^[A-Za-z0-9_]+$/, { error: 'each key must be a secret name (letters, digits, underscores), as in {{secret:NAME}}' }),
+              z
+                .union([z.array(z.string().trim().min(1)), z.string().transform((text) => text.split(',').map((entry) => entry.trim()).filter(Boolean))], {
+                  error: 'must be a list of host names like api.example.com or *.example.com (in the environment: comma-separated)',
+                })
+                .pipe(
+                  z.array(
+                    z.string().regex(/^(\*\.)?[A-Za-z0-9.:[\]-]+$/, {
+                      error: 'each entry must be a host name or address, or *.example.com for its subdomains (no scheme, port or path)',
+                    }),
+                  ),
+                ),
+              { error: 'must map secret names to lists of hosts, e.g. STATUS_TOKEN: [status.example.com]' },
+            )
+            .default({}),
           /** Response body bytes http.request keeps in the run's output. */
           max_response_bytes: integer(1024, 10 * 1024 * 1024).default(64 * 1024),
         })
@@ -253,6 +310,21 @@ export const configSchema = z.strictObject({
       /** Sign-in attempts allowed per account, and per client address, in 15 minutes. */
       sign_in_attempts_per_account: integer(1, 10_000).default(10),
       sign_in_attempts_per_address: integer(1, 100_000).default(100),
+    })
+    .prefault({}),
+  metrics: z
+    .strictObject({
+      /** A second port serving only /metrics (and /readyz) on metrics.host. 0: none. */
+      port: integer(0, 65535).default(0),
+      /** The address the metrics port listens on. */
+      host: z.string().trim().min(1, { error: 'must be a host name or address' }).default('127.0.0.1'),
+      /** Bearer token a scrape must send. Set: /metrics is also served on server.port, with this token. Empty: only the metrics port, open. */
+      token: z
+        .string()
+        .refine((token) => token === '' || (token.length >= 16 && !/\s/.test(token)), {
+          error: 'must be empty or at least 16 characters without spaces (e.g. from `openssl rand -hex 24`)',
+        })
+        .default(''),
     })
     .prefault({}),
   log: z

@@ -1,28 +1,18 @@
 // What every resolver receives. Built per request in http/ from the services of the running app.
 import type { PrismaClient } from '../db/prisma.js';
-import type { AuthService } from '../services/auth/auth-service.js';
 import type { Identity } from '../services/auth/identity.js';
 
 export type { Identity } from '../services/auth/identity.js';
 import type { RealtimeBus } from '../realtime/bus.js';
 import type { ActionCatalog } from '../services/action-catalog.js';
 import type { Health } from '../services/health.js';
-import type { JobSummaries } from '../services/job-summaries.js';
-import type { JobService } from '../services/jobs.js';
-import type { RunService } from '../services/runs.js';
-
-export interface GraphQLServices {
-  jobs: JobService;
-  /** What a list of jobs shows beside each job, read for a whole page at once. */
-  jobSummaries: JobSummaries;
-  runs: RunService;
-  auth: AuthService;
-}
+import type { Services } from '../services/create.js';
 
 export interface GraphQLContext {
   prisma: PrismaClient;
   health: () => Promise<Health>;
-  services: GraphQLServices;
+  /** The app's services, built once at start-up (services/create.ts): resolvers call these, never build their own. */
+  services: Services;
   actions: ActionCatalog;
   bus: RealtimeBus;
   /** Null when the request carries no valid session or token. */

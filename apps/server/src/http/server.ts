@@ -1,10 +1,15 @@
-// One port: GraphQL at /graphql, health at /healthz, the built admin app everywhere else.
+// One port: GraphQL at /graphql, health at /healthz, readiness at /readyz, metrics at /metrics when a token is set
+// (metrics.token), the built admin app everywhere else.
 import fs from 'node:fs';
 import http from 'node:http';
 import type { YogaServerInstance } from 'graphql-yoga';
 import sirv from 'sirv';
 import type { Health } from '../services/health.js';
+import type { Readiness } from '../services/readiness.js';
+import { createForwardedGuard, misdirectedMessage, type ForwardedPolicy } from './forwarded.js';
+import { serveMetrics, type Metrics } from './metrics.js';
 import {
+  ADMIN_APP_CSP,
   attachBody,
   csrfProblem,
   originProblem,
@@ -19,12 +24,25 @@ export interface HttpServerOptions {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- Yoga's server/user context generics
   yoga: YogaServerInstance<any, any>;
   health: () => Promise<Health>;
+  readiness: () => Promise<Readiness>;
+  /** /metrics, served here only when metrics.token is set (a scrape must send it). */
+  metrics: { metrics: Metrics; token: string };
   /** The built SPA (apps/web/dist); when missing, / says how to build it. */
   webDist: string;
-  security: HttpSecurityOptions;
+  security: HttpSecurityOptions & ForwardedPolicy & ConnectionLimits;
+  /** Told of each request refused here before GraphQL (CSRF), for the audit log. */
+  onRefused?: (req: http.IncomingMessage, code: string, reason: string) => void;
 }
 
-export function createHttpServer({ yoga, health, webDist, security }: HttpServerOptions): http.Server {
+/** How long a client may take, and how many connections it may hold (server.*_timeout_ms, max_connections_per_address). */
+export interface ConnectionLimits {
+  headersTimeoutMs: number;
+  requestTimeoutMs: number;
+  keepAliveTimeoutMs: number;
+  maxConnectionsPerAddress: number;
+}
+
+export function createHttpServer({ yoga, health, readiness, metrics, webDist, security, onRefused }: HttpServerOptions): http.Server {
   const hasWeb = fs.existsSync(webDist);
   const serveWeb = hasWeb
     ? sirv(webDist, { single: true, etag: true, immutable: true, gzip: false })
@@ -36,6 +54,7 @@ export function createHttpServer({ yoga, health, webDist, security }: HttpServer
   const handleGraphQL = async (req: http.IncomingMessage, res: http.ServerResponse) => {
     const refusal = csrfProblem(req) ?? originProblem(req, security.corsOrigins);
     if (refusal) {
+      onRefused?.(req, 'FORBIDDEN_ORIGIN', refusal);
       sendJsonError(res, 403, 'FORBIDDEN_ORIGIN', refusal, true);
       req.resume();
       return;
@@ -55,43 +74,97 @@ export function createHttpServer({ yoga, health, webDist, security }: HttpServer
     await yoga.handle(req, res);
   };
 
-  const server = http.createServer((req, res) => {
-    for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value);
-    const pathname = (req.url ?? '/').split('?')[0];
-    if (pathname === yoga.graphqlEndpoint || pathname?.startsWith(`${yoga.graphqlEndpoint}/`)) {
-      // The client's address for rate limits and audit, from the socket: a client-sent value is overwritten.
-      req.headers['x-sundial-client-ip'] = req.socket.remoteAddress ?? '';
-      handleGraphQL(req, res).catch(() => {
-        // A client that went away mid-body; nothing useful to answer.
-        if (!res.headersSent) sendJsonError(res, 400, 'BAD_REQUEST', 'The request body could not be read.', true);
-        else res.destroy();
-      });
-      return;
-    }
-    if (pathname === '/healthz') {
-      health().then(
-        (report) => {
-          res.writeHead(report.status === 'healthy' ? 200 : 503, {
-            'content-type': 'application/json',
-            'cache-control': 'no-store',
-          });
-          res.end(JSON.stringify(report));
-        },
-        () => {
-          res.writeHead(503, { 'content-type': 'application/json' });
-          res.end(JSON.stringify({ status: 'unhealthy' }));
-        },
-      );
-      return;
-    }
-    serveWeb(req, res);
-  });
+  const forwarded = createForwardedGuard(security);
+
+  // Node's defaults let a client take 60 s for its headers and 300 s for its request, on as many connections as it
+  // likes. requestTimeout covers receiving the request only: a live stream (Server-Sent Events) is an answer and
+  // stays open; it counts against the per-address cap like any connection.
+  const server = http.createServer(
+    {
+      headersTimeout: Math.min(security.headersTimeoutMs, security.requestTimeoutMs),
+      requestTimeout: security.requestTimeoutMs,
+      keepAliveTimeout: security.keepAliveTimeoutMs,
+      // How often Node looks for connections past those timeouts (its default, 30 s, would let them overstay).
+      connectionsCheckingInterval: Math.max(50, Math.min(1000, Math.floor(security.headersTimeoutMs / 4))),
+    },
+    (req, res) => {
+      for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value);
+      const pathname = (req.url ?? '/').split('?')[0];
+      // The client's address (for rate limits and audit) and the host asked for, believing only trusted proxies.
+      const misdirected = forwarded.check(req);
+      // Probes and scrapers address the server by whatever name or address they have; health and readiness hold
+      // nothing to steal, and /metrics wants its token.
+      if (misdirected !== null && pathname !== '/healthz' && pathname !== '/readyz' && pathname !== '/metrics') {
+        sendJsonError(res, 421, 'MISDIRECTED_REQUEST', misdirectedMessage(misdirected), true);
+        req.resume();
+        return;
+      }
+      if (pathname === yoga.graphqlEndpoint || pathname?.startsWith(`${yoga.graphqlEndpoint}/`)) {
+        handleGraphQL(req, res).catch(() => {
+          // A client that went away mid-body; nothing useful to answer.
+          if (!res.headersSent) sendJsonError(res, 400, 'BAD_REQUEST', 'The request body could not be read.', true);
+          else res.destroy();
+        });
+        return;
+      }
+      if (pathname === '/healthz') {
+        health().then(
+          (report) => {
+            res.writeHead(report.status === 'healthy' ? 200 : 503, {
+              'content-type': 'application/json',
+              'cache-control': 'no-store',
+            });
+            res.end(JSON.stringify(report));
+          },
+          () => {
+            res.writeHead(503, { 'content-type': 'application/json' });
+            res.end(JSON.stringify({ status: 'unhealthy' }));
+          },
+        );
+        return;
+      }
+      if (pathname === '/readyz') {
+        serveReadiness(readiness, res);
+        return;
+      }
+      if (pathname === '/metrics') {
+        if (metrics.token) serveMetrics(metrics.metrics, metrics.token, req, res);
+        else {
+          res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' });
+          res.end('Metrics are not served on this port: set metrics.token, or scrape metrics.port.\n');
+        }
+        return;
+      }
+      res.setHeader('content-security-policy', ADMIN_APP_CSP);
+      serveWeb(req, res);
+    },
+  );
+  limitConnectionsPerAddress(server, security.maxConnectionsPerAddress);
   // Subscriptions use Server-Sent Events over plain HTTP (above), so no WebSocket upgrade is accepted: refusing it
   // here keeps a cross-site page from opening one with the session cookie (WebSocket handshakes bypass CORS).
   server.on('upgrade', (_req, socket) => {
     socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
   });
   return server;
+}
+
+/** Closes a new connection at once when its address already holds `max` open ones. */
+function limitConnectionsPerAddress(server: http.Server, max: number): void {
+  const open = new Map<string, number>();
+  server.on('connection', (socket) => {
+    const address = socket.remoteAddress ?? 'unknown';
+    const count = open.get(address) ?? 0;
+    if (count >= max) {
+      socket.destroy();
+      return;
+    }
+    open.set(address, count + 1);
+    socket.once('close', () => {
+      const left = (open.get(address) ?? 1) - 1;
+      if (left <= 0) open.delete(address);
+      else open.set(address, left);
+    });
+  });
 }
 
 /**
@@ -114,4 +187,18 @@ function coalesceWrites(res: http.ServerResponse): void {
     }
     return write(...args);
   }) as typeof res.write;
+}
+
+/** 200 when ready, 503 with the reason otherwise (load balancers and orchestrators read the code). */
+export function serveReadiness(readiness: () => Promise<Readiness>, res: http.ServerResponse): void {
+  readiness().then(
+    (report) => {
+      res.writeHead(report.status === 'ready' ? 200 : 503, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+      res.end(JSON.stringify(report));
+    },
+    () => {
+      res.writeHead(503, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+      res.end(JSON.stringify({ status: 'not ready', reason: 'the readiness check failed' }));
+    },
+  );
 }

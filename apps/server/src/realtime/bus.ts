@@ -106,6 +106,8 @@ export function createRealtimeBus(transport?: RealtimeTransport) {
   // Run changes made by this process only. Each change is made (and published) by exactly one process, so a
   // listener here sees it once across the whole install: the place for side effects such as notifications.
   const localRunChangeListeners = new Set<(change: RunChange) => void>();
+  /** Counts of log lines this process stored (metrics); like run changes, each line is stored by one process. */
+  const localLogStoredListeners = new Set<(lines: number) => void>();
   /** Log lines announced by runs in this process and not yet stored, by run, ascending. */
   const unstored = new Map<string, RunLogEvent[]>();
 
@@ -115,9 +117,9 @@ export function createRealtimeBus(transport?: RealtimeTransport) {
     const key = `${topic}:${(rest[0] as string | undefined) ?? ''}`;
     let set = listeners.get(key);
     if (!set) listeners.set(key, (set = new Set()));
-    set.add(handler as (payload: never) => void);
+    set.add(handler);
     return () => {
-      set.delete(handler as (payload: never) => void);
+      set.delete(handler);
       if (set.size === 0 && listeners.get(key) === set) listeners.delete(key);
     };
   }
@@ -179,7 +181,15 @@ export function createRealtimeBus(transport?: RealtimeTransport) {
         if (rest.length > 0) unstored.set(batch.runId, rest);
         else unstored.delete(batch.runId);
       }
-      if (stored) transport?.send({ kind: 'log', batch });
+      if (stored) {
+        transport?.send({ kind: 'log', batch });
+        for (const listener of [...localLogStoredListeners]) listener(batch.lines.length);
+      }
+    },
+    /** Calls `handler` with the number of lines each time this process stores a run's log lines; returns the way to stop. */
+    onLocalLogLinesStored(handler: (lines: number) => void): () => void {
+      localLogStoredListeners.add(handler);
+      return () => void localLogStoredListeners.delete(handler);
     },
     /** Lines of a run announced in this process and not yet stored, with sequence in (after, upTo], ascending. */
     unstoredLogLines(runId: string, after: number, upTo: number | null): RunLogEvent[] {

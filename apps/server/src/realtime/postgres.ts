@@ -2,19 +2,20 @@
 // events are batched per tick into as few NOTIFYs as fit PostgreSQL's 8000-byte payload limit, sent in order on the
 // app's pool, and each process ignores what it sent itself (it delivered that locally already).
 // A batch of log lines is cut into pieces that fit a payload; a line too large for one travels as a reference and
-// the receiver reads it back: lines are sent to other processes only once stored (scheduler/run-log.ts), so the read finds
+// the receiver reads it back: lines are sent to other processes only once stored (engine/run-log.ts), so the read finds
 // it. A read-back line can arrive after later lines: subscribers put lines in order (realtime/streams.ts).
 // Not for the embedded database: pglite-socket does not deliver NOTIFY (ENVIRONMENT.md); that mode is one process.
 import crypto from 'node:crypto';
 import pg from 'pg';
-import type { LogLevel } from '../db/prisma.js';
+import { listen } from '../db/sql/realtime/listen.js';
+import { notifyAll, NOTIFY_PER_STATEMENT } from '../db/sql/realtime/notify.js';
+import { selectLogLines } from '../db/sql/realtime/read-log-lines.js';
 import type { Logger } from '../lib/logger.js';
 import type { BusEvent, RealtimeTransport, RunLogEvent } from './bus.js';
 
 export const CHANNEL = 'sundial_realtime';
 /** PostgreSQL refuses payloads of 8000 bytes or more; keep a margin for the envelope. */
 const MAX_PAYLOAD_BYTES = 7800;
-const NOTIFY_PER_QUERY = 20;
 
 /** A log line on the wire: its run is the batch's, its time an ISO string. */
 type WireLine = Omit<RunLogEvent, 'runId' | 'time'> & { time: string };
@@ -89,7 +90,7 @@ export async function createPostgresTransport({ url, pool, logger }: PostgresTra
     client.on('notification', onNotification);
     listener = client;
     await client.connect();
-    await client.query(`LISTEN ${CHANNEL}`);
+    await listen(client, CHANNEL);
     backoffMs = 250;
   };
 
@@ -122,11 +123,10 @@ export async function createPostgresTransport({ url, pool, logger }: PostgresTra
     const payloads = pack(pending, origin);
     pending = [];
     sending = sending.then(async () => {
-      for (let index = 0; index < payloads.length; index += NOTIFY_PER_QUERY) {
-        const chunk = payloads.slice(index, index + NOTIFY_PER_QUERY);
-        const calls = chunk.map((_payload, position) => `pg_notify($1, $${position + 2})`).join(', ');
+      for (let index = 0; index < payloads.length; index += NOTIFY_PER_STATEMENT) {
+        const chunk = payloads.slice(index, index + NOTIFY_PER_STATEMENT);
         try {
-          await pool.query(`SELECT ${calls}`, [CHANNEL, ...chunk]);
+          await notifyAll(pool, CHANNEL, chunk);
         } catch (error) {
           // Live updates are best effort: the data is stored either way and readers re-read it.
           logger.warn(`realtime: could not publish ${chunk.length} notification(s): ${(error as Error).message}`);
@@ -232,9 +232,6 @@ export function pack(events: string[], origin: string): string[] {
 }
 
 async function readLogLines(pool: pg.Pool, runId: string, from: number, to: number): Promise<RunLogEvent[]> {
-  const { rows } = await pool.query<{ sequence: number; time: Date; level: LogLevel; message: string; data: unknown }>(
-    'SELECT sequence, time, level, message, data FROM run_log_lines WHERE run_id = $1 AND sequence BETWEEN $2 AND $3 ORDER BY sequence',
-    [runId, from, to],
-  );
-  return rows.map((row) => ({ runId, sequence: row.sequence, time: row.time, level: row.level, message: row.message, data: row.data ?? null }));
+  const lines = await selectLogLines(pool, runId, from, to);
+  return lines.map((line) => ({ runId, ...line, data: line.data ?? null }));
 }

@@ -7,19 +7,11 @@
 // per group instead of once per run. Whoever executes the entry claims each run conditionally, so an entry run
 // twice (expired lock) or a run queued in two entries still executes once.
 import type { Agenda } from 'agenda';
-import type { RunDispatcher } from '../services/runs.js';
+import type { RunDispatcher, RunEntry } from '../engine/index.js';
 import { GroupCommit } from '../lib/group-commit.js';
+import type { SchedulerBackendName } from './agenda.js';
 
 export const RUN_JOB = 'sundial.run';
-
-/** One run an Agenda entry is for. */
-export interface RunEntry {
-  runId: string;
-  /** The attempt this entry is for: a stale entry of an earlier attempt claims nothing. */
-  attempt: number;
-  /** The run's job, so the executor can read it while it claims the run (absent in entries saved by older versions). */
-  jobId?: string;
-}
 
 /** An Agenda entry's data: a group of runs, or (entries saved by older versions) a single run. */
 export type RunJobData = { runs: RunEntry[] } | RunEntry;
@@ -32,10 +24,19 @@ export function runEntries(data: RunJobData): RunEntry[] {
 }
 
 /** The `data` filter (Agenda's queryJobs) matching entries that include a run, per backend. */
-export function entryFilters(runId: string, backend: 'postgres' | 'mongodb'): Array<Record<string, unknown>> {
+function entryFilters(runId: string, backend: SchedulerBackendName): Array<Record<string, unknown>> {
   // PostgreSQL matches `data @> filter` (an array contains the objects listed); MongoDB flattens the filter to
   // dot-notation keys, and "runs.runId" matches any element of the array.
   return [backend === 'postgres' ? { runs: [{ runId }] } : { 'runs.runId': runId }, { runId }];
+}
+
+/** Whether an Agenda entry (a group, or an older version's single-run entry) still holds the run. */
+export async function hasQueueEntry(agenda: Agenda, backend: SchedulerBackendName, runId: string): Promise<boolean> {
+  for (const data of entryFilters(runId, backend)) {
+    const { total } = await agenda.queryJobs({ name: RUN_JOB, data, limit: 1 });
+    if (total > 0) return true;
+  }
+  return false;
 }
 
 /** Where the dispatcher starts runs itself when it can (the executor of a process with jobs.enabled). */

@@ -1,15 +1,2 @@
-// What the domain needs of actions: the registry built at start (actions/registry.ts) is the catalog.
-import type { ActionRegistry, RegisteredAction } from '../actions/registry.js';
-
-export type { ActionDefaults, ActionUser } from '@sundial/actions';
-
-export type ActionCatalog = Pick<ActionRegistry, 'get' | 'list'>;
-export type CatalogAction = RegisteredAction;
-
-/** Defaults when neither the job nor the action says. */
-export const ENGINE_DEFAULTS = {
-  timeoutMs: 60 * 60 * 1000,
-  retries: 0,
-  retryBackoffMs: 10_000,
-  concurrency: 10,
-} as const;
+// What the services need of actions: the engine's view of the action catalog.
+export { ENGINE_DEFAULTS, type ActionCatalog, type ActionDefaults, type ActionUser, type CatalogAction } from '../engine/actions.js';

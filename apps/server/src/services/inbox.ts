@@ -1,8 +1,10 @@
-// The in-app inbox: messages notify.users stores for a user (the action writes them through its own SQL; this is
-// the reading side). The one rule: a user sees and marks only their own messages — every method takes the
-// caller's user id and every query is scoped by it, so another user's message is indistinguishable from none.
-import type { InboxMessage, Prisma, PrismaClient } from '../db/prisma.js';
+// The in-app inbox: messages notify.users stores for a user (it delivers them through its context,
+// services/sundial-data.ts; this is the reading side). The one rule: a user sees and marks only their own messages
+// — every method takes the caller's user id and every query is scoped by it, so another user's message is
+// indistinguishable from none.
+import type { InboxMessage, Prisma } from '../db/prisma.js';
 import { isUuid } from './ids.js';
+import type { DbClient } from './db-client.js';
 
 
 /** No such message in this user's inbox (it may be someone else's: that is not told). */
@@ -22,7 +24,7 @@ export interface InboxFilter {
 export type InboxPageQuery = Omit<Prisma.InboxMessageFindManyArgs, 'where' | 'orderBy'>;
 
 export class InboxService {
-  constructor(private readonly prisma: PrismaClient) {}
+  constructor(private readonly db: DbClient) {}
 
   where(userId: string, filter: InboxFilter = {}): Prisma.InboxMessageWhereInput {
     return { userId, ...(filter.unreadOnly ? { readAt: null } : {}) };
@@ -30,7 +32,7 @@ export class InboxService {
 
   /** The user's messages, newest first. */
   list(userId: string, filter: InboxFilter = {}, page: InboxPageQuery = {}): Promise<InboxMessage[]> {
-    return this.prisma.inboxMessage.findMany({
+    return this.db.inboxMessage.findMany({
       ...page,
       where: this.where(userId, filter),
       orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
@@ -38,7 +40,7 @@ export class InboxService {
   }
 
   count(userId: string, filter: InboxFilter = {}): Promise<number> {
-    return this.prisma.inboxMessage.count({ where: this.where(userId, filter) });
+    return this.db.inboxMessage.count({ where: this.where(userId, filter) });
   }
 
   unreadCount(userId: string): Promise<number> {
@@ -49,15 +51,15 @@ export class InboxService {
   async markRead(userId: string, id: string): Promise<InboxMessage> {
     if (!isUuid(id)) throw new InboxMessageNotFoundError(id);
     // One statement scoped by the owner: nobody can mark another user's message, even by guessing its id.
-    await this.prisma.inboxMessage.updateMany({ where: { id, userId, readAt: null }, data: { readAt: new Date() } });
-    const message = await this.prisma.inboxMessage.findFirst({ where: { id, userId } });
+    await this.db.inboxMessage.updateMany({ where: { id, userId, readAt: null }, data: { readAt: new Date() } });
+    const message = await this.db.inboxMessage.findFirst({ where: { id, userId } });
     if (!message) throw new InboxMessageNotFoundError(id);
     return message;
   }
 
   /** Marks every unread message of the user read; returns how many were. */
   async markAllRead(userId: string): Promise<number> {
-    const { count } = await this.prisma.inboxMessage.updateMany({ where: { userId, readAt: null }, data: { readAt: new Date() } });
+    const { count } = await this.db.inboxMessage.updateMany({ where: { userId, readAt: null }, data: { readAt: new Date() } });
     return count;
   }
 }

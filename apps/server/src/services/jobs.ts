@@ -1,13 +1,31 @@
 // The rules for jobs: what a valid job is, and what follows a change (its timer in the scheduler is synced).
-// The jobs table is the truth; the scheduler only holds timers for it.
-import type { Job, MisfirePolicy, OverlapPolicy, Prisma, PrismaClient } from '../db/prisma.js';
+// The jobs table is the truth; the scheduler only holds timers for it. A job's fields and their value rules are
+// @sundial/job-schema's (shared with the GraphQL input, the definitions file and the web form); this service adds
+// the rules that need the install: the action and its args, the users and roles, the schedule, the notifications.
+import { fieldErrors, jobInputSchema, type JobInput, type misfirePolicies, type overlapPolicies, type scheduleKinds } from '@sundial/job-schema';
+import type { Job, MisfirePolicy, OverlapPolicy, Prisma, ScheduleKind } from '../db/prisma.js';
 import type { RealtimeBus } from '../realtime/bus.js';
 import type { ActionCatalog } from './action-catalog.js';
+import { AfterCommit, inTransaction, type DbClient } from './db-client.js';
 import { ConflictError, NotFoundError, prefixFields, ValidationError, type FieldError } from './errors.js';
-import { validateNotificationSettings, type NotificationSettingsInput } from './notifications/settings.js';
+import { validateNotificationSettings } from './notifications/settings.js';
 import { nextFireTimes, scheduleFromJob, toJobFields, validateSchedule, type ScheduleInput } from './schedule.js';
 import { isUuid } from './ids.js';
 import { missingUsersAndRoles } from './targets.js';
+
+export type { JobInput } from '@sundial/job-schema';
+export type JobPatch = Partial<JobInput>;
+
+/** The schema's enum values are the database's (prisma/schema.prisma): a value added on one side fails to compile. */
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+type SchemaEnumsMatchDatabase = [
+  true extends Same<OverlapPolicy, (typeof overlapPolicies)[number]> ? true : never,
+  true extends Same<MisfirePolicy, (typeof misfirePolicies)[number]> ? true : never,
+  true extends Same<ScheduleKind, (typeof scheduleKinds)[number]> ? true : never,
+] extends [true, true, true]
+  ? true
+  : never;
+export const SCHEMA_ENUMS_MATCH_DATABASE: SchemaEnumsMatchDatabase = true;
 
 /** The scheduler's side of a job: one timer per enabled scheduled job, none otherwise. */
 export interface JobTimers {
@@ -15,48 +33,15 @@ export interface JobTimers {
   remove(jobId: string): Promise<void>;
 }
 
-/** With the notification settings (notifyOn, notifyEmails, notifyUserIds, notifyRoleIds, notifyWebhooks). */
-export interface JobInput extends NotificationSettingsInput {
-  key?: string | null;
-  name: string;
-  description?: string;
-  action: string;
-  args?: Record<string, unknown>;
-  enabled?: boolean;
-  perUser?: boolean;
-  targetUserIds?: string[];
-  targetRoleIds?: string[];
-  schedule?: ScheduleInput;
-  retries?: number | null;
-  retryBackoffMs?: number | null;
-  timeoutMs?: number | null;
-  queue?: string;
-  priority?: number;
-  concurrency?: number | null;
-  overlapPolicy?: OverlapPolicy;
-  misfirePolicy?: MisfirePolicy;
-}
-
-export type JobPatch = Partial<JobInput>;
-
 export interface JobServiceDeps {
-  prisma: PrismaClient;
+  db: DbClient;
   actions: ActionCatalog;
   timers: JobTimers;
   bus: Pick<RealtimeBus, 'publishJobChange'>;
   now?: () => Date;
+  /** Set when `db` is a caller's transaction: timers and subscribers hear of changes once it has committed. */
+  afterCommit?: AfterCommit;
 }
-
-const LIMITS = {
-  name: 200,
-  description: 5000,
-  retries: [0, 100],
-  retryBackoffMs: [0, 24 * 3600 * 1000],
-  timeoutMs: [100, 7 * 24 * 3600 * 1000],
-  priority: [-100, 100],
-  concurrency: [1, 1000],
-} as const;
-
 
 export class JobService {
   private readonly now: () => Date;
@@ -64,31 +49,31 @@ export class JobService {
     this.now = deps.now ?? (() => new Date());
   }
 
-  /**
-   * These rules writing through `prisma` (a transaction holding many changes: definitions), telling neither the
-   * scheduler nor subscribers: once the transaction has committed, `announce` each job it changed.
-   */
-  quietly(prisma: PrismaClient): JobService {
-    const silent: JobTimers = { sync: async () => {}, remove: async () => {} };
-    return new JobService({ ...this.deps, prisma, timers: silent, bus: { publishJobChange: () => {} } });
+  /** These rules inside the caller's transaction `tx`; the timers and subscribers hear of each change once `afterCommit` runs. */
+  within(tx: Prisma.TransactionClient, afterCommit: AfterCommit): JobService {
+    return new JobService({ ...this.deps, db: tx, afterCommit });
   }
 
-  /** After a `quietly` change committed: the job's timer follows its row, and subscribers hear of it. */
-  async announce(jobId: string, change: 'created' | 'updated' | 'deleted'): Promise<void> {
-    if (change === 'deleted') await this.deps.timers.remove(jobId);
-    else await this.deps.timers.sync(await this.get(jobId));
-    this.deps.bus.publishJobChange({ jobId, change });
+  /** The timer follows the row and subscribers hear of it: now, or after the caller's commit. */
+  private async changed(job: Job | string, change: 'created' | 'updated' | 'deleted'): Promise<void> {
+    const effect = async () => {
+      if (typeof job === 'string') await this.deps.timers.remove(job);
+      else await this.deps.timers.sync(job);
+      this.deps.bus.publishJobChange({ jobId: typeof job === 'string' ? job : job.id, change });
+    };
+    if (this.deps.afterCommit) this.deps.afterCommit.add(effect);
+    else await effect();
   }
 
   async get(id: string): Promise<Job> {
-    const job = isUuid(id) ? await this.deps.prisma.job.findUnique({ where: { id } }) : null;
+    const job = isUuid(id) ? await this.deps.db.job.findUnique({ where: { id } }) : null;
     if (!job) throw new NotFoundError('job', id);
     return job;
   }
 
   async create(input: JobInput, actorId?: string | null): Promise<Job> {
     const data = await this.validate(input, null);
-    const job = await this.deps.prisma.job.create({
+    const job = await this.deps.db.job.create({
       data: {
         ...data.fields,
         createdById: actorId ?? null,
@@ -98,14 +83,13 @@ export class JobService {
         notifyRoles: { create: data.notify.notifyRoleIds.map((roleId) => ({ roleId })) },
       },
     });
-    await this.deps.timers.sync(job);
-    this.deps.bus.publishJobChange({ jobId: job.id, change: 'created' });
+    await this.changed(job, 'created');
     return job;
   }
 
   async update(id: string, patch: JobPatch): Promise<Job> {
     const current = await this.get(id);
-    const targets = await this.deps.prisma.job.findUniqueOrThrow({
+    const targets = await this.deps.db.job.findUniqueOrThrow({
       where: { id },
       select: {
         targetUsers: { select: { userId: true } },
@@ -124,7 +108,7 @@ export class JobService {
     };
     const scheduleChanged = patch.schedule !== undefined;
     const data = await this.validate(merged, current, scheduleChanged);
-    const job = await this.deps.prisma.$transaction(async (tx) => {
+    const job = await inTransaction(this.deps.db, async (tx) => {
       if (patch.targetUserIds) {
         await tx.jobTargetUser.deleteMany({ where: { jobId: id } });
         await tx.jobTargetUser.createMany({ data: data.targetUserIds.map((userId) => ({ jobId: id, userId })) });
@@ -143,16 +127,14 @@ export class JobService {
       }
       return tx.job.update({ where: { id }, data: data.fields });
     });
-    await this.deps.timers.sync(job);
-    this.deps.bus.publishJobChange({ jobId: id, change: 'updated' });
+    await this.changed(job, 'updated');
     return job;
   }
 
   async delete(id: string): Promise<Job> {
     const job = await this.get(id);
-    await this.deps.timers.remove(id);
-    await this.deps.prisma.job.delete({ where: { id } });
-    this.deps.bus.publishJobChange({ jobId: id, change: 'deleted' });
+    await this.deps.db.job.delete({ where: { id } });
+    await this.changed(id, 'deleted');
     return job;
   }
 
@@ -170,7 +152,7 @@ export class JobService {
         );
       }
     }
-    const job = await this.deps.prisma.job.update({
+    const job = await this.deps.db.job.update({
       where: { id },
       data: {
         enabled,
@@ -178,58 +160,28 @@ export class JobService {
         nextRunAt: enabled ? (nextFireTimes(schedule, { after: now, count: 1, anchor: now })[0] ?? null) : null,
       },
     });
-    await this.deps.timers.sync(job);
-    this.deps.bus.publishJobChange({ jobId: id, change: 'updated' });
+    await this.changed(job, 'updated');
     return job;
   }
 
-  /** Sundial itself disables a job (end reached, limit reached) and records why. */
-  async disableWithReason(id: string, reason: string, tx: Prisma.TransactionClient = this.deps.prisma): Promise<void> {
-    await tx.job.update({ where: { id }, data: { enabled: false, disabledReason: reason, nextRunAt: null } });
-  }
-
   private async validate(input: JobInput, current: Job | null, scheduleChanged = true) {
-    const errors: FieldError[] = [];
-    const name = (input.name ?? '').trim();
-    if (!name) errors.push({ field: 'name', message: 'is required' });
-    else if (name.length > LIMITS.name) errors.push({ field: 'name', message: `must be at most ${LIMITS.name} characters` });
-    const description = (input.description ?? '').trim();
-    if (description.length > LIMITS.description) {
-      errors.push({ field: 'description', message: `must be at most ${LIMITS.description} characters` });
-    }
-    if (input.key !== undefined && input.key !== null && !/^[a-z0-9][a-z0-9._-]{0,99}$/i.test(input.key)) {
-      errors.push({ field: 'key', message: 'must be 1–100 letters, digits, dots, dashes or underscores' });
-    }
+    const parsed = jobInputSchema.safeParse(input);
+    const errors: FieldError[] = parsed.success ? [] : fieldErrors(parsed.error);
+    // A field whose value is the wrong shape is reported once, by the schema; the rules below judge the others.
+    const wrong = new Set(errors.map((error) => error.field.split(/[.[]/)[0]));
 
     let args: Record<string, unknown> = {};
-    const action = this.deps.actions.get(input.action);
-    if (!action) {
+    const action = wrong.has('action') ? undefined : this.deps.actions.get(input.action);
+    if (!action && !wrong.has('action')) {
       const known = this.deps.actions.list().map((a) => a.name);
       errors.push({
         field: 'action',
         message: `no action named "${input.action}"; available: ${known.length > 0 ? known.join(', ') : '(none loaded)'}`,
       });
-    } else {
+    } else if (action && !wrong.has('args')) {
       const checked = action.validateArgs(input.args ?? {});
       if (checked.ok) args = checked.args;
       else errors.push(...prefixFields('args', checked.errors));
-    }
-
-    const range = (field: keyof typeof LIMITS & keyof JobInput, value: number | null | undefined) => {
-      if (value === null || value === undefined) return;
-      const [min, max] = LIMITS[field] as readonly [number, number];
-      if (!Number.isInteger(value) || value < min || value > max) {
-        errors.push({ field, message: `must be a whole number from ${min} to ${max}` });
-      }
-    };
-    range('retries', input.retries);
-    range('retryBackoffMs', input.retryBackoffMs);
-    range('timeoutMs', input.timeoutMs);
-    range('priority', input.priority);
-    range('concurrency', input.concurrency);
-    const queue = (input.queue ?? 'default').trim();
-    if (!/^[a-z0-9][a-z0-9._-]{0,63}$/i.test(queue)) {
-      errors.push({ field: 'queue', message: 'must be 1–64 letters, digits, dots, dashes or underscores' });
     }
 
     const now = this.now();
@@ -237,38 +189,41 @@ export class JobService {
     const runCount = scheduleChanged ? 0 : (current?.runCount ?? 0);
     const scheduleInput: ScheduleInput = { scheduleKind: 'MANUAL', ...input.schedule, runCount };
     // An unchanged schedule is not re-judged against the clock (a once-at time that passed stays valid history).
-    const checkedSchedule = validateSchedule(scheduleInput, scheduleChanged ? now : new Date(0));
-    if (!checkedSchedule.ok) errors.push(...prefixFields('schedule', checkedSchedule.errors));
+    const checkedSchedule = wrong.has('schedule') ? null : validateSchedule(scheduleInput, scheduleChanged ? now : new Date(0));
+    if (checkedSchedule && !checkedSchedule.ok) errors.push(...prefixFields('schedule', checkedSchedule.errors));
 
-    const targetUserIds = [...new Set(input.targetUserIds ?? [])];
-    const targetRoleIds = [...new Set(input.targetRoleIds ?? [])];
+    const targetUserIds = [...new Set(wrong.has('targetUserIds') ? [] : (input.targetUserIds ?? []))];
+    const targetRoleIds = [...new Set(wrong.has('targetRoleIds') ? [] : (input.targetRoleIds ?? []))];
     errors.push(...(await this.missingTargets(targetUserIds, targetRoleIds)));
-    const { settings: notify, errors: notifyErrors } = await validateNotificationSettings(this.deps.prisma, input);
-    errors.push(...notifyErrors);
+    const notifyWrong = [...wrong].some((field) => field?.startsWith('notify'));
+    const notification = notifyWrong ? null : await validateNotificationSettings(this.deps.db, input);
+    errors.push(...(notification?.errors ?? []));
 
-    if (errors.length > 0 || !checkedSchedule.ok) throw new ValidationError(errors);
+    if (!parsed.success || !checkedSchedule?.ok || !notification || errors.length > 0) throw new ValidationError(errors);
+    const job = parsed.data;
+    const notify = notification.settings;
     const schedule = checkedSchedule.schedule;
-    const enabled = input.enabled ?? true;
+    const enabled = job.enabled ?? true;
     const [nextRunAt] = enabled ? nextFireTimes(schedule, { after: now, count: 1, anchor: now }) : [];
 
     const fields = {
       ...toJobFields(schedule),
-      key: input.key ?? null,
-      name,
-      description,
-      action: input.action,
+      key: job.key ?? null,
+      name: job.name,
+      description: job.description ?? '',
+      action: job.action,
       args: args as Prisma.InputJsonObject,
       enabled,
       disabledReason: null,
-      perUser: input.perUser ?? false,
-      retries: input.retries ?? null,
-      retryBackoffMs: input.retryBackoffMs ?? null,
-      timeoutMs: input.timeoutMs ?? null,
-      queue,
-      priority: input.priority ?? 0,
-      concurrency: input.concurrency ?? null,
-      overlapPolicy: input.overlapPolicy ?? 'SKIP',
-      misfirePolicy: input.misfirePolicy ?? 'CATCH_UP_ONCE',
+      perUser: job.perUser ?? false,
+      retries: job.retries ?? null,
+      retryBackoffMs: job.retryBackoffMs ?? null,
+      timeoutMs: job.timeoutMs ?? null,
+      queue: job.queue ?? 'default',
+      priority: job.priority ?? 0,
+      concurrency: job.concurrency ?? null,
+      overlapPolicy: job.overlapPolicy ?? 'SKIP',
+      misfirePolicy: job.misfirePolicy ?? 'CATCH_UP_ONCE',
       nextRunAt: nextRunAt ?? null,
       notifyOn: notify.notifyOn,
       notifyEmails: notify.notifyEmails,
@@ -278,7 +233,7 @@ export class JobService {
   }
 
   private async missingTargets(userIds: string[], roleIds: string[]): Promise<FieldError[]> {
-    const missing = await missingUsersAndRoles(this.deps.prisma, { userIds, roleIds });
+    const missing = await missingUsersAndRoles(this.deps.db, { userIds, roleIds });
     const errors: FieldError[] = [];
     if (missing.users.length > 0) errors.push({ field: 'targetUserIds', message: `no such user: ${missing.users.join(', ')}` });
     if (missing.roles.length > 0) errors.push({ field: 'targetRoleIds', message: `no such role: ${missing.roles.join(', ')}` });

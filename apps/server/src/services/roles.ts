@@ -1,9 +1,10 @@
 // The rules for roles: groups of users that carry permissions and that jobs can target. The built-in roles
 // (admin, operator, viewer; created by auth's bootstrap) keep their names and cannot be deleted, and no change may
 // leave the install without an active user who can still manage users and roles.
-import type { Permission, Prisma, PrismaClient, Role } from '../db/prisma.js';
+import type { Permission, Prisma, Role } from '../db/prisma.js';
 import { ConflictError, NotFoundError, ValidationError, type FieldError } from './errors.js';
 import { isUuid } from './ids.js';
+import { inTransaction, type DbClient } from './db-client.js';
 
 export interface RoleInput {
   name: string;
@@ -37,17 +38,22 @@ export async function ensureSomeoneCanAdminister(tx: Prisma.TransactionClient): 
 }
 
 export class RoleService {
-  constructor(private readonly prisma: PrismaClient) {}
+  constructor(private readonly db: DbClient) {}
+
+  /** These rules inside the caller's transaction. */
+  within(tx: Prisma.TransactionClient): RoleService {
+    return new RoleService(tx);
+  }
 
   async get(id: string): Promise<Role> {
-    const role = isUuid(id) ? await this.prisma.role.findUnique({ where: { id } }) : null;
+    const role = isUuid(id) ? await this.db.role.findUnique({ where: { id } }) : null;
     if (!role) throw new NotFoundError('role', id);
     return role;
   }
 
   async create(input: RoleInput): Promise<Role> {
     const fields = await this.validate(input, null);
-    return this.prisma.role.create({ data: fields });
+    return this.db.role.create({ data: fields });
   }
 
   async update(id: string, patch: RolePatch): Promise<Role> {
@@ -56,7 +62,7 @@ export class RoleService {
       throw new ValidationError([{ field: 'name', message: `"${current.name}" is a built-in role and keeps its name` }]);
     }
     const fields = await this.validate({ ...current, ...patch }, current);
-    return this.prisma.$transaction(async (tx) => {
+    return inTransaction(this.db, async (tx) => {
       const role = await tx.role.update({ where: { id }, data: fields });
       if (patch.permissions !== undefined) await ensureSomeoneCanAdminister(tx);
       return role;
@@ -66,7 +72,7 @@ export class RoleService {
   async delete(id: string): Promise<Role> {
     const role = await this.get(id);
     if (role.builtIn) throw new ConflictError(`"${role.name}" is a built-in role and cannot be deleted`);
-    return this.prisma.$transaction(async (tx) => {
+    return inTransaction(this.db, async (tx) => {
       await tx.role.delete({ where: { id } });
       await ensureSomeoneCanAdminister(tx);
       return role;
@@ -77,13 +83,13 @@ export class RoleService {
   async addMembers(roleId: string, userIds: string[]): Promise<Role> {
     const role = await this.get(roleId);
     const ids = await this.existingUsers(userIds);
-    await this.prisma.userRole.createMany({ data: ids.map((userId) => ({ userId, roleId })), skipDuplicates: true });
+    await this.db.userRole.createMany({ data: ids.map((userId) => ({ userId, roleId })), skipDuplicates: true });
     return role;
   }
 
   async removeMembers(roleId: string, userIds: string[]): Promise<Role> {
     const role = await this.get(roleId);
-    return this.prisma.$transaction(async (tx) => {
+    return inTransaction(this.db, async (tx) => {
       await tx.userRole.deleteMany({ where: { roleId, userId: { in: userIds.filter((id) => isUuid(id)) } } });
       await ensureSomeoneCanAdminister(tx);
       return role;
@@ -93,7 +99,7 @@ export class RoleService {
   private async existingUsers(userIds: string[]): Promise<string[]> {
     const unique = [...new Set(userIds)];
     const valid = unique.filter((id) => isUuid(id));
-    const found = new Set((await this.prisma.user.findMany({ where: { id: { in: valid } }, select: { id: true } })).map((u) => u.id));
+    const found = new Set((await this.db.user.findMany({ where: { id: { in: valid } }, select: { id: true } })).map((u) => u.id));
     const missing = unique.filter((id) => !found.has(id));
     if (missing.length > 0) throw new ValidationError([{ field: 'userIds', message: `no such user: ${missing.join(', ')}` }]);
     return unique;
@@ -106,7 +112,7 @@ export class RoleService {
     else if (name.length > ROLE_LIMITS.name || !ROLE_NAME.test(name)) {
       errors.push({ field: 'name', message: `must be 1–${ROLE_LIMITS.name} letters, digits, spaces, dots, dashes or underscores` });
     } else if (name !== current?.name) {
-      const taken = await this.prisma.role.findUnique({ where: { name }, select: { id: true } });
+      const taken = await this.db.role.findUnique({ where: { name }, select: { id: true } });
       if (taken) errors.push({ field: 'name', message: 'is already the name of another role' });
     }
     const description = (input.description ?? '').trim();

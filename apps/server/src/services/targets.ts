@@ -1,5 +1,7 @@
 // Targets = chosen users ∪ active members of chosen roles, deduplicated, active users only (Kamihi's semantics).
 import type { Prisma, PrismaClient } from '../db/prisma.js';
+import { prismaSql } from '../db/sql/client.js';
+import { selectJobTargetUsers } from '../db/sql/targets/job-target-users.js';
 import type { ActionUser } from './action-catalog.js';
 import { isUuid } from './ids.js';
 
@@ -12,7 +14,7 @@ export interface TargetSelection {
  * Which of the given user and role ids name no user or role (a malformed id names none), each in the order given.
  * The two reads go one after the other: inside a definitions transaction they share one connection.
  */
-export async function missingUsersAndRoles(prisma: PrismaClient, { userIds, roleIds }: TargetSelection): Promise<{ users: string[]; roles: string[] }> {
+export async function missingUsersAndRoles(prisma: Pick<Prisma.TransactionClient, 'user' | 'role'>, { userIds, roleIds }: TargetSelection): Promise<{ users: string[]; roles: string[] }> {
   const users = await prisma.user.findMany({ where: { id: { in: userIds.filter(isUuid) } }, select: { id: true } });
   const roles = await prisma.role.findMany({ where: { id: { in: roleIds.filter(isUuid) } }, select: { id: true } });
   const foundUsers = new Set(users.map((user) => user.id));
@@ -51,15 +53,7 @@ export async function resolveTargets(prisma: PrismaClient, selection: TargetSele
  * of the users table.
  */
 export async function resolveJobTargets(prisma: PrismaClient, jobId: string): Promise<ActionUser[]> {
-  const users = await prisma.$queryRaw<Array<{ id: string; email: string; name: string; attributes: Prisma.JsonValue }>>`
-    SELECT u.id::text AS id, u.email, u.name, u.attributes
-    FROM "users" u
-    WHERE u.active AND u.id IN (
-      SELECT tu.user_id FROM "job_target_users" tu WHERE tu.job_id = ${jobId}::uuid
-      UNION
-      SELECT ur.user_id FROM "job_target_roles" tr JOIN "user_roles" ur ON ur.role_id = tr.role_id WHERE tr.job_id = ${jobId}::uuid
-    )
-    ORDER BY u.id`;
+  const users = await selectJobTargetUsers(prismaSql(prisma), jobId);
   return users.map(toActionUser);
 }
 

@@ -1,10 +1,11 @@
 // The rules for users: the people jobs target (with attributes actions read) and, with a password, who signs in.
 // Hashing is auth's (auth/passwords.ts); this service only decides when a password is set or cleared.
-import type { Prisma, PrismaClient, User } from '../db/prisma.js';
+import type { Prisma, User } from '../db/prisma.js';
 import { hashPassword, passwordProblems } from './auth/passwords.js';
 import { NotFoundError, ValidationError, type FieldError } from './errors.js';
 import { ensureSomeoneCanAdminister } from './roles.js';
 import { isUuid } from './ids.js';
+import { inTransaction, type DbClient } from './db-client.js';
 
 export interface UserInput {
   email: string;
@@ -25,10 +26,15 @@ export const USER_LIMITS = { name: 200, email: 254, attributesChars: 16_384 } as
 const EMAIL = /^[^\s@]+@[^\s@]+$/;
 
 export class UserService {
-  constructor(private readonly prisma: PrismaClient) {}
+  constructor(private readonly db: DbClient) {}
+
+  /** These rules inside the caller's transaction. */
+  within(tx: Prisma.TransactionClient): UserService {
+    return new UserService(tx);
+  }
 
   async get(id: string): Promise<User> {
-    const user = isUuid(id) ? await this.prisma.user.findUnique({ where: { id } }) : null;
+    const user = isUuid(id) ? await this.db.user.findUnique({ where: { id } }) : null;
     if (!user) throw new NotFoundError('user', id);
     return user;
   }
@@ -36,7 +42,7 @@ export class UserService {
   async create(input: UserInput): Promise<User> {
     const data = await this.validate(input, null);
     const passwordHash = input.password ? await hashPassword(input.password) : null;
-    return this.prisma.user.create({
+    return this.db.user.create({
       data: {
         ...data.fields,
         passwordHash,
@@ -51,7 +57,7 @@ export class UserService {
     // undefined: keep; null or '': clear (the user can no longer sign in); a value: set.
     const passwordHash =
       patch.password === undefined ? undefined : patch.password ? await hashPassword(patch.password) : null;
-    return this.prisma.$transaction(async (tx) => {
+    return inTransaction(this.db, async (tx) => {
       if (patch.roleIds !== undefined) {
         await tx.userRole.deleteMany({ where: { userId: id, roleId: { notIn: data.roleIds } } });
         await tx.userRole.createMany({ data: data.roleIds.map((roleId) => ({ userId: id, roleId })), skipDuplicates: true });
@@ -78,7 +84,7 @@ export class UserService {
 
   async delete(id: string): Promise<User> {
     const user = await this.get(id);
-    return this.prisma.$transaction(async (tx) => {
+    return inTransaction(this.db, async (tx) => {
       await tx.user.delete({ where: { id } });
       await ensureSomeoneCanAdminister(tx);
       return user;
@@ -91,7 +97,7 @@ export class UserService {
     if (!email) errors.push({ field: 'email', message: 'is required' });
     else if (email.length > USER_LIMITS.email || !EMAIL.test(email)) errors.push({ field: 'email', message: 'must be an e-mail address' });
     else if (email !== current?.email) {
-      const taken = await this.prisma.user.findUnique({ where: { email }, select: { id: true } });
+      const taken = await this.db.user.findUnique({ where: { email }, select: { id: true } });
       if (taken) errors.push({ field: 'email', message: 'is already used by another user' });
     }
     const name = (input.name ?? '').trim();
@@ -109,7 +115,7 @@ export class UserService {
     const roleIds = [...new Set(input.roleIds ?? [])];
     if (roleIds.length > 0) {
       const valid = roleIds.filter((roleId) => isUuid(roleId));
-      const found = new Set((await this.prisma.role.findMany({ where: { id: { in: valid } }, select: { id: true } })).map((role) => role.id));
+      const found = new Set((await this.db.role.findMany({ where: { id: { in: valid } }, select: { id: true } })).map((role) => role.id));
       const missing = roleIds.filter((roleId) => !found.has(roleId));
       if (missing.length > 0) errors.push({ field: 'roleIds', message: `no such role: ${missing.join(', ')}` });
     }

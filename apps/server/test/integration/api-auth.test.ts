@@ -1,5 +1,6 @@
 // Signing in and out, sessions, API tokens and permissions through the real HTTP server.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hashPassword, verifyPassword } from '../../src/services/auth/passwords.js';
 import { ADMIN, startTestApi, type TestApi } from '../support/api.js';
 
 let api: TestApi;
@@ -89,5 +90,29 @@ describe('API tokens', () => {
     expect(anonymous.errors?.[0]?.message).toMatch(/Not authorized/);
     const garbage = await api.gql('{ viewer { email } }', {}, { token: 'sdt_not-a-real-token' });
     expect(garbage.data).toEqual({ viewer: null });
+  });
+});
+
+describe('changing a password', () => {
+  it('counts wrong current passwords like sign-in attempts (through a token), audits the refusals, and changes nothing once limited', async () => {
+    const email = 'changer@example.com';
+    const password = 'the original passphrase 1';
+    const user = await api.app.database.prisma.user.create({ data: { email, name: 'Changer', passwordHash: await hashPassword(password) } });
+    const { secret: token } = await api.app.auth.createApiToken(user.id, { name: 'stolen' });
+    const change = (current: string) =>
+      api.gql('mutation($c: String!, $n: String!) { changePassword(currentPassword: $c, newPassword: $n) }', { c: current, n: 'a new passphrase for me 2' }, { token });
+    const before = await api.app.database.prisma.auditEvent.count({ where: { action: 'changePassword', actorId: user.id } });
+    for (let guess = 0; guess < 5; guess += 1) {
+      const wrong = await change(`guess number ${guess}`);
+      expect(wrong.errors?.[0]?.extensions?.fieldErrors).toEqual([{ field: 'currentPassword', message: 'is not your current password' }]);
+    }
+    const limited = await change(password);
+    expect(limited.errors?.[0]).toMatchObject({ message: expect.stringMatching(/^too many password attempts; try again in \d+ s$/), extensions: { code: 'RATE_LIMITED' } });
+    const stored = await api.app.database.prisma.user.findUniqueOrThrow({ where: { id: user.id } });
+    expect(await verifyPassword(stored.passwordHash!, password)).toBe(true);
+    const events = await api.app.database.prisma.auditEvent.findMany({ where: { action: 'changePassword', actorId: user.id }, orderBy: { id: 'asc' } });
+    expect(events.length - before).toBe(6);
+    expect(events.at(-1)?.outcome).toBe('DENIED');
+    expect(events.slice(-6, -1).every((event) => event.outcome === 'FAILURE')).toBe(true);
   });
 });

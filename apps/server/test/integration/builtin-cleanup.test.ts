@@ -2,11 +2,13 @@
 // which stay (active ones, recent ones, a per-user parent whose child still runs), batches, progress, cancel;
 // then in a real server, where the default install has the daily job and the action reaches the app database.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { runActionForTest } from '@sundial/actions/testing';
+import type { ActionDefinition, ArgsSchema } from '@sundial/actions';
+import { runActionForTest, type TestRunOptions } from '@sundial/actions/testing';
 import { createCleanupAction, type CleanupOutput } from '@sundial/builtin-actions';
 import { CLEANUP_JOB_KEY, ensureBuiltinJobs } from '../../src/actions/builtin-jobs.js';
 import type { RunStatus } from '../../src/db/prisma.js';
 import { createLogger } from '../../src/lib/logger.js';
+import { createSundialData } from '../../src/services/sundial-data.js';
 import { startTestApi, type TestApi } from '../support/api.js';
 import { openTestDatabase, testConfig } from '../support/database.js';
 import { waitFor } from '../support/engine.js';
@@ -55,9 +57,13 @@ async function run(status: RunStatus, finishedDaysAgo: number | null, options: {
 const remaining = async () => new Set((await db.prisma.run.findMany({ select: { id: true } })).map((row) => row.id));
 const linesOf = (runId: string) => db.prisma.runLogLine.count({ where: { runId } });
 
+/** Runs the action as the test kit does, with the server's own data behind context.sundial (its runs). */
+function runOnServer<A extends ArgsSchema, O>(definition: ActionDefinition<A, O>, options: TestRunOptions = {}) {
+  return runActionForTest(definition, { sundial: createSundialData(db.pool), ...options });
+}
+
 function cleanup(options: { retentionDays?: number; batchSize?: number } = {}) {
   return createCleanupAction({
-    database: db.pool,
     retentionDays: options.retentionDays ?? 30,
     batchSize: options.batchSize ?? 1000,
     logLineBatchSize: 4,
@@ -78,7 +84,7 @@ describe('sundial.cleanup', () => {
     const running = await run('RUNNING', null, { createdDaysAgo: 90, lines: 5 });
     const cancelling = await run('CANCELLING', null, { createdDaysAgo: 90, lines: 1 });
 
-    const { output, logs, progress } = await runActionForTest(cleanup({ batchSize: 3 }));
+    const { output, logs, progress } = await runOnServer(cleanup({ batchSize: 3 }));
     expect(output).toMatchObject({ runsDeleted: 7, logLinesDeleted: 1 + 2 + 3 + 4 + 5 + 6 + 7 });
 
     const left = await remaining();
@@ -99,10 +105,10 @@ describe('sundial.cleanup', () => {
   it('takes olderThanDays from args, else from the retention setting', async () => {
     const tenDays = await run('SUCCEEDED', 10, { lines: 2 });
     const twoDays = await run('FAILED', 2);
-    expect((await runActionForTest(cleanup({ retentionDays: 30 }))).output).toMatchObject({ runsDeleted: 0, logLinesDeleted: 0 });
-    expect((await runActionForTest(cleanup({ retentionDays: 30 }), { args: { olderThanDays: 7 } })).output).toMatchObject({ runsDeleted: 1, logLinesDeleted: 2 });
+    expect((await runOnServer(cleanup({ retentionDays: 30 }))).output).toMatchObject({ runsDeleted: 0, logLinesDeleted: 0 });
+    expect((await runOnServer(cleanup({ retentionDays: 30 }), { args: { olderThanDays: 7 } })).output).toMatchObject({ runsDeleted: 1, logLinesDeleted: 2 });
     expect([...(await remaining())]).toEqual([twoDays]);
-    expect((await runActionForTest(cleanup({ retentionDays: 1 }))).output).toMatchObject({ runsDeleted: 1 });
+    expect((await runOnServer(cleanup({ retentionDays: 1 }))).output).toMatchObject({ runsDeleted: 1 });
     expect(tenDays).toBeTruthy();
   });
 
@@ -117,7 +123,7 @@ describe('sundial.cleanup', () => {
     const doneChild = await run('CANCELLED', 40, { parentRunId: busyParent, lines: 1 });
     const stillActive = await run('CANCELLING', null, { parentRunId: busyParent, createdDaysAgo: 40 });
 
-    const { output, progress } = await runActionForTest(cleanup({ batchSize: 2 }));
+    const { output, progress } = await runOnServer(cleanup({ batchSize: 2 }));
     expect(output).toMatchObject({ runsDeleted: 4, logLinesDeleted: 6 });
     expect(progress.at(-1)).toEqual({ done: 4, total: 4 });
     const left = await remaining();
@@ -130,7 +136,7 @@ describe('sundial.cleanup', () => {
     for (let index = 0; index < 6; index += 1) await run('SUCCEEDED', 60);
     const controller = new AbortController();
     const reason = new Error('cancelled by an admin');
-    const pending = runActionForTest(cleanup({ batchSize: 2 }), {
+    const pending = runOnServer(cleanup({ batchSize: 2 }), {
       signal: controller.signal,
       onProgress: (done) => {
         if (done === 2) controller.abort(reason);

@@ -15,7 +15,26 @@ import { startTestApi, type TestApi } from '../support/api.js';
 import { waitFor } from '../support/engine.js';
 
 const SECRET = 'tok-Zq81-very-secret-value';
-const ENV = { SUNDIAL_SECRET_HTTP_TEST_TOKEN: SECRET };
+/** A secret whose URL-encoded and JSON spellings differ from its text. */
+const ODD_SECRET = 'odd/Zq+81 very=secret&value"x';
+const ENV = { SUNDIAL_SECRET_HTTP_TEST_TOKEN: SECRET, SUNDIAL_SECRET_HTTP_ODD_TOKEN: ODD_SECRET };
+
+/** Every way a secret could be spelled in stored text: plain, percent-encoded, JSON-escaped, base64 at any alignment. */
+function leaks(stored: string, secret: string): string[] {
+  const found: string[] = [];
+  const spellings = [secret, encodeURIComponent(secret), encodeURI(secret), new URLSearchParams({ v: secret }).toString().slice(2), JSON.stringify(secret).slice(1, -1)];
+  for (const spelling of spellings) if (stored.includes(spelling)) found.push(spelling);
+  // base64 of the secret after 0, 1 or 2 bytes of something else: its middle is the same whatever came before.
+  for (const pad of ['', 'a', 'aa']) {
+    const encoded = Buffer.from(pad + secret).toString('base64');
+    const stable = encoded.slice(4, -4);
+    if (stable.length >= 8 && stored.includes(stable)) found.push(`base64 ${stable}`);
+  }
+  for (const blob of stored.match(/[A-Za-z0-9+/]{16,}={0,2}/g) ?? []) {
+    if (Buffer.from(blob, 'base64').toString('latin1').includes(secret)) found.push(`inside base64 ${blob.slice(0, 20)}…`);
+  }
+  return found;
+}
 
 /** Every outgoing TCP connection attempt in this process (Node's own channel) and every undici connect. */
 const attempts: string[] = [];
@@ -70,9 +89,22 @@ async function startServer() {
           return response.end();
         case '/deny':
           return json(401, { error: 'bad credentials', got: request.headers.authorization ?? request.headers['x-api-key'] ?? null });
+        case '/octet': {
+          // Binary content echoing the credential, after `pad` bytes: stored as base64, at any alignment.
+          const pad = Number(url.searchParams.get('pad') ?? 0);
+          response.writeHead(200, { 'content-type': 'application/octet-stream' });
+          return response.end(Buffer.concat([Buffer.alloc(pad, 0xfe), Buffer.from(`auth=${request.headers.authorization ?? ''};`), Buffer.from([0, 1, 2])]));
+        }
+        case '/bounce': {
+          // A redirect to a URL carrying the credential, as a query value and as a path segment.
+          const auth = request.headers.authorization ?? '';
+          response.writeHead(302, { location: `/json/${encodeURIComponent(auth)}?t=${encodeURIComponent(auth)}` });
+          return response.end();
+        }
         case '/whoami':
           return json(200, { authorization: request.headers.authorization ?? null }, { 'x-echo': request.headers.authorization ?? '' });
         default:
+          if (url.pathname.startsWith('/json/')) return json(200, { hello: 'world' });
           return json(404, { error: 'no route' });
       }
     });
@@ -102,6 +134,7 @@ const SETTINGS: HttpRequestSettings = {
   allowHosts: ['127.0.0.1'],
   allowPrivate: false,
   secretEnvPrefix: 'SUNDIAL_SECRET_',
+  secretHosts: { HTTP_TEST_TOKEN: ['127.0.0.1'], HTTP_ODD_TOKEN: ['127.0.0.1'] },
   env: ENV,
   maxResponseBytes: 64 * 1024,
 };
@@ -342,8 +375,75 @@ describe('http.request header secrets', () => {
     expect(JSON.stringify(failedLogs)).not.toContain(SECRET);
   });
 
+  it('keeps the secret out of a base64 body, whatever its alignment, and out of a redirect URL carrying it', async () => {
+    for (const secret of ['HTTP_TEST_TOKEN', 'HTTP_ODD_TOKEN']) {
+      const value = ENV[`SUNDIAL_SECRET_${secret}` as keyof typeof ENV];
+      for (const pad of [0, 1, 2]) {
+        const logs: TestLogLine[] = [];
+        const { output } = await runActionForTest(createHttpRequestAction(SETTINGS), {
+          args: { url: `${server.base}/octet?pad=${pad}`, headers: { Authorization: `Bearer {{secret:${secret}}}` } },
+          onLog: (line) => logs.push(line),
+        });
+        expect(output.bodyEncoding).toBe('base64');
+        const bytes = Buffer.from(output.body as string, 'base64');
+        expect(bytes.toString('latin1')).toContain('auth=Bearer [redacted];');
+        expect(leaks(JSON.stringify([output, logs]), value)).toEqual([]);
+      }
+      // Cut at the size cap in the middle of the secret: its start is not kept either.
+      const cut = await request({ url: `${server.base}/octet?pad=1010`, headers: { Authorization: `Bearer {{secret:${secret}}}` } }, { maxResponseBytes: 1010 + 'auth=Bearer '.length + 10 });
+      expect(cut.output.truncated).toBe(true);
+      expect(Buffer.from(cut.output.body as string, 'base64').toString('latin1')).toMatch(/auth=Bearer \[redacted\]$/);
+
+      const logs: TestLogLine[] = [];
+      const { output } = await runActionForTest(createHttpRequestAction(SETTINGS), {
+        args: { url: `${server.base}/bounce`, headers: { Authorization: `Bearer {{secret:${secret}}}` } },
+        onLog: (line) => logs.push(line),
+      });
+      expect(output).toMatchObject({ status: 200, redirects: 1 });
+      expect(output.url).toContain('[redacted]');
+      expect(leaks(JSON.stringify([output, logs]), value)).toEqual([]);
+    }
+  });
+
+  it('sends a secret only to the hosts builtin.http.secret_hosts binds it to: refused at save and at run time', async () => {
+    const problems = async (args: Record<string, unknown>, settings: Partial<HttpRequestSettings>) => {
+      try {
+        await request(args, settings);
+      } catch (error) {
+        if (error instanceof ActionArgsError) return error.errors;
+        throw error;
+      }
+      throw new Error('expected invalid args');
+    };
+    const headers = { Authorization: 'Bearer {{secret:HTTP_TEST_TOKEN}}' };
+    expect(await problems({ url: `${server.base}/whoami`, headers }, { secretHosts: {} })).toEqual([
+      {
+        field: 'headers.Authorization',
+        message: 'secret HTTP_TEST_TOKEN may not be sent to 127.0.0.1: builtin.http.secret_hosts names no host for it (add HTTP_TEST_TOKEN: [127.0.0.1] to allow it)',
+      },
+    ]);
+    expect(await problems({ url: 'https://evil.example.test/', headers }, { secretHosts: { http_test_token: ['127.0.0.1', '*.example.com'] } })).toEqual([
+      {
+        field: 'headers.Authorization',
+        message: 'secret HTTP_TEST_TOKEN may not be sent to evil.example.test: builtin.http.secret_hosts.HTTP_TEST_TOKEN allows only 127.0.0.1, *.example.com',
+      },
+    ]);
+    expect(server.seen).toEqual([]);
+    // A wildcard entry covers subdomains (resolved here to the test server), not the bare domain.
+    const resolve = async () => [{ address: '127.0.0.1', family: 4 }];
+    const sub = await request({ url: `http://api.example.test:${server.port}/whoami`, headers }, { secretHosts: { HTTP_TEST_TOKEN: ['*.example.test'] }, resolve });
+    expect(sub.output.status).toBe(200);
+    expect(server.seen.at(-1)?.headers.authorization).toBe(`Bearer ${SECRET}`);
+    expect((await problems({ url: `http://example.test:${server.port}/whoami`, headers }, { secretHosts: { HTTP_TEST_TOKEN: ['*.example.test'] }, resolve }))[0]?.message).toMatch(
+      /may not be sent to example\.test/,
+    );
+  });
+
   it('names the missing variable', async () => {
-    const { message } = await failure({ url: `${server.base}/whoami`, headers: { Authorization: 'Bearer {{secret:NOT_SET_ANYWHERE}}' } });
+    const { message } = await failure(
+      { url: `${server.base}/whoami`, headers: { Authorization: 'Bearer {{secret:NOT_SET_ANYWHERE}}' } },
+      { secretHosts: { NOT_SET_ANYWHERE: ['127.0.0.1'] } },
+    );
     expect(message).toBe('header Authorization refers to secret NOT_SET_ANYWHERE, but the environment variable SUNDIAL_SECRET_NOT_SET_ANYWHERE is not set');
     expect(server.seen).toEqual([]);
   });
@@ -363,11 +463,18 @@ describe('http.request in a Sundial server', () => {
   let api: TestApi;
   beforeAll(async () => {
     process.env.SUNDIAL_SECRET_HTTP_TEST_TOKEN = SECRET;
-    api = await startTestApi({ builtin: { http: { allow_hosts: ['127.0.0.1'] }, cleanup: { schedule_daily: false } } });
+    process.env.SUNDIAL_SECRET_HTTP_ODD_TOKEN = ODD_SECRET;
+    api = await startTestApi({
+      builtin: {
+        http: { allow_hosts: ['127.0.0.1'], secret_hosts: { HTTP_TEST_TOKEN: ['127.0.0.1'], HTTP_ODD_TOKEN: ['127.0.0.1'], STATUS_TOKEN: ['status.example.com'] } },
+        cleanup: { schedule_daily: false },
+      },
+    });
   });
   afterAll(async () => {
     await api?.close();
     delete process.env.SUNDIAL_SECRET_HTTP_TEST_TOKEN;
+    delete process.env.SUNDIAL_SECRET_HTTP_ODD_TOKEN;
   });
 
   const runJob = async (args: Record<string, unknown>) => {
@@ -400,6 +507,36 @@ describe('http.request in a Sundial server', () => {
     expect(failed.run.status).toBe('FAILED');
     expect(failed.run.errorMessage).toBe(`GET ${server.base}/deny answered 401; expected a 2xx status — body: {"error":"bad credentials","got":"Bearer [redacted]"}`);
     expect(serialized([failed.run, failed.lines])).not.toContain(SECRET);
+  });
+
+  it('stores no spelling of the secret from a binary echo or a redirect URL carrying it', async () => {
+    for (const url of [`${server.base}/octet?pad=1`, `${server.base}/octet?pad=2`, `${server.base}/bounce`]) {
+      const done = await runJob({ url, headers: { Authorization: 'Bearer {{secret:HTTP_ODD_TOKEN}}' } });
+      expect(done.run.status).toBe('SUCCEEDED');
+      expect(leaks(serialized([done.run, done.lines]), ODD_SECRET)).toEqual([]);
+    }
+  });
+
+  it('refuses, at save and at run time, a secret sent to a host it is not bound to', async () => {
+    type Result = { createJob: { job?: { id: string }; fieldErrors?: { field: string; message: string }[] } };
+    const url = `http://localhost:${server.port}/whoami`;
+    const saved = await api.gql<Result>(
+      `mutation($args: JSON!) { createJob(input: { name: "send elsewhere", action: "http.request", args: $args }) {
+        ... on MutationCreateJobSuccess { job { id } } ... on ValidationError { fieldErrors { field message } } } }`,
+      { args: { url, headers: { Authorization: 'Bearer {{secret:HTTP_TEST_TOKEN}}' } } },
+    );
+    expect(saved.data?.createJob.fieldErrors).toEqual([
+      { field: 'args.headers.Authorization', message: 'secret HTTP_TEST_TOKEN may not be sent to localhost: builtin.http.secret_hosts.HTTP_TEST_TOKEN allows only 127.0.0.1' },
+    ]);
+    // A job stored before the binding changed: starting a run checks its args again and refuses it.
+    const job = await api.app.database.prisma.job.create({
+      data: { name: 'stored earlier', action: 'http.request', args: { url, headers: { Authorization: 'Bearer {{secret:HTTP_TEST_TOKEN}}' } } },
+    });
+    const before = server.seen.length;
+    await expect(api.app.engine.runs.start(job.id, { trigger: 'MANUAL' })).rejects.toMatchObject({
+      errors: [{ field: 'args.headers.Authorization', message: expect.stringContaining('secret HTTP_TEST_TOKEN may not be sent to localhost') }],
+    });
+    expect(server.seen.length).toBe(before);
   });
 
   it('refuses what the config does not allow, in a run', async () => {

@@ -8,8 +8,8 @@ import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ActionArgsError, type ActionUser } from '@sundial/actions';
-import { runActionForTest, type TestLogLine } from '@sundial/actions/testing';
+import { ActionArgsError, type ActionDefinition, type ActionUser, type ArgsSchema } from '@sundial/actions';
+import { runActionForTest, type TestLogLine, type TestRunOptions } from '@sundial/actions/testing';
 import {
   createNotifyUsersAction,
   parseTemplate,
@@ -19,6 +19,7 @@ import {
   type WebhookPayload,
 } from '@sundial/builtin-actions';
 import type { Run, User } from '../../src/db/prisma.js';
+import { createSundialData } from '../../src/services/sundial-data.js';
 import { startTestApi, type TestApi } from '../support/api.js';
 import { waitFor } from '../support/engine.js';
 
@@ -97,8 +98,13 @@ beforeEach(async () => {
   receiver.received.length = 0;
 });
 
+/** Runs the action as the test kit does, with the server's own data behind context.sundial (its inboxes). */
+function runOnServer<A extends ArgsSchema, O>(definition: ActionDefinition<A, O>, options: TestRunOptions = {}) {
+  return runActionForTest(definition, { sundial: createSundialData(api.app.database.pool), ...options });
+}
+
 function action(settings: Partial<NotifyUsersSettings> = {}) {
-  return createNotifyUsersAction({ database: api.app.database.pool, allowHosts: ['127.0.0.1'], allowPrivate: false, ...settings });
+  return createNotifyUsersAction({ allowHosts: ['127.0.0.1'], allowPrivate: false, ...settings });
 }
 
 async function failure(run: Promise<unknown>): Promise<string> {
@@ -124,10 +130,10 @@ describe('notify.users templates', () => {
   });
 
   it('refuses unknown placeholders and unbalanced braces when the job is saved, naming the field', async () => {
-    await expect(runActionForTest(action(), { args: { subject: 'Hi {{nmae}}', message: 'ok' } })).rejects.toMatchObject({
+    await expect(runOnServer(action(), { args: { subject: 'Hi {{nmae}}', message: 'ok' } })).rejects.toMatchObject({
       errors: [{ field: 'subject', message: expect.stringMatching(/^\{\{nmae\}\} is not a placeholder; use one of \{\{id\}\}, \{\{name\}\}.* or \{\{attributes\.NAME\}\}$/) }],
     });
-    await expect(runActionForTest(action(), { args: { subject: 'ok', message: 'Hello {{name' } })).rejects.toBeInstanceOf(ActionArgsError);
+    await expect(runOnServer(action(), { args: { subject: 'ok', message: 'Hello {{name' } })).rejects.toBeInstanceOf(ActionArgsError);
     await expect(
       api.app.engine.jobs.create({ name: 'bad template', action: 'notify.users', args: { subject: 'x', message: 'Dear {{user.name}}' } }),
     ).rejects.toMatchObject({ errors: [expect.objectContaining({ field: 'args.message', message: expect.stringContaining('{{user.name}} is not a placeholder') })] });
@@ -138,7 +144,7 @@ describe('notify.users templates', () => {
 
   it('renders a missing attribute empty and logs a warning naming the user', async () => {
     const logs: TestLogLine[] = [];
-    const result = await runActionForTest(action(), {
+    const result = await runOnServer(action(), {
       args: { subject: 'Reminder', message: 'Chat {{attributes.telegram_id}}.' },
       user: asActionUser(bob),
       onLog: (line) => logs.push(line),
@@ -152,7 +158,7 @@ describe('notify.users templates', () => {
 
 describe('notify.users inbox channel', () => {
   it('stores one rendered message per user (per_user off: one run for all), counting them', async () => {
-    const result = await runActionForTest(action(), {
+    const result = await runOnServer(action(), {
       args: { subject: 'Hello {{name}}', message: 'Your locale: {{attributes.locale}}' },
       users: [asActionUser(ada), asActionUser(bob)],
     });
@@ -186,13 +192,13 @@ describe('notify.users inbox channel', () => {
 
   it('fails with a clear message for a user that no longer exists, and still notifies the others', async () => {
     const ghost: ActionUser = { id: '00000000-0000-4000-8000-00000000dead', email: 'ghost@example.com', name: 'Ghost', attributes: {} };
-    const message = await failure(runActionForTest(action(), { args: { subject: 's', message: 'm' }, users: [asActionUser(ada), ghost] }));
-    expect(message).toMatch(/^notified 1 of 2 users; 1 failed: ghost@example\.com: not stored in the inbox: .*foreign key/);
+    const message = await failure(runOnServer(action(), { args: { subject: 's', message: 'm' }, users: [asActionUser(ada), ghost] }));
+    expect(message).toMatch(/^notified 1 of 2 users; 1 failed: ghost@example\.com: not stored in the inbox: no user with id 00000000-0000-4000-8000-00000000dead/);
     expect(await api.app.database.prisma.inboxMessage.count({ where: { userId: ada.id } })).toBe(1);
   });
 
   it('warns and succeeds when the job targets nobody', async () => {
-    const result = await runActionForTest(action(), { args: { subject: 's', message: 'm' } });
+    const result = await runOnServer(action(), { args: { subject: 's', message: 'm' } });
     expect(result.output).toMatchObject({ delivered: 0, failed: 0 });
     expect(result.logs).toContainEqual({ level: 'warn', message: 'the job targets no user: nothing to send' });
   });
@@ -200,7 +206,7 @@ describe('notify.users inbox channel', () => {
 
 describe('notify.users webhook channel', () => {
   it('POSTs the rendered message as JSON to each user\'s URL', async () => {
-    const result = await runActionForTest(action(), {
+    const result = await runOnServer(action(), {
       args: { channel: 'webhook', subject: 'Hi {{name}}', message: 'Locale {{attributes.locale}}' },
       user: asActionUser(ada),
       run: { id: 'run-1', jobId: 'job-1' },
@@ -220,20 +226,20 @@ describe('notify.users webhook channel', () => {
 
   it('reads the URL from the attribute named by webhookAttribute; a user without one fails, naming the attribute', async () => {
     const user = { ...asActionUser(ada), attributes: { hook: `${receiver.base}/ok/custom` } };
-    await runActionForTest(action(), { args: { channel: 'webhook', webhookAttribute: 'hook', subject: 's', message: 'm' }, user });
+    await runOnServer(action(), { args: { channel: 'webhook', webhookAttribute: 'hook', subject: 's', message: 'm' }, user });
     expect(receiver.received.map((entry) => entry.path)).toEqual(['/ok/custom']);
-    expect(await failure(runActionForTest(action(), { args: { channel: 'webhook', subject: 's', message: 'm' }, user }))).toBe(
+    expect(await failure(runOnServer(action(), { args: { channel: 'webhook', subject: 's', message: 'm' }, user }))).toBe(
       'ada@example.com: no webhook URL: attribute "webhook_url" is not set',
     );
     const ftp = { ...user, attributes: { webhook_url: 'ftp://example.com/x' } };
-    expect(await failure(runActionForTest(action(), { args: { channel: 'webhook', subject: 's', message: 'm' }, user: ftp }))).toBe(
+    expect(await failure(runOnServer(action(), { args: { channel: 'webhook', subject: 's', message: 'm' }, user: ftp }))).toBe(
       'ada@example.com: no webhook URL: attribute "webhook_url" is not an http:// or https:// URL',
     );
   });
 
   it('one run for all users: a failing receiver fails the run, naming the user, after the others were sent', async () => {
     const message = await failure(
-      runActionForTest(action(), { args: { channel: 'webhook', subject: 's', message: 'm' }, users: [asActionUser(bob), asActionUser(ada)] }),
+      runOnServer(action(), { args: { channel: 'webhook', subject: 's', message: 'm' }, users: [asActionUser(bob), asActionUser(ada)] }),
     );
     expect(message).toBe(`notified 1 of 2 users; 1 failed: bob@example.com: POST ${receiver.base}/… answered 500; expected a 2xx status`);
     expect(receiver.received.map((entry) => entry.path)).toEqual(['/fail/bob', '/ok/ada']);
@@ -241,7 +247,7 @@ describe('notify.users webhook channel', () => {
 
   it('gives up on a receiver that does not answer within timeoutMs', async () => {
     const user = { ...asActionUser(ada), attributes: { webhook_url: `${receiver.base}/hang` } };
-    expect(await failure(runActionForTest(action(), { args: { channel: 'webhook', subject: 's', message: 'm', timeoutMs: 300 }, user }))).toBe(
+    expect(await failure(runOnServer(action(), { args: { channel: 'webhook', subject: 's', message: 'm', timeoutMs: 300 }, user }))).toBe(
       `ada@example.com: POST ${receiver.base}/… did not answer within 300 ms (timeoutMs)`,
     );
   });
@@ -250,7 +256,7 @@ describe('notify.users webhook channel', () => {
     const controller = new AbortController();
     connectionsTo.length = 0;
     const user = { ...asActionUser(ada), attributes: { webhook_url: `${receiver.base}/hang` } };
-    const running = runActionForTest(action(), { args: { channel: 'webhook', subject: 's', message: 'm', timeoutMs: 60_000 }, user, signal: controller.signal });
+    const running = runOnServer(action(), { args: { channel: 'webhook', subject: 's', message: 'm', timeoutMs: 60_000 }, user, signal: controller.signal });
     const reason = new Error('cancelled by test');
     await waitFor(async () => controller.signal.aborted || connectionsTo.length > 0);
     controller.abort(reason);
@@ -268,7 +274,7 @@ describe('notify.users webhook channel', () => {
     for (const [url, reason] of cases) {
       connectionsTo.length = 0;
       const user = { ...asActionUser(ada), attributes: { webhook_url: url } };
-      const message = await failure(runActionForTest(refused, { args: { channel: 'webhook', subject: 's', message: 'm' }, user }));
+      const message = await failure(runOnServer(refused, { args: { channel: 'webhook', subject: 's', message: 'm' }, user }));
       expect(message).toContain(`ada@example.com: refused POST ${new URL(url).origin}`);
       expect(message).toContain(reason);
       expect(connectionsTo).toEqual([]);
@@ -330,7 +336,7 @@ describe('the inbox over GraphQL', () => {
   const store = async (user: User, count: number) => {
     const ids: string[] = [];
     for (let index = 1; index <= count; index += 1) {
-      const result = await runActionForTest(action(), { args: { subject: `Message ${index} for {{name}}`, message: 'Body' }, user: asActionUser(user) });
+      const result = await runOnServer(action(), { args: { subject: `Message ${index} for {{name}}`, message: 'Body' }, user: asActionUser(user) });
       ids.push(...result.output.messageIds);
     }
     return ids;

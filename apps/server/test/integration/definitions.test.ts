@@ -9,7 +9,6 @@ import { parse as parseYaml } from 'yaml';
 import { startApp, type App } from '../../src/app.js';
 import { configSchema } from '../../src/config/schema.js';
 import { createLogger } from '../../src/lib/logger.js';
-import { DefinitionsService } from '../../src/services/definitions.js';
 import { ValidationError } from '../../src/services/errors.js';
 import { startTestApi, type TestApi } from '../support/api.js';
 import { createTestDatabaseTarget, type TestDatabaseTarget } from '../support/database.js';
@@ -52,7 +51,7 @@ async function counts(app: App) {
   return { jobs: await prisma.job.count(), users: await prisma.user.count(), roles: await prisma.role.count() };
 }
 
-const service = (app: App) => new DefinitionsService({ prisma: app.database.prisma, actions: app.actions, jobs: app.engine.jobs });
+const service = (app: App) => app.services.definitions;
 
 describe('definitions in sundial.yaml, applied on start', () => {
   let target: TestDatabaseTarget;

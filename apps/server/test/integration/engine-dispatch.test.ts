@@ -2,7 +2,7 @@
 // no wake-up), through Agenda's queue otherwise; and the plain-SQL rows of that path read as Prisma reads them.
 import { defineAction } from '@sundial/actions';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { runFromRow } from '../../src/db/rows.js';
+import { runRow } from '../../src/db/sql/rows/run.js';
 import { RUN_JOB } from '../../src/scheduler/dispatcher.js';
 import { usingRealPostgres } from '../support/database.js';
 import { FAST_ENGINE, startTestEngine, statusIs, waitFor, type TestEngine } from '../support/engine.js';
@@ -68,7 +68,7 @@ describe('run now on a worker', () => {
     const job = await t.engine.jobs.create({ name: 'read back', action: 'test.quick' });
     const started = await t.engine.runs.start(job.id, { trigger: 'API', title: 'nightly', args: {}, since: new Date('2026-01-02T03:04:05.678Z') });
     const done = await t.waitForRun(started.id);
-    expect(runFromRow((await t.database.pool.query('SELECT * FROM "runs" WHERE id = $1', [done.id])).rows[0])).toEqual(done);
+    expect(runRow.parse((await t.database.pool.query('SELECT * FROM "runs" WHERE id = $1', [done.id])).rows[0])).toEqual(done);
     // What run now returned is the inserted row, as Prisma would have returned it.
     expect(started).toEqual(await t.prisma.run.findUniqueOrThrow({ where: { id: started.id } }).then((row) => ({
       ...row, status: 'QUEUED', startedAt: null, heartbeatAt: null, workerId: null, finishedAt: null, output: null, logSequence: 0,

@@ -54,6 +54,7 @@ const actions = [
     name: 'test.throws-string',
     description: 'Throws a string.',
     run: () => {
+      // eslint-disable-next-line @typescript-eslint/only-throw-error -- what this test action is about
       throw 'plain string';
     },
   }),

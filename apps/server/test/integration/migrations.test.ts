@@ -469,14 +469,14 @@ describe('migrations started from two connections at once', () => {
     try {
       const [first, second] = await Promise.all([db.pool.connect(), db.pool.connect()]);
       try {
-        const results = await Promise.all([migrate(first!), migrate(second!)]);
+        const results = await Promise.all([migrate(first), migrate(second)]);
         const names = readMigrations().map((migration) => migration.name);
         // Between them they applied every migration exactly once; what one applied the other found done.
         expect([...results[0].applied, ...results[1].applied].sort()).toEqual(names);
         for (const result of results) expect(result.applied.length + result.alreadyApplied).toBe(names.length);
       } finally {
-        first!.release();
-        second!.release();
+        first.release();
+        second.release();
       }
       const { rows } = await db.pool.query<{ migration_name: string }>(
         'SELECT migration_name FROM "_prisma_migrations" ORDER BY migration_name',

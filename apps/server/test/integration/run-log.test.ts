@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRealtimeBus, type RunLogBatch } from '../../src/realtime/bus.js';
 import { runLogStream, withUnstoredLines, type LogLine } from '../../src/realtime/streams.js';
-import { LOG_LIMITS, RunLog } from '../../src/scheduler/run-log.js';
+import { LOG_LIMITS, RunLog } from '../../src/engine/run-log.js';
 import { openTestDatabase } from '../support/database.js';
 import { until } from '../support/wait.js';
 
@@ -93,7 +93,7 @@ describe('run log writer', () => {
     const read = withUnstoredLines(
       async (after, upTo, limit) =>
         (await db.prisma.runLogLine.findMany({ where: { runId: run.id, sequence: { gt: after, ...(upTo === null ? {} : { lte: upTo }) } }, orderBy: { sequence: 'asc' }, take: limit })).map(
-          (line) => ({ ...line, data: line.data as unknown }),
+          (line) => ({ ...line, data: line.data }),
         ),
       (after, upTo) => bus.unstoredLogLines(run.id, after, upTo),
     );

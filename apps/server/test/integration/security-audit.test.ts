@@ -2,6 +2,7 @@
 // the outcome; secrets never reach it; and the app's own database user cannot rewrite or delete past events.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN, startTestApi, type TestApi } from '../support/api.js';
+import { waitFor } from '../support/engine.js';
 
 let api: TestApi;
 beforeAll(async () => {
@@ -138,5 +139,132 @@ describe('typed error results', () => {
     const event = await prisma().auditEvent.findFirstOrThrow({ where: { action: 'createJob' }, orderBy: { id: 'desc' } });
     expect(event.outcome).toBe('FAILURE');
     expect(event.details).toMatchObject({ fieldErrors: expect.arrayContaining([expect.objectContaining({ field: 'args.nope' })]) });
+  });
+});
+
+describe('what a refused call leaves in the audit log', () => {
+  it('stores no header value of a refused request, whatever the header is called', async () => {
+    const clear = 'clear-api-key-7Hq2';
+    const other = 'custom-value-9Xk1';
+    const result = await api.gql<{ dispatch: { __typename: string; fieldErrors?: { field: string }[] } }>(
+      'mutation($args: JSON) { dispatch(input: { action: "http.request", args: $args }) { __typename ... on ValidationError { fieldErrors { field } } } }',
+      { args: { url: 'https://example.com/', headers: { 'X-Api-Key': clear, 'X-Custom': other } } },
+    );
+    expect(result.data?.dispatch.fieldErrors).toEqual([{ field: 'args.headers.X-Api-Key' }]);
+    const event = await lastEvent('dispatch');
+    expect(event.outcome).toBe('FAILURE');
+    expect(event.details).toMatchObject({ args: { input: { args: { headers: { 'X-Api-Key': '[redacted]', 'X-Custom': '[redacted]' } } } } });
+    expect(text(event)).not.toContain(clear);
+    expect(text(event)).not.toContain(other);
+  });
+
+  it('recognises secret key names in any case and with - or _ (X-Api-Key, API_KEY, Private-Token)', async () => {
+    const values = { 'X-Api-Key': 'k-one-1111', API_KEY: 'k-two-2222', 'Private-Token': 'k-three-3333', 'x-auth-token': 'k-four-4444' };
+    // A successful mutation whose arguments carry such keys inside a JSON value: kept as args, values redacted.
+    await api.gql('mutation($args: JSON) { dispatch(input: { action: "examples.reminder", args: $args }) { __typename } }', { args: values });
+    const event = await lastEvent('dispatch');
+    for (const value of Object.values(values)) expect(text(event)).not.toContain(value);
+  });
+
+  it('caps the details of one row (keys and size) and says what was cut', async () => {
+    const args = Object.fromEntries(Array.from({ length: 2400 }, (_, index) => [`key${index}`, `value number ${index} `.repeat(4)]));
+    const result = await api.gql('mutation($args: JSON) { createJob(input: { name: "big", action: "examples.reminder", args: $args }) { __typename } }', { args }, { token: null });
+    expect(result.errors?.[0]?.message).toMatch(/Not authorized/);
+    const event = await lastEvent('createJob');
+    expect(event.outcome).toBe('DENIED');
+    const stored = text(event.details);
+    expect(Buffer.byteLength(stored)).toBeLessThanOrEqual(8192);
+    expect(stored).toMatch(/more keys cut \(at most 50 are kept\)|over the limit of 8192/);
+  });
+
+  it('limits mutations without signing in per address (graphql.anonymous_mutations_per_minute)', async () => {
+    const limited = await startTestApi({ graphql: { anonymous_mutations_per_minute: 3 } });
+    try {
+      const before = await limited.app.database.prisma.auditEvent.count();
+      const codes: unknown[] = [];
+      for (let attempt = 0; attempt < 5; attempt += 1) {
+        const answer = await limited.gql('mutation { createApiToken(name: "x") { secret } }', {}, { token: null });
+        codes.push(answer.errors?.[0]?.extensions?.code ?? answer.errors?.[0]?.message);
+      }
+      const denied = 'Not authorized to resolve Mutation.createApiToken';
+      expect(codes).toEqual([denied, denied, denied, 'RATE_LIMITED', 'RATE_LIMITED']);
+      // Signed-in callers are not counted.
+      expect((await limited.gql('mutation { createApiToken(name: "mine") { secret } }')).errors).toBeUndefined();
+      expect(await limited.app.database.prisma.auditEvent.count()).toBe(before + 4);
+    } finally {
+      await limited.close();
+    }
+  });
+});
+
+describe('ill-formed text', () => {
+  it('refuses a lone UTF-16 surrogate with a field error and stores nothing', async () => {
+    const before = await prisma().job.count();
+    const result = await api.gql<{ createJob: { __typename: string } }>(
+      'mutation($name: String!) { createJob(input: { name: $name, action: "examples.reminder", args: { message: "hi" } }) { __typename } }',
+      { name: 'bad \ud800 name' },
+    );
+    expect(result.errors?.[0]).toMatchObject({
+      extensions: { code: 'BAD_USER_INPUT', fieldErrors: [{ field: 'name', message: expect.stringMatching(/^is not well-formed text: a lone UTF-16 surrogate \(U\+D800\) at character 5/) }] },
+    });
+    // Inside a JSON argument too.
+    const nested = await api.gql('mutation($args: JSON) { createJob(input: { name: "ok", action: "examples.reminder", args: $args }) { __typename } }', {
+      args: { message: ['fine', 'x\udc00'] },
+    });
+    expect(nested.errors?.[0]?.extensions?.fieldErrors).toEqual([expect.objectContaining({ field: 'args.message.1' })]);
+    // (A string literal of the document with one is refused by the GraphQL parser already.)
+    expect(await prisma().job.count()).toBe(before);
+  });
+});
+
+describe('operations refused before they run', () => {
+  const refusedRows = () => prisma().auditEvent.findMany({ where: { action: 'refusedOperation' }, orderBy: { id: 'asc' } });
+
+  it('leave one compact row each: actor, address, reason — never the document or its passwords', async () => {
+    const before = (await refusedRows()).length;
+    const spray = await api.gql(
+      'mutation { a: signIn(email: "a@example.com", password: "spray-guess-one") { email } b: signIn(email: "b@example.com", password: "spray-guess-two") { email } }',
+      {},
+      { token: null },
+    );
+    expect(spray.errors?.[0]?.extensions?.code).toBe('TOO_MANY_CREDENTIAL_CHECKS');
+    const aliases = Array.from({ length: 16 }, (_, index) => `a${index}: health { status }`).join(' ');
+    const tooMany = await api.gql(`{ ${aliases} }`);
+    expect(tooMany.errors?.[0]?.extensions?.code).toBe('QUERY_LIMIT_EXCEEDED');
+    const csrf = await fetch(`${api.url}/graphql`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: '{"query":"mutation { signOut }"}' });
+    expect(csrf.status).toBe(403);
+
+    const rows = await waitFor(async () => {
+      const found = await refusedRows();
+      return found.length >= before + 3 ? found.slice(before) : null;
+    });
+    expect(rows).toMatchObject([
+      { actorLabel: 'anonymous', actorId: null, outcome: 'DENIED', details: { code: 'TOO_MANY_CREDENTIAL_CHECKS', reason: expect.stringContaining('Only one of signIn') } },
+      { actorLabel: `${ADMIN.email} (token "test admin")`, actorKind: 'TOKEN', outcome: 'DENIED', details: { code: 'QUERY_LIMIT_EXCEEDED', reason: expect.stringContaining('graphql.max_aliases') } },
+      { actorLabel: 'anonymous', outcome: 'DENIED', details: { code: 'FORBIDDEN_ORIGIN' } },
+    ]);
+    for (const row of rows) expect(row.ip).toMatch(/127\.0\.0\.1|::1/);
+    expect(text(rows)).not.toMatch(/spray-guess/);
+  });
+});
+
+describe('the actor, apart from its label', () => {
+  it('stores the kind and the token id in their own fields, and a token name only escaped inside the label', async () => {
+    const admin = await prisma().user.findUniqueOrThrow({ where: { email: ADMIN.email } });
+    const forged = 'x")\nroot@example.com (session';
+    const { token, secret } = await api.app.auth.createApiToken(admin.id, { name: forged });
+    await api.gql('mutation { createApiToken(name: "made by a forged name") { secret } }', {}, { token: secret });
+    const event = await lastEvent('createApiToken');
+    expect(event).toMatchObject({ actorKind: 'TOKEN', actorTokenId: token.id, actorId: admin.id });
+    expect(event.actorLabel).toBe(`${ADMIN.email} (token ${JSON.stringify(forged)})`);
+    expect(event.actorLabel).not.toContain('\n');
+
+    await api.gql('mutation { revokeApiToken(id: "00000000-0000-0000-0000-000000000000") { id } }', {}, { token: null });
+    expect(await lastEvent('revokeApiToken')).toMatchObject({ actorKind: 'ANONYMOUS', actorTokenId: null });
+
+    const listed = await api.gql<{ auditEvents: { edges: { node: { actorKind: string; actorTokenId: string | null } }[] } }>(
+      '{ auditEvents(first: 1, filter: { action: "createApiToken" }) { edges { node { actorKind actorTokenId } } } }',
+    );
+    expect(listed.data?.auditEvents.edges[0]?.node).toEqual({ actorKind: 'TOKEN', actorTokenId: token.id });
   });
 });

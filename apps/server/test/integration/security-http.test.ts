@@ -4,7 +4,8 @@
 import http from 'node:http';
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApi, type TestApi } from '../support/api.js';
+import { ADMIN, startTestApi, type TestApi } from '../support/api.js';
+import { subscribe } from '../support/subscribe.js';
 
 const ALLOWED = 'https://admin.example.com';
 const MAX_BODY = 64 * 1024;
@@ -264,4 +265,176 @@ describe('production mode', () => {
   it('has introspection on outside production (development default)', async () => {
     expect((await introspect(api)).data?.__schema.queryType.name).toBe('Query');
   });
+});
+
+/** A request with any Host header (fetch will not let one be set). */
+function withHost(host: string, path: string, headers: Record<string, string> = {}, body?: string) {
+  return rawRequest({ path, method: body === undefined ? 'GET' : 'POST', headers: { host, ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers } }, (req) =>
+    req.end(body),
+  );
+}
+
+describe('Host allow-list (server.allowed_hosts)', () => {
+  it('answers 421 to a Host it does not serve (DNS rebinding), whatever the path', async () => {
+    for (const path of ['/graphql?query=%7Bhealth%7Bstatus%7D%7D', '/', '/jobs']) {
+      const refused = await withHost('rebind.attacker.example', path);
+      expect(refused.status).toBe(421);
+      expect(JSON.parse(refused.body)).toEqual({
+        errors: [
+          {
+            message: 'This server does not answer to the host rebind.attacker.example; add it to server.allowed_hosts if it should.',
+            extensions: { code: 'MISDIRECTED_REQUEST' },
+          },
+        ],
+      });
+    }
+    // The health check answers whatever the Host (probes use an address).
+    expect((await withHost('10.1.2.3:4000', '/healthz')).status).toBe(200);
+  });
+
+  it('serves loopback names by default, and the configured and public hosts', async () => {
+    const port = new URL(api.url).port;
+    for (const host of [`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`, 'LOCALHOST']) {
+      expect((await withHost(host, '/graphql?query=%7Bhealth%7Bstatus%7D%7D')).status, host).toBe(200);
+    }
+    const configured = await startTestApi({ server: { port: 0, allowed_hosts: ['sundial.internal'], public_url: 'https://sundial.example.com' } });
+    try {
+      const ask = (host: string) =>
+        new Promise<number>((resolve, reject) => {
+          const url = new URL(configured.url);
+          http.get({ host: url.hostname, port: url.port, path: '/graphql?query=%7Bhealth%7Bstatus%7D%7D', headers: { host } }, (res) => {
+            res.resume();
+            resolve(res.statusCode ?? 0);
+          }).on('error', reject);
+        });
+      expect(await ask('sundial.internal:4000')).toBe(200);
+      expect(await ask('sundial.example.com')).toBe(200);
+      expect(await ask('other.example.com')).toBe(421);
+    } finally {
+      await configured.close();
+    }
+  });
+});
+
+describe('forwarded headers (server.trust_proxy)', () => {
+  const lastSignIn = () => api.app.database.prisma.auditEvent.findFirstOrThrow({ where: { action: 'signIn' }, orderBy: { id: 'desc' } });
+  const signIn = JSON.stringify({ query: 'mutation { signIn(email: "nobody@example.com", password: "wrong-password") { email } }' });
+
+  it('ignores X-Forwarded-For, -Host and -Proto from a client that is not a trusted proxy', async () => {
+    const answer = await withHost(new URL(api.url).host, '/graphql', {
+      'x-forwarded-for': '203.0.113.9',
+      'x-forwarded-proto': 'https',
+      'x-forwarded-host': 'evil.example',
+    }, signIn);
+    expect(answer.status).toBe(200);
+    expect((await lastSignIn()).ip).toMatch(/^(127\.0\.0\.1|::1|::ffff:127\.0\.0\.1)$/);
+    // A forged X-Forwarded-Host does not make a foreign origin "same origin" for a cookie-carrying request.
+    const forged = await withHost(new URL(api.url).host, '/graphql', { 'x-forwarded-host': 'evil.example', origin: 'http://evil.example', cookie: 'sundial_session=x' }, '{"query":"mutation { signOut }"}');
+    expect(forged.status).toBe(403);
+    // Nor lets a refused Host in.
+    expect((await withHost('evil.example', '/', { 'x-forwarded-host': new URL(api.url).host })).status).toBe(421);
+  });
+
+  it('uses them from a trusted proxy: client address, host and scheme', async () => {
+    const proxied = await startTestApi({ server: { port: 0, trust_proxy: ['127.0.0.0/8', '::1'], allowed_hosts: ['sundial.example.com'] } });
+    try {
+      const url = new URL(proxied.url);
+      const answer = await new Promise<{ status: number; cookie: string | undefined }>((resolve, reject) => {
+        const req = http.request(
+          {
+            host: url.hostname,
+            port: url.port,
+            path: '/graphql',
+            method: 'POST',
+            headers: {
+              'content-type': 'application/json',
+              host: 'internal-name:4000',
+              'x-forwarded-for': '198.51.100.7, 10.0.0.2',
+              'x-forwarded-host': 'sundial.example.com',
+              'x-forwarded-proto': 'https',
+            },
+          },
+          (res) => {
+            res.resume();
+            resolve({ status: res.statusCode ?? 0, cookie: res.headers['set-cookie']?.[0] });
+          },
+        );
+        req.on('error', reject);
+        req.end(JSON.stringify({ query: 'mutation($e: String!, $p: String!) { signIn(email: $e, password: $p) { email } }', variables: { e: ADMIN.email, p: ADMIN.password } }));
+      });
+      expect(answer.status).toBe(200);
+      // The client is the rightmost address no trusted proxy vouches for: 10.0.0.2 is not one of them.
+      expect((await proxied.app.database.prisma.auditEvent.findFirstOrThrow({ where: { action: 'signIn' }, orderBy: { id: 'desc' } })).ip).toBe('10.0.0.2');
+      expect(answer.cookie).toMatch(/; Secure$/);
+    } finally {
+      await proxied.close();
+    }
+  });
+});
+
+describe('slow clients (server.headers_timeout_ms, request_timeout_ms, max_connections_per_address)', () => {
+  /** A socket to the server, with a promise of the moment the server closes it. */
+  function connect(url: URL) {
+    const socket = net.connect(Number(url.port), url.hostname);
+    const closed = new Promise<void>((resolve) => socket.on('close', () => resolve()));
+    socket.on('error', () => {});
+    const connected = new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+    return { socket, closed, connected };
+  }
+
+  it('closes connections that drip their headers or body, keeps live streams, and caps connections per address', async () => {
+    const slow = await startTestApi({ server: { port: 0, headers_timeout_ms: 1000, request_timeout_ms: 2000, max_connections_per_address: 12 } });
+    const url = new URL(slow.url);
+    const drips: NodeJS.Timeout[] = [];
+    try {
+      // A live stream, opened first: it must outlive every timeout below.
+      const stream = await subscribe<{ runFeed: { id: string; status: string } | null }>(slow.url, 'subscription { runFeed { id status } }', {}, slow.adminToken);
+
+      // Five clients sending their headers one byte at a time, and one sending a body one byte at a time.
+      const dripping = Array.from({ length: 5 }, () => connect(url));
+      for (const client of dripping) {
+        await client.connected;
+        client.socket.write('GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n');
+        drips.push(setInterval(() => client.socket.write('X'), 100));
+      }
+      const body = connect(url);
+      await body.connected;
+      body.socket.write('POST /graphql HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n{');
+      drips.push(setInterval(() => body.socket.write(' '), 100));
+      // Closed by the server (the test's own timeout is the bound: Node's defaults would keep them 60 and 300 s).
+      await Promise.all([...dripping.map((client) => client.closed), body.closed]);
+
+      // The stream is still open and still delivers.
+      const job = await slow.app.engine.jobs.create({ name: 'after the slow clients', action: 'examples.noop', args: {} });
+      const run = await slow.app.engine.runs.start(job.id, { trigger: 'MANUAL' });
+      await stream.waitFor((event) => event.data?.runFeed?.id === run.id, 20_000, 'the run on the live stream');
+
+      // At most 12 connections from one address: the stream holds one, so 11 more are served and the rest closed.
+      const idle = [];
+      for (let index = 0; index < 14; index += 1) {
+        const client = connect(url);
+        await client.connected;
+        idle.push(client);
+      }
+      // Each asks for /healthz: a refused one is closed without an answer.
+      const answered = await Promise.all(
+        idle.map(
+          (client) =>
+            new Promise<boolean>((resolve) => {
+              client.socket.once('data', () => resolve(true));
+              void client.closed.then(() => resolve(false));
+              client.socket.write('GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n');
+            }),
+        ),
+      );
+      expect(answered.filter((ok) => !ok).length).toBeGreaterThanOrEqual(3);
+      expect(answered.filter(Boolean).length).toBeGreaterThanOrEqual(1);
+      expect(answered.filter(Boolean).length).toBeLessThanOrEqual(11);
+      for (const client of idle) client.socket.destroy();
+      stream.close();
+    } finally {
+      drips.forEach(clearInterval);
+      await slow.close();
+    }
+  }, 60_000);
 });

@@ -61,7 +61,10 @@ describe('document limits (GraphQL Armor)', () => {
 
   it('refuses documents with more tokens than graphql.max_tokens', async () => {
     const fields = Array.from({ length: 400 }, () => '__typename').join(' ');
-    await expectRefused({ query: `mutation { createApiToken(name: "t") { secret ${fields} } }` }, /Token limit of 400 exceeded/);
+    await expectRefused({ query: `mutation { createApiToken(name: "t") { secret ${fields} } }` }, /^Token limit of 400 exceeded \(graphql\.max_tokens\)\.$/);
+    // Named and coded like the other limits, not as a syntax error.
+    const { body } = await post({ query: `mutation { createApiToken(name: "t") { secret ${fields} } }` });
+    expect(body.errors?.[0]?.extensions?.code).toBe('QUERY_LIMIT_EXCEEDED');
   });
 
   it('refuses cost over graphql.max_cost', async () => {
@@ -80,7 +83,8 @@ describe('document limits (GraphQL Armor)', () => {
   it('answers a huge document with a clear error, not a crash', async () => {
     const { status, body } = await post({ query: `{ ${'a { '.repeat(5000)}${'} '.repeat(5000)}}` });
     expect(status).toBe(400);
-    expect(body.errors?.[0]?.message).toMatch(/Token limit/);
+    expect(body.errors?.[0]?.message).toMatch(/^Token limit of 400 exceeded \(graphql\.max_tokens\)\.$/);
+    expect(body.errors?.[0]?.extensions?.code).toBe('QUERY_LIMIT_EXCEEDED');
   });
 });
 

@@ -5,7 +5,8 @@ import { openDatabase, type Database } from '../../src/db/database.js';
 import type { Run, RunStatus } from '../../src/db/prisma.js';
 import { createLogger } from '../../src/lib/logger.js';
 import { createRealtimeBus, type RealtimeBus } from '../../src/realtime/bus.js';
-import { createEngine, type Engine } from '../../src/scheduler/engine.js';
+import { createCore } from '../../src/core.js';
+import type { Engine } from '../../src/scheduler/engine.js';
 import { isTerminal } from '../../src/services/run-status.js';
 import { createTestDatabaseTarget } from './database.js';
 import { until } from './wait.js';
@@ -33,7 +34,7 @@ export async function startTestEngine(
   const database = await openDatabase(target.config, { inMemory: target.inMemory });
   await database.migrate();
   const bus = createRealtimeBus();
-  const engine = await createEngine({
+  const { engine } = await createCore({
     config: target.config,
     database,
     actions: createActionRegistry(actions),

@@ -34,9 +34,10 @@ function rowOf(docs: string, key: string): string[] | undefined {
     .map((cell) => cell.trim());
 }
 
-/** How the Default column shows a value: (empty) for '', (none) for [], else the value in backticks. */
+/** How the Default column shows a value: (empty) for '', (none) for [] and {}, else the value in backticks. */
 function shown(value: unknown): string {
   if (value === '') return '(empty)';
+  if (value !== null && typeof value === 'object' && !Array.isArray(value) && Object.keys(value).length === 0) return '(none)';
   if (Array.isArray(value)) return value.length === 0 ? '(none)' : `\`${value.join(', ')}\``;
   return `\`${String(value)}\``;
 }

@@ -30,6 +30,7 @@ export type CreateJobInput = {
   description?: string | null | undefined;
   /** Default true. */
   enabled?: boolean | null | undefined;
+  /** Stable key for jobs declared as code. */
   key?: string | null | undefined;
   misfirePolicy?: MisfirePolicy | null | undefined;
   name: string;
@@ -236,6 +237,7 @@ export type UpdateJobInput = {
   args?: unknown;
   concurrency?: number | null | undefined;
   description?: string | null | undefined;
+  /** Stable key for jobs declared as code. */
   key?: string | null | undefined;
   misfirePolicy?: MisfirePolicy | null | undefined;
   name?: string | null | undefined;

@@ -19,8 +19,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
 
   const client = useMemo(
     () => createGraphQLClient({ onAuthRefused: () => setAuthChecks((n) => n + 1) }),
-    // A new client per generation is the point: a fresh cache.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- a new client per generation is the point: a fresh cache
     [generation],
   );
   const resetSession = useCallback(() => setGeneration((n) => n + 1), []);

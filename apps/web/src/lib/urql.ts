@@ -1,16 +1,9 @@
-import { Client, cacheExchange, fetchExchange, mapExchange, type Operation } from 'urql';
+import { Client, cacheExchange, fetchExchange, getOperationName, mapExchange } from 'urql';
 
 /** The app talks to its own origin: the server serves it, and `vite dev` proxies /graphql to the server. */
 export const GRAPHQL_ENDPOINT = '/graphql';
 
 const AUTH_CODES = new Set(['UNAUTHENTICATED', 'FORBIDDEN']);
-
-function operationName(operation: Operation): string | undefined {
-  for (const definition of operation.query.definitions) {
-    if (definition.kind === 'OperationDefinition') return definition.name?.value;
-  }
-  return undefined;
-}
 
 export interface GraphQLClientOptions {
   /**
@@ -34,7 +27,8 @@ export function createGraphQLClient({ onAuthRefused }: GraphQLClientOptions = {}
       mapExchange({
         onError(error, operation) {
           // A wrong password on the sign-in form is the form's business, not a lost session.
-          if (operationName(operation) === 'SignInMutation' || operationName(operation) === 'ViewerGateQuery') return;
+          const name = getOperationName(operation.query);
+          if (name === 'SignInMutation' || name === 'ViewerGateQuery') return;
           const refused = error.graphQLErrors.some((e) => AUTH_CODES.has(String(e.extensions?.code ?? '')));
           if (refused) onAuthRefused?.();
         },

@@ -95,7 +95,7 @@ export default function AuditPage() {
       from: instant(from),
       to: instant(to),
     };
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- `texts` is a new array each render; its items are the dependencies
   }, [...texts, targetType, outcome, from, to]);
   const filterKey = JSON.stringify(filter);
   const pages = useCursorPages(PAGE_SIZE, filterKey);
@@ -195,7 +195,7 @@ function TextFilter({ label, placeholder, initial, onSettle }: { label: string; 
   const settled = useDebounced(text.trim(), 300);
   useEffect(() => {
     if (settled !== initial) onSettle(settled);
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- reports a newly settled text once; a new onSettle each render must not re-report it
   }, [settled]);
   return <Input type="search" label={label} placeholder={placeholder} value={text} onChange={(event) => setText(event.target.value)} />;
 }

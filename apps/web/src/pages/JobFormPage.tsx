@@ -134,7 +134,7 @@ export default function JobFormPage() {
     if (!outcome.ok) return { message: outcome.message, fieldErrors: outcome.fieldErrors };
     toast({ title: editing ? 'Job saved' : 'Job created', description: outcome.value.job.name });
     // After the form has marked itself saved, so the unsaved-changes guard lets this through.
-    setTimeout(() => navigate(`/jobs/${outcome.value.job.id}`), 0);
+    setTimeout(() => void navigate(`/jobs/${outcome.value.job.id}`), 0);
     return null;
   };
 

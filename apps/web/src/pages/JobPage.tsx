@@ -111,7 +111,7 @@ type LoadedJob = NonNullable<JobPageQueryQuery['job']>;
 
 function JobView({ job, onRefresh, refreshing }: { job: LoadedJob; onRefresh: () => void; refreshing: boolean }) {
   const navigate = useNavigate();
-  const actions = useJobActions(job, { afterDelete: () => navigate('/jobs', { replace: true }) });
+  const actions = useJobActions(job, { afterDelete: () => void navigate('/jobs', { replace: true }) });
   const runs = job.runs;
 
   return (

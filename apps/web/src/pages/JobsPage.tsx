@@ -74,7 +74,7 @@ export default function JobsPage() {
 
   useEffect(() => {
     if (settledSearch !== search) update({ q: settledSearch });
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- only a newly settled search updates the URL, not each keystroke
   }, [settledSearch]);
 
   const filter = useMemo<JobFilter>(

@@ -48,7 +48,7 @@ export function parseIp(text: string): IpAddress | null {
 /** net.isIP has already accepted the text: groups, one optional `::`, an optional dotted IPv4 tail, a zone. */
 function parseIpv6(text: string): Uint8Array {
   const withoutZone = text.split('%')[0] as string;
-  let groups: number[] = [];
+  let groups: number[];
   const toGroups = (part: string): number[] => {
     if (part === '') return [];
     const out: number[] = [];

@@ -53,7 +53,7 @@ export function createGuardedAgent({ policy, resolve = resolveWithSystem, connec
         if (options.all) {
           callback(null, wanted);
         } else {
-          const first = wanted[0] ?? (addresses[0] as LookupAddress);
+          const first = (wanted[0] ?? addresses[0]) as LookupAddress;
           callback(null, first.address, first.family);
         }
       })

@@ -1,12 +1,21 @@
 // http.request: one HTTP request (following a few redirects), its answer as the run's output. Every connection
-// goes through the guarded agent (SSRF guard); header secrets are resolved only here and cut out of every message.
+// goes through the guarded agent (SSRF guard); header secrets are resolved only here, go only to the hosts they are
+// bound to (builtin.http.secret_hosts), and are cut out of every message, log line and the output.
 import { defineAction, z, type ActionContext } from '@sundial/actions';
 import { errors as undiciErrors, request, type Dispatcher } from 'undici';
 import { createGuardedAgent, type ResolveHost } from './guarded-agent.js';
 import { untilAborted } from './abort.js';
 import { allowListProblems, createAddressPolicy, refusalIn, RequestRefusedError } from './policy.js';
 import { decodeBody, readCapped, selectHeaders, type BodyEncoding } from './response.js';
-import { CREDENTIAL_HEADERS, redact, referencesSecret, resolveSecretHeaders } from './secrets.js';
+import { createRedactor } from './redaction.js';
+import {
+  CREDENTIAL_HEADERS,
+  referencesSecret,
+  resolveSecretHeaders,
+  secretHostRefusal,
+  secretNamesIn,
+  type SecretHosts,
+} from './secrets.js';
 
 export interface HttpRequestSettings {
   /** Host names, IP addresses and CIDR ranges reachable even when private (builtin.http.allow_hosts). */
@@ -15,6 +24,8 @@ export interface HttpRequestSettings {
   allowPrivate: boolean;
   /** `{{secret:NAME}}` reads the variable `<prefix>NAME` (builtin.http.secret_env_prefix). */
   secretEnvPrefix: string;
+  /** Secret name → hosts it may be sent to (builtin.http.secret_hosts); a secret not named here goes nowhere. */
+  secretHosts: SecretHosts;
   /** Where secrets are read from: the server passes its environment. */
   env: Readonly<Record<string, string | undefined>>;
   /** Response bytes kept in the output (builtin.http.max_response_bytes); the rest is not downloaded. */
@@ -31,7 +42,7 @@ const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 
 const status = z.number().int().min(100).max(599);
 
-const argsSchema = z
+const argsSchema = (secretHosts: SecretHosts) => z
   .object({
     method: z.enum(HTTP_METHODS).default('GET').describe('HTTP method.'),
     url: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }).describe('The URL to request.'),
@@ -80,10 +91,15 @@ const argsSchema = z
           message: `holds a credential in clear; store it in an environment variable and write {{secret:NAME}} here (e.g. "Bearer {{secret:API_TOKEN}}" reads SUNDIAL_SECRET_API_TOKEN)`,
         });
       }
+      if (!url) continue;
+      for (const secret of secretNamesIn(value)) {
+        const refusal = secretHostRefusal(secret, url.hostname, secretHosts);
+        if (refusal) context.addIssue({ code: 'custom', path: ['headers', name], message: refusal });
+      }
     }
   });
 
-export type HttpRequestArgs = z.output<typeof argsSchema>;
+export type HttpRequestArgs = z.output<ReturnType<typeof argsSchema>>;
 
 export interface HttpRequestOutput {
   status: number;
@@ -136,12 +152,21 @@ export function createHttpRequestAction(settings: HttpRequestSettings) {
       'Makes one HTTP request and stores the answer (status, headers, body up to a cap) as the run\'s output. ' +
       'Refuses private, loopback and metadata addresses unless builtin.http.allow_hosts allows them; header ' +
       'secrets come from the environment as {{secret:NAME}}.',
-    args: argsSchema,
+    args: argsSchema(settings.secretHosts),
     async run(context: ActionContext<HttpRequestArgs>): Promise<HttpRequestOutput> {
       const { args } = context;
+      // Checked again here: the job may have been saved before the configuration changed.
+      const bindings = Object.values(args.headers).flatMap(secretNamesIn);
+      const refuseSecretsFor = (target: URL) => {
+        for (const secret of bindings) {
+          const refusal = secretHostRefusal(secret, target.hostname, settings.secretHosts);
+          if (refusal) throw new HttpRequestFailure(`refused ${args.method} ${shownUrl(target)}: ${refusal}`);
+        }
+      };
+      refuseSecretsFor(new URL(args.url));
       const resolved = resolveSecretHeaders(args.headers, (name) => settings.env[name], settings.secretEnvPrefix);
-      const secrets = resolved.secrets;
-      const clean = (text: string) => redact(text, secrets);
+      const redactor = createRedactor(resolved.secrets);
+      const clean = (text: string) => redactor.text(text);
 
       const timeout = AbortSignal.timeout(args.timeoutMs);
       const signal = AbortSignal.any([context.signal, timeout]);
@@ -159,10 +184,11 @@ export function createHttpRequestAction(settings: HttpRequestSettings) {
         for (let redirects = 0; ; redirects += 1) {
           // The request line only: header values may hold secrets.
           context.log.info(clean(`${method} ${shownUrl(url)}`), { headers: Object.keys(headers) });
+          if (Object.keys(headers).some((name) => resolved.secretHeaders.has(name.toLowerCase()))) refuseSecretsFor(url);
           // Judged (and resolved) before undici is even asked: a refused host never gets a socket.
           await untilAborted(check(url.hostname), signal);
           const response: Dispatcher.ResponseData = await request(url, {
-            method: method as Dispatcher.HttpMethod,
+            method,
             headers,
             body,
             signal,
@@ -203,12 +229,12 @@ export function createHttpRequestAction(settings: HttpRequestSettings) {
           const capped = method === 'HEAD' ? { bytes: Buffer.alloc(0), truncated: false } : await readCapped(response.body, settings.maxResponseBytes);
           if (method === 'HEAD') await response.body.dump();
           const contentTypeHeader = response.headers['content-type'];
-          const decoded = decodeBody(capped, typeof contentTypeHeader === 'string' ? contentTypeHeader : '', secrets);
+          const decoded = decodeBody(capped, typeof contentTypeHeader === 'string' ? contentTypeHeader : '', redactor);
           const output: HttpRequestOutput = {
             status: code,
-            url: shownUrl(url),
+            url: clean(shownUrl(url)),
             redirects,
-            headers: selectHeaders(response.headers, secrets),
+            headers: selectHeaders(response.headers, redactor),
             body: decoded.body,
             bodyEncoding: decoded.bodyEncoding,
             truncated: capped.truncated,
@@ -224,6 +250,7 @@ export function createHttpRequestAction(settings: HttpRequestSettings) {
         if (context.signal.aborted) throw context.signal.reason;
         if (error instanceof HttpRequestFailure) throw error;
         const cause = refusalIn(error) ?? error;
+        // eslint-disable-next-line preserve-caught-error -- the message is redacted of secrets, the cause would not be
         if (cause instanceof RequestRefusedError) throw new Error(clean(`refused ${method} ${shownUrl(url)}: ${cause.message}`));
         if (timeout.aborted || cause instanceof undiciErrors.HeadersTimeoutError || cause instanceof undiciErrors.BodyTimeoutError) {
           throw new HttpRequestFailure(clean(`${method} ${shownUrl(url)} did not answer within ${args.timeoutMs} ms (timeoutMs)`));

@@ -3,16 +3,12 @@
 // per_user on, each child run notifies its one user (a failing user fails only their child run, and the run as a
 // whole partially succeeds); with per_user off, one run notifies every target user and fails if any was missed.
 import { defineAction, z, type ActionContext, type ActionUser } from '@sundial/actions';
-import type { SqlClient } from '../cleanup/sql.js';
 import type { ResolveHost } from '../http/guarded-agent.js';
 import { allowListProblems, createAddressPolicy } from '../http/policy.js';
-import { insertInboxMessage, scheduledForOf } from './inbox-sql.js';
-import { fieldsUsed, parseTemplate, renderTemplate, TemplateError, type TemplateField, type TemplatePart } from './template.js';
+import { parseTemplate, renderTemplate, TemplateError, type TemplateField, type TemplatePart } from './template.js';
 import { createWebhookSender, shownWebhookUrl, webhookUrlOf, WebhookFailure, type WebhookSender } from './webhook.js';
 
 export interface NotifyUsersSettings {
-  /** The app database, where the inbox lives. A function when the database opens after the actions load. */
-  database: SqlClient | (() => SqlClient);
   /** Webhooks go through http.request's SSRF guard with its settings (builtin.http.allow_hosts, allow_private). */
   allowHosts: readonly string[];
   allowPrivate: boolean;
@@ -68,14 +64,12 @@ export interface NotifyUsersOutput {
 interface Compiled {
   subject: TemplatePart[];
   message: TemplatePart[];
-  used: Set<TemplateField>;
 }
 
 export function createNotifyUsersAction(settings: NotifyUsersSettings) {
   const problems = allowListProblems(settings.allowHosts);
   if (problems.length > 0) throw new Error(`builtin.http.allow_hosts: ${problems.join('; ')}`);
   const policy = createAddressPolicy({ allowHosts: settings.allowHosts, allowPrivate: settings.allowPrivate });
-  const database = () => (typeof settings.database === 'function' ? settings.database() : settings.database);
 
   return defineAction({
     name: 'notify.users',
@@ -86,9 +80,8 @@ export function createNotifyUsersAction(settings: NotifyUsersSettings) {
     defaults: { retries: 0 },
     async run(context: ActionContext<NotifyUsersArgs>): Promise<NotifyUsersOutput> {
       const { args } = context;
-      const compiled: Compiled = { subject: parseTemplate(args.subject), message: parseTemplate(args.message), used: new Set() };
-      compiled.used = new Set([...fieldsUsed(compiled.subject), ...fieldsUsed(compiled.message)]);
-      const runFields = await runValues(context, compiled.used, database);
+      const compiled: Compiled = { subject: parseTemplate(args.subject), message: parseTemplate(args.message) };
+      const runFields = runValues(context);
       const users = context.user ? [context.user] : context.users;
       const output: NotifyUsersOutput = { channel: args.channel, delivered: 0, failed: 0, messageIds: [] };
       if (users.length === 0) {
@@ -105,7 +98,7 @@ export function createNotifyUsersAction(settings: NotifyUsersSettings) {
         for (const [index, user] of users.entries()) {
           context.signal.throwIfAborted();
           try {
-            const messageId = await notifyOne(context, user, compiled, runFields, sender, database);
+            const messageId = await notifyOne(context, user, compiled, runFields, sender);
             output.delivered += 1;
             if (messageId) output.messageIds.push(messageId);
           } catch (error) {
@@ -136,19 +129,14 @@ export function createNotifyUsersAction(settings: NotifyUsersSettings) {
   });
 }
 
-/** Values about the run, computed once per run (scheduledFor only when a template uses it: it costs a query). */
-async function runValues(
-  context: ActionContext<NotifyUsersArgs>,
-  used: Set<TemplateField>,
-  database: () => SqlClient,
-): Promise<Partial<Record<TemplateField, string>>> {
-  const scheduledFor = used.has('run.scheduledFor') ? await scheduledForOf(database(), context.run.id) : null;
+/** Values about the run, computed once per run. */
+function runValues(context: ActionContext<NotifyUsersArgs>): Partial<Record<TemplateField, string>> {
   return {
     'run.id': context.run.id,
     'run.jobId': context.run.jobId,
     'run.trigger': context.run.trigger,
     'run.attempt': String(context.run.attempt),
-    'run.scheduledFor': (scheduledFor ?? new Date()).toISOString(),
+    'run.scheduledFor': context.run.scheduledFor.toISOString(),
     'run.since': context.since?.toISOString() ?? '',
     now: new Date().toISOString(),
   };
@@ -161,7 +149,6 @@ async function notifyOne(
   compiled: Compiled,
   runFields: Partial<Record<TemplateField, string>>,
   sender: WebhookSender | null,
-  database: () => SqlClient,
 ): Promise<string | null> {
   const values = { fields: { ...runFields, id: user.id, name: user.name, email: user.email }, attributes: user.attributes };
   const subject = renderTemplate(compiled.subject, values);
@@ -184,13 +171,9 @@ async function notifyOne(
     context.log.info(`${user.email}: POST ${shownWebhookUrl(url)} answered ${status}`, { userId: user.id });
     return null;
   }
-  const id = await insertInboxMessage(database(), {
-    userId: user.id,
-    runId: context.run.id,
-    jobId: context.run.jobId,
-    subject: subject.text,
-    body: message.text,
-  });
+  const [id = null] = await context.sundial.inboxes.deliver([
+    { userId: user.id, runId: context.run.id, jobId: context.run.jobId, subject: subject.text, body: message.text },
+  ]);
   context.log.info(`${user.email}: stored in the inbox`, { userId: user.id, messageId: id });
   return id;
 }

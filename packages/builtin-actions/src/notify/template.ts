@@ -60,11 +60,6 @@ function allowedList(): string {
   return `${Object.keys(TEMPLATE_FIELDS).map((field) => `{{${field}}}`).join(', ')} or {{attributes.NAME}}`;
 }
 
-/** The fields a template needs, to load only what is used (run.scheduledFor costs a query). */
-export function fieldsUsed(parts: readonly TemplatePart[]): Set<TemplateField> {
-  return new Set(parts.flatMap((part) => ('field' in part ? [part.field] : [])));
-}
-
 export interface TemplateValues {
   fields: Partial<Record<TemplateField, string>>;
   attributes: Readonly<Record<string, unknown>>;

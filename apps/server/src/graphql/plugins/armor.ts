@@ -30,8 +30,8 @@ export function useSundialArmor(limits: Config['graphql'], { hideSuggestions }: 
   return EnvelopArmorPlugin({
     maxDepth: { n: limits.max_depth, exposeLimits: true, ignoreIntrospection: true, flattenFragments: true, ...reportAs('graphql.max_depth') },
     maxAliases: { n: limits.max_aliases, exposeLimits: true, ...reportAs('graphql.max_aliases') },
-    // The token limit works in the parser, where there is no validation context: it throws, and Yoga answers 400.
-    maxTokens: { n: limits.max_tokens, exposeLimits: true },
+    // The token limit works in the parser, where there is no validation context: its refusal is thrown (Yoga answers 400).
+    maxTokens: { n: limits.max_tokens, exposeLimits: true, ...reportAs('graphql.max_tokens') },
     maxDirectives: { n: limits.max_directives, exposeLimits: true, ...reportAs('graphql.max_directives') },
     costLimit: { maxCost: limits.max_cost, exposeLimits: true, ignoreIntrospection: true, ...reportAs('graphql.max_cost') },
     // "Did you mean …?" reveals field names; hidden whenever introspection is.

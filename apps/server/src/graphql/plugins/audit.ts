@@ -5,15 +5,18 @@
 // It wraps the Mutation fields' resolvers, because only there are the arguments, the value the service returned
 // (a typed error is data to the client, but a failure here) and the thrown error all visible. The wrapping is done
 // once per schema object and finds this request's recorder through its context, so several servers in one process
-// (tests) share the schema safely.
+// (tests) share the schema safely. A refused call's header values are all redacted: one may be the credential in
+// clear it was refused for, under a name no pattern knows. The same wrapper refuses ill-formed text (well-formed.ts)
+// before the mutation runs, so that refusal is audited like any other.
 import type { GraphQLFieldResolver, GraphQLResolveInfo, GraphQLSchema } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { AuditOutcome } from '../../db/prisma.js';
 import type { Logger } from '../../lib/logger.js';
-import { AuditService } from '../../services/audit.js';
+import { AuditService, REDACTED } from '../../services/audit.js';
 import type { ConflictError, NotFoundError, ValidationError } from '../../services/errors.js';
 import type { GraphQLContext } from '../context.js';
 import { graphql } from './graphql-runtime.js';
+import { refuseIllFormedText } from './well-formed.js';
 
 interface Recorder {
   audit: AuditService;
@@ -38,7 +41,7 @@ const SPECIAL_TARGETS: Readonly<Record<string, string>> = { dispatch: 'job', sig
 
 /** The target's type from the mutation's name: the first entity after the verb (`runJobNow` → job). */
 export function targetTypeOf(fieldName: string): string | null {
-  if (SPECIAL_TARGETS[fieldName]) return SPECIAL_TARGETS[fieldName]!;
+  if (SPECIAL_TARGETS[fieldName]) return SPECIAL_TARGETS[fieldName];
   const afterVerb = fieldName.replace(/^[a-z]+/, '');
   let best: { at: number; type: string } | null = null;
   for (const [word, type] of ENTITIES) {
@@ -104,6 +107,30 @@ function describeFailure(error: unknown): Record<string, unknown> {
   return { error: 'Unexpected error.' };
 }
 
+/** `args` with every value under a `headers` object (any depth, any spelling of the key) replaced. */
+export function withHeaderValuesRedacted(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withHeaderValuesRedacted);
+  if (value === null || typeof value !== 'object') return value;
+  return Object.fromEntries(
+    Object.entries(value).map(([key, inner]) => {
+      const isHeaders = key.toLowerCase().replace(/[-_\s]/g, '') === 'headers' && inner !== null && typeof inner === 'object' && !Array.isArray(inner);
+      return [key, isHeaders ? Object.fromEntries(Object.keys(inner as object).map((name) => [name, REDACTED])) : withHeaderValuesRedacted(inner)];
+    }),
+  );
+}
+
+/**
+ * Who acted, as stored: kind and token id apart from the label. A token's name is its creator's choice, so in the
+ * label it is JSON-quoted (quotes, newlines and control characters escaped) and cannot pass for another actor.
+ */
+export function actorOf(identity: GraphQLContext['identity']) {
+  if (!identity) return { actorLabel: 'anonymous', actorKind: 'ANONYMOUS' as const, actorTokenId: null };
+  if (identity.via.kind === 'token') {
+    return { actorLabel: `${identity.email} (token ${JSON.stringify(identity.via.tokenName)})`, actorKind: 'TOKEN' as const, actorTokenId: identity.via.tokenId };
+  }
+  return { actorLabel: identity.email, actorKind: 'SESSION' as const, actorTokenId: null };
+}
+
 async function record(
   fieldName: string,
   args: Record<string, unknown>,
@@ -119,18 +146,14 @@ async function record(
   try {
     await recorder.audit.record({
       actorId: identity?.userId ?? null,
-      actorLabel: identity
-        ? identity.via.kind === 'token'
-          ? `${identity.email} (token "${identity.via.tokenName}")`
-          : identity.email
-        : 'anonymous',
+      ...actorOf(identity),
       ip: context.request.ip,
       action: fieldName,
       targetType,
       targetId: targetIdOf(targetType, args, 'result' in outcome ? outcome.result : null),
       outcome: failure ? outcomeOf(failure) : 'SUCCESS',
       details: {
-        args,
+        args: failure ? withHeaderValuesRedacted(args) : args,
         ...(info.operation.name ? { operationName: info.operation.name.value } : {}),
         ...(failure ? describeFailure(failure) : {}),
       },
@@ -152,13 +175,14 @@ function wrapMutations(schema: GraphQLSchema): void {
   const mutation = schema.getMutationType();
   if (!mutation) return;
   for (const field of Object.values(mutation.getFields())) {
-    const original = (field.resolve ?? graphql.defaultFieldResolver) as GraphQLFieldResolver<unknown, GraphQLContext> & {
+    const original = (field.resolve ?? graphql.defaultFieldResolver) as GraphQLFieldResolver<unknown, GraphQLContext, Record<string, unknown>> & {
       [WRAPPED]?: true;
     };
     if (original[WRAPPED]) continue;
-    const audited: GraphQLFieldResolver<unknown, GraphQLContext> & { [WRAPPED]?: true } = async (root, args, context, info) => {
+    const audited: GraphQLFieldResolver<unknown, GraphQLContext, Record<string, unknown>> & { [WRAPPED]?: true } = async (root, args, context, info) => {
       let result: unknown;
       try {
+        refuseIllFormedText(args);
         result = await original(root, args, context, info);
       } catch (error) {
         await record(field.name, args, context, info, { error });
@@ -175,11 +199,12 @@ function wrapMutations(schema: GraphQLSchema): void {
 export function useAudit({ logger }: { logger: Logger }): Plugin {
   return {
     onSchemaChange({ schema }) {
-      wrapMutations(schema);
+      // Envelop types the schema any; Yoga's is a GraphQLSchema.
+      wrapMutations(schema as GraphQLSchema);
     },
     onExecute({ args }) {
       // Also here: the schema may have been set before this plugin was registered.
-      wrapMutations(args.schema);
+      wrapMutations(args.schema as GraphQLSchema);
       const context = args.contextValue as unknown as GraphQLContext;
       recorders.set(context, { audit: new AuditService(context.prisma), logger });
     },

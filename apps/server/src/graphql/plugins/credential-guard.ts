@@ -13,9 +13,9 @@ export const CREDENTIAL_FIELDS: ReadonlySet<string> = new Set(['signIn', 'change
 function countCredentialFields(selectionSet: SelectionSetNode, context: ValidationContext, seen: Set<string>): number {
   let count = 0;
   for (const selection of selectionSet.selections) {
-    if (selection.kind === 'Field') {
+    if (selection.kind === graphql.Kind.FIELD) {
       if (CREDENTIAL_FIELDS.has(selection.name.value)) count += 1;
-    } else if (selection.kind === 'InlineFragment') {
+    } else if (selection.kind === graphql.Kind.INLINE_FRAGMENT) {
       count += countCredentialFields(selection.selectionSet, context, seen);
     } else {
       const name = selection.name.value;

@@ -6,11 +6,13 @@ import type { ProcessEnvironment } from '../../config/load.js';
 import type { Config } from '../../config/schema.js';
 import { corsFor } from '../../http/security.js';
 import type { Logger } from '../../lib/logger.js';
+import { useAnonymousMutationLimit } from './anonymous-limit.js';
 import { useSundialArmor } from './armor.js';
 import { useAudit } from './audit.js';
 import { useOneCredentialCheckPerRequest } from './credential-guard.js';
 import { createMaskError } from './errors.js';
 import { useDisableIntrospection } from './introspection.js';
+import { useRefusalAudit, type RefusalRecorder } from './refusal-audit.js';
 import { useVariablesLimits } from './variables.js';
 
 /** `auto` settings are on, except when NODE_ENV=production. */
@@ -19,12 +21,19 @@ export function resolveAuto(value: 'auto' | boolean, environment: Pick<ProcessEn
 }
 
 /** The plugins: limits first (they refuse before anything runs), the audit last. */
-export function graphqlSecurityPlugins(config: Config, logger: Logger, environment: Pick<ProcessEnvironment, 'production'>): Plugin[] {
+export function graphqlSecurityPlugins(
+  config: Config,
+  logger: Logger,
+  environment: Pick<ProcessEnvironment, 'production'>,
+  refusals: RefusalRecorder,
+): Plugin[] {
   const introspection = resolveAuto(config.graphql.introspection, environment);
   return [
+    useRefusalAudit(refusals),
     useVariablesLimits({ maxBytes: config.graphql.max_variables_bytes, maxDepth: config.graphql.max_variables_depth }),
     useSundialArmor(config.graphql, { hideSuggestions: !introspection }) as Plugin,
     useOneCredentialCheckPerRequest(),
+    useAnonymousMutationLimit({ perMinute: config.graphql.anonymous_mutations_per_minute }),
     ...(introspection ? [] : [useDisableIntrospection()]),
     useAudit({ logger }),
   ];

@@ -19,16 +19,18 @@ export function useSharedSubscriptionEvents(fieldNames: readonly string[]): Plug
   const shareable = new Set(fieldNames);
   return {
     onSubscribe({ args, setSubscribeFn }) {
-      const operation = graphql.getOperationAST(args.document, args.operationName);
+      // Envelop types these arguments any; Yoga hands the parsed document and the request's operation name.
+      const document = args.document as DocumentNode;
+      const operation = graphql.getOperationAST(document, args.operationName as string | undefined);
       const root = operation?.selectionSet.selections;
-      if (operation?.operation !== 'subscription' || root?.length !== 1 || root[0]!.kind !== graphql.Kind.FIELD) return;
+      if (operation?.operation !== graphql.OperationTypeNode.SUBSCRIPTION || root?.length !== 1 || root[0]!.kind !== graphql.Kind.FIELD) return;
       const field = root[0] as FieldNode;
       if (!shareable.has(field.name.value) || field.directives?.length) return;
       const identity = (args.contextValue as GraphQLContext).identity;
       const key = JSON.stringify([
         graphql.print(operation),
-        fragmentsText(args.document),
-        variablesBelow(field, args.document).map((name) => [name, (args.variableValues as Record<string, unknown> | undefined)?.[name] ?? null]),
+        fragmentsText(document),
+        variablesBelow(field, document).map((name) => [name, (args.variableValues as Record<string, unknown> | undefined)?.[name] ?? null]),
         identity ? [...identity.permissions].sort() : null,
       ]);
       setSubscribeFn(async (subscribeArgs: ExecutionArgs) => {
@@ -74,7 +76,7 @@ function mapShared(
 function shared(payload: unknown, key: string, execute: (payload: unknown) => ExecutionResult | Promise<ExecutionResult>): Promise<ExecutionResult> {
   if (typeof payload !== 'object' || payload === null) return Promise.resolve(execute(payload)).then(withStoredJson);
   let byKey = results.get(payload);
-  if (!byKey) results.set(payload, (byKey = new Map()));
+  if (!byKey) results.set(payload, (byKey = new Map<string, Promise<ExecutionResult>>()));
   let result = byKey.get(key);
   if (!result) {
     result = Promise.resolve(execute(payload)).then(withStoredJson);

@@ -43,6 +43,7 @@ export function variablesProblem(value: unknown, limits: VariablesLimits, name =
 }
 
 /** A NUL character, literal or escaped (`\u0000`) in a string literal of the document. */
+// eslint-disable-next-line no-control-regex -- a NUL is exactly what this looks for
 const NUL_IN_DOCUMENT = /\u0000|\\u0000|\\u\{0+\}/i;
 
 export function useVariablesLimits(limits: VariablesLimits): Plugin {

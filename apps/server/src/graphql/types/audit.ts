@@ -4,6 +4,10 @@ import { builder } from '../builder.js';
 import { isUuid } from './common.js';
 
 const AuditOutcomeEnum = builder.enumType('AuditOutcome', { values: ['SUCCESS', 'FAILURE', 'DENIED'] as const });
+const AuditActorKindEnum = builder.enumType('AuditActorKind', {
+  description: 'How the actor was identified: not signed in, a browser session, or an API token.',
+  values: ['ANONYMOUS', 'SESSION', 'TOKEN'] as const,
+});
 
 builder.prismaObject('AuditEvent', {
   description: 'One mutation as it was attempted: actor, address, operation, target and outcome. Secrets are redacted.',
@@ -11,7 +15,11 @@ builder.prismaObject('AuditEvent', {
     id: t.id({ resolve: (event) => event.id.toString() }),
     at: t.expose('at', { type: 'DateTime' }),
     actorId: t.exposeString('actorId', { nullable: true, description: 'The acting user; null when deleted since or anonymous.' }),
-    actorLabel: t.exposeString('actorLabel', { description: "The actor as shown: an e-mail, or an API token's name." }),
+    actorLabel: t.exposeString('actorLabel', {
+      description: "The actor as shown: an e-mail, and an API token's name JSON-quoted. Display text only: rely on actorKind and actorTokenId.",
+    }),
+    actorKind: t.expose('actorKind', { type: AuditActorKindEnum, nullable: true, description: 'Null on events recorded before it was.' }),
+    actorTokenId: t.exposeString('actorTokenId', { nullable: true, description: 'The API token that acted (actorKind TOKEN).' }),
     ip: t.exposeString('ip', { nullable: true }),
     action: t.exposeString('action', { description: 'The mutation, e.g. createJob.' }),
     targetType: t.exposeString('targetType', { nullable: true }),

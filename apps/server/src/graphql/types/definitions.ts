@@ -2,14 +2,13 @@
 // document, and import one — the same DefinitionsService the CLI and sundial.yaml use, so the rules are the same.
 import { ValidationError } from '../../services/errors.js';
 import {
-  DefinitionsService,
   stringifyDefinitions,
   type DefinitionsFormat,
   type DefinitionsSummary,
   type ExportResult,
   type KindChanges,
 } from '../../services/definitions.js';
-import { builder, type GraphQLContext } from '../builder.js';
+import { builder } from '../builder.js';
 import { can, DOMAIN_ERRORS } from './common.js';
 
 const DefinitionsFormatEnum = builder.enumType('DefinitionsFormat', {
@@ -56,8 +55,6 @@ const DefinitionsExportRef = builder.objectRef<DefinitionsExport>('DefinitionsEx
   }),
 });
 
-const definitions = (context: GraphQLContext) =>
-  new DefinitionsService({ prisma: context.prisma, actions: context.actions, jobs: context.services.jobs });
 
 builder.queryField('exportDefinitions', (t) =>
   t.field({
@@ -72,7 +69,7 @@ builder.queryField('exportDefinitions', (t) =>
     errors: { types: [ValidationError] },
     resolve: async (_root, { format, jobKeys }, context) => ({
       // Users' attributes are for USERS_MANAGE, here as on the User type.
-      ...(await definitions(context).export({ jobKeys: jobKeys ?? undefined, userAttributes: can(context, 'USERS_MANAGE') })),
+      ...(await context.services.definitions.export({ jobKeys: jobKeys ?? undefined, userAttributes: can(context, 'USERS_MANAGE') })),
       format: format ?? 'yaml',
     }),
   }),
@@ -93,6 +90,6 @@ builder.mutationField('importDefinitions', (t) =>
     },
     errors: { types: DOMAIN_ERRORS, dataField: { name: 'summary' } },
     resolve: (_root, { document, format, dryRun, prune }, context) =>
-      definitions(context).applyText(document, format ?? 'yaml', { dryRun: dryRun ?? false, prune: prune ?? false }),
+      context.services.definitions.applyText(document, format ?? 'yaml', { dryRun: dryRun ?? false, prune: prune ?? false }),
   }),
 );

@@ -1,6 +1,6 @@
 // `dispatch`: one call for integrators, modelled on Ductape's dispatch(): action + args + when → a job and its
 // status (QUEUED: runs now; SCHEDULED: later or recurring), the scheduled time and the next run.
-import { DispatchService, type DispatchResult } from '../../services/dispatch.js';
+import type { DispatchResult } from '../../services/dispatch.js';
 import { ValidationError } from '../../services/errors.js';
 import { builder } from '../builder.js';
 import { DOMAIN_ERRORS } from './common.js';
@@ -58,8 +58,7 @@ builder.mutationField('dispatch', (t) =>
       if (input.args != null && (typeof input.args !== 'object' || Array.isArray(input.args))) {
         throw new ValidationError([{ field: 'args', message: 'must be a JSON object, e.g. {"message": "hello"}' }]);
       }
-      const service = new DispatchService({ jobs: context.services.jobs, runs: context.services.runs });
-      return service.dispatch(
+      return context.services.dispatch.dispatch(
         {
           ...input,
           args: (input.args ?? undefined) as Record<string, unknown> | undefined,

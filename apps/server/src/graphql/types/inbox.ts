@@ -2,7 +2,7 @@
 // two mutations to mark messages read. Any signed-in identity has an inbox; the service scopes every query by the
 // caller's user id, so nobody reads or marks another user's messages (their ids answer "not found").
 import { createGraphQLError } from 'graphql-yoga';
-import { InboxMessageNotFoundError, InboxService } from '../../services/inbox.js';
+import { InboxMessageNotFoundError } from '../../services/inbox.js';
 import { builder } from '../builder.js';
 import { ViewerRef } from './viewer.js';
 
@@ -27,13 +27,13 @@ builder.objectFields(ViewerRef, (t) => ({
     defaultSize: 20,
     description: "The caller's inbox, newest first.",
     args: { unreadOnly: t.arg.boolean({ required: false, description: 'Only messages not read yet.' }) },
-    totalCount: (identity, args, context) => new InboxService(context.prisma).count(identity.userId, { unreadOnly: args.unreadOnly ?? false }),
+    totalCount: (identity, args, context) => context.services.inbox.count(identity.userId, { unreadOnly: args.unreadOnly ?? false }),
     resolve: (query, identity, args, context) =>
-      new InboxService(context.prisma).list(identity.userId, { unreadOnly: args.unreadOnly ?? false }, query),
+      context.services.inbox.list(identity.userId, { unreadOnly: args.unreadOnly ?? false }, query),
   }),
   unreadInboxCount: t.int({
     description: "Messages in the caller's inbox not read yet.",
-    resolve: (identity, _args, context) => new InboxService(context.prisma).unreadCount(identity.userId),
+    resolve: (identity, _args, context) => context.services.inbox.unreadCount(identity.userId),
   }),
 }));
 
@@ -44,7 +44,7 @@ builder.mutationField('markInboxMessageRead', (t) =>
     description: 'Marks one of your inbox messages read. Marking it again keeps the first read time.',
     args: { id: t.arg.id() },
     resolve: async (query, _root, { id }, context) => {
-      const inbox = new InboxService(context.prisma);
+      const inbox = context.services.inbox;
       try {
         const message = await inbox.markRead(context.identity!.userId, String(id));
         return await context.prisma.inboxMessage.findUniqueOrThrow({ ...query, where: { id: message.id } });
@@ -60,6 +60,6 @@ builder.mutationField('markAllInboxMessagesRead', (t) =>
   t.int({
     authScopes: { authenticated: true },
     description: 'Marks every unread message in your inbox read; returns how many were unread.',
-    resolve: (_root, _args, context) => new InboxService(context.prisma).markAllRead(context.identity!.userId),
+    resolve: (_root, _args, context) => context.services.inbox.markAllRead(context.identity!.userId),
   }),
 );

@@ -1,6 +1,5 @@
 // Roles: groups of users that carry permissions and that jobs can target.
 import type { Permission } from '../../db/prisma.js';
-import { RoleService } from '../../services/roles.js';
 import { builder, type GraphQLContext } from '../builder.js';
 import { anyPermission, can, direction, DOMAIN_ERRORS, isUuid, SortDirectionEnum } from './common.js';
 import { PermissionEnum } from './viewer.js';
@@ -85,7 +84,6 @@ const UpdateRoleInput = builder.inputType('UpdateRoleInput', {
   }),
 });
 
-const roles = (context: GraphQLContext) => new RoleService(context.prisma);
 
 builder.mutationFields((t) => ({
   createRole: t.field({
@@ -94,7 +92,7 @@ builder.mutationFields((t) => ({
     args: { input: t.arg({ type: CreateRoleInput }) },
     errors: { types: DOMAIN_ERRORS, dataField: { name: 'role' } },
     resolve: (_root, { input }, context) =>
-      roles(context).create({
+      context.services.roles.create({
         name: input.name,
         description: input.description ?? '',
         permissions: (input.permissions ?? []) as Permission[],
@@ -106,7 +104,7 @@ builder.mutationFields((t) => ({
     args: { id: t.arg.id(), input: t.arg({ type: UpdateRoleInput }) },
     errors: { types: DOMAIN_ERRORS, dataField: { name: 'role' } },
     resolve: (_root, { id, input }, context) =>
-      roles(context).update(String(id), {
+      context.services.roles.update(String(id), {
         ...(input.name != null ? { name: input.name } : {}),
         ...(input.description != null ? { description: input.description } : {}),
         ...(input.permissions != null ? { permissions: input.permissions as Permission[] } : {}),
@@ -118,20 +116,20 @@ builder.mutationFields((t) => ({
     description: 'Deletes a role that is not built in; its members lose its permissions, jobs stop targeting it.',
     args: { id: t.arg.id() },
     errors: { types: DOMAIN_ERRORS, dataField: { name: 'deletedRoleId' } },
-    resolve: async (_root, { id }, context) => (await roles(context).delete(String(id))).id,
+    resolve: async (_root, { id }, context) => (await context.services.roles.delete(String(id))).id,
   }),
   addRoleMembers: t.field({
     type: RoleRef,
     authScopes: { permission: 'ROLES_MANAGE' },
     args: { roleId: t.arg.id(), userIds: t.arg.idList() },
     errors: { types: DOMAIN_ERRORS, dataField: { name: 'role' } },
-    resolve: (_root, { roleId, userIds }, context) => roles(context).addMembers(String(roleId), userIds.map(String)),
+    resolve: (_root, { roleId, userIds }, context) => context.services.roles.addMembers(String(roleId), userIds.map(String)),
   }),
   removeRoleMembers: t.field({
     type: RoleRef,
     authScopes: { permission: 'ROLES_MANAGE' },
     args: { roleId: t.arg.id(), userIds: t.arg.idList() },
     errors: { types: DOMAIN_ERRORS, dataField: { name: 'role' } },
-    resolve: (_root, { roleId, userIds }, context) => roles(context).removeMembers(String(roleId), userIds.map(String)),
+    resolve: (_root, { roleId, userIds }, context) => context.services.roles.removeMembers(String(roleId), userIds.map(String)),
   }),
 }));

@@ -2,7 +2,7 @@
 // attributes, sign-in details and changes are for USERS_MANAGE.
 import { ForbiddenError } from '@pothos/plugin-scope-auth';
 import type { Prisma } from '../../db/prisma.js';
-import { UserService, type UserPatch } from '../../services/users.js';
+import type { UserPatch } from '../../services/users.js';
 import { builder, type GraphQLContext } from '../builder.js';
 import { anyPermission, can, direction, DOMAIN_ERRORS, isUuid, SortDirectionEnum } from './common.js';
 import { RoleRef } from './role.js';
@@ -155,7 +155,6 @@ function checkRoleGrant(input: UserFieldsInput, context: GraphQLContext): void {
   }
 }
 
-const users = (context: GraphQLContext) => new UserService(context.prisma);
 
 builder.mutationFields((t) => ({
   createUser: t.field({
@@ -166,7 +165,7 @@ builder.mutationFields((t) => ({
     resolve: async (_root, { input }, context) => {
       checkRoleGrant(input, context);
       const patch = toPatch(input);
-      return users(context).create({ ...patch, email: input.email, name: input.name });
+      return context.services.users.create({ ...patch, email: input.email, name: input.name });
     },
   }),
   updateUser: t.field({
@@ -176,7 +175,7 @@ builder.mutationFields((t) => ({
     errors: { types: DOMAIN_ERRORS, dataField: { name: 'user' } },
     resolve: async (_root, { id, input }, context) => {
       checkRoleGrant(input, context);
-      return users(context).update(String(id), toPatch(input));
+      return context.services.users.update(String(id), toPatch(input));
     },
   }),
   deleteUser: t.field({
@@ -185,6 +184,6 @@ builder.mutationFields((t) => ({
     description: 'Deletes the user, their memberships, sessions and tokens; their runs stay, without them.',
     args: { id: t.arg.id() },
     errors: { types: DOMAIN_ERRORS, dataField: { name: 'deletedUserId' } },
-    resolve: async (_root, { id }, context) => (await users(context).delete(String(id))).id,
+    resolve: async (_root, { id }, context) => (await context.services.users.delete(String(id))).id,
   }),
 }));

@@ -75,9 +75,14 @@ builder.mutationField('changePassword', (t) =>
     args: { currentPassword: t.arg.string(), newPassword: t.arg.string() },
     resolve: async (_root, { currentPassword, newPassword }, context) => {
       try {
-        await context.services.auth.changePassword(context.identity!, currentPassword, newPassword);
+        await context.services.auth.changePassword(context.identity!, currentPassword, newPassword, context.request);
         return true;
       } catch (error) {
+        if (error instanceof SignInError) {
+          throw createGraphQLError(`too many password attempts; try again in ${error.retryAfterSeconds ?? 0} s`, {
+            extensions: { code: 'RATE_LIMITED', retryAfterSeconds: error.retryAfterSeconds },
+          });
+        }
         if (error instanceof ValidationError) {
           throw createGraphQLError(error.message, { extensions: { code: 'BAD_USER_INPUT', fieldErrors: error.errors } });
         }

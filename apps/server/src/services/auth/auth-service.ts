@@ -42,12 +42,7 @@ export class AuthService {
   /** Creates a session for valid credentials. Every attempt counts against the account and the address. */
   async signIn(email: string, password: string, meta: { ip: string | null; userAgent: string | null }) {
     const account = email.trim().toLowerCase();
-    try {
-      await Promise.all([this.perAccount.consume(account), this.perAddress.consume(meta.ip ?? 'unknown')]);
-    } catch (rejection) {
-      const ms = (rejection as { msBeforeNext?: number }).msBeforeNext ?? WINDOW_SECONDS * 1000;
-      throw new SignInError(Math.ceil(ms / 1000));
-    }
+    await this.consumeAttempt(account, meta.ip);
     const user = await this.prisma.user.findUnique({ where: { email: account } });
     if (!user || !user.passwordHash || !user.active) {
       await burnPasswordCheck(password);
@@ -69,12 +64,27 @@ export class AuthService {
     await this.prisma.session.updateMany({ where: { id: identity.via.sessionId, revokedAt: null }, data: { revokedAt: new Date() } });
   }
 
-  /** Changes the caller's password and signs out their other sessions. */
-  async changePassword(identity: Identity, currentPassword: string, newPassword: string): Promise<void> {
+  /** Counts one password guess against the account and the address; throws SignInError when over either limit. */
+  private async consumeAttempt(account: string, ip: string | null): Promise<void> {
+    try {
+      await Promise.all([this.perAccount.consume(account), this.perAddress.consume(ip ?? 'unknown')]);
+    } catch (rejection) {
+      const ms = (rejection as { msBeforeNext?: number }).msBeforeNext ?? WINDOW_SECONDS * 1000;
+      throw new SignInError(Math.ceil(ms / 1000));
+    }
+  }
+
+  /**
+   * Changes the caller's password and signs out their other sessions. `currentPassword` is a password guess like a
+   * sign-in (a stolen token or session could otherwise try passwords at will): it counts against the same limits.
+   */
+  async changePassword(identity: Identity, currentPassword: string, newPassword: string, meta: { ip: string | null }): Promise<void> {
     const user = await this.prisma.user.findUniqueOrThrow({ where: { id: identity.userId } });
+    await this.consumeAttempt(user.email, meta.ip);
     if (!user.passwordHash || !(await verifyPassword(user.passwordHash, currentPassword))) {
       throw new ValidationError([{ field: 'currentPassword', message: 'is not your current password' }]);
     }
+    await this.perAccount.delete(user.email);
     const problems = passwordProblems(newPassword, 'newPassword');
     if (problems.length > 0) throw new ValidationError(problems);
     await this.prisma.$transaction([

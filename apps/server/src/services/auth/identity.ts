@@ -1,5 +1,7 @@
 // Who a session or token acts as: the user, active, with the union of their roles' permissions.
-import { Prisma, type Permission, type PrismaClient } from '../../db/prisma.js';
+import type { Permission, PrismaClient } from '../../db/prisma.js';
+import { findCredential, type CredentialKind, type CredentialRow } from '../../db/sql/auth/find-credential.js';
+import { prismaSql } from '../../db/sql/client.js';
 import { hashSecret } from './secrets.js';
 
 export interface Identity {
@@ -14,41 +16,12 @@ export const SESSION_COOKIE = 'sundial_session';
 export const SESSION_PREFIX = 'sds_';
 export const TOKEN_PREFIX = 'sdt_';
 
-/** A token or session row with its user and the user's permissions, read in one statement. */
-interface CredentialRow {
-  id: string;
-  name: string | null;
-  revokedAt: Date | null;
-  expiresAt: Date | null;
-  lastAt: Date | null;
-  userId: string;
-  email: string;
-  userName: string;
-  active: boolean;
-  permissions: Permission[];
-}
-
-/** The columns that differ between the two credential tables (fixed SQL, never input). */
-const CREDENTIALS = {
-  token: { table: Prisma.raw('"api_tokens"'), name: Prisma.raw('c.name'), lastAt: Prisma.raw('c.last_used_at') },
-  session: { table: Prisma.raw('"sessions"'), name: Prisma.raw('NULL::text'), lastAt: Prisma.raw('c.last_seen_at') },
-} as const;
-
 /**
  * A credential by its secret (every request) or its id (the subscription guard's re-check), with its user and
- * permissions, in one statement (Prisma's include took four: credential, user, memberships, roles).
+ * permissions, in one statement.
  */
-async function credential(prisma: PrismaClient, kind: keyof typeof CREDENTIALS, by: { secret: string } | { id: string }): Promise<CredentialRow | null> {
-  const { table, name, lastAt } = CREDENTIALS[kind];
-  const where = 'secret' in by ? Prisma.sql`c.token_hash = ${hashSecret(by.secret)}` : Prisma.sql`c.id = ${by.id}::uuid`;
-  const [row] = await prisma.$queryRaw<CredentialRow[]>`
-    SELECT c.id::text AS id, ${name} AS name, c.revoked_at AS "revokedAt", c.expires_at AS "expiresAt", ${lastAt} AS "lastAt",
-      u.id::text AS "userId", u.email, u.name AS "userName", u.active,
-      ARRAY(SELECT DISTINCT p::text FROM "user_roles" ur JOIN "roles" r ON r.id = ur.role_id, unnest(r.permissions) AS p
-            WHERE ur.user_id = u.id) AS permissions
-    FROM ${table} c JOIN "users" u ON u.id = c.user_id
-    WHERE ${where}`;
-  return row ?? null;
+function credential(prisma: PrismaClient, kind: CredentialKind, by: { secret: string } | { id: string }): Promise<CredentialRow | null> {
+  return findCredential(prismaSql(prisma), kind, 'secret' in by ? { secretHash: hashSecret(by.secret) } : by);
 }
 
 /** The identity a credential grants now: none when it is unknown, revoked or expired, or its user is inactive. */

@@ -2,23 +2,19 @@
 // refer to each other by what stays the same across installs (a job's key, a user's e-mail, a role's name), never
 // by database ids. This module only reads and writes the document's shape; what a valid job, user or role is stays
 // the services' business (JobService, UserService, RoleService), so the file can never accept what the API refuses.
+import { issuePath, jobInputSchema, jsonObject, scheduleInputSchema, scheduleKinds, type JobInput } from '@sundial/job-schema';
 import { parse as parseYaml, stringify as stringifyYaml, YAMLParseError } from 'yaml';
 import { z } from 'zod';
-import { MisfirePolicy, NotificationOutcome, OverlapPolicy, ScheduleKind } from '../../db/generated/prisma/enums.js';
 import { ALL_PERMISSIONS } from '../auth/permissions.js';
 import type { FieldError } from '../errors.js';
-import type { JobInput } from '../jobs.js';
 
 export const DOCUMENT_VERSION = 1;
 export type DefinitionsFormat = 'yaml' | 'json';
 
 const text = (what: string) => z.string({ error: `must be ${what}` });
 const list = <T extends z.ZodType>(item: T, what: string) => z.array(item, { error: `must be a list of ${what}` });
-const wholeNumber = z.number({ error: 'must be a whole number' }).int({ error: 'must be a whole number' });
 const oneOf = <T extends readonly [string, ...string[]]>(values: T) =>
   z.enum(values, { error: `must be one of ${values.join(', ')}` });
-const values = <T extends Record<string, string>>(enumObject: T) => Object.values(enumObject) as [T[keyof T], ...T[keyof T][]];
-const jsonObject = z.record(z.string(), z.unknown(), { error: 'must be a mapping (a JSON object)' });
 
 export const roleSchema = z.strictObject({
   name: text('the role name'),
@@ -36,15 +32,11 @@ export const userSchema = z.strictObject({
   roles: list(text('a role name'), 'role names').optional(),
 });
 
+/** A job's schedule in the file: the schedule's fields under the API's names (`kind`), without the run count. */
+const { scheduleKind: _scheduleKind, runCount: _runCount, ...scheduleFields } = scheduleInputSchema.shape;
 export const scheduleSchema = z.strictObject({
-  kind: oneOf(values(ScheduleKind)),
-  cron: text('a cron expression such as "0 9 * * 1-5"').optional(),
-  timezone: text('an IANA timezone name such as Europe/Madrid').optional(),
-  intervalSeconds: wholeNumber.optional(),
-  runAt: text('an ISO 8601 date-time with an offset, e.g. 2030-01-01T09:00:00Z').optional(),
-  startAt: text('an ISO 8601 date-time with an offset, e.g. 2030-01-01T09:00:00Z').optional(),
-  endAt: text('an ISO 8601 date-time with an offset, e.g. 2030-01-01T09:00:00Z').optional(),
-  runLimit: wholeNumber.optional(),
+  kind: z.string({ error: `is required: one of ${scheduleKinds.join(', ')}` }),
+  ...scheduleFields,
 });
 
 /** JobInput's fields that hold database ids: the file names the users (e-mails) and roles (names) instead. */
@@ -64,44 +56,34 @@ export interface JobReference {
 }
 type ReferenceField = keyof typeof JOB_REFERENCES;
 
-/**
- * A job in the file: JobInput's fields under their own names (the GraphQL input's names), ids replaced by
- * e-mails and role names. The `satisfies` makes this list follow JobInput: a job field added to the service
- * fails to compile here until the file format says how it is written, so the format cannot silently lag behind.
- * The value rules (ranges, cron, args against the action's schema) are not repeated here: the service judges them.
- */
-const jobShape = {
+const nameList = (what: string, plural: string) => list(text(what), plural).optional();
+const FILE_FIELDS = {
   key: z.string({ error: 'is required: the stable key that ties this entry to its job across imports' }),
-  name: text("the job's name"),
-  description: text('text').optional(),
-  action: text("an action's name"),
-  args: jsonObject.optional(),
-  /** Left out: a declared job keeps whether it is paused (a pause made in the app survives restarts); new jobs are enabled. */
-  enabled: z.boolean({ error: 'must be true or false' }).optional(),
-  perUser: z.boolean({ error: 'must be true or false' }).optional(),
-  targetUserIds: list(text("a user's e-mail"), 'user e-mails').optional(),
-  targetRoleIds: list(text('a role name'), 'role names').optional(),
   schedule: scheduleSchema.optional(),
-  retries: wholeNumber.nullable().optional(),
-  retryBackoffMs: wholeNumber.nullable().optional(),
-  timeoutMs: wholeNumber.nullable().optional(),
-  queue: text('a queue name').optional(),
-  priority: wholeNumber.optional(),
-  concurrency: wholeNumber.nullable().optional(),
-  overlapPolicy: oneOf(values(OverlapPolicy)).optional(),
-  misfirePolicy: oneOf(values(MisfirePolicy)).optional(),
-  notifyOn: list(oneOf(values(NotificationOutcome)), 'run outcomes').optional(),
-  notifyEmails: list(text('an e-mail address'), 'e-mail addresses').optional(),
-  notifyUserIds: list(text("a user's e-mail"), 'user e-mails').optional(),
-  notifyRoleIds: list(text('a role name'), 'role names').optional(),
-  notifyWebhooks: list(text('a webhook URL'), 'webhook URLs').optional(),
-} satisfies { [K in keyof Required<JobInput>]: z.ZodType };
+  targetUserIds: nameList("a user's e-mail", 'user e-mails'),
+  targetRoleIds: nameList('a role name', 'role names'),
+  notifyUserIds: nameList("a user's e-mail", 'user e-mails'),
+  notifyRoleIds: nameList('a role name', 'role names'),
+} as const;
+type JobShape = typeof jobInputSchema.shape;
+type FileShape = {
+  [K in keyof JobShape as K extends ReferenceField ? (typeof JOB_REFERENCES)[K]['field'] : K]: K extends keyof typeof FILE_FIELDS
+    ? (typeof FILE_FIELDS)[K]
+    : JobShape[K];
+};
 
-/** jobShape with the id fields under their file names. */
+/**
+ * A job in the file: the job schema (@sundial/job-schema) field for field and in its order, so the file can hold
+ * neither more nor less than the API; the key required, the schedule with `kind`, and ids replaced by e-mails and
+ * role names under the reference fields' own names.
+ */
 export const jobSchema = z.strictObject(
   Object.fromEntries(
-    Object.entries(jobShape).map(([field, schema]) => [JOB_REFERENCES[field as ReferenceField]?.field ?? field, schema]),
-  ) as { [K in keyof typeof jobShape as K extends ReferenceField ? (typeof JOB_REFERENCES)[K]['field'] : K]: (typeof jobShape)[K] },
+    Object.entries(jobInputSchema.shape).map(([field, schema]): [string, z.ZodType] => [
+      JOB_REFERENCES[field as ReferenceField]?.field ?? field,
+      FILE_FIELDS[field as keyof typeof FILE_FIELDS] ?? schema,
+    ]),
+  ) as FileShape,
 );
 
 export type RoleDefinition = z.infer<typeof roleSchema>;
@@ -120,12 +102,7 @@ const KINDS = { roles: roleSchema, users: userSchema, jobs: jobSchema } as const
 export type DefinitionKind = keyof typeof KINDS;
 
 /** `jobs[2].schedule.cron`: the path a person finds the problem at. */
-export function formatPath(path: readonly PropertyKey[]): string {
-  return path.reduce<string>(
-    (out, part) => (typeof part === 'number' ? `${out}[${part}]` : out ? `${out}.${String(part)}` : String(part)),
-    '',
-  );
-}
+export const formatPath = issuePath;
 
 function issuesToErrors(error: z.ZodError, at: readonly PropertyKey[], allowed: readonly string[]): FieldError[] {
   return error.issues.flatMap((issue) => {

@@ -1,36 +1,20 @@
-// Notifications when runs finish. Two halves, both off the run's own path:
-// - enqueue: every process listens to the run changes it makes itself (bus.onLocalRunChange sees each change once
-//   install-wide) and, when a top-level run ends in an outcome its job asks for, writes one outbox row per
-//   recipient. The listener returns at once; nothing the run does waits for it.
-// - deliver: processes with jobs.enabled run a loop that claims due rows, sends them (SMTP, webhook), and settles
-//   them as sent, retried with backoff, or failed after notifications.max_attempts.
+// Notifications when runs finish. The run engine writes the outbox rows (one per recipient) in the statement that
+// records a top-level run's ending (db/sql/notifications/enqueue.ts), so no ending is committed without them.
+// Processes with jobs.enabled run a loop that claims due rows, sends them (SMTP, webhook), and settles them as sent,
+// retried with backoff, or failed after notifications.max_attempts; the engine wakes it when it wrote rows, and it
+// polls for the rest (rows written by other processes, retries due).
 import type { Config } from '../../config/load.js';
-import type { Job, PrismaClient } from '../../db/prisma.js';
+import type { PrismaClient } from '../../db/prisma.js';
 import type { Logger } from '../../lib/logger.js';
-import type { RealtimeBus, RunChange } from '../../realtime/bus.js';
 import { notifiedRunSelect, type NotifiedRun } from './content.js';
-import {
-  backoffMs,
-  claimDue,
-  enqueueDeliveries,
-  markFailed,
-  markSent,
-  notifiedUserEmails,
-  NOTIFYING_STATUSES,
-  outcomeOf,
-  type ClaimedDelivery,
-  type NewDelivery,
-} from './outbox.js';
+import { backoffMs, claimDue, markFailed, markSent, type ClaimedDelivery } from './outbox.js';
 import { createSenders, DeliveryError, redactor, type Senders } from './senders.js';
 
 /** Deliveries one process sends at once. */
 const CONCURRENCY = 20;
-/** How long finished runs gather before one query asks which of their jobs notify. */
-const BATCH_MS = 20;
 
 export interface NotificationServiceDeps {
   prisma: PrismaClient;
-  bus: RealtimeBus;
   config: Config;
   logger: Logger;
   /** Tests and embedders may bring their own; default: SMTP and webhooks from config. */
@@ -41,11 +25,6 @@ export class NotificationService {
   private readonly senders: Senders;
   private readonly redact: (text: string) => string;
   private readonly settings: Config['notifications'];
-  private unsubscribe: (() => void) | null = null;
-  private readonly enqueues = new Set<Promise<void>>();
-  /** Finished runs not yet looked at: one query per batch asks which of their jobs notify at all. */
-  private batch: RunChange[] = [];
-  private batchTimer: NodeJS.Timeout | null = null;
   private readonly inFlight = new Set<Promise<void>>();
   private timer: NodeJS.Timeout | null = null;
   private delivering = false;
@@ -59,20 +38,16 @@ export class NotificationService {
     this.settings = deps.config.notifications;
   }
 
-  /** Starts enqueueing for this process's run changes and, with `deliver`, the delivery loop. */
+  /** Starts the delivery loop (processes with jobs.enabled); others only have rows written for them. */
   start({ deliver }: { deliver: boolean }): void {
-    this.unsubscribe ??= this.deps.bus.onLocalRunChange((change) => this.onRunChange(change));
     if (deliver && !this.delivering) {
       this.delivering = true;
       this.schedule(0);
     }
   }
 
-  /** Stops listening, lets pending enqueues land, stops the loop and waits up to `graceMs` for sends under way. */
+  /** Stops the loop and waits up to `graceMs` for sends under way. */
   async stop(graceMs = 2000): Promise<void> {
-    this.unsubscribe?.();
-    this.unsubscribe = null;
-    await this.settled().catch(() => {});
     this.delivering = false;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
@@ -85,88 +60,11 @@ export class NotificationService {
     await Promise.race([Promise.allSettled([...this.inFlight]), new Promise<void>((resolve) => setTimeout(resolve, 500).unref())]);
   }
 
-  /** Resolves once every run change seen so far has been looked at and its deliveries written (or given up). */
-  async settled(): Promise<void> {
-    this.flushBatch();
-    while (this.enqueues.size > 0) await Promise.allSettled([...this.enqueues]);
-  }
-
   /** Looks for due deliveries now rather than at the next poll. */
   wake(): void {
     if (!this.delivering) return;
     if (this.ticking) this.again = true;
     else this.schedule(0);
-  }
-
-  private onRunChange(change: RunChange): void {
-    if (change.parentRunId !== null || !(NOTIFYING_STATUSES as readonly string[]).includes(change.status)) return;
-    // Most jobs notify nobody: a busy worker finishing hundreds of runs a second asks about them in one query per
-    // batch, not one per run.
-    this.batch.push(change);
-    this.batchTimer ??= setTimeout(() => this.flushBatch(), BATCH_MS);
-  }
-
-  private flushBatch(): void {
-    if (this.batchTimer) clearTimeout(this.batchTimer);
-    this.batchTimer = null;
-    const changes = this.batch;
-    this.batch = [];
-    if (changes.length === 0) return;
-    const work = this.enqueueBatch(changes)
-      .then((count) => {
-        if (count > 0) this.wake();
-      })
-      .catch((error: unknown) => {
-        this.deps.logger.error(`notifications: could not record notifications for ${changes.length} finished run(s): ${(error as Error).message}`);
-      })
-      .finally(() => this.enqueues.delete(work));
-    this.enqueues.add(work);
-  }
-
-  private async enqueueBatch(changes: RunChange[]): Promise<number> {
-    const notifying = await this.deps.prisma.job.findMany({
-      where: { id: { in: [...new Set(changes.map((change) => change.jobId))] }, notifyOn: { isEmpty: false } },
-      select: { id: true, notifyOn: true, notifyEmails: true, notifyWebhooks: true },
-    });
-    if (notifying.length === 0) return 0;
-    const jobs = new Map(notifying.map((job) => [job.id, job]));
-    let count = 0;
-    for (const change of changes) {
-      const job = jobs.get(change.jobId);
-      if (!job) continue;
-      try {
-        count += await this.enqueueFor(change, job);
-      } catch (error) {
-        this.deps.logger.error(`notifications: could not record notifications for run ${change.runId}: ${(error as Error).message}`);
-      }
-    }
-    return count;
-  }
-
-  /** Writes the deliveries a finished run calls for; returns how many. */
-  async enqueueFor(
-    change: Pick<RunChange, 'runId' | 'jobId' | 'status'>,
-    known?: Pick<Job, 'notifyOn' | 'notifyEmails' | 'notifyWebhooks'>,
-  ): Promise<number> {
-    const { prisma } = this.deps;
-    const job =
-      known ??
-      (await prisma.job.findUnique({
-        where: { id: change.jobId },
-        select: { notifyOn: true, notifyEmails: true, notifyWebhooks: true },
-      }));
-    if (!job || job.notifyOn.length === 0) return 0;
-    const outcome = await outcomeOf(prisma, { id: change.runId, jobId: change.jobId, status: change.status }, job.notifyOn);
-    if (!outcome) return 0;
-    const seen = new Set<string>();
-    const deliveries: NewDelivery[] = [];
-    for (const email of [...job.notifyEmails, ...(await notifiedUserEmails(prisma, change.jobId))]) {
-      if (seen.has(email.toLowerCase())) continue;
-      seen.add(email.toLowerCase());
-      deliveries.push({ channel: 'EMAIL', recipient: email });
-    }
-    for (const url of job.notifyWebhooks) deliveries.push({ channel: 'WEBHOOK', recipient: url });
-    return enqueueDeliveries(prisma, { id: change.runId, jobId: change.jobId }, outcome, deliveries);
   }
 
   private schedule(delayMs: number): void {

@@ -1,6 +1,6 @@
 // A job's notification settings: which run outcomes notify, and whom. The JobService asks here whether they are
 // valid; the answer names the field and the bad value, so the job form can show it next to the input.
-import type { NotificationOutcome, PrismaClient } from '../../db/prisma.js';
+import type { NotificationOutcome, Prisma } from '../../db/prisma.js';
 import type { FieldError } from '../errors.js';
 import { missingUsersAndRoles } from '../targets.js';
 
@@ -67,7 +67,7 @@ const quoted = (values: string[]) => values.map((value) => JSON.stringify(value)
 
 /** Checks the settings (and that chosen users and roles exist); returns them cleaned, or the field errors. */
 export async function validateNotificationSettings(
-  prisma: PrismaClient,
+  prisma: Pick<Prisma.TransactionClient, 'user' | 'role'>,
   input: NotificationSettingsInput,
 ): Promise<{ settings: NotificationSettings; errors: FieldError[] }> {
   const errors: FieldError[] = [];

@@ -9,7 +9,9 @@
  * - missed occurrence: a slot that fell while no worker was up; the misfire policy decides what to do with them.
  */
 
-export const scheduleKinds = ['MANUAL', 'CRON', 'INTERVAL', 'ONCE'] as const;
+import { scheduleKinds } from '@sundial/job-schema';
+
+export { scheduleKinds };
 export type ScheduleKind = (typeof scheduleKinds)[number];
 
 /**
@@ -17,8 +19,8 @@ export type ScheduleKind = (typeof scheduleKinds)[number];
  * Dates are Date objects or ISO 8601 strings with a UTC offset or Z. Empty values are null, undefined or ''.
  */
 export interface ScheduleInput {
-  /** Default MANUAL, as in the jobs table. A string, because unchecked input may hold anything. */
-  scheduleKind?: ScheduleKind | string | null;
+  /** A ScheduleKind, default MANUAL as in the jobs table. A string, because unchecked input may hold anything. */
+  scheduleKind?: string | null;
   cron?: string | null;
   /** IANA name; default UTC. */
   timezone?: string | null;

@@ -29,7 +29,7 @@ export function RunsChart({ runs, now }: { runs: readonly { createdAt: unknown; 
     const start = end - HOURS * 3_600_000;
     const result = Array.from({ length: HOURS }, (_, index) => ({
       start: new Date(start + index * 3_600_000),
-      counts: { succeeded: 0, failed: 0, active: 0, other: 0 } as Record<Group, number>,
+      counts: { succeeded: 0, failed: 0, active: 0, other: 0 },
     }));
     for (const run of runs) {
       const time = new Date(String(run.createdAt)).getTime();

@@ -111,7 +111,7 @@ export function useJobActions(
   const menuItems: MenuItem[] = [];
   if (job.viewerCanRun) menuItems.push({ label: 'Run now', icon: <PlayIcon />, onSelect: () => setRunning(true) });
   if (job.viewerCanEdit) {
-    menuItems.push({ label: 'Edit', icon: <PencilIcon />, onSelect: () => navigate(`/jobs/${job.id}/edit`) });
+    menuItems.push({ label: 'Edit', icon: <PencilIcon />, onSelect: () => void navigate(`/jobs/${job.id}/edit`) });
     menuItems.push(
       job.enabled
         ? { label: 'Pause', icon: <PauseIcon />, onSelect: () => void setEnabled(false) }

@@ -1,7 +1,10 @@
 // Create or edit a job (Kamihi's "New Job", InvenioRDM's create form): name, description, action with its
 // description, args from the action's JSON Schema, users and roles, per user, schedule, limits and policies,
 // notifications.
-// The server validates on save; its messages appear at their fields. Leaving with unsaved changes asks first.
+// The fields' own rules (lengths, ranges) are checked before sending, with the job schema the server validates
+// with (@sundial/job-schema), so their messages are the server's; the server judges the rest on save (action, args,
+// schedule, users and roles) and its messages appear at their fields. Leaving with unsaved changes asks first.
+import { checkJobFields, type JobField } from '@sundial/job-schema';
 import { useEffect, useMemo, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { useBlocker } from 'react-router';
 import { type FragmentType, graphql, useFragment } from '../../gql';
@@ -116,7 +119,33 @@ export interface TargetOptions {
   roles: { id: string; name: string; description: string; memberCount: number }[];
 }
 
-const KNOWN_FIELDS = /^(name|description|action|args(\..*)?|perUser|targetUserIds|targetRoleIds|schedule\..*|retries|timeoutMs|overlapPolicy|misfirePolicy|notifyOn|notifyEmails|notifyUserIds|notifyRoleIds|notifyWebhooks)$/;
+/** The job's fields this form shows: an error on any other (key, queue, …) is listed above the form instead. */
+const SHOWN_FIELDS = new Set<string>([
+  'name',
+  'description',
+  'action',
+  'args',
+  'perUser',
+  'targetUserIds',
+  'targetRoleIds',
+  'schedule',
+  'retries',
+  'timeoutMs',
+  'overlapPolicy',
+  'misfirePolicy',
+  'notifyOn',
+  'notifyEmails',
+  'notifyUserIds',
+  'notifyRoleIds',
+  'notifyWebhooks',
+] satisfies JobField[]);
+const shownAtItsField = (field: string) => SHOWN_FIELDS.has(field.split(/[.[]/)[0] ?? field);
+
+/** The rules of the job schema for the plain fields the form sends; their messages are the server's own. */
+function fieldProblems(draft: JobDraft): FieldError[] {
+  const { name, description, retries, timeoutMs } = jobInput(draft);
+  return checkJobFields({ name, description, retries, timeoutMs });
+}
 
 export function JobForm({
   job: jobRef,
@@ -177,8 +206,7 @@ export function JobForm({
             misfirePolicy: 'CATCH_UP_ONCE',
             notifications: emptyNotificationsDraft(),
           },
-    // The form starts from the job as loaded; later refetches must not overwrite what is being typed.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- starts from the job as loaded; a refetch must not overwrite what is being typed
     [],
   );
   const [draft, setDraft] = useState<JobDraft>(initial);
@@ -187,7 +215,7 @@ export function JobForm({
   const [refusal, setRefusal] = useState<{ message: string; fieldErrors: FieldError[] } | null>(null);
   const saved = useRef(false);
   const errors = fieldErrorMap(refusal?.fieldErrors ?? []);
-  const otherErrors = (refusal?.fieldErrors ?? []).filter((error) => !KNOWN_FIELDS.test(error.field));
+  const otherErrors = (refusal?.fieldErrors ?? []).filter((error) => !shownAtItsField(error.field));
   const action = actions.find((candidate) => candidate.name === draft.action);
   const dirty = JSON.stringify(draft) !== JSON.stringify(initial);
 
@@ -205,6 +233,11 @@ export function JobForm({
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     if (!argsValid) return;
+    const problems = fieldProblems(draft);
+    if (problems.length > 0) {
+      setRefusal({ message: 'Some fields need a change.', fieldErrors: problems });
+      return;
+    }
     setSaving(true);
     setRefusal(null);
     const problem = await onSubmit(draft);

@@ -35,7 +35,7 @@ export function argFields(schema: unknown): ArgField[] | null {
       maxLength: typeof property.maxLength === 'number' ? property.maxLength : undefined,
     };
     if (Array.isArray(property.enum) && property.enum.every((v) => typeof v === 'string')) {
-      return { ...base, kind: 'enum', options: property.enum as string[] };
+      return { ...base, kind: 'enum', options: property.enum };
     }
     if (property.type === 'string' || property.type === 'number' || property.type === 'integer' || property.type === 'boolean') {
       return { ...base, kind: property.type };

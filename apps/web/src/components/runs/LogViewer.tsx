@@ -129,8 +129,7 @@ export function LogViewer({ runId, live, fileName }: { runId: string; live: bool
           levels.has(line.level) &&
           (!needle || line.message.toLowerCase().includes(needle) || (line.data != null && JSON.stringify(line.data).toLowerCase().includes(needle))),
       ),
-    // `version` changes when lines arrive (the array itself is appended in place).
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- `version` changes when lines arrive; the array is appended in place
     [lines, version, levels, needle],
   );
 

@@ -71,7 +71,7 @@ export function MultiSelect({ options, value, onChange, placeholder = 'Search…
         <div
           className="relative"
           onBlur={(event) => {
-            if (!event.currentTarget.contains(event.relatedTarget as Node | null)) setOpen(false);
+            if (!event.currentTarget.contains(event.relatedTarget)) setOpen(false);
           }}
         >
           <div

@@ -1,0 +1,49 @@
+// What every Sundial process builds the same way, server or CLI: the scheduler's queue and its two ports (job
+// timers, run dispatcher), the domain services on them (once), and the engine that executes runs with them.
+// app.ts adds HTTP and GraphQL; the CLI uses this alone, with jobs.enabled off.
+import type { Config } from './config/load.js';
+import type { Database } from './db/database.js';
+import type { Logger } from './lib/logger.js';
+import type { RealtimeBus } from './realtime/bus.js';
+import { createScheduler } from './scheduler/agenda.js';
+import { createRunDispatcher } from './scheduler/dispatcher.js';
+import { createEngine, createRunEngine, type Engine } from './scheduler/engine.js';
+import { createJobTimers } from './scheduler/occurrences.js';
+import type { ActionCatalog } from './services/action-catalog.js';
+import { AuthService } from './services/auth/auth-service.js';
+import { createServices, type Services } from './services/create.js';
+
+export interface CoreDeps {
+  config: Config;
+  database: Database;
+  actions: ActionCatalog;
+  bus: RealtimeBus;
+  logger: Logger;
+  /** Given when the caller already has it (the server bootstraps auth before the rest). */
+  auth?: AuthService;
+}
+
+export interface Core {
+  services: Services;
+  engine: Engine;
+}
+
+export async function createCore({ config, database, actions, bus, logger, auth }: CoreDeps): Promise<Core> {
+  const scheduler = await createScheduler(config, database, logger);
+  const timers = createJobTimers(scheduler.agenda);
+  const dispatcher = createRunDispatcher(scheduler.agenda);
+  const run = createRunEngine({ config, database, actions, bus, logger, scheduler, timers, dispatcher });
+  const services = createServices({
+    prisma: database.prisma,
+    pool: database.pool,
+    prepareStatements: database.mode === 'external',
+    actions,
+    bus,
+    auth: auth ?? new AuthService(database.prisma, config.auth),
+    timers,
+    dispatcher,
+    engine: run,
+  });
+  const engine = await createEngine({ config, database, actions, bus, logger, scheduler, timers, dispatcher, run, services });
+  return { services, engine };
+}

@@ -1,0 +1,25 @@
+// What starting runs of these jobs reads, with each job's last success (the runs' `since`), in one statement. Plain
+// SQL, as the insert: run now is on the trigger-latency path, and Prisma's per-statement cost was half of it
+// (bench/latency.ts, bench/throughput.ts).
+import { z } from 'zod';
+import type { Job } from '../../prisma.js';
+import { parseRows, type SqlClient } from '../client.js';
+import { int, json, timestamp, uuid } from '../rows/columns.js';
+
+export type JobForStart = Pick<Job, 'id' | 'action' | 'args' | 'retries' | 'priority'> & { lastSuccessStart: Date | null };
+
+const jobForStart = z
+  .object({ id: uuid, action: z.string(), args: json, retries: int.nullable(), priority: int, since: timestamp.nullable() })
+  .transform(({ since, ...job }): JobForStart => ({ ...job, lastSuccessStart: since }));
+
+export async function readJobsForStart(client: SqlClient, jobIds: readonly string[]): Promise<Map<string, JobForStart>> {
+  const { rows } = await client.query(
+    `SELECT j.id, j.action, j.args, j.retries, j.priority,
+       (SELECT r.started_at FROM "runs" r
+         WHERE r.job_id = j.id AND r.parent_run_id IS NULL AND r.status = 'SUCCEEDED'
+         ORDER BY r.started_at DESC LIMIT 1) AS since
+     FROM "jobs" j WHERE j.id = ANY($1::uuid[])`,
+    [jobIds],
+  );
+  return new Map(parseRows(jobForStart, rows).map((job) => [job.id, job]));
+}

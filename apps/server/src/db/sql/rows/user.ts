@@ -1,0 +1,30 @@
+// A `users` row read with `SELECT u.*`, checked and turned into Prisma's User.
+import { z } from 'zod';
+import type { User } from '../../prisma.js';
+import { json, timestamp, uuid } from './columns.js';
+
+export const userRow = z
+  .object({
+    id: uuid,
+    email: z.string(),
+    name: z.string(),
+    attributes: json,
+    password_hash: z.string().nullable(),
+    active: z.boolean(),
+    last_sign_in_at: timestamp.nullable(),
+    created_at: timestamp,
+    updated_at: timestamp,
+  })
+  .transform(
+    (row): User => ({
+      id: row.id,
+      email: row.email,
+      name: row.name,
+      attributes: row.attributes,
+      passwordHash: row.password_hash,
+      active: row.active,
+      lastSignInAt: row.last_sign_in_at,
+      createdAt: row.created_at,
+      updatedAt: row.updated_at,
+    }),
+  );

@@ -1,0 +1,91 @@
+// The run engine: every run state transition has its home here, one class per concern sharing one resources
+// object (engine/resources.ts). Creation (create.ts, the one insert path), claim and start (execution.ts), one
+// attempt (attempt.ts), endings and the retry decision (finish.ts), per-user fan-out and roll-up (fan-out.ts),
+// schedule occurrences with their policies (occurrences.ts), cancel (cancel.ts), heartbeats (heartbeat.ts), lost
+// workers (sweeper.ts) and crash leftovers (repair.ts). Which status may become which is transitions.ts. The
+// scheduler (scheduler/) is the Agenda adapter around it: timers, queue entries, wake-ups.
+import { AttemptRunner } from './attempt.js';
+import { Cancelling } from './cancel.js';
+import { RunCreation } from './create.js';
+import { Executor } from './execution.js';
+import { FanOut } from './fan-out.js';
+import { Finishing } from './finish.js';
+import { Heartbeat } from './heartbeat.js';
+import { Occurrences } from './occurrences.js';
+import { Repairer, type RepairQueue } from './repair.js';
+import type { EngineResources } from './resources.js';
+import { Sweeper } from './sweeper.js';
+
+export type { EngineResources, RunDispatcher, DispatchOptions } from './resources.js';
+export type { RunEntry } from './execution.js';
+export type { RepairQueue } from './repair.js';
+
+export interface RunEngineOptions {
+  heartbeatMs: number;
+  /** Runs this worker executes at once (jobs.concurrency). */
+  concurrency: number;
+  /** A run without a heartbeat for this long lost its worker (jobs.stale_after_ms). */
+  staleAfterMs: number;
+  misfireThresholdMs: number;
+}
+
+export class RunEngine {
+  readonly creation: RunCreation;
+  readonly heartbeat: Heartbeat;
+  readonly finishing: Finishing;
+  readonly executor: Executor;
+  readonly occurrences: Occurrences;
+  readonly cancelling: Cancelling;
+  readonly sweeper: Sweeper;
+  readonly repairer: Repairer;
+
+  private readonly notificationListeners = new Set<(count: number) => void>();
+
+  constructor(base: Omit<EngineResources, 'notificationsQueued'>, queue: RepairQueue, options: RunEngineOptions) {
+    const resources: EngineResources = {
+      ...base,
+      notificationsQueued: (count) => {
+        for (const listener of this.notificationListeners) listener(count);
+      },
+    };
+    this.creation = new RunCreation(resources);
+    this.heartbeat = new Heartbeat(resources, options.heartbeatMs);
+    this.finishing = new Finishing(resources);
+    const attempts = new AttemptRunner(resources, this.heartbeat);
+    const fanOut = new FanOut(resources, { creation: this.creation, attempts, heartbeat: this.heartbeat });
+    this.executor = new Executor(resources, { heartbeat: this.heartbeat, attempts, finishing: this.finishing, fanOut }, options.concurrency);
+    this.occurrences = new Occurrences(resources, this.creation, options.misfireThresholdMs);
+    this.cancelling = new Cancelling(resources);
+    this.sweeper = new Sweeper(resources, {
+      staleAfterMs: options.staleAfterMs,
+      everyMs: Math.max(250, Math.min(options.heartbeatMs, options.staleAfterMs / 2)),
+    });
+    const repairEveryMs = Math.max(options.staleAfterMs, 5000);
+    this.repairer = new Repairer(resources, queue, { everyMs: repairEveryMs, orphanAfterMs: repairEveryMs });
+  }
+
+  /** Hears when runs' endings wrote notification outbox rows (the delivery loop looks at once). */
+  onNotificationsQueued(listener: (count: number) => void): () => void {
+    this.notificationListeners.add(listener);
+    return () => this.notificationListeners.delete(listener);
+  }
+
+  /** This process executes runs from now on (jobs.enabled): heartbeats, sweeps and repairs too. */
+  startWorking(): void {
+    this.heartbeat.start();
+    this.executor.start();
+    this.sweeper.start();
+    this.repairer.start();
+  }
+
+  /** Claims no more runs; the ones claimed finish. */
+  stopTakingWork(): void {
+    this.executor.stopTakingWork();
+  }
+
+  async stop(): Promise<void> {
+    this.executor.stopTakingWork();
+    this.heartbeat.stop();
+    await Promise.all([this.sweeper.stop(), this.repairer.stop()]);
+  }
+}

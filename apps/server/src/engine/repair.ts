@@ -1,0 +1,71 @@
+// Repairs what a crash between two steps can leave behind, while other workers keep running:
+// - a queued run whose queue entry was never saved (created, then the process died before dispatching it);
+// - an enabled scheduled job without its timer (a worker killed while firing it).
+// Both are rare, both would otherwise wait for a restart; a periodic pass puts them back. The queue and the timers
+// are the scheduler's: it hands them in.
+import type { EngineResources } from './resources.js';
+
+/** What the repair needs of the scheduler's queue and timers. */
+export interface RepairQueue {
+  /** Whether a queue entry still holds the run. */
+  hasEntry(runId: string): Promise<boolean>;
+  /** One timer for every enabled scheduled job, none for anything else; how many stale timers it removed. */
+  reconcileTimers(): Promise<{ removed: number }>;
+}
+
+export class Repairer {
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<void> | null = null;
+
+  constructor(
+    private readonly resources: Pick<EngineResources, 'prisma' | 'dispatcher' | 'logger'>,
+    private readonly queue: RepairQueue,
+    /** Runs queued for longer than orphanAfterMs without a queue entry are dispatched again. */
+    private readonly options: { everyMs: number; orphanAfterMs: number },
+  ) {}
+
+  start(): void {
+    this.timer ??= setInterval(() => void this.pass(), this.options.everyMs);
+    this.timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    await this.running;
+  }
+
+  pass(): Promise<void> {
+    this.running ??= (async () => {
+      try {
+        const redispatched = await this.redispatchOrphans();
+        const { removed } = await this.queue.reconcileTimers();
+        if (redispatched > 0 || removed > 0) {
+          this.resources.logger.warn(`repair: ${redispatched} queued run(s) dispatched again, ${removed} stale timer(s) removed`);
+        }
+      } catch (error) {
+        this.resources.logger.warn(`repair: ${(error as Error).message}`);
+      } finally {
+        this.running = null;
+      }
+    })();
+    return this.running;
+  }
+
+  private async redispatchOrphans(): Promise<number> {
+    const cutoff = new Date(Date.now() - this.options.orphanAfterMs);
+    const candidates = await this.resources.prisma.run.findMany({
+      where: { status: 'QUEUED', parentRunId: null, createdAt: { lt: cutoff } },
+      select: { id: true, attempt: true, jobId: true, job: { select: { priority: true } } },
+      orderBy: { createdAt: 'asc' },
+      take: 200,
+    });
+    let redispatched = 0;
+    for (const run of candidates) {
+      if (await this.queue.hasEntry(run.id)) continue;
+      await this.resources.dispatcher.dispatch(run, { priority: run.job.priority });
+      redispatched += 1;
+    }
+    return redispatched;
+  }
+}

@@ -1,0 +1,42 @@
+// What every part of the run engine shares (trigger.dev's run engine does the same: one class per concern, one
+// resources object): the database, the actions, the live bus, the queue it hands runs to, and who this worker is.
+import type { SundialData } from '@sundial/actions';
+import type pg from 'pg';
+import type { PrismaClient, Run } from '../db/prisma.js';
+import type { Logger } from '../lib/logger.js';
+import type { RealtimeBus } from '../realtime/bus.js';
+import type { ActionCatalog } from './actions.js';
+
+/** Hands a queued run to the queue to execute, now or at a time (retry backoff). The scheduler implements it. */
+export interface RunDispatcher {
+  dispatch(run: Pick<Run, 'id' | 'attempt'> & Partial<Pick<Run, 'jobId'>>, options?: DispatchOptions): Promise<void>;
+}
+
+export interface DispatchOptions {
+  /** Not before this time (retry backoff, overlap waits); now when absent. */
+  at?: Date;
+  priority?: number;
+  /** Through the queue even if this process could start the run at once (a worker handing runs back). */
+  queueOnly?: boolean;
+}
+
+export interface EngineResources {
+  prisma: PrismaClient;
+  /** The pool Prisma runs on, for the statements in plain SQL (db/sql). */
+  pool: pg.Pool;
+  actions: ActionCatalog;
+  bus: RealtimeBus;
+  dispatcher: RunDispatcher;
+  logger: Logger;
+  /** This process as a worker, written on the runs it claims. */
+  workerId: string;
+  /** What actions may do with the server's data (context.sundial; services/sundial-data.ts). */
+  sundial: SundialData;
+  /** Called when runs' endings wrote notification outbox rows: the delivery loop may look at once. */
+  notificationsQueued(count: number): void;
+}
+
+/** Tells this process's subscribers (and, through the bus, other processes') that a run changed. */
+export function publishRun(resources: Pick<EngineResources, 'bus'>, run: Pick<Run, 'id' | 'jobId' | 'parentRunId' | 'status'>): void {
+  resources.bus.publishRunChange({ runId: run.id, jobId: run.jobId, parentRunId: run.parentRunId, status: run.status });
+}

@@ -1,0 +1,70 @@
+// Finds runs whose worker stopped heartbeating (killed, crashed, cut off), ends them as interrupted (or cancelled,
+// when a cancel was requested), and retries top-level runs the retry rule allows — recurring jobs included (Agenda
+// alone never re-runs an interrupted recurring occurrence, agenda#1749). The retry is the same run with attempt + 1.
+import { sweepStaleRuns, type SweptRun } from '../db/sql/runs/sweep-stale.js';
+import { publishRun, type EngineResources } from './resources.js';
+import { FINISHABLE_STATUSES, RETRYABLE_OUTCOMES } from './transitions.js';
+
+export interface SweeperOptions {
+  staleAfterMs: number;
+  everyMs: number;
+}
+
+export class Sweeper {
+  private timer: NodeJS.Timeout | null = null;
+  private sweeping: Promise<number> | null = null;
+
+  constructor(
+    private readonly resources: Pick<EngineResources, 'prisma' | 'pool' | 'dispatcher' | 'bus' | 'logger' | 'notificationsQueued'>,
+    private readonly options: SweeperOptions,
+  ) {}
+
+  start(): void {
+    this.timer ??= setInterval(() => void this.sweep(), this.options.everyMs);
+    this.timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    await this.sweeping;
+  }
+
+  /** One pass; returns how many runs it interrupted. Safe to run from several workers at once. */
+  sweep(): Promise<number> {
+    this.sweeping ??= this.pass().finally(() => {
+      this.sweeping = null;
+    });
+    return this.sweeping;
+  }
+
+  private async pass(): Promise<number> {
+    let stale: SweptRun[];
+    try {
+      const { swept, notifications } = await sweepStaleRuns(this.resources.pool, {
+        cutoff: new Date(Date.now() - this.options.staleAfterMs),
+        from: FINISHABLE_STATUSES,
+        retryable: RETRYABLE_OUTCOMES,
+      });
+      stale = swept;
+      if (notifications > 0) this.resources.notificationsQueued(notifications);
+    } catch (error) {
+      this.resources.logger.warn(`sweeper: ${(error as Error).message}`);
+      return 0;
+    }
+    for (const run of stale) {
+      if (run.status === 'QUEUED') {
+        await this.resources.dispatcher.dispatch(run, { priority: run.priority });
+      } else if (run.parentRunId === null) {
+        // A per-user parent that will not run again leaves no child waiting forever.
+        await this.resources.prisma.run.updateMany({
+          where: { parentRunId: run.id, status: 'QUEUED' },
+          data: { status: 'INTERRUPTED', statusReason: 'parent run lost its worker', finishedAt: new Date() },
+        });
+      }
+      publishRun(this.resources, run);
+    }
+    if (stale.length > 0) this.resources.logger.warn(`sweeper: ${stale.length} run(s) lost their worker`);
+    return stale.length;
+  }
+}

@@ -1,0 +1,64 @@
+// Every domain service, built once per process from the database and the ports the scheduler provides (a job's
+// timers, the run dispatcher), and handed as one object to GraphQL, the engine and the CLI. A service that needs
+// another gets that instance, never a copy of its own.
+import type pg from 'pg';
+import type { PrismaClient } from '../db/prisma.js';
+import type { RealtimeBus } from '../realtime/bus.js';
+import type { ActionCatalog } from './action-catalog.js';
+import type { AuthService } from './auth/auth-service.js';
+import { DefinitionsService } from './definitions.js';
+import { DispatchService } from './dispatch.js';
+import { InboxService } from './inbox.js';
+import { JobSummaries } from './job-summaries.js';
+import { JobService, type JobTimers } from './jobs.js';
+import { RoleService } from './roles.js';
+import type { RunDispatcher } from '../engine/index.js';
+import { RunService, type RunServiceDeps } from './runs.js';
+import { UserService } from './users.js';
+
+export interface Services {
+  jobs: JobService;
+  /** What a list of jobs shows beside each job, read for a whole page at once. */
+  jobSummaries: JobSummaries;
+  runs: RunService;
+  users: UserService;
+  roles: RoleService;
+  inbox: InboxService;
+  dispatch: DispatchService;
+  definitions: DefinitionsService;
+  auth: AuthService;
+}
+
+export interface ServicesDeps {
+  prisma: PrismaClient;
+  /** The pool Prisma runs on, for the services' plain-SQL statements. */
+  pool: pg.Pool;
+  /** Prepared statements pay off on PostgreSQL; the embedded database gains nothing from them. */
+  prepareStatements: boolean;
+  actions: ActionCatalog;
+  bus: RealtimeBus;
+  auth: AuthService;
+  /** The scheduler's side of jobs and runs. */
+  timers: JobTimers;
+  dispatcher: RunDispatcher;
+  /** The run engine: run now, retry and cancel create and change runs through it. */
+  engine: RunServiceDeps['engine'];
+}
+
+export function createServices({ prisma, pool, prepareStatements, actions, bus, auth, timers, dispatcher, engine }: ServicesDeps): Services {
+  const jobs = new JobService({ db: prisma, actions, timers, bus });
+  const runs = new RunService({ prisma, pool, actions, dispatcher, bus, engine });
+  const users = new UserService(prisma);
+  const roles = new RoleService(prisma);
+  return {
+    jobs,
+    jobSummaries: new JobSummaries(pool, { prepare: prepareStatements }),
+    runs,
+    users,
+    roles,
+    inbox: new InboxService(prisma),
+    dispatch: new DispatchService({ jobs, runs }),
+    definitions: new DefinitionsService({ db: prisma, jobs, users, roles }),
+    auth,
+  };
+}

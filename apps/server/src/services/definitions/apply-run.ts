@@ -1,0 +1,255 @@
+// One apply of a definitions document inside its transaction: the ordinary RoleService, UserService and JobService
+// bound to that transaction, entry by entry, each entry in its own savepoint, every problem recorded with its path
+// in the file. Jobs' timers and subscribers hear of the changes only after the commit (the AfterCommit).
+import { openEntrySavepoint, releaseEntrySavepoint, rollbackToEntrySavepoint } from '../../db/sql/definitions/entry-savepoint.js';
+import { prismaSql, type SqlClient } from '../../db/sql/client.js';
+import type { Job, Prisma } from '../../db/prisma.js';
+import type { AfterCommit } from '../db-client.js';
+import { ConflictError, NotFoundError, ValidationError, type FieldError } from '../errors.js';
+import type { JobInput, JobPatch, JobService } from '../jobs.js';
+import type { RoleService } from '../roles.js';
+import { toJobFields, validateSchedule } from '../schedule.js';
+import type { UserService } from '../users.js';
+import { formatPath, JOB_REFERENCES, normalizeId, type DefinitionsDocument, type UserDefinition } from './format.js';
+import { canonical, jobFields, jobState, REFERENCE_RELATIONS } from './stored.js';
+
+/** Keys Sundial's own jobs use (sundial.cleanup): prune never deletes them, they are created on start. */
+const BUILT_IN_KEY_PREFIX = 'sundial.';
+
+export interface KindChanges {
+  created: string[];
+  updated: string[];
+  unchanged: string[];
+  /** Jobs only, with `prune`. */
+  deleted: string[];
+}
+
+export interface DefinitionsSummary {
+  dryRun: boolean;
+  roles: KindChanges;
+  users: KindChanges;
+  jobs: KindChanges;
+}
+
+/** The services an apply runs, each bound to the apply's transaction. */
+export interface ApplyServices {
+  roles: RoleService;
+  users: UserService;
+  jobs: JobService;
+}
+
+/** The services' field names → the document's (errors must point into the file the user wrote). */
+const FILE_FIELD_NAMES: Record<'roles' | 'users' | 'jobs', Record<string, string>> = {
+  roles: {},
+  users: { roleIds: 'roles' },
+  jobs: Object.fromEntries(Object.entries(JOB_REFERENCES).map(([field, ref]) => [field, ref.field])),
+};
+
+function fileField(kind: keyof typeof FILE_FIELD_NAMES, field: string): string {
+  const [head = '', ...rest] = field.split('.');
+  const renamed = [FILE_FIELD_NAMES[kind][head] ?? head, ...rest].join('.');
+  return renamed.replace(/(^|\.)schedule\.scheduleKind$/, '$1schedule.kind');
+}
+
+/** One apply: the transaction, the document, and what it found so far. */
+export class ApplyRun {
+  private readonly sql: SqlClient;
+
+  constructor(
+    private readonly tx: Prisma.TransactionClient,
+    private readonly services: ApplyServices,
+    private readonly afterCommit: AfterCommit,
+    private readonly document: DefinitionsDocument,
+    private readonly invalid: { roles: Set<string>; users: Set<string>; jobs: Set<string> },
+    private readonly errors: FieldError[],
+    private readonly summary: DefinitionsSummary,
+  ) {
+    this.sql = prismaSql(tx);
+  }
+
+  async roles(): Promise<void> {
+    for (const [index, role] of this.document.roles.entries()) {
+      const name = role.name.trim();
+      const input = { name, description: role.description ?? '', permissions: role.permissions ?? [] };
+      const snapshot = async () => {
+        const row = await this.tx.role.findUnique({ where: { name } });
+        return row && { id: row.id, state: canonical({ name: row.name, description: row.description, permissions: [...row.permissions].sort() }) };
+      };
+      await this.entry('roles', index, name, snapshot, () => this.services.roles.create(input), (id) => this.services.roles.update(id, input));
+    }
+  }
+
+  async users(): Promise<void> {
+    for (const [index, user] of this.document.users.entries()) {
+      const email = normalizeId('users', user.email);
+      const roleIds = user.roles ? await this.resolve('role', user.roles, ['users', index, 'roles']) : undefined;
+      const input = userInput(user, roleIds);
+      const snapshot = async () => {
+        const row = await this.tx.user.findUnique({ where: { email }, include: { roles: { select: { roleId: true } } } });
+        return (
+          row && {
+            id: row.id,
+            state: canonical({ email: row.email, name: row.name, attributes: row.attributes, active: row.active, roles: row.roles.map((r) => r.roleId).sort() }),
+          }
+        );
+      };
+      await this.entry(
+        'users',
+        index,
+        email,
+        snapshot,
+        () => this.services.users.create({ ...input, email }),
+        (id) => this.services.users.update(id, input),
+      );
+    }
+  }
+
+  async jobs(): Promise<void> {
+    for (const [index, job] of this.document.jobs.entries()) {
+      const key = job.key.trim();
+      const input: JobInput = { ...jobFields(job), key };
+      for (const [field, ref] of Object.entries(JOB_REFERENCES) as [keyof typeof JOB_REFERENCES, (typeof JOB_REFERENCES)[keyof typeof JOB_REFERENCES]][]) {
+        const names = job[ref.field];
+        input[field] = names ? await this.resolve(ref.kind, names, ['jobs', index, ref.field]) : [];
+      }
+      const snapshot = async () => {
+        const row = await this.tx.job.findUnique({ where: { key }, include: REFERENCE_RELATIONS });
+        return row && { id: row.id, row, state: jobState(row) };
+      };
+      await this.entry(
+        'jobs',
+        index,
+        key,
+        snapshot,
+        () => this.services.jobs.create(input, null),
+        (id, current) => this.services.jobs.update(id, jobPatch(input, current.row)),
+      );
+    }
+  }
+
+  async prune(): Promise<void> {
+    const declared = this.document.jobs.map((job) => job.key.trim());
+    const stale = await this.tx.job.findMany({
+      where: { key: { not: null, notIn: declared }, NOT: { key: { startsWith: BUILT_IN_KEY_PREFIX } } },
+      select: { id: true, key: true },
+      orderBy: { key: 'asc' },
+    });
+    for (const job of stale) {
+      if (job.key === null || this.invalid.jobs.has(job.key)) continue;
+      await this.services.jobs.delete(job.id);
+      this.summary.jobs.deleted.push(job.key);
+    }
+  }
+
+  /**
+   * E-mails or role names → ids, as the transaction sees them (so things created earlier in the document count).
+   * A name that is neither here nor in the document is an error; one whose entry in the document is itself in
+   * error is skipped quietly (that entry's own error says what is wrong).
+   */
+  private async resolve(kind: 'user' | 'role', names: string[], at: (string | number)[]): Promise<string[]> {
+    const docKind = kind === 'user' ? 'users' : 'roles';
+    const wanted = names.map((name) => normalizeId(docKind, name));
+    const rows =
+      kind === 'user'
+        ? await this.tx.user.findMany({ where: { email: { in: wanted } }, select: { id: true, email: true } }).then((found) => found.map((row) => [row.email, row.id] as const))
+        : await this.tx.role.findMany({ where: { name: { in: wanted } }, select: { id: true, name: true } }).then((found) => found.map((row) => [row.name, row.id] as const));
+    const idOf = new Map(rows);
+    const declared = new Set(this.document[docKind].map((entry) => normalizeId(docKind, 'email' in entry ? entry.email : entry.name)));
+    const ids: string[] = [];
+    wanted.forEach((name, index) => {
+      const id = idOf.get(name);
+      if (id) ids.push(id);
+      else if (!declared.has(name) && !this.invalid[docKind].has(name)) {
+        this.errors.push({
+          field: formatPath([...at, index]),
+          message:
+            kind === 'user'
+              ? `no user with e-mail "${name}": declare it under users: or create it first`
+              : `no role named "${name}": declare it under roles: or create it first`,
+        });
+      }
+    });
+    return [...new Set(ids)];
+  }
+
+  /**
+   * One entry in its own savepoint: created, or updated and compared (an update that changed nothing is rolled
+   * back and reported unchanged, so a restart with the same file touches nothing). A problem rolls back just the
+   * entry and is recorded with its path, and the next entry is tried, so one run reports every problem. What the
+   * entry queued for after the commit goes with its savepoint.
+   */
+  private async entry<S extends { id: string; state: string }>(
+    kind: 'roles' | 'users' | 'jobs',
+    index: number,
+    name: string,
+    snapshot: () => Promise<S | null>,
+    create: () => Promise<unknown>,
+    update: (id: string, current: S) => Promise<unknown>,
+  ): Promise<void> {
+    await openEntrySavepoint(this.sql);
+    const mark = this.afterCommit.mark();
+    const rollback = async () => {
+      this.afterCommit.discardFrom(mark);
+      await rollbackToEntrySavepoint(this.sql);
+      await releaseEntrySavepoint(this.sql);
+    };
+    try {
+      const before = await snapshot();
+      if (!before) {
+        await create();
+        await releaseEntrySavepoint(this.sql);
+        this.summary[kind].created.push(name);
+        return;
+      }
+      await update(before.id, before);
+      const after = await snapshot();
+      if (after?.state === before.state) {
+        await rollback();
+        this.summary[kind].unchanged.push(name);
+      } else {
+        await releaseEntrySavepoint(this.sql);
+        this.summary[kind].updated.push(name);
+      }
+    } catch (error) {
+      await rollback();
+      this.errors.push(...entryErrors(kind, index, error));
+    }
+  }
+}
+
+function userInput(user: UserDefinition, roleIds: string[] | undefined) {
+  return {
+    email: user.email,
+    name: user.name,
+    attributes: user.attributes ?? {},
+    ...(user.active !== undefined ? { active: user.active } : {}),
+    ...(roleIds ? { roleIds } : {}),
+  };
+}
+
+/**
+ * An update sends every field, but the schedule only when it differs (a re-sent schedule would restart its run
+ * count), and `enabled` only when given, and not to a job Sundial itself finished (end or limit reached).
+ */
+function jobPatch(input: JobInput, current: Job): JobPatch {
+  const { schedule, enabled, ...patch } = input;
+  const checked = validateSchedule(schedule ?? { scheduleKind: 'MANUAL' }, new Date(0));
+  const stored = checked.ok ? toJobFields({ ...checked.schedule, runCount: current.runCount }) : null;
+  const sameSchedule = stored !== null && Object.entries(stored).every(([field, value]) => canonical(value) === canonical(current[field as keyof Job]));
+  return {
+    ...patch,
+    ...(sameSchedule ? {} : { schedule }),
+    ...(enabled !== undefined && !(sameSchedule && current.disabledReason) ? { enabled } : {}),
+  };
+}
+
+function entryErrors(kind: 'roles' | 'users' | 'jobs', index: number, error: unknown): FieldError[] {
+  const at = formatPath([kind, index]);
+  if (error instanceof ValidationError) {
+    return error.errors.map((fieldError) => ({ field: fieldError.field ? `${at}.${fileField(kind, fieldError.field)}` : at, message: fieldError.message }));
+  }
+  if (error instanceof ConflictError || error instanceof NotFoundError) return [{ field: at, message: error.message }];
+  // Another process created the same thing between our check and our write (the lock covers applies, not the app).
+  if ((error as { code?: unknown }).code === 'P2002') return [{ field: at, message: 'was created by someone else meanwhile; apply again' }];
+  throw error;
+}
