@@ -19,6 +19,10 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['apps/*/test/integration/**/*.test.ts'],
+          // The server's entries compiled once for every process the tests spawn; whatever a test spawned is killed
+          // when it ends, so a failure or a timeout does not poison the next test.
+          globalSetup: ['apps/server/test/support/global-setup.ts'],
+          setupFiles: ['apps/server/test/support/setup-children.ts'],
           testTimeout: 60_000,
           hookTimeout: 60_000,
           // PGlite runs one query at a time and real-process tests need the cores: keep files few at once.

@@ -12,14 +12,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type Database } from '../../src/db/database.js';
 import { AuthService } from '../../src/services/auth/auth-service.js';
 import { testConfig } from '../support/database.js';
-import { killServer, spawnServer, type ServerProcess } from '../support/server-process.js';
+import { killServer, spawnServer, SPAWNING, type ServerProcess } from '../support/server-process.js';
 import { subscribe } from '../support/subscribe.js';
 
 const BASE_URL = process.env.TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
 const ACTIONS_DIR = path.resolve('apps/server/test/fixtures/api-actions');
 const ADMIN = { email: 'admin@example.com', password: 'correct horse battery staple' };
 
-describe('subscriptions across processes (PostgreSQL LISTEN/NOTIFY)', () => {
+describe('subscriptions across processes (PostgreSQL LISTEN/NOTIFY)', SPAWNING, () => {
   const name = `sundial_test_${crypto.randomBytes(6).toString('hex')}`;
   const url = Object.assign(new URL(BASE_URL), { pathname: `/${name}` }).toString();
   let folder: string;
@@ -60,7 +60,7 @@ describe('subscriptions across processes (PostgreSQL LISTEN/NOTIFY)', () => {
     database = await openDatabase(config);
     const user = await database.prisma.user.findUniqueOrThrow({ where: { email: ADMIN.email } });
     token = (await new AuthService(database.prisma, config.auth).createApiToken(user.id, { name: 'cross-process test' })).secret;
-  }, 120_000);
+  }, 240_000);
 
   afterAll(async () => {
     await Promise.all([apiProcess?.stop(), worker?.stop()]);
@@ -127,11 +127,11 @@ describe('subscriptions across processes (PostgreSQL LISTEN/NOTIFY)', () => {
         token,
       );
       try {
-        await status.waitFor((event) => event.data?.runUpdated?.status === 'RUNNING', 30_000, 'RUNNING from the worker');
-        await status.waitFor((event) => event.data?.runUpdated?.status === 'SUCCEEDED', 30_000, 'SUCCEEDED from the worker');
-        await ofJob.waitFor((event) => event.data?.runsOfJob?.status === 'SUCCEEDED', 30_000, 'the job feed');
+        await status.waitFor((event) => event.data?.runUpdated?.status === 'RUNNING', 60_000, 'RUNNING from the worker');
+        await status.waitFor((event) => event.data?.runUpdated?.status === 'SUCCEEDED', 60_000, 'SUCCEEDED from the worker');
+        await ofJob.waitFor((event) => event.data?.runsOfJob?.status === 'SUCCEEDED', 60_000, 'the job feed');
         const lines = () => log.events.flatMap((event) => event.data!.runLogLines.lines);
-        await log.waitFor(() => lines().length >= 40, 30_000, '40 log lines');
+        await log.waitFor(() => lines().length >= 40, 60_000, '40 log lines');
         expect(lines().map((line) => line.sequence)).toEqual(Array.from({ length: 40 }, (_, index) => index + 1));
         expect(lines()[39]!.message).toBe('step 40');
       } finally {
@@ -143,7 +143,7 @@ describe('subscriptions across processes (PostgreSQL LISTEN/NOTIFY)', () => {
 
       // And the other way: a change made through the worker's API reaches a subscriber of the API process.
       await gql(workerUrl, /* GraphQL */ `mutation U($id: ID!) { updateJob(id: $id, input: { name: "Across, renamed" }) { __typename } }`, { id: jobId });
-      await jobEvents.waitFor((event) => event.data?.jobUpdated.job?.name === 'Across, renamed', 15_000, 'the rename from the worker');
+      await jobEvents.waitFor((event) => event.data?.jobUpdated.job?.name === 'Across, renamed', 60_000, 'the rename from the worker');
     } finally {
       ofJob.close();
       jobEvents.close();

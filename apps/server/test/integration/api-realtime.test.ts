@@ -65,10 +65,15 @@ describe('realtime bus over PostgreSQL LISTEN/NOTIFY', () => {
       await waitFor(async () => seenByB.length >= 300 && jobChanges.length >= 1, 15_000, '300 changes on the other bus');
       expect(seenByB.map((change) => change.runId)).toEqual(Array.from({ length: 300 }, (_, index) => `run-${index}`));
       expect(jobChanges).toEqual(['updated']);
-      // Give a stray echo the time to arrive, then check nobody got anything twice.
-      await new Promise((resolve) => setTimeout(resolve, 300));
-      expect(seenByA).toHaveLength(300);
-      expect(seenByB).toHaveLength(300);
+      // Then nobody got anything twice: a marker each bus sends now reaches the other one behind any stray echo or
+      // repeat of the events above (notifications arrive in the order they were sent).
+      a.publishRunChange({ runId: 'marker-a', jobId: 'job-1', parentRunId: null, status: 'SUCCEEDED' });
+      b.publishRunChange({ runId: 'marker-b', jobId: 'job-1', parentRunId: null, status: 'SUCCEEDED' });
+      const has = (seen: RunChange[], runId: string) => seen.some((change) => change.runId === runId);
+      await waitFor(async () => has(seenByA, 'marker-b') && has(seenByB, 'marker-a'), 15_000, 'each bus to get the other one\'s marker');
+      const events = (seen: RunChange[]) => seen.filter((change) => !change.runId.startsWith('marker-'));
+      expect(events(seenByA)).toHaveLength(300);
+      expect(events(seenByB)).toHaveLength(300);
     } finally {
       stopA();
       stopB();

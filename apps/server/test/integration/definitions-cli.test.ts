@@ -1,6 +1,8 @@
-// The real CLI (apps/server/bin/sundial.mjs, what `npx sundial` and `npm run sundial` run) as a child process on
-// this file's own database: import, dry run, refusal with every problem on its own line and nothing changed,
-// export to a file, usage errors, and the clear refusal while the embedded database is held by another process.
+// The real CLI (apps/server/src/cli/sundial.ts, compiled once per test run; apps/server/bin/sundial.mjs, what
+// `npx sundial` and `npm run sundial` run, is checked too) as a child process on this file's own database: import,
+// dry run, refusal with every problem on its own line and nothing changed, export to a file, usage errors, and the
+// clear refusal while the embedded database is held by another process. A CLI still running when its test fails
+// or times out is killed before the next test (setup-children.ts), so it never holds the data folder over.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -9,26 +11,23 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { configSchema } from '../../src/config/schema.js';
 import { openDatabase } from '../../src/db/database.js';
+import { childEnv, completion, spawnEntry, track } from '../support/children.js';
 import { createTestDatabaseTarget, type TestDatabaseTarget } from '../support/database.js';
 import { REPO_ROOT } from '../support/processes.js';
+import { SPAWNING } from '../support/server-process.js';
 
 const LAUNCHER = path.join(REPO_ROOT, 'apps/server/bin/sundial.mjs');
 
-interface Result {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
+type Result = Awaited<ReturnType<typeof completion>>;
 
 /** Runs the CLI with only the environment given (plus PATH and the like), in `cwd`. */
 function cli(args: string[], env: Record<string, string>, cwd: string): Promise<Result> {
-  const inherited = Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^(SUNDIAL_|DATABASE_URL$|INIT_CWD$)/.test(name)));
-  const child = spawn(process.execPath, [LAUNCHER, ...args], { cwd, env: { ...inherited, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-  return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
+  return completion(spawnEntry('cli', args, { cwd, env }));
+}
+
+/** Runs the CLI as users start it: bin/sundial.mjs (prepare, then tsx over the source). */
+function launcher(args: string[], env: Record<string, string>, cwd: string): Promise<Result> {
+  return completion(track(spawn(process.execPath, [LAUNCHER, ...args], { cwd, env: childEnv(env), stdio: ['ignore', 'pipe', 'pipe'] })));
 }
 
 const GOOD = `version: 1
@@ -58,7 +57,7 @@ const BAD = `jobs:
     targetRoles: [nobody]
 `;
 
-describe('sundial CLI', () => {
+describe('sundial CLI', SPAWNING, () => {
   let target: TestDatabaseTarget;
   let folder: string;
   let env: Record<string, string>;
@@ -70,6 +69,9 @@ describe('sundial CLI', () => {
     env = {
       SUNDIAL_ACTIONS__DIR: path.join(REPO_ROOT, 'actions'),
       SUNDIAL_LOG__LEVEL: 'warn',
+      // The first admin's password is chosen, not generated and printed: whichever test writes first, no stdout of
+      // a later one carries that notice, so each test stands alone when another failed.
+      SUNDIAL_AUTH__ADMIN_PASSWORD: 'definitions-cli-password-1',
       ...(target.inMemory ? { SUNDIAL_DATABASE__DATA_DIR: path.join(folder, 'data') } : { SUNDIAL_DATABASE__URL: target.config.database.url }),
     };
     fs.writeFileSync(path.join(folder, 'good.yaml'), GOOD);
@@ -109,6 +111,8 @@ describe('sundial CLI', () => {
   });
 
   it('exports to a file (format from its name) and to stdout; unknown keys and bad usage are errors', async () => {
+    // The job the first test imported; imported here too (unchanged then) so this test stands alone.
+    expect((await run('import', 'good.yaml')).code).toBe(0);
     const written = await run('export', '--out', 'out.json', '--job', 'nightly-noop');
     expect(written.code).toBe(0);
     expect(written.stderr).toContain('Wrote 1 job(s), 1 user(s), 1 role(s) to out.json');
@@ -124,6 +128,8 @@ describe('sundial CLI', () => {
     expect(usage.code).toBe(2);
     expect(usage.stderr).toMatch(/import takes one file/);
     expect((await run('frobnicate')).code).toBe(2);
+    // The launcher users run reaches the same CLI.
+    expect(await launcher(['frobnicate'], env, folder)).toMatchObject({ code: 2, stderr: expect.stringMatching(/unknown command "frobnicate"/) });
     expect((await run('export', '--format', 'xml')).stderr).toMatch(/--format must be yaml or json/);
   });
 

@@ -40,7 +40,7 @@ describe.runIf(usingRealPostgres)('SIGKILL right after a run ends (PostgreSQL: t
           const row = await prisma.run.findUniqueOrThrow({ where: { id: run.id }, select: { status: true } });
           ended = isTerminal(row.status);
         }
-        const exit = await worker.signal('SIGKILL');
+        const exit = await worker.stop('SIGKILL');
         expect(ended, `iteration ${iteration}: the worker exited before the run ended:\n${worker.output()}`).toBe(true);
         expect(exit.signal).toBe('SIGKILL');
 

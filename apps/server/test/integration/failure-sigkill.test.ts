@@ -15,7 +15,7 @@ import {
   type InProcessApp,
   readRecords,
   runProblems,
-  sleep,
+  randomPointWithin,
   until,
   type WorkerProcess,
   workerSuite,
@@ -66,9 +66,8 @@ describe(`SIGKILL mid-run (${ITERATIONS} random kill points; ${usingDescription(
         await doomed.ready;
         // The run to kill: the first execution this worker starts.
         const started = await until(`worker ${doomed.name} to start a run`, () => readRecords(file).find((r) => r.phase === 'start'), 60_000);
-        const delay = Math.floor(Math.random() * RUN_MS * 1.2);
-        await sleep(delay);
-        await doomed.signal('SIGKILL');
+        const delay = await randomPointWithin(RUN_MS * 1.2);
+        await doomed.stop('SIGKILL');
         const endedBeforeKill = readRecords(file).some((r) => r.phase === 'end' && r.runId === started.runId);
         const where = `iteration ${iteration} (${kind}, killed ${delay} ms into run ${started.runId}${endedBeforeKill ? ', after its action ended' : ''})`;
 
@@ -116,12 +115,12 @@ describe(`SIGKILL mid-run (${ITERATIONS} random kill points; ${usingDescription(
           );
         }
 
-        if (worker) expect(await worker.signal('SIGTERM'), where).toEqual({ code: 0, signal: null });
+        if (worker) expect(await worker.stop('SIGTERM'), where).toEqual({ code: 0, signal: null });
         await recovering?.close(0);
         recovering = null;
       }
     },
-    480_000,
+    900_000,
   );
 });
 

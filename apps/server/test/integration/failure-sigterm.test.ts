@@ -8,7 +8,7 @@ import {
   describeRuns,
   readRecords,
   runProblems,
-  sleep,
+  randomPointWithin,
   until,
   workerSuite,
 } from '../support/processes.js';
@@ -39,8 +39,8 @@ describe('SIGTERM during a run', () => {
     const worker = suite.db.spawn('terminated');
     await worker.ready;
     await until('the run to start', () => readRecords(file).some((r) => r.phase === 'start'));
-    await sleep(Math.floor(Math.random() * STEP_MS * 3));
-    const exit = await worker.signal('SIGTERM');
+    await randomPointWithin(STEP_MS * 3);
+    const exit = await worker.stop('SIGTERM');
     expect(exit, worker.output()).toEqual({ code: 0, signal: null });
     expect(worker.output()).toContain('SIGTERM: shutting down');
 
@@ -56,7 +56,7 @@ describe('SIGTERM during a run', () => {
       ]);
       expect(await runProblems(prisma, [jobId], readRecords(file))).toEqual([]);
     });
-  }, 240_000);
+  }, 600_000);
 
   describe.runIf(usingRealPostgres)('with a second worker on the same PostgreSQL (not in embedded mode: PGlite is single-process)', () => {
     it('the occurrence running on the stopped worker finishes there; the other worker never starts it and keeps the schedule', async () => {
@@ -77,8 +77,8 @@ describe('SIGTERM during a run', () => {
       const first = await until('an occurrence to start', () => readRecords(file).find((r) => r.phase === 'start'));
       const stopped = workers.find((worker) => worker.pid === first.pid)!;
       const other = workers.find((worker) => worker !== stopped)!;
-      await sleep(Math.floor(Math.random() * STEP_MS * 3));
-      const exit = await stopped.signal('SIGTERM');
+      await randomPointWithin(STEP_MS * 3);
+      const exit = await stopped.stop('SIGTERM');
       expect(exit, stopped.output()).toEqual({ code: 0, signal: null });
 
       const run = await prisma.run.findUniqueOrThrow({ where: { id: first.runId } });
@@ -106,7 +106,7 @@ describe('SIGTERM during a run', () => {
         { phase: 'end', runId: run.id, attempt: 1, pid: stopped.pid },
       ]);
       expect(await runProblems(prisma, [job.id], records)).toEqual([]);
-      expect(await other.signal('SIGTERM')).toEqual({ code: 0, signal: null });
-    }, 240_000);
+      expect(await other.stop('SIGTERM')).toEqual({ code: 0, signal: null });
+    }, 600_000);
   });
 });

@@ -35,10 +35,10 @@ describe.runIf(usingRealPostgres)('two worker processes on one PostgreSQL (Postg
     api = await db.open({ execute: false });
     workers = [db.spawn('one'), db.spawn('two')];
     await Promise.all(workers.map((worker) => worker.ready));
-  }, 180_000);
+  }, 600_000);
   afterAll(async () => {
     // Both workers serve both tests; they stop (or, after a failure, are killed) only at the end.
-    await Promise.all((workers ?? []).map((worker) => worker.signal('SIGTERM')));
+    await Promise.all((workers ?? []).map((worker) => worker.stop('SIGTERM')));
     await killWorkers();
     await api?.close(0);
     await db?.drop();
@@ -79,7 +79,7 @@ describe.runIf(usingRealPostgres)('two worker processes on one PostgreSQL (Postg
       expect(records.filter((r) => r.phase === 'start').map((r) => r.runId).sort(), where).toEqual(runs.map((run) => run.id).sort());
       expect(await runProblems(prisma, [job.id], records)).toEqual([]);
     }
-  }, 180_000);
+  }, 600_000);
 
   it(`${QUEUED_RUNS} queued runs are each executed exactly once, by both workers`, async () => {
     const prisma = api.database.prisma;
@@ -110,5 +110,5 @@ describe.runIf(usingRealPostgres)('two worker processes on one PostgreSQL (Postg
     expect(runs.every((run) => run.attempt === 1)).toBe(true);
     expect(new Set(runs.map((run) => run.workerId)).size).toBe(2);
     expect(await runProblems(prisma, [job.id], records)).toEqual([]);
-  }, 300_000);
+  }, 600_000);
 });

@@ -9,6 +9,7 @@ import { createRealtimeBus, type RunLogBatch } from '../../src/realtime/bus.js';
 import { runLogStream, withUnstoredLines, type LogLine } from '../../src/realtime/streams.js';
 import { LOG_LIMITS, RunLog } from '../../src/engine/run-log.js';
 import { openTestDatabase } from '../support/database.js';
+import { until } from '../support/wait.js';
 
 describe('run log writer', () => {
   let db: Awaited<ReturnType<typeof openTestDatabase>>;
@@ -73,11 +74,18 @@ describe('run log writer', () => {
     // The store waits at a gate (the database is real; only its moment is chosen by the test).
     let open!: () => void;
     const gate = new Promise<void>((resolve) => (open = resolve));
-    const slowPool = { query: async (...args: Parameters<typeof db.pool.query>) => gate.then(() => db.pool.query(...args)) } as unknown as typeof db.pool;
+    let storeAttempts = 0;
+    const slowPool = {
+      query: async (...args: Parameters<typeof db.pool.query>) => {
+        storeAttempts += 1;
+        return gate.then(() => db.pool.query(...args));
+      },
+    } as unknown as typeof db.pool;
     const log = new RunLog(slowPool, bus, run.id, 0);
     log.write('INFO', 'one');
     log.write('INFO', 'two');
-    await new Promise((resolve) => setTimeout(resolve, LOG_LIMITS.announceEveryMs + LOG_LIMITS.flushEveryMs + 20));
+    // The writer's flush timer fires and it tries to store them: that store waits at the gate.
+    await until('the writer to try to store the lines', () => storeAttempts > 0, 10_000);
     expect(await stored(run.id)).toEqual([]);
     expect(bus.unstoredLogLines(run.id, 0, null).map((line) => line.message)).toEqual(['one', 'two']);
 

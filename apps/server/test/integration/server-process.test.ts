@@ -10,7 +10,8 @@ import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabaseTarget, usingRealPostgres } from '../support/database.js';
-import { killServer, linesOf, spawnServer, type ServerProcess } from '../support/server-process.js';
+import { killServer, linesOf, spawnServer, SPAWNING, type ServerProcess } from '../support/server-process.js';
+import { until } from '../support/wait.js';
 
 const LOCK_FILE = 'sundial.lock';
 const FIXTURE_ACTIONS = fileURLToPath(new URL('../support/fixtures/actions', import.meta.url));
@@ -104,7 +105,7 @@ afterAll(() => {
   if (folder) fs.rmSync(folder, { recursive: true, force: true });
 });
 
-describe('a server on its own database', () => {
+describe('a server on its own database', SPAWNING, () => {
   let database: ServerDatabase;
   let cwd: string;
 
@@ -162,7 +163,7 @@ describe('a server on its own database', () => {
   });
 });
 
-describe('shutdown with a run in progress', () => {
+describe('shutdown with a run in progress', SPAWNING, () => {
   // A real run keeps the shutdown busy for its grace period: actions from the fixtures folder, one of which holds
   // its run open, dispatched over GraphQL as an integrator would.
   const PASSWORD = 'shutdown-test-password-1';
@@ -209,18 +210,14 @@ describe('shutdown with a run in progress', () => {
       cookie,
     );
     expect(dispatch.body.data?.dispatch?.__typename, JSON.stringify(dispatch.body)).toBe('MutationDispatchSuccess');
-    while (!fs.existsSync(marker)) await new Promise((resolve) => setTimeout(resolve, 50));
+    await until('the run to start (its marker file)', () => fs.existsSync(marker), 60_000);
     return server;
   }
 
   it('waits for the run, and a second signal exits at once with code 130', async () => {
     const server = await startWithRunInProgress();
-    const shuttingDown = new Promise<void>((resolve) => {
-      const check = () => (/SIGTERM: shutting down/.test(server.stdout()) ? resolve() : setTimeout(check, 20));
-      check();
-    });
     server.child.kill('SIGTERM');
-    await shuttingDown;
+    await server.printed(/SIGTERM: shutting down/);
     // The run holds for ten minutes and the grace period is 30 s: the process is still waiting for it.
     expect(server.child.exitCode).toBeNull();
     server.child.kill('SIGINT');
@@ -237,7 +234,7 @@ describe('shutdown with a run in progress', () => {
   });
 });
 
-describe('start-up failures', () => {
+describe('start-up failures', SPAWNING, () => {
   it('a bad config value: exit 1 and one line naming the key, the value and what is allowed', async () => {
     const server = start({ SUNDIAL_SERVER__PORT: 'abc', SUNDIAL_DATABASE__DATA_DIR: path.join(folder, 'unused') });
     expect((await server.exited).code).toBe(1);
@@ -287,7 +284,7 @@ describe('start-up failures', () => {
 });
 
 // The embedded mode's own guarantees; they hold whatever TEST_DATABASE_URL says.
-describe('the embedded data folder', () => {
+describe('the embedded data folder', SPAWNING, () => {
   it('refuses a second server on the same folder with one line naming database.data_dir; the first keeps serving', async () => {
     const dataDir = path.join(folder, 'shared-data');
     const first = start({ SUNDIAL_DATABASE__DATA_DIR: dataDir });

@@ -1,27 +1,24 @@
-// Real worker processes for the failure tests: the real server (apps/server/src/main.ts, as `npm start` runs it,
-// cwd = the repository root) started as a child process on a test's own database, killed or stopped with real
-// signals. Every child is remembered so a test's afterEach can SIGKILL whatever a failure left behind.
+// Real worker processes for the failure tests: the real server (apps/server/src/main.ts as `npm start` runs it,
+// compiled once per test run; cwd = the repository root) started as a child process on a test's own database,
+// killed or stopped with real signals. Every worker is remembered so a test's afterEach can SIGKILL whatever a
+// failure left behind (and setup-children.ts kills whatever a test started, whatever its outcome).
 //
 // The database is shared the way a deployment shares it: on PostgreSQL (TEST_DATABASE_URL) any number of workers
 // and this test process use one fresh database at once. The embedded database (PGlite) is single-process: its data
 // folder is opened by one process at a time, so a test reads it in-process only while no child holds it.
-import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll } from 'vitest';
 import { startApp, type App } from '../../src/app.js';
 import { createLogger } from '../../src/lib/logger.js';
 import { isTerminal } from '../../src/services/run-status.js';
 import { createTestDatabaseTarget, testConfig, usingRealPostgres } from './database.js';
+import { spawnServer, type ServerProcess } from './server-process.js';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
-const MAIN = fileURLToPath(new URL('../../src/main.ts', import.meta.url));
-const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 export const FIXTURE_ACTIONS = 'apps/server/test/fixtures/actions';
-const READY = /Sundial is ready at (http:\/\/\S+)/;
 
 /** Engine timings every worker of a failure test uses: fast heartbeats, a short time to declare a worker lost. */
 export const FAILURE_TIMINGS = {
@@ -30,78 +27,21 @@ export const FAILURE_TIMINGS = {
   processEveryMs: 100,
 };
 
-export interface Exit {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-}
+export type WorkerProcess = ServerProcess;
 
-export interface WorkerProcess {
-  name: string;
-  pid: number;
-  child: ChildProcess;
-  /** Resolves with the URL once the server printed that it is ready; rejects if it exits first or takes too long. */
-  ready: Promise<string>;
-  exited: Promise<Exit>;
-  /** stdout and stderr so far, for failure messages. */
-  output(): string;
-  alive(): boolean;
-  /** Sends a signal and waits for the exit. */
-  signal(signal: NodeJS.Signals): Promise<Exit>;
-}
-
-const children = new Set<WorkerProcess>();
+const workers = new Set<WorkerProcess>();
 
 /** Starts the real server with exactly these settings (none leak in from the test runner's environment). */
-export function spawnWorker(name: string, env: Record<string, string>, readyTimeoutMs = 90_000): WorkerProcess {
-  const inherited = Object.fromEntries(
-    Object.entries(process.env).filter(([key]) => !/^(SUNDIAL_|DATABASE_URL$|INIT_CWD$|TEST_DATABASE_URL$)/.test(key)),
-  );
-  const child = spawn(process.execPath, ['--import', TSX, MAIN], {
-    cwd: REPO_ROOT,
-    env: { ...inherited, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
-  const exited = new Promise<Exit>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
-  const ready = new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`worker ${name} was not ready after ${readyTimeoutMs} ms:\n${output}`)), readyTimeoutMs);
-    const onData = () => {
-      const match = READY.exec(output);
-      if (!match) return;
-      clearTimeout(timer);
-      child.stdout.off('data', onData);
-      resolve(match[1]!);
-    };
-    child.stdout.on('data', onData);
-    void exited.then((exit) => {
-      clearTimeout(timer);
-      reject(new Error(`worker ${name} exited (${exit.code ?? exit.signal}) before it was ready:\n${output}`));
-    });
-  });
-  ready.catch(() => {});
-  const worker: WorkerProcess = {
-    name,
-    pid: child.pid!,
-    child,
-    ready,
-    exited,
-    output: () => output,
-    alive: () => child.exitCode === null && child.signalCode === null,
-    async signal(signal) {
-      if (worker.alive()) child.kill(signal);
-      return exited;
-    },
-  };
-  children.add(worker);
-  void exited.then(() => children.delete(worker));
+export function spawnWorker(name: string, env: Record<string, string>): WorkerProcess {
+  const worker = spawnServer({ cwd: REPO_ROOT, env, name });
+  workers.add(worker);
+  void worker.exited.then(() => workers.delete(worker));
   return worker;
 }
 
 /** SIGKILLs every worker still running (a test that failed half-way) and waits for them to be gone. */
 export async function killWorkers(): Promise<void> {
-  await Promise.all([...children].map((worker) => worker.signal('SIGKILL')));
+  await Promise.all([...workers].map((worker) => worker.stop('SIGKILL')));
 }
 
 /** A server started inside the test process on the same database (the embedded mode's way to look inside). */
@@ -239,7 +179,14 @@ export function workerSuite(folderPrefix: string, afterEachTest?: () => Promise<
   };
 }
 
-export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+/**
+ * Waits a random part of `ms`: the failure tests stop or kill a worker at a random point of a run. The point is
+ * the subject of the test, not a stand-in for a signal; whatever the test waits for, it waits on `until`.
+ */
+export const randomPointWithin = (ms: number): Promise<number> => {
+  const delay = Math.floor(Math.random() * ms);
+  return new Promise((resolve) => setTimeout(() => resolve(delay), delay));
+};
 
 /**
  * What must hold after every failure test, as a list of problems (empty when sound), for these jobs' runs:

@@ -1,12 +1,19 @@
-// Runs the real server (apps/server/src/main.ts, as `npm start` does) as a child process in a folder of its own,
-// with only the environment a test gives it, and watches its output.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createRequire } from 'node:module';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+// Runs the real server (apps/server/src/main.ts, as `npm start` does, compiled once per test run: children.ts) as
+// a child process, with only the environment a test gives it, and watches its output: a test waits for the lines
+// the server prints (its readiness line, a shutdown line), never for a fixed time.
+import type { ChildProcess } from 'node:child_process';
+import { spawnEntry } from './children.js';
 
-export const MAIN = fileURLToPath(new URL('../../src/main.ts', import.meta.url));
-const TSX_LOADER = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 const READY = /Sundial is ready at (http:\/\/\S+)/;
+
+/**
+ * A ceiling for a start on a loaded machine, not an expectation: a start takes seconds idle, but a fresh embedded
+ * database took 75 s to create at a load average of 38 on two cores.
+ */
+export const READY_TIMEOUT_MS = 300_000;
+
+/** Options of a describe whose tests start processes: a ceiling for a loaded machine, not an expectation. */
+export const SPAWNING = { timeout: 600_000 } as const;
 
 export interface Exit {
   code: number | null;
@@ -14,69 +21,86 @@ export interface Exit {
 }
 
 export interface ServerProcess {
+  name: string;
   child: ChildProcess;
   pid: number;
   stdout(): string;
   stderr(): string;
-  /** Resolves with the URL the server printed; rejects with its stderr if it exits first. */
+  /** stdout and stderr as they came, for failure messages. */
+  output(): string;
+  alive(): boolean;
+  /** Resolves with the URL the server printed; rejects with its output if it exits first or takes too long. */
   ready: Promise<string>;
+  /** Resolves once the process exited and its output is all read. */
   exited: Promise<Exit>;
-  /** Sends a signal and waits for the exit. */
+  /** Resolves once stdout matches; rejects if the process exits first or after timeoutMs. */
+  printed(pattern: RegExp, timeoutMs?: number): Promise<RegExpExecArray>;
+  /** Sends a signal (SIGTERM by default) and waits for the exit. */
   stop(signal?: NodeJS.Signals): Promise<Exit>;
 }
 
-/** Variables the server reads; none may leak in from the test runner's own environment. */
-const SERVER_VARIABLES = /^(SUNDIAL_|DATABASE_URL$|INIT_CWD$|TEST_DATABASE_URL$)/;
-
-export function spawnServer({ cwd, env }: { cwd: string; env: Record<string, string> }): ServerProcess {
-  const inherited = Object.fromEntries(Object.entries(process.env).filter(([name]) => !SERVER_VARIABLES.test(name)));
-  const child = spawn(process.execPath, ['--import', TSX_LOADER, MAIN], {
-    cwd,
-    env: { ...inherited, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+export function spawnServer({ cwd, env, name = 'server' }: { cwd: string; env: Record<string, string>; name?: string }): ServerProcess {
+  const child = spawnEntry('main', [], { cwd, env });
   let stdout = '';
   let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  let output = '';
+  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
+    stdout += chunk;
+    output += chunk;
+  });
+  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => {
+    stderr += chunk;
+    output += chunk;
+  });
 
   const exited = new Promise<Exit>((resolve) => {
     child.once('exit', (code, signal) => {
       // Let the pipes drain so stdout()/stderr() hold everything the process wrote.
       let open = 2;
       const done = () => --open === 0 && resolve({ code, signal });
-      if (child.stdout.readableEnded) done();
-      else child.stdout.once('end', done);
-      if (child.stderr.readableEnded) done();
-      else child.stderr.once('end', done);
+      if (child.stdout!.readableEnded) done();
+      else child.stdout!.once('end', done);
+      if (child.stderr!.readableEnded) done();
+      else child.stderr!.once('end', done);
     });
   });
 
-  const ready = new Promise<string>((resolve, reject) => {
-    const onData = () => {
-      const match = READY.exec(stdout);
-      if (match) {
-        child.stdout.off('data', onData);
-        resolve(match[1]!);
-      }
-    };
-    child.stdout.on('data', onData);
-    void exited.then((exit) =>
-      reject(new Error(`the server exited (${exit.code ?? exit.signal}) before it was ready:\n${stderr}${stdout}`)),
-    );
-  });
+  const printed = (pattern: RegExp, timeoutMs = READY_TIMEOUT_MS) =>
+    new Promise<RegExpExecArray>((resolve, reject) => {
+      const finish = (error: Error | null, match?: RegExpExecArray) => {
+        clearTimeout(timer);
+        child.stdout!.off('data', check);
+        if (error) reject(error);
+        else resolve(match!);
+      };
+      const check = () => {
+        const match = pattern.exec(stdout);
+        if (match) finish(null, match);
+      };
+      const timer = setTimeout(() => finish(new Error(`${name} did not print ${pattern} within ${timeoutMs} ms:\n${output}`)), timeoutMs);
+      child.stdout!.on('data', check);
+      void exited.then((exit) => finish(new Error(`${name} exited (${exit.code ?? exit.signal}) before it printed ${pattern}:\n${output}`)));
+      check();
+    });
+
+  const ready = printed(READY).then((match) => match[1]!);
   // A test that expects a failed start never awaits ready.
   ready.catch(() => {});
 
+  const alive = () => child.exitCode === null && child.signalCode === null;
   return {
+    name,
     child,
     pid: child.pid!,
     stdout: () => stdout,
     stderr: () => stderr,
+    output: () => output,
+    alive,
     ready,
     exited,
+    printed,
     async stop(signal = 'SIGTERM') {
-      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      if (alive()) child.kill(signal);
       return exited;
     },
   };
@@ -84,7 +108,7 @@ export function spawnServer({ cwd, env }: { cwd: string; env: Record<string, str
 
 /** Stops a server a test left running (after a failure), without waiting for a graceful shutdown. */
 export async function killServer(server: ServerProcess | undefined): Promise<void> {
-  if (!server || server.child.exitCode !== null || server.child.signalCode !== null) return;
+  if (!server?.alive()) return;
   server.child.kill('SIGKILL');
   await server.exited;
 }

@@ -62,7 +62,8 @@ describe('runLogStream', () => {
     const t = setup(0);
     const stream = t.stream(0);
     const pending = stream.next();
-    await new Promise((resolve) => setTimeout(resolve, 10));
+    // The stream started on next(): it listens, then reads the (empty) store, before next() returns.
+    expect([t.bus.listenerCount(), t.reads()]).toEqual([1, 1]);
     // Lines 1–3 were stored but their event is late (e.g. read back by another process); 4–5 came first.
     t.write(1, 3, false);
     t.write(4, 5);
@@ -85,7 +86,7 @@ describe('runLogStream', () => {
     t.write(2, 3);
     t.write(4, 4);
     t.write(5, 7);
-    await new Promise((resolve) => setTimeout(resolve, 10));
+    // The writes are synchronous: all three are held before the stream looks again.
     expect((await stream.next()).value!.map((item: RunLogEvent) => item.sequence)).toEqual([2, 3, 4, 5, 6, 7]);
     await stream.return?.();
   });
@@ -124,7 +125,6 @@ describe('runLogStream', () => {
     const waiting = lines.next();
     await lines.return();
     expect((await waiting).done).toBe(true);
-    await new Promise((resolve) => setTimeout(resolve, 10));
     expect(t.bus.listenerCount()).toBe(0);
   });
 });
