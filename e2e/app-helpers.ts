@@ -1,6 +1,6 @@
 // Scene-setting for the admin-app specs (runs started through the API, the pages every route list visits) and the
 // checks every page gets: no sideways scroll on a phone, no serious or critical axe violation.
-import AxeBuilder from '@axe-core/playwright';
+import { AxeBuilder } from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
 import { expect, gql } from './support/fixtures.ts';
 

@@ -1,8 +1,9 @@
 // Runs per time bucket by status, for the dashboard: the window is checked (order, size, bucket count) so one
 // request cannot ask the database for a million buckets, and empty buckets are filled in so the chart's axis is real.
 import { RunStatus } from '../db/generated/prisma/enums.js';
-import type { SqlClient } from '../db/sql/client.js';
+import { prismaSql } from '../db/sql/client.js';
 import { countRunsByStatusPerBucket } from '../db/sql/runs/count-by-status-per-bucket.js';
+import type { DbClient } from './db-client.js';
 import { ValidationError, type FieldError } from './errors.js';
 
 export const MAX_BUCKETS = 500;
@@ -39,9 +40,9 @@ function check({ from, to, bucketSeconds }: { from: Date; to: Date; bucketSecond
 const STATUSES: readonly string[] = Object.values(RunStatus);
 const isRunStatus = (value: string): value is RunStatus => STATUSES.includes(value);
 
-export async function runHistogram(sql: SqlClient, window: { from: Date; to: Date; bucketSeconds: number }): Promise<RunHistogram> {
+export async function runHistogram(db: DbClient, window: { from: Date; to: Date; bucketSeconds: number }): Promise<RunHistogram> {
   check(window);
-  const rows = await countRunsByStatusPerBucket(sql, window);
+  const rows = await countRunsByStatusPerBucket(prismaSql(db), window);
   const size = window.bucketSeconds * 1000;
   const count = Math.ceil((window.to.getTime() - window.from.getTime()) / size);
   const buckets: RunHistogramBucket[] = Array.from({ length: count }, (_, index) => ({

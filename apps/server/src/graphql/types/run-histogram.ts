@@ -3,7 +3,6 @@
 import { runHistogram } from '../../services/run-histogram.js';
 import { ValidationError } from '../../services/errors.js';
 import type { RunHistogram, RunHistogramBucket } from '../../services/run-histogram.js';
-import { prismaSql } from '../../db/sql/client.js';
 import { builder } from '../builder.js';
 import { RunStatusEnum } from './common.js';
 
@@ -44,6 +43,6 @@ builder.queryField('runHistogram', (t) =>
       bucketSeconds: t.arg.int({ required: true }),
     },
     errors: { types: [ValidationError], dataField: { name: 'histogram' } },
-    resolve: (_root, args, context) => runHistogram(prismaSql(context.prisma), args),
+    resolve: (_root, args, context) => runHistogram(context.prisma, args),
   }),
 );
