@@ -7,6 +7,7 @@ export {
   isSuccess,
   isTerminal,
   rollUp,
+  RUN_STATUSES,
   TERMINAL_STATUSES,
   type ChildCounts,
 } from '../engine/transitions.js';

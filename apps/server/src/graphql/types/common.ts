@@ -5,11 +5,11 @@ import type {
   MisfirePolicy,
   OverlapPolicy,
   Permission,
-  RunStatus,
   RunTrigger,
   ScheduleKind,
 } from '../../db/prisma.js';
 import { ConflictError, NotFoundError, ValidationError, type FieldError } from '../../services/errors.js';
+import { RUN_STATUSES } from '../../services/run-status.js';
 import { createGraphQLError } from 'graphql-yoga';
 import { builder, type GraphQLContext } from '../builder.js';
 
@@ -60,20 +60,7 @@ export const DOMAIN_ERRORS = [ValidationError, NotFoundError, ConflictError];
 
 // ---- Enums (the values of prisma/schema.prisma) -----------------------------------------------------------------
 
-export const RunStatusEnum = builder.enumType('RunStatus', {
-  values: [
-    'QUEUED',
-    'RUNNING',
-    'SUCCEEDED',
-    'PARTIALLY_SUCCEEDED',
-    'FAILED',
-    'CANCELLING',
-    'CANCELLED',
-    'TIMED_OUT',
-    'INTERRUPTED',
-    'SKIPPED',
-  ] as const satisfies readonly RunStatus[],
-});
+export const RunStatusEnum = builder.enumType('RunStatus', { values: RUN_STATUSES });
 
 export const RunTriggerEnum = builder.enumType('RunTrigger', {
   values: ['SCHEDULE', 'MANUAL', 'API', 'RETRY'] as const satisfies readonly RunTrigger[],
