@@ -60,6 +60,21 @@ export default tseslint.config(
     },
   },
   {
+    // SQL text lives in apps/server/src/db/ (db/sql/<area>/<operation>.ts, one function per statement): anywhere
+    // else, Prisma's raw-SQL doors are closed, so a statement cannot grow back beside the code that calls it.
+    files: ['apps/server/src/**/*.ts', 'packages/*/src/**/*.ts'],
+    ignores: ['apps/server/src/db/**'],
+    rules: {
+      'no-restricted-properties': [
+        'error',
+        ...['$queryRaw', '$queryRawUnsafe', '$executeRaw', '$executeRawUnsafe'].map((property) => ({
+          property,
+          message: 'Plain SQL belongs in apps/server/src/db/sql/<area>/<operation>.ts (see db/sql/client.ts).',
+        })),
+      ],
+    },
+  },
+  {
     // Tests, benchmarks and browser tests read JSON bodies (`Response.json()` is typed any) and check their shape
     // with expect(); the `any` they pass around is checked by the assertions, not by the types.
     files: ['apps/*/test/**', 'packages/*/test/**', 'e2e/**', 'bench/**'],
