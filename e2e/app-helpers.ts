@@ -38,7 +38,15 @@ export async function expectNoSidewaysScroll(page: Page): Promise<void> {
 /** No serious or critical WCAG A/AA violation on the page as it is now, in the current colour scheme. */
 export async function expectNoSeriousAxeViolations(page: Page): Promise<void> {
   // Colours are checked as they end up: a colour transition caught halfway after a scheme switch is not a violation.
-  await page.addStyleTag({ content: '*, *::before, *::after { transition: none !important; animation: none !important; }' });
+  // Wait for every finite transition and animation to finish (the page's CSP forbids injecting a style to stop them).
+  await page.evaluate(() =>
+    Promise.all(
+      document
+        .getAnimations()
+        .filter((animation) => animation.effect?.getComputedTiming().endTime !== Infinity)
+        .map((animation) => animation.finished.catch(() => undefined)),
+    ),
+  );
   const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
   const serious = results.violations
     .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')

@@ -80,7 +80,7 @@ test('runs are named by their job, found by filters, and open under their job; t
   await page.getByLabel('Status').selectOption('SUCCEEDED');
   await page.getByLabel('Trigger').selectOption('MANUAL');
   await page.getByLabel('Started by').selectOption({ label: 'Administrator' });
-  await page.getByLabel('Job').selectOption({ label: jobName });
+  await page.getByLabel('Job', { exact: true }).selectOption({ label: jobName });
   await expect(table.getByRole('row')).toHaveCount(3);
   // A date range entirely in the past finds nothing.
   await page.getByLabel(/Created before/).fill('2020-01-01T00:00');

@@ -94,7 +94,7 @@ export class DefinitionsService {
    * alone (unless `prune`). Throws a ValidationError listing every problem, and then nothing has changed.
    */
   async apply(raw: unknown, options: ApplyOptions = {}): Promise<DefinitionsSummary> {
-    const { document, errors, invalid } = readDocument(raw);
+    const { document, errors, invalid } = readDocument(raw, (name) => this.deps.jobs.unknownAction(name));
     const summary: DefinitionsSummary = { dryRun: options.dryRun ?? false, roles: emptyChanges(), users: emptyChanges(), jobs: emptyChanges() };
     const afterCommit = new AfterCommit();
     try {

@@ -164,6 +164,13 @@ export class JobService {
     return job;
   }
 
+  /** What is wrong with an action name (no such action, and which there are), or null when it is loaded. */
+  unknownAction(name: string): string | null {
+    if (this.deps.actions.get(name)) return null;
+    const known = this.deps.actions.list().map((a) => a.name);
+    return `no action named "${name}"; available: ${known.length > 0 ? known.join(', ') : '(none loaded)'}`;
+  }
+
   private async validate(input: JobInput, current: Job | null, scheduleChanged = true) {
     const parsed = jobInputSchema.safeParse(input);
     const errors: FieldError[] = parsed.success ? [] : fieldErrors(parsed.error);
@@ -172,12 +179,9 @@ export class JobService {
 
     let args: Record<string, unknown> = {};
     const action = wrong.has('action') ? undefined : this.deps.actions.get(input.action);
-    if (!action && !wrong.has('action')) {
-      const known = this.deps.actions.list().map((a) => a.name);
-      errors.push({
-        field: 'action',
-        message: `no action named "${input.action}"; available: ${known.length > 0 ? known.join(', ') : '(none loaded)'}`,
-      });
+    const unknown = wrong.has('action') ? null : this.unknownAction(input.action);
+    if (unknown) {
+      errors.push({ field: 'action', message: unknown });
     } else if (action && !wrong.has('args')) {
       const checked = action.validateArgs(input.args ?? {});
       if (checked.ok) args = checked.args;

@@ -119,8 +119,13 @@ function issuesToErrors(error: z.ZodError, at: readonly PropertyKey[], allowed: 
  * Reads a document (already parsed from YAML/JSON) entry by entry, so one bad entry does not hide the problems of
  * the others: `document` holds the entries that have the right shape, `errors` every shape problem with its path.
  * `invalid` names the entries left out (their names, when readable), so references to them are not reported twice.
+ * `unknownAction` judges the action of a job entry left out for its shape, so that entry's problems are all listed
+ * at once (the rules of an entry with the right shape are judged by JobService).
  */
-export function readDocument(raw: unknown): {
+export function readDocument(
+  raw: unknown,
+  unknownAction: (name: string) => string | null = () => null,
+): {
   document: DefinitionsDocument;
   errors: FieldError[];
   invalid: { roles: Set<string>; users: Set<string>; jobs: Set<string> };
@@ -156,7 +161,12 @@ export function readDocument(raw: unknown): {
       const id = typeof idValue === 'string' ? normalizeId(kind, idValue) : null;
       const result = schema.safeParse(entry);
       if (!result.success) {
-        errors.push(...issuesToErrors(result.error, [kind, index], allowed));
+        const shape = issuesToErrors(result.error, [kind, index], allowed);
+        const actionField = formatPath([kind, index, 'action']);
+        const action = kind === 'jobs' ? (entry as Record<string, unknown>).action : undefined;
+        const actionProblem = typeof action === 'string' && !shape.some((error) => error.field === actionField) ? unknownAction(action) : null;
+        if (actionProblem) errors.push({ field: actionField, message: actionProblem });
+        errors.push(...shape);
         if (id) invalid[kind].add(id);
         return;
       }

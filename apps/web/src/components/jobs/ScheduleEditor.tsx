@@ -70,7 +70,7 @@ export function ScheduleEditor({
           >
             <input type="radio" name="schedule-kind" value={kind} checked={draft.kind === kind} onChange={() => set({ kind })} className="sr-only" />
             <span className="font-medium">{label}</span>
-            <span className="mt-0.5 text-xs text-stone-500 dark:text-stone-400">{hint}</span>
+            <span className="mt-0.5 text-xs text-stone-600 dark:text-stone-300">{hint}</span>
           </label>
         ))}
       </div>
