@@ -16,6 +16,8 @@ test('create a per-user cron job for a role, run it from the row menu and watch 
   await expect(page.getByRole('heading', { name: 'Jobs', exact: true })).toBeVisible();
   await page.getByRole('link', { name: 'New job' }).first().click();
   await expect(page).toHaveURL(/\/jobs\/new$/);
+  // The form's own heading: until the lazily loaded form renders, the jobs list (whose labels say "name") is shown.
+  await expect(page.getByRole('heading', { name: 'New job', exact: true })).toBeVisible();
 
   await page.getByLabel('Name').fill(jobName);
   await page.getByLabel('Action').selectOption('examples.reminder');

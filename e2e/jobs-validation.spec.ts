@@ -66,6 +66,8 @@ test('leaving the form with unsaved changes asks first', async ({ page }) => {
   await expect(confirm).toBeVisible();
   await confirm.getByRole('button', { name: 'Cancel' }).click();
   await expect(page).toHaveURL(/\/jobs\/new$/);
+  // The form's own heading: until the lazily loaded form renders, the jobs list (whose labels say "name") is shown.
+  await expect(page.getByRole('heading', { name: 'New job', exact: true })).toBeVisible();
   await expect(page.getByLabel('Name')).toHaveValue('Half-typed');
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Runs' }).click();
   await page.getByRole('dialog', { name: 'Leave without saving?' }).getByRole('button', { name: 'Discard changes' }).click();

@@ -180,7 +180,7 @@ function JobView({ job, onRefresh, refreshing }: { job: LoadedJob; onRefresh: ()
                 by itself.
               </EmptyState>
             ) : (
-              <div className="relative overflow-x-auto">
+              <div tabIndex={0} className="relative overflow-x-auto focus-visible:outline-2 focus-visible:outline-amber-500">
                 <table aria-label="Runs of this job" className="w-full text-left text-sm">
                   <THead>
                     <RunTableHead />

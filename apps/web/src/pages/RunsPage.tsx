@@ -234,7 +234,7 @@ export default function RunsPage() {
           </EmptyState>
         ) : (
           <>
-            <div className="relative overflow-x-auto">
+            <div tabIndex={0} className="relative overflow-x-auto focus-visible:outline-2 focus-visible:outline-amber-500">
               <table aria-label="Runs" className="w-full text-left text-sm">
                 <THead>
                   <RunTableHead showJob />

@@ -65,7 +65,7 @@ export function ChildRuns({ parentRunId, job, refreshKey }: { parentRunId: strin
         <p className="px-4 py-6 text-sm text-stone-500 dark:text-stone-400">{status ? 'No per-user run has this status.' : 'The per-user runs have not been created yet.'}</p>
       ) : (
         <>
-          <div className="relative overflow-x-auto">
+          <div tabIndex={0} className="relative overflow-x-auto focus-visible:outline-2 focus-visible:outline-amber-500">
             <table aria-label="Per-user runs" className="w-full text-left text-sm">
               <THead>
                 <RunTableHead />

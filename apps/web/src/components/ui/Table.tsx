@@ -1,13 +1,14 @@
 // Table parts with the product's look. Plain elements underneath, so rows stay real <tr>s for screen readers.
 // The scroller is `relative` so absolutely positioned descendants (screen-reader-only text in cells) are clipped by
-// it instead of widening the page on a phone.
+// it instead of widening the page on a phone. It takes focus, so a keyboard user can scroll a table wider than the
+// screen (WCAG: a scrollable region must be reachable by keyboard).
 import type { HTMLAttributes, ReactNode, TdHTMLAttributes, ThHTMLAttributes } from 'react';
 import { cx } from '../../lib/cx';
 import { ChevronDownIcon } from './icons';
 
 export function Table({ children, label, className }: { children: ReactNode; label: string; className?: string }) {
   return (
-    <div className={cx('relative overflow-x-auto', className)}>
+    <div tabIndex={0} className={cx('relative overflow-x-auto focus-visible:outline-2 focus-visible:outline-amber-500', className)}>
       <table aria-label={label} className="w-full border-collapse text-left text-sm">
         {children}
       </table>
