@@ -9,14 +9,13 @@ import { Button } from '../ui/Button';
 import { Dialog } from '../ui/Dialog';
 import { Input } from '../ui/Input';
 import { useToast } from '../ui/Toasts';
+import { PASSWORD_MIN_LENGTH } from '../../lib/passwords';
 
 const ChangePasswordMutation = graphql(`
   mutation ChangePasswordMutation($currentPassword: String!, $newPassword: String!) {
     changePassword(currentPassword: $currentPassword, newPassword: $newPassword)
   }
 `);
-
-const MIN_LENGTH = 8;
 
 export function ChangePasswordDialog({ open, onClose }: { open: boolean; onClose: () => void }) {
   const [current, setCurrent] = useState('');
@@ -27,7 +26,7 @@ export function ChangePasswordDialog({ open, onClose }: { open: boolean; onClose
   const [{ fetching }, change] = useMutation(ChangePasswordMutation);
   const toast = useToast();
 
-  const tooShort = next.length > 0 && next.length < MIN_LENGTH ? `At least ${MIN_LENGTH} characters.` : undefined;
+  const tooShort = next.length > 0 && next.length < PASSWORD_MIN_LENGTH ? `At least ${PASSWORD_MIN_LENGTH} characters.` : undefined;
   const mismatch = repeat.length > 0 && repeat !== next ? 'The two new passwords differ.' : undefined;
 
   const reset = () => {
@@ -45,7 +44,7 @@ export function ChangePasswordDialog({ open, onClose }: { open: boolean; onClose
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     setSubmitted(true);
-    if (!current || next.length < MIN_LENGTH || next !== repeat) return;
+    if (!current || next.length < PASSWORD_MIN_LENGTH || next !== repeat) return;
     const result = await change({ currentPassword: current, newPassword: next });
     if (result.error || !result.data?.changePassword) {
       setProblem(result.error ? describeError(result.error) : 'The password was not changed.');
@@ -81,7 +80,7 @@ export function ChangePasswordDialog({ open, onClose }: { open: boolean; onClose
           autoComplete="new-password"
           value={next}
           onChange={(event) => setNext(event.target.value)}
-          help={`At least ${MIN_LENGTH} characters.`}
+          help={`At least ${PASSWORD_MIN_LENGTH} characters.`}
           error={tooShort ?? (submitted && !next ? 'Enter a new password.' : undefined)}
           required
         />

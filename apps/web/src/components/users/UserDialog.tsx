@@ -15,6 +15,7 @@ import { MultiSelect } from '../ui/MultiSelect';
 import { Textarea } from '../ui/Textarea';
 import { useToast } from '../ui/Toasts';
 import { parseJsonObject } from '../jobs/json';
+import { PASSWORD_MIN_LENGTH } from '../../lib/passwords';
 
 const CreateUserMutation = graphql(`
   mutation CreateUserMutation($input: CreateUserInput!) {
@@ -140,7 +141,7 @@ export function UserDialog({
           value={password}
           onChange={(event) => setPassword(event.target.value)}
           error={errors.password}
-          help={user?.hasPassword ? 'Leave empty to keep the current one.' : 'At least 10 characters. Leave empty for a user who is only a target of jobs and never signs in.'}
+          help={user?.hasPassword ? 'Leave empty to keep the current one.' : `At least ${PASSWORD_MIN_LENGTH} characters. Leave empty for a user who is only a target of jobs and never signs in.`}
         />
         {canAssignRoles ? (
           <MultiSelect
