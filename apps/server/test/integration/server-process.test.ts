@@ -153,6 +153,9 @@ describe('a server on its own database', SPAWNING, () => {
     const server = start(database.env, cwd);
     const url = await server.ready;
     expect(server.stdout()).toContain(`migrations: up to date (${migrationsBefore.length} applied)`);
+    // A later start names the admin instead of printing a password again.
+    expect(server.stdout()).toMatch(/auth: admin account\(s\): \S+@\S+/);
+    expect(server.stdout()).not.toContain('Password:');
     expect(await getJson(`${url}/healthz`)).toEqual({ status: 200, body: HEALTHY });
     expect(await server.stop('SIGINT')).toEqual({ code: 0, signal: null });
 
