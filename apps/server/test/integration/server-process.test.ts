@@ -266,6 +266,22 @@ describe('start-up failures', SPAWNING, () => {
     expect(line).not.toContain('hunter2');
   });
 
+  it('an unreachable MongoDB queue: exit 1, one line naming scheduler.url without the password, the database released', async () => {
+    const cwd = fs.mkdtempSync(path.join(folder, 'mongodb-'));
+    const database = await serverDatabase(cwd);
+    try {
+      const server = start({ ...database.env, SUNDIAL_SCHEDULER__URL: 'mongodb://nobody:hunter2@127.0.0.1:1/queue' }, cwd);
+      expect((await server.exited).code).toBe(1);
+      const line = expectOneLine(server.stderr());
+      expect(line).toContain('scheduler.url');
+      expect(line).toContain('127.0.0.1:1');
+      expect(line).not.toContain('hunter2');
+      if (database.dataDir) expect(fs.existsSync(path.join(database.dataDir, LOCK_FILE))).toBe(false);
+    } finally {
+      await database.drop();
+    }
+  });
+
   it('a port in use: exit 1, one line naming server.port, and the database released', async () => {
     const cwd = fs.mkdtempSync(path.join(folder, 'port-'));
     const database = await serverDatabase(cwd);
