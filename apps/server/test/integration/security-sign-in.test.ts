@@ -3,9 +3,13 @@
 // limits that slow guessing down per account and per address without locking the account's owner out, which an
 // admin can clear and which the owner is told about. Client addresses come from X-Forwarded-For, believed from
 // loopback here (server.trust_proxy), so one test plays several clients.
+import { judgePassword } from '@sundial/password-policy';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hashPassword } from '../../src/services/auth/passwords.js';
+import { AuthService } from '../../src/services/auth/auth-service.js';
+import { hashPassword, verifyPassword } from '../../src/services/auth/passwords.js';
+import { createLogger } from '../../src/lib/logger.js';
 import { ADMIN, startTestApi, type TestApi } from '../support/api.js';
+import { openTestDatabase, testConfig } from '../support/database.js';
 
 let api: TestApi;
 beforeAll(async () => {
@@ -64,6 +68,31 @@ describe('password policy', () => {
     const { secret } = await api.app.auth.createApiToken(user.id, { name: 'own' });
     const change = await api.gql('mutation($c: String!, $n: String!) { changePassword(currentPassword: $c, newPassword: $n) }', { c: 'copper lantern meadow 12', n: 'qwertyuiop' }, { token: secret });
     expect(change.errors?.[0]?.extensions?.fieldErrors).toEqual([{ field: 'newPassword', message: expect.stringMatching(/^is too easy to guess: /) }]);
+  });
+});
+
+describe('the first admin', () => {
+  it('gets a generated password the policy accepts, printed once', async () => {
+    const database = await openTestDatabase();
+    const printed: string[] = [];
+    const write = process.stdout.write.bind(process.stdout);
+    try {
+      // The console is where the first start prints it: read it there, and pass everything on.
+      process.stdout.write = ((chunk: string | Uint8Array, ...rest: never[]) => {
+        printed.push(String(chunk));
+        return write(chunk, ...rest);
+      });
+      const settings = { ...testConfig().auth, admin_email: 'first@example.com', admin_password: '' };
+      await new AuthService({ prisma: database.prisma, pool: database.pool, settings }).bootstrap(createLogger('error'));
+      process.stdout.write = write;
+      const password = /Password: (\S+)/.exec(printed.join(''))?.[1] ?? '';
+      expect(await judgePassword(password, { email: 'first@example.com', name: 'Administrator' })).toMatchObject({ accepted: true });
+      const admin = await database.prisma.user.findUniqueOrThrow({ where: { email: 'first@example.com' } });
+      expect(await verifyPassword(admin.passwordHash!, password)).toBe(true);
+    } finally {
+      process.stdout.write = write;
+      await database.drop();
+    }
   });
 });
 
