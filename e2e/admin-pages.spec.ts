@@ -38,7 +38,7 @@ test('users: create a user with attributes and a role through the dialog, then e
 });
 
 test('users: the password field says why a weak password is refused; failed sign-ins are shown and cleared', async ({ page }) => {
-  test.setTimeout(90_000); // a few dozen sign-in attempts, each a password hash check
+  test.setTimeout(180_000); // a few dozen sign-in attempts, each a password hash check (slow on a busy machine)
   const email = `${unique('flo')}@example.test`;
   await createUser(page, { name: 'Flo Guessed', email, password: 'quartz meadow lantern 62' });
   // Wrong passwords from an address the account never signed in from: past the limit (10) each guess waits longer
