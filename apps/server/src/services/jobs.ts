@@ -197,8 +197,9 @@ export class JobService {
 
     const now = this.now();
     const schedules = wrong.has('schedule') || wrong.has('schedules') ? null : this.checkSchedules(input, stored, now, errors);
-    if (schedules && action && !wrong.has('args')) {
-      schedules.forEach((entry, index) => {
+    // Each schedule's args with the job's, judged whatever the rest of its entry holds (every problem at once).
+    if (!wrong.has('schedules') && action && !wrong.has('args')) {
+      (input.schedules ?? []).forEach((entry, index) => {
         if (!entry.args) return;
         const checked = action.validateArgs({ ...(input.args ?? {}), ...entry.args });
         if (!checked.ok) errors.push(...prefixFields(`schedules[${index}].args`, checked.errors));

@@ -82,9 +82,15 @@ describe('definitions in sundial.yaml, applied on start', () => {
     const prisma = app.database.prisma;
     const job = await prisma.job.findUniqueOrThrow({
       where: { key: 'weekly-report' },
-      include: { targetUsers: { include: { user: true } }, targetRoles: { include: { role: true } }, notifyUsers: { include: { user: true } } },
+      include: {
+        targetUsers: { include: { user: true } },
+        targetRoles: { include: { role: true } },
+        notifyUsers: { include: { user: true } },
+        schedules: true,
+      },
     });
-    expect(job).toMatchObject({ name: 'Weekly report', perUser: true, scheduleKind: 'CRON', cron: '0 9 * * 1', retries: 2, notifyOn: ['FAILED'] });
+    expect(job).toMatchObject({ name: 'Weekly report', perUser: true, retries: 2, notifyOn: ['FAILED'] });
+    expect(job.schedules).toMatchObject([{ scheduleKind: 'CRON', cron: '0 9 * * 1', timezone: 'Europe/Madrid' }]);
     expect(job.targetUsers.map((target) => target.user.email)).toEqual(['bo@example.com']);
     expect(job.targetRoles.map((target) => target.role.name)).toEqual(['reporters']);
     expect(job.notifyUsers.map((notify) => notify.user.email)).toEqual(['ana@example.com']);

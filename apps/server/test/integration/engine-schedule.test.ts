@@ -225,6 +225,8 @@ describe('schedules', () => {
     await t.prisma.job.update({ where: { id: job.id }, data: { nextRunAt: slot } });
     await t.engine.jobs.setEnabled(job.id, false);
     await t.prisma.job.update({ where: { id: job.id }, data: { enabled: true, nextRunAt: slot } });
+    // The due slot is the schedule's own; the job's nextRunAt is the earliest of its schedules'.
+    await t.prisma.jobSchedule.updateMany({ where: { jobId: job.id }, data: { nextRunAt: slot } });
     await t.engine.scheduler.agenda.create(OCCURRENCE_JOB, { jobId: job.id }).unique({ 'data.jobId': job.id }).schedule(slot).save();
     const late = await waitFor(() => t.prisma.run.findFirst({ where: { jobId: job.id, late: true } }), 10_000);
     expect(late.scheduledFor.toISOString()).toBe(slot.toISOString());
