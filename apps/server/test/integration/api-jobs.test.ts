@@ -127,6 +127,47 @@ describe('jobs API', () => {
     expect(unknownAction.data!.createJob.fieldErrors![0]).toMatchObject({ field: 'action', message: expect.stringContaining('test.echo') });
   });
 
+  it('takes several schedules: upcoming runs name their schedule, an update keeps one given with its id, errors name the entry', async () => {
+    const created = await api.gql<CreateResult>(CREATE, {
+      input: {
+        name: 'Twice',
+        action: 'test.echo',
+        args: { message: 'job' },
+        schedules: [
+          { label: 'Morning', kind: 'CRON', cron: '0 9 * * *', timezone: 'UTC', args: { message: 'morning' } },
+          { label: 'Evening', kind: 'CRON', cron: '0 18 * * *', timezone: 'UTC' },
+        ],
+      },
+    });
+    const job = created.data!.createJob.job!;
+    expect(job.schedules.map((schedule) => [schedule.label, schedule.args])).toEqual([['Morning', { message: 'morning' }], ['Evening', null]]);
+    expect(job.upcomingRuns.map((run) => run.scheduleTitle).sort()).toEqual(['Evening', 'Morning', expect.any(String)].sort());
+    expect(job.upcomingRuns[0]!.at).toBe(job.nextRunAt);
+    const [morning] = job.schedules;
+
+    const UPDATE = /* GraphQL */ `mutation U($id: ID!, $input: UpdateJobInput!) { updateJob(id: $id, input: $input) {
+      __typename ... on MutationUpdateJobSuccess { job { schedules { id label kind } } } ... on ValidationError { fieldErrors { field message } } } }`;
+    type UpdateResult = { updateJob: { __typename: string; job?: { schedules: { id: string; label: string; kind: string }[] }; fieldErrors?: { field: string }[] } };
+    const kept = await api.gql<UpdateResult>(UPDATE, {
+      id: job.id,
+      input: { schedules: [{ id: morning!.id, label: 'Morning', kind: 'CRON', cron: '0 9 * * *', timezone: 'UTC', args: { message: 'morning' } }] },
+    });
+    expect(kept.data!.updateJob.job!.schedules).toEqual([{ id: morning!.id, label: 'Morning', kind: 'CRON' }]);
+    const refused = await api.gql<UpdateResult>(UPDATE, {
+      id: job.id,
+      input: { schedules: [{ kind: 'CRON', cron: '0 9 * * *' }, { kind: 'MANUAL' }, { kind: 'ONCE' }] },
+    });
+    expect(refused.data!.updateJob.fieldErrors!.map((error) => error.field)).toEqual(['schedules[1].kind', 'schedules[2].runAt']);
+
+    const preview = await api.gql<{ schedulesPreview: { valid: boolean; slots: { scheduleIndex: number; scheduleTitle: string }[] } }>(
+      /* GraphQL */ `query P($inputs: [ScheduleEntryInput!]!) { schedulesPreview(inputs: $inputs, count: 4) { valid slots { at scheduleIndex scheduleTitle } } }`,
+      { inputs: [{ kind: 'INTERVAL', intervalSeconds: 3600, label: 'Hourly' }, { kind: 'INTERVAL', intervalSeconds: 5400 }] },
+    );
+    expect(preview.data!.schedulesPreview.valid).toBe(true);
+    expect(preview.data!.schedulesPreview.slots.map((slot) => slot.scheduleIndex)).toEqual([0, 1, 0, 0]);
+    expect(preview.data!.schedulesPreview.slots[1]!.scheduleTitle).toBe('Every 90 minutes');
+  });
+
   it('previews a schedule for forms: next times and description, or field errors', async () => {
     const preview = await api.gql<{ schedulePreview: { valid: boolean; description: string | null; nextFireTimes: string[]; fieldErrors: { field: string }[] } }>(
       /* GraphQL */ `query P($input: ScheduleInput!) { schedulePreview(input: $input, count: 4) { valid description nextFireTimes fieldErrors { field message } } }`,

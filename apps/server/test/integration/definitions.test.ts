@@ -122,8 +122,8 @@ describe('definitions in sundial.yaml, applied on start', () => {
     changed.users[1]!.name = 'Bo B.';
     app = await start(changed);
     expect(await counts(app)).toEqual(countsBefore);
-    const tick = await app.database.prisma.job.findUniqueOrThrow({ where: { key: 'tick' } });
-    expect(tick).toMatchObject({ id: before.id, name: 'Tick (hourly)', intervalSeconds: 3600 });
+    const tick = await app.database.prisma.job.findUniqueOrThrow({ where: { key: 'tick' }, include: { schedules: true } });
+    expect(tick).toMatchObject({ id: before.id, name: 'Tick (hourly)', schedules: [{ intervalSeconds: 3600 }] });
     expect((await app.database.prisma.user.findUniqueOrThrow({ where: { email: 'bo@example.com' } })).name).toBe('Bo B.');
   });
 

@@ -59,8 +59,8 @@ export function SchedulesEditor({
           <fieldset key={index} className="flex flex-col gap-4 rounded-xl border border-stone-200 p-4 dark:border-stone-800" aria-label={name}>
             {drafts.length > 1 || draft.kind !== 'MANUAL' ? (
               <div className="grid gap-4 sm:grid-cols-[1fr_auto_auto] sm:items-end">
-                <Input label="Label" value={draft.label} onChange={(event) => update(index, { label: event.target.value })} error={serverErrors[`${prefix}label`]} help="Optional: a name such as Nightly." />
-                <Checkbox label="Enabled" checked={draft.enabled} onChange={(event) => update(index, { enabled: event.target.checked })} />
+                <Input label="Schedule label" value={draft.label} onChange={(event) => update(index, { label: event.target.value })} error={serverErrors[`${prefix}label`]} help="Optional: a name such as Nightly." />
+                <Checkbox label="Schedule enabled" checked={draft.enabled} onChange={(event) => update(index, { enabled: event.target.checked })} />
                 {drafts.length > 1 ? (
                   <Button variant="ghost" onClick={() => remove(index)} aria-label={`Remove ${name}`}>
                     Remove
