@@ -6,11 +6,13 @@ import { expect, test } from './support/fixtures.ts';
 import { expectNoSeriousAxeViolations } from './app-helpers.ts';
 
 test.use({ timezoneId: 'UTC' });
+// Two pages, a lazily loaded form and two axe passes each: more than the default on a busy machine.
+test.setTimeout(120_000);
 
 test('a job with two schedules: the form, its preview naming each schedule, and the job page', async ({ page }) => {
   const name = unique('Two schedules');
   await page.goto('/jobs/new');
-  await expect(page.getByRole('heading', { level: 1, name: 'New job' })).toBeVisible();
+  await expect(page.getByRole('heading', { level: 1, name: 'New job' })).toBeVisible({ timeout: 30_000 });
   await page.getByLabel('Name').fill(name);
   await page.getByLabel('Action').selectOption('examples.noop');
   await page.getByText('Cron', { exact: true }).click();
