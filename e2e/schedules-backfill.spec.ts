@@ -7,7 +7,7 @@ import { expectNoSeriousAxeViolations } from './app-helpers.ts';
 
 test.use({ timezoneId: 'UTC' });
 // Two pages, a lazily loaded form and two axe passes each: more than the default on a busy machine.
-test.setTimeout(120_000);
+test.setTimeout(240_000);
 
 test('a job with two schedules: the form, its preview naming each schedule, and the job page', async ({ page }) => {
   const name = unique('Two schedules');
