@@ -131,7 +131,7 @@ export function BackfillCard({ jobId }: { jobId: string }) {
   };
 
   const job = data?.job;
-  if (error) return <Card title="Backfill"><Alert tone="danger">{describeError(error)}</Alert></Card>;
+  if (error) return <Card title="Backfill"><Alert tone="danger" title="The backfills could not be loaded">{describeError(error)}</Alert></Card>;
   if (fetching && !job) return <Card title="Backfill"><p className="flex items-center gap-2 text-sm"><Spinner /> Loading backfills…</p></Card>;
   if (!job?.viewerCanRun) return null;
   const ready = previewOutcome?.ok ? previewOutcome.value.preview : null;
@@ -146,7 +146,7 @@ export function BackfillCard({ jobId }: { jobId: string }) {
           <Button type="submit" loading={preview.fetching}>Preview slots</Button>
         </div>
       </form>
-      {problem && <div className="mt-3"><Alert tone="danger">{problem}</Alert></div>}
+      {problem && <div className="mt-3"><Alert tone="danger" title="The backfill was refused">{problem}</Alert></div>}
       {ready && (
         <div className="mt-4 border-t border-stone-100 pt-3 text-sm dark:border-stone-800" aria-live="polite" role="region" aria-label="Backfill preview">
           <p className="font-medium" data-testid="backfill-count">
