@@ -11,7 +11,7 @@ test('times say their zone; the viewer switches between browser time and UTC, an
     name: unique('Clock job'),
     action: 'examples.noop',
     args: {},
-    schedule: { kind: 'CRON', cron: '0 9 * * *', timezone: 'UTC' },
+    schedules: [{ kind: 'CRON', cron: '0 9 * * *', timezone: 'UTC' }],
   });
   await page.goto(`/jobs/${jobId}`);
   const nextRuns = page.getByRole('list').filter({ hasText: /09:00|04:00|05:00/ }).first();
