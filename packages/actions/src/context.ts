@@ -10,7 +10,8 @@ export interface ActionUser {
   readonly attributes: Readonly<Record<string, unknown>>;
 }
 
-export type RunTrigger = 'SCHEDULE' | 'MANUAL' | 'API' | 'RETRY';
+/** What made the run; CHAIN: another run's ending (the job's follow-up). */
+export type RunTrigger = 'SCHEDULE' | 'MANUAL' | 'API' | 'RETRY' | 'CHAIN';
 
 /** Which run this execution is. */
 export interface RunInfo {

@@ -30,6 +30,8 @@ export type CreateJobInput = {
   description?: string | null | undefined;
   /** Default true. */
   enabled?: boolean | null | undefined;
+  /** Jobs to start when a run of this job ends (chains); replaces the list. Left out: unchanged. */
+  followUps?: Array<FollowUpInput> | null | undefined;
   /** Stable key for jobs declared as code. */
   key?: string | null | undefined;
   misfirePolicy?: MisfirePolicy | null | undefined;
@@ -77,6 +79,35 @@ export type CreateUserInput = {
 export type DatabaseMode =
   | 'embedded'
   | 'external';
+
+/** One arg of the follow-up's run: exactly one of path, value, template. */
+export type FollowUpArgInput = {
+  /** The arg's name in the follow-up job's action. */
+  arg: string;
+  /** A JSON path (PostgreSQL SQL/JSON, lax) over {output, args, run} of the ended run. */
+  path?: string | null | undefined;
+  /** Text with {{ path }} holes; only for text args. */
+  template?: string | null | undefined;
+  /** A literal value (validated against the action when saved). */
+  value?: unknown;
+};
+
+/** Start the job `jobId` when a run of this job ends as `on`. Cycles are refused, naming the path. */
+export type FollowUpInput = {
+  /** Overrides of the follow-up job's args, key by key. */
+  args?: Array<FollowUpArgInput> | null | undefined;
+  jobId: string | number;
+  on: FollowUpOn;
+};
+
+/** Which endings of a top-level run start a follow-up. FAILED also covers INTERRUPTED (the worker was lost, no attempt left); ANY: every ending but SKIPPED. A per-user run counts once, with its roll-up status. */
+export type FollowUpOn =
+  | 'ANY'
+  | 'CANCELLED'
+  | 'FAILED'
+  | 'PARTIALLY_SUCCEEDED'
+  | 'SUCCEEDED'
+  | 'TIMED_OUT';
 
 export type HealthStatus =
   | 'healthy'
@@ -161,6 +192,10 @@ export type Permission =
   | 'USERS_MANAGE';
 
 export type RunFilter = {
+  /** Follow-ups (trigger CHAIN) started by the endings of this job's runs. */
+  causedByJobId?: string | number | null | undefined;
+  /** Follow-ups (trigger CHAIN) this run's ending started. */
+  causedByRunId?: string | number | null | undefined;
   /** Inclusive. */
   createdAfter?: unknown;
   /** Exclusive. */
@@ -192,8 +227,10 @@ export type RunStatus =
   | 'SUCCEEDED'
   | 'TIMED_OUT';
 
+/** What made a run. CHAIN: the ending of another run whose job lists this job as a follow-up (Run.causedByRun). */
 export type RunTrigger =
   | 'API'
+  | 'CHAIN'
   | 'MANUAL'
   | 'RETRY'
   | 'SCHEDULE';
@@ -241,6 +278,8 @@ export type UpdateJobInput = {
   args?: unknown;
   concurrency?: number | null | undefined;
   description?: string | null | undefined;
+  /** Jobs to start when a run of this job ends (chains); replaces the list. Left out: unchanged. */
+  followUps?: Array<FollowUpInput> | null | undefined;
   /** Stable key for jobs declared as code. */
   key?: string | null | undefined;
   misfirePolicy?: MisfirePolicy | null | undefined;

@@ -63,7 +63,8 @@ export const DOMAIN_ERRORS = [ValidationError, NotFoundError, ConflictError];
 export const RunStatusEnum = builder.enumType('RunStatus', { values: RUN_STATUSES });
 
 export const RunTriggerEnum = builder.enumType('RunTrigger', {
-  values: ['SCHEDULE', 'MANUAL', 'API', 'RETRY'] as const satisfies readonly RunTrigger[],
+  description: 'What made a run. CHAIN: the ending of another run whose job lists this job as a follow-up (Run.causedByRun).',
+  values: ['SCHEDULE', 'MANUAL', 'API', 'RETRY', 'CHAIN'] as const satisfies readonly RunTrigger[],
 });
 
 export const ScheduleKindEnum = builder.enumType('ScheduleKind', {
