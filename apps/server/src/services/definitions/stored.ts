@@ -62,6 +62,9 @@ export function toJobDefinition(input: JobInput, nameOf: (kind: 'user' | 'role',
       if (ids.length > 0) out[ref.field] = ids.map((id) => nameOf(ref.kind, id)).sort();
     } else if (field === 'schedule') {
       out.schedule = toScheduleDefinition(value);
+    } else if (field === 'followUps') {
+      // The export writes them with the jobs' keys (definitions/follow-ups.ts).
+      continue;
     } else if (Array.isArray(value) && value.length === 0) {
       continue;
     } else {
@@ -82,9 +85,9 @@ function toScheduleDefinition({ scheduleKind, runCount: _runCount, ...rest }: Sc
   return out as ScheduleDefinition;
 }
 
-/** The file's job as the service's input, without the references (resolved to ids separately). */
+/** The file's job as the service's input, without the references (resolved to ids separately, follow-ups last). */
 export function jobFields(job: JobDefinition): JobInput {
-  const { key: _key, schedule, targetUsers: _targetUsers, targetRoles: _targetRoles, notifyUsers: _notifyUsers, notifyRoles: _notifyRoles, ...rest } = job;
+  const { key: _key, schedule, targetUsers: _targetUsers, targetRoles: _targetRoles, notifyUsers: _notifyUsers, notifyRoles: _notifyRoles, followUps: _followUps, ...rest } = job;
   return { ...rest, schedule: toScheduleInput(schedule) };
 }
 
