@@ -11,7 +11,8 @@ export interface ActionUser {
   readonly attributes: Readonly<Record<string, unknown>>;
 }
 
-export type RunTrigger = 'SCHEDULE' | 'MANUAL' | 'API' | 'RETRY' | 'BACKFILL';
+/** What made the run; CHAIN: another run's ending (the job's follow-up); BACKFILL: a backfill of past slots. */
+export type RunTrigger = 'SCHEDULE' | 'MANUAL' | 'API' | 'RETRY' | 'CHAIN' | 'BACKFILL';
 
 /** Which run this execution is. */
 export interface RunInfo {

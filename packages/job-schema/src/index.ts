@@ -6,6 +6,9 @@
 // place for them) and the notification settings' (services/notifications/settings.ts). Kept free of anything
 // server-side so the browser bundle can import it.
 import { z } from 'zod';
+import { followUpsSchema } from './follow-ups.js';
+
+export * from './follow-ups.js';
 
 /** The values of the database's enums (prisma/schema.prisma); the server checks at compile time that they match. */
 export const scheduleKinds = ['MANUAL', 'CRON', 'INTERVAL', 'ONCE'] as const;
@@ -132,6 +135,8 @@ export const jobInputSchema = z.object({
   notifyUserIds: list(z.string({ error: 'must be a user id' }), 'user ids').optional(),
   notifyRoleIds: list(z.string({ error: 'must be a role id' }), 'role ids').optional(),
   notifyWebhooks: list(z.string({ error: 'must be a webhook URL' }), 'webhook URLs').optional(),
+  /** Jobs to start when a run of this one ends (chains); left out: unchanged. */
+  followUps: followUpsSchema.optional(),
 });
 
 export type JobInput = z.input<typeof jobInputSchema>;

@@ -1,6 +1,8 @@
 // The one way runs come to exist. Run now and the API (services/runs.ts), a retry, a schedule's occurrence
 // (engine/occurrences.ts) and per-user children (engine/fan-out.ts) all insert through `insert`, in one statement
 // per group, inside the caller's transaction when it has one. Callers publish and dispatch after their commit.
+// Follow-ups (a chain) are the one other insert, with the same columns, inside the statement that ends the run that
+// starts them (db/sql/runs/follow-ups.ts, engine/chains.ts): that is what makes them exactly once.
 import { v7 as uuidv7 } from 'uuid';
 import type { Job, Prisma, PrismaClient, Run, RunTrigger } from '../db/prisma.js';
 import type { SqlClient } from '../db/sql/client.js';
@@ -61,8 +63,8 @@ export class RunCreation {
         maxAttempts: run.maxAttempts,
         status,
         statusReason: run.statusReason ?? null,
-        // A run created as skipped is over at once.
-        finishedAt: status === 'SKIPPED' ? now : null,
+        // A run created skipped or failed is over at once.
+        finishedAt: status === 'QUEUED' ? null : now,
         late: run.late ?? false,
         scheduleId: run.scheduleId ?? null,
         backfillId: run.backfillId ?? null,

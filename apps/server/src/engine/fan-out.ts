@@ -8,6 +8,8 @@ import type { Run, RunStatus } from '../db/prisma.js';
 import type { ExecutableJob } from '../db/sql/jobs/read-executable.js';
 import { prismaSql } from '../db/sql/client.js';
 import { enqueueNotifications } from '../db/sql/notifications/enqueue.js';
+import { startFollowUps } from '../db/sql/runs/follow-ups.js';
+import { followUpSettings, handOverFollowUps } from './chains.js';
 import { childStatusCounts } from '../db/sql/runs/child-counts.js';
 import { claimChildren } from '../db/sql/runs/claim-children.js';
 import { recordChildren, type ChildEnding } from '../db/sql/runs/record-children.js';
@@ -123,8 +125,8 @@ export class FanOut {
   private async end(parent: Run, status: RunStatus, data: { statusReason: string } & Partial<Pick<Run, 'childrenTotal' | 'childrenSucceeded' | 'childrenFailed' | 'logSequence' | 'errorMessage'>>): Promise<void> {
     const finishedAt = new Date();
     const running = FINISHABLE_STATUSES.filter((from) => from !== 'CANCELLING');
-    // The ending and its notification outbox rows commit together.
-    const { ended, notifications } = await this.resources.prisma.$transaction(async (tx) => {
+    // The ending, its notification outbox rows and the follow-ups it starts commit together.
+    const { ended, notifications, followUps } = await this.resources.prisma.$transaction(async (tx) => {
       let [row] = await tx.run.updateManyAndReturn({ where: { id: parent.id, status: { in: running } }, data: { ...data, status, finishedAt } });
       if (!row) {
         const cancelled = status !== 'SUCCEEDED';
@@ -133,9 +135,16 @@ export class FanOut {
           data: { ...data, status: cancelled ? 'CANCELLED' : status, statusReason: cancelled ? `cancelled while running; ${data.statusReason}` : data.statusReason, finishedAt },
         });
       }
-      return { ended: row, notifications: row ? await enqueueNotifications(prismaSql(tx), [row.id]) : 0 };
+      if (!row) return { ended: row, notifications: 0, followUps: [] };
+      const sql = prismaSql(tx);
+      return {
+        ended: row,
+        notifications: await enqueueNotifications(sql, [row.id]),
+        followUps: await startFollowUps(sql, [row.id], followUpSettings(this.resources.actions)),
+      };
     });
     if (notifications > 0) this.resources.notificationsQueued(notifications);
+    await handOverFollowUps(this.resources, followUps);
     if (ended) publishRun(this.resources, ended);
   }
 

@@ -2,12 +2,13 @@
 // attempt + 1 after a backoff; otherwise its ending is recorded. Runs ending at the same moment are recorded in one
 // statement (group commit: a lone run is written at once, runs ending while a write is in flight go together in
 // the next), each change still published. The statement that records an ending also writes the run's notification
-// outbox rows.
+// outbox rows and the follow-up runs its ending starts (chains.ts).
 import type { Run } from '../db/prisma.js';
 import type { ExecutableJob } from '../db/sql/jobs/read-executable.js';
 import { finishRuns, type FinishedRun, type RunEnding } from '../db/sql/runs/finish.js';
 import { GroupCommit } from '../lib/group-commit.js';
 import { ENGINE_DEFAULTS, type CatalogAction } from './actions.js';
+import { followUpSettings, handOverFollowUps } from './chains.js';
 import { retryDelayMs, type Outcome } from './outcome.js';
 import { publishRun, type EngineResources } from './resources.js';
 import { FINISHABLE_STATUSES, shouldRetry } from './transitions.js';
@@ -24,7 +25,7 @@ export function describeEnding(outcome: Outcome): string {
 export class Finishing {
   private readonly writes = new GroupCommit<RunEnding, FinishedRun | null>((endings) => this.write(endings));
 
-  constructor(private readonly resources: Pick<EngineResources, 'prisma' | 'pool' | 'bus' | 'dispatcher' | 'notificationsQueued'>) {}
+  constructor(private readonly resources: Pick<EngineResources, 'prisma' | 'pool' | 'bus' | 'dispatcher' | 'notificationsQueued' | 'actions' | 'logger'>) {}
 
   /**
    * Records an attempt's outcome. `retry` (the job and its action) allows another attempt when the retry rule says
@@ -64,8 +65,9 @@ export class Finishing {
   }
 
   private async write(endings: RunEnding[]): Promise<Array<FinishedRun | null>> {
-    const { finished, notifications } = await finishRuns(this.resources.pool, endings, FINISHABLE_STATUSES);
+    const { finished, notifications, followUps } = await finishRuns(this.resources.pool, endings, FINISHABLE_STATUSES, followUpSettings(this.resources.actions));
     if (notifications > 0) this.resources.notificationsQueued(notifications);
+    if (followUps.length > 0) await handOverFollowUps(this.resources, followUps);
     const byId = new Map(finished.map((run) => [run.id, run]));
     return endings.map((ending) => byId.get(ending.id) ?? null);
   }

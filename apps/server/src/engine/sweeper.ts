@@ -1,7 +1,9 @@
 // Finds runs whose worker stopped heartbeating (killed, crashed, cut off), ends them as interrupted (or cancelled,
 // when a cancel was requested), and retries top-level runs the retry rule allows — recurring jobs included (Agenda
 // alone never re-runs an interrupted recurring occurrence, agenda#1749). The retry is the same run with attempt + 1.
+import type { ChainedRun } from '../db/sql/runs/follow-ups.js';
 import { sweepStaleRuns, type SweptRun } from '../db/sql/runs/sweep-stale.js';
+import { followUpSettings, handOverFollowUps } from './chains.js';
 import { publishRun, type EngineResources } from './resources.js';
 import { FINISHABLE_STATUSES, RETRYABLE_OUTCOMES } from './transitions.js';
 
@@ -15,7 +17,7 @@ export class Sweeper {
   private sweeping: Promise<number> | null = null;
 
   constructor(
-    private readonly resources: Pick<EngineResources, 'prisma' | 'pool' | 'dispatcher' | 'bus' | 'logger' | 'notificationsQueued'>,
+    private readonly resources: Pick<EngineResources, 'prisma' | 'pool' | 'dispatcher' | 'bus' | 'logger' | 'notificationsQueued' | 'actions'>,
     private readonly options: SweeperOptions,
   ) {}
 
@@ -40,13 +42,16 @@ export class Sweeper {
 
   private async pass(): Promise<number> {
     let stale: SweptRun[];
+    let chained: ChainedRun[];
     try {
-      const { swept, notifications } = await sweepStaleRuns(this.resources.pool, {
+      const { swept, notifications, followUps } = await sweepStaleRuns(this.resources.pool, {
         cutoff: new Date(Date.now() - this.options.staleAfterMs),
         from: FINISHABLE_STATUSES,
         retryable: RETRYABLE_OUTCOMES,
+        followUps: followUpSettings(this.resources.actions),
       });
       stale = swept;
+      chained = followUps;
       if (notifications > 0) this.resources.notificationsQueued(notifications);
     } catch (error) {
       this.resources.logger.warn(`sweeper: ${(error as Error).message}`);
@@ -64,6 +69,7 @@ export class Sweeper {
       }
       publishRun(this.resources, run);
     }
+    await handOverFollowUps(this.resources, chained);
     if (stale.length > 0) this.resources.logger.warn(`sweeper: ${stale.length} run(s) lost their worker`);
     return stale.length;
   }

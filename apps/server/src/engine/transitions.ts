@@ -34,8 +34,11 @@ export const ACTIVE_STATUSES = ['QUEUED', 'RUNNING', 'CANCELLING'] as const sati
 /** Ended without doing what it should (what a job's run counts show as "failed"). */
 export const FAILED_STATUSES = ['FAILED', 'TIMED_OUT', 'INTERRUPTED'] as const satisfies readonly RunStatus[];
 
-/** The statuses a run is created in: queued, or skipped at once (misfire or overlap policy). */
-export const INITIAL_STATUSES = ['QUEUED', 'SKIPPED'] as const satisfies readonly RunStatus[];
+/**
+ * The statuses a run is created in: queued, or skipped at once (misfire or overlap policy, a follow-up of a disabled
+ * job), or failed at once (a follow-up whose args mapping found nothing, or past the chain depth limit).
+ */
+export const INITIAL_STATUSES = ['QUEUED', 'SKIPPED', 'FAILED'] as const satisfies readonly RunStatus[];
 
 /**
  * The allowed transitions. A terminal status goes nowhere, with one exception: a per-user child interrupted with

@@ -13,6 +13,7 @@ import './types/job-mutations.js';
 import './types/job-subscriptions.js';
 import './types/job-feed.js';
 import './types/run.js';
+import './types/chains.js';
 import './types/run-cancellation.js';
 import './types/backfill.js';
 import './types/run-histogram.js';

@@ -18,6 +18,7 @@ import {
   type DefinitionsDocument,
   type DefinitionsFormat,
 } from './definitions/format.js';
+import { applyFollowUps, followUpClosure, followUpDefinitions } from './definitions/follow-ups.js';
 import { JOB_INCLUDE, referenceIds, toJobDefinition, uniqueKey } from './definitions/stored.js';
 import { jobToInput, type JobInput, type JobService } from './jobs.js';
 import type { RoleService } from './roles.js';
@@ -106,6 +107,13 @@ export class DefinitionsService {
           await run.roles();
           await run.users();
           await run.jobs();
+          for (const key of await applyFollowUps(tx, prismaSql(tx), services.jobs, document, invalid.jobs, errors)) {
+            const unchanged = summary.jobs.unchanged.indexOf(key);
+            if (unchanged >= 0) {
+              summary.jobs.unchanged.splice(unchanged, 1);
+              summary.jobs.updated.push(key);
+            }
+          }
           if (options.prune) await run.prune();
           if (errors.length > 0 || options.dryRun) throw new Rollback();
         },
@@ -127,16 +135,19 @@ export class DefinitionsService {
   async export(options: { jobKeys?: string[]; userAttributes?: boolean } = {}): Promise<ExportResult> {
     const prisma = this.deps.db;
     const keys = options.jobKeys?.map((key) => key.trim()).filter(Boolean);
-    const jobs = await prisma.job.findMany({
-      where: keys?.length ? { key: { in: keys } } : {},
-      include: JOB_INCLUDE,
-      orderBy: [{ name: 'asc' }, { id: 'asc' }],
-    });
+    const chosen = await prisma.job.findMany({ where: keys?.length ? { key: { in: keys } } : {}, select: { id: true, key: true } });
     if (keys?.length) {
-      const found = new Set(jobs.map((job) => job.key));
+      const found = new Set(chosen.map((job) => job.key));
       const missing = keys.filter((key) => !found.has(key));
       if (missing.length > 0) throw new ValidationError([{ field: 'jobKeys', message: `no job with key ${missing.map((key) => `"${key}"`).join(', ')}` }]);
     }
+    // The jobs the chosen ones start come along, so the document's follow-ups name jobs it holds.
+    const jobIds = [...chosen.map((job) => job.id), ...(await followUpClosure(prisma, chosen.map((job) => job.id)))];
+    const jobs = await prisma.job.findMany({
+      where: keys?.length ? { id: { in: jobIds } } : {},
+      include: JOB_INCLUDE,
+      orderBy: [{ name: 'asc' }, { id: 'asc' }],
+    });
 
     const inputs = jobs.map((job) => ({
       job,
@@ -158,6 +169,16 @@ export class DefinitionsService {
 
     const taken = new Set((await prisma.job.findMany({ where: { key: { not: null } }, select: { key: true } })).map((job) => job.key));
     const generatedKeys: ExportResult['generatedKeys'] = [];
+    const keyOfJob = new Map<string, string>();
+    for (const { job } of inputs) {
+      let key = job.key;
+      if (!key) {
+        key = uniqueKey(job.name, taken);
+        generatedKeys.push({ name: job.name, key });
+      }
+      keyOfJob.set(job.id, key);
+    }
+    const followUps = await followUpDefinitions(prisma, [...keyOfJob.keys()], (id) => keyOfJob.get(id) ?? id);
     const document: DefinitionsDocument = {
       version: DOCUMENT_VERSION,
       roles: roles.map((role) => ({
@@ -175,12 +196,9 @@ export class DefinitionsService {
         roles: user.roles.map((membership) => roleNameOf.get(membership.roleId)).filter((name): name is string => Boolean(name)).sort(),
       })),
       jobs: inputs.map(({ job, input }) => {
-        let key = job.key;
-        if (!key) {
-          key = uniqueKey(job.name, taken);
-          generatedKeys.push({ name: job.name, key });
-        }
-        return toJobDefinition({ ...input, key }, (kind, id) => (kind === 'user' ? emailOf.get(id) : roleNameOf.get(id)) ?? id);
+        const definition = toJobDefinition({ ...input, key: keyOfJob.get(job.id)! }, (kind, id) => (kind === 'user' ? emailOf.get(id) : roleNameOf.get(id)) ?? id);
+        const chain = followUps.get(job.id);
+        return chain ? { ...definition, followUps: chain } : definition;
       }),
     };
     return { document, generatedKeys };

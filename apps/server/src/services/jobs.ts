@@ -6,6 +6,7 @@ import { fieldErrors, jobInputSchema, type JobInput, type misfirePolicies, type 
 import type { Job, JobSchedule, MisfirePolicy, OverlapPolicy, Prisma, ScheduleKind } from '../db/prisma.js';
 import type { RealtimeBus } from '../realtime/bus.js';
 import type { ActionCatalog } from './action-catalog.js';
+import { checkFollowUps, saveFollowUps } from './chains.js';
 import { AfterCommit, inTransaction, type DbClient } from './db-client.js';
 import { ConflictError, NotFoundError, prefixFields, ValidationError, type FieldError } from './errors.js';
 import { validateNotificationSettings } from './notifications/settings.js';
@@ -76,7 +77,7 @@ export class JobService {
     const data = await this.validate(input, null, []);
     const now = this.now();
     const rows = (data.schedules ?? []).map((entry, position) => scheduleRow(entry, position, data.fields.enabled, now));
-    const job = await this.deps.db.job.create({
+    const job = await this.withFollowUps(null, input.followUps, (db) => db.job.create({
       data: {
         ...data.fields,
         nextRunAt: earliestNextRun(rows),
@@ -87,7 +88,7 @@ export class JobService {
         notifyUsers: { create: data.notify.notifyUserIds.map((userId) => ({ userId })) },
         notifyRoles: { create: data.notify.notifyRoleIds.map((roleId) => ({ roleId })) },
       },
-    });
+    }));
     await this.changed(job, 'created');
     return job;
   }
@@ -115,7 +116,7 @@ export class JobService {
     // A single `schedule` in the patch replaces the stored list.
     if (patch.schedule !== undefined && patch.schedules === undefined) delete merged.schedules;
     const data = await this.validate(merged, current, stored, patch.schedule !== undefined || patch.schedules !== undefined);
-    const job = await inTransaction(this.deps.db, async (tx) => {
+    const job = await this.withFollowUps(id, patch.followUps, async (tx) => {
       if (patch.targetUserIds) {
         await tx.jobTargetUser.deleteMany({ where: { jobId: id } });
         await tx.jobTargetUser.createMany({ data: data.targetUserIds.map((userId) => ({ jobId: id, userId })) });
@@ -137,6 +138,19 @@ export class JobService {
     });
     await this.changed(job, 'updated');
     return job;
+  }
+
+  /**
+   * `write` in a transaction, with the job's follow-ups checked before it and replaced after it when given (left
+   * out: unchanged); a refused follow-up rolls the whole change back.
+   */
+  private withFollowUps(jobId: string | null, followUps: JobInput['followUps'], write: (tx: Prisma.TransactionClient) => Promise<Job>): Promise<Job> {
+    return inTransaction(this.deps.db, async (tx) => {
+      const checked = followUps ? await checkFollowUps(tx, this.deps.actions, jobId, followUps) : null;
+      const job = await write(tx);
+      if (checked) await saveFollowUps(tx, job.id, checked);
+      return job;
+    });
   }
 
   async delete(id: string): Promise<Job> {

@@ -8,6 +8,7 @@ import { useMutation, useQuery, useSubscription } from 'urql';
 import { PageHeader } from '../components/layout/PageHeader';
 import { LogViewer } from '../components/runs/LogViewer';
 import { ChildRuns } from '../components/runs/ChildRuns';
+import { RunLineage } from '../components/runs/RunLineage';
 import { isActiveStatus, RUN_TRIGGER_LABEL, runName, runPath } from '../components/runs/runStatus';
 import { RunStatusBadge } from '../components/runs/RunStatusBadge';
 import { Alert } from '../components/ui/Alert';
@@ -84,6 +85,7 @@ const RunPageQuery = graphql(`
       childrenTotal
       childrenSucceeded
       childrenFailed
+      ...RunLineage_RunFragment
     }
   }
 `);
@@ -266,7 +268,9 @@ function RunView({ run }: { run: LoadedRun }) {
                 {RUN_TRIGGER_LABEL[run.trigger]}
                 {run.late && ' (catch-up)'}
               </Fact>
-              <Fact term="Started by">{run.startedBy?.name ?? (run.trigger === 'SCHEDULE' ? 'The schedule' : '—')}</Fact>
+              <Fact term="Started by">
+                {run.startedBy?.name ?? (run.trigger === 'SCHEDULE' ? 'The schedule' : run.trigger === 'CHAIN' ? 'Another run’s ending' : '—')}
+              </Fact>
               {run.targetUser && <Fact term="For user">{run.targetUser.name}</Fact>}
               <Fact term="Scheduled for">{formatDateTime(run.scheduledFor, { seconds: true })}</Fact>
               <Fact term="Started">{formatDateTime(run.startedAt, { seconds: true })}</Fact>
@@ -299,6 +303,8 @@ function RunView({ run }: { run: LoadedRun }) {
             )}
           </Card>
         </div>
+
+        <RunLineage run={run} />
 
         {run.childrenTotal > 0 && (
           <Card

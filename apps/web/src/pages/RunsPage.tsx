@@ -1,6 +1,7 @@
 // Every run, newest first, live: the runFeed subscription says a run changed and the page re-reads. Filters — job,
 // who started it, status, trigger, a date range (in the viewer's zone) and text — live in the URL, parsed here
-// against the allowed values; ?parent= narrows to one run's per-user children.
+// against the allowed values; ?parent= narrows to one run's per-user children, ?causedBy= to the follow-ups one
+// run's ending started, ?cause= (a job) to the follow-ups its runs started.
 import { useEffect, useMemo, useState } from 'react';
 import { useSearchParams } from 'react-router';
 import { useQuery, useSubscription } from 'urql';
@@ -95,6 +96,8 @@ function parseParams(params: URLSearchParams) {
     job: text('job'),
     user: text('user'),
     parent: text('parent'),
+    cause: text('cause'),
+    causedBy: text('causedBy'),
     q: text('q'),
     from: LOCAL_INPUT.test(from) ? from : '',
     to: LOCAL_INPUT.test(to) ? to : '',
@@ -118,11 +121,13 @@ export default function RunsPage() {
       startedById: state.user || null,
       parentRunId: state.parent || null,
       includeChildren: state.parent ? true : null,
+      causedByJobId: state.cause || null,
+      causedByRunId: state.causedBy || null,
       search: state.q || null,
       createdAfter: state.from ? fromZonedInput(state.from)?.toISOString() ?? null : null,
       createdBefore: state.to ? fromZonedInput(state.to)?.toISOString() ?? null : null,
     }),
-    [state.status, state.trigger, state.job, state.user, state.parent, state.q, state.from, state.to],
+    [state.status, state.trigger, state.job, state.user, state.parent, state.cause, state.causedBy, state.q, state.from, state.to],
   );
   const filterKey = JSON.stringify(filter);
   const pages = useCursorPages(PAGE_SIZE, filterKey);
@@ -163,7 +168,7 @@ export default function RunsPage() {
   }, [search, state.q, setParams]);
 
   const runs = data?.runs;
-  const filtered = Boolean(state.status || state.trigger || state.job || state.user || state.q || state.from || state.to);
+  const filtered = Boolean(state.status || state.trigger || state.job || state.user || state.cause || state.causedBy || state.q || state.from || state.to);
   const jobName = options?.jobs.edges.find((edge) => edge.node.id === state.job)?.node.name;
   const zone = zoneName();
 
@@ -172,7 +177,11 @@ export default function RunsPage() {
       <PageHeader
         title="Runs"
         description={
-          state.parent ? 'The per-user runs of one run, newest first. Updates live.' : jobName ? `Runs of ${jobName}, newest first. Updates live.` : 'Every run of every job, newest first. Updates live.'
+          state.parent
+            ? 'The per-user runs of one run, newest first. Updates live.'
+            : state.causedBy
+              ? 'The follow-up runs one run’s ending started, newest first. Updates live.'
+              : jobName ? `Runs of ${jobName}, newest first. Updates live.` : 'Every run of every job, newest first. Updates live.'
         }
       />
       <Card flush>
@@ -195,6 +204,17 @@ export default function RunsPage() {
             value={state.user}
             onChange={(event) => set('user', event.target.value)}
             options={[{ value: '', label: 'Anyone' }, ...(options?.users.edges ?? []).map(({ node }) => ({ value: node.id, label: node.name }))]}
+          />
+          <Select
+            className="min-w-0"
+            label="Caused by job"
+            value={state.cause}
+            onChange={(event) => set('cause', event.target.value)}
+            options={[
+              { value: '', label: 'Any cause' },
+              ...(state.cause && !options?.jobs.edges.some((edge) => edge.node.id === state.cause) ? [{ value: state.cause, label: 'The chosen job' }] : []),
+              ...(options?.jobs.edges ?? []).map(({ node }) => ({ value: node.id, label: `Follow-ups of ${node.name}` })),
+            ]}
           />
           <Select
             className="min-w-0"

@@ -6,6 +6,7 @@ import { ValidationError } from '../../services/errors.js';
 import type { JobInput, JobPatch } from '../../services/jobs.js';
 import { builder, type SchemaTypes } from '../builder.js';
 import { DOMAIN_ERRORS, MisfirePolicyEnum, OverlapPolicyEnum } from './common.js';
+import { FollowUpInputRef, toFollowUps } from './chains.js';
 import { JobRef } from './job.js';
 import { NotificationOutcomeEnum } from './notification.js';
 import { RunRef } from './run.js';
@@ -48,6 +49,11 @@ function jobInputFields(t: PothosSchemaTypes.InputFieldBuilder<SchemaTypes, 'Inp
     notifyUserIds: t.idList({ required: false, description: 'Users notified at their e-mail address.' }),
     notifyRoleIds: t.idList({ required: false, description: 'Roles whose active members are notified.' }),
     notifyWebhooks: t.stringList({ required: false, description: 'http(s) URLs that get a signed POST.' }),
+    followUps: t.field({
+      type: [FollowUpInputRef],
+      required: false,
+      description: 'Jobs to start when a run of this job ends (chains); replaces the list. Left out: unchanged.',
+    }),
   } satisfies Record<Exclude<JobField, 'enabled' | 'schedule'>, unknown>;
 }
 
@@ -79,6 +85,7 @@ function toJobPatch(input: JobFieldsInput): JobPatch {
     const value = input[field];
     if (value === undefined || (value === null && !KEEPS_NULL.has(field))) continue;
     if (field === 'schedules') patch.schedules = (value as ScheduleEntryInputShape[]).map(toScheduleEntryInput);
+    else if (field === 'followUps') patch.followUps = toFollowUps(value as Parameters<typeof toFollowUps>[0]);
     else if (ID_LISTS.has(field) && Array.isArray(value)) patch[field] = value.map(String);
     else patch[field] = value;
   }

@@ -17,7 +17,7 @@ import {
 } from './common.js';
 
 export const RunRef = builder.prismaObject('Run', {
-  description: 'One execution of a job: an occurrence of its schedule, a manual run, an API dispatch or a retry.',
+  description: 'One execution of a job: an occurrence of its schedule, a manual run, an API dispatch, a retry or a follow-up of another run (chains).',
   authScopes: { permission: 'JOBS_READ' },
   fields: (t) => ({
     id: t.exposeID('id'),
@@ -89,6 +89,8 @@ const RunFilter = builder.inputType('RunFilter', {
     includeChildren: t.boolean({ required: false, description: 'Per-user child runs too; default only top-level runs.' }),
     startedById: t.id({ required: false, description: 'Runs this user started by hand or through the API.' }),
     search: t.string({ required: false, description: "Part of the run's title or its job's name, any case." }),
+    causedByRunId: t.id({ required: false, description: "Follow-ups (trigger CHAIN) this run's ending started." }),
+    causedByJobId: t.id({ required: false, description: "Follow-ups (trigger CHAIN) started by the endings of this job's runs." }),
   }),
 });
 
@@ -111,6 +113,8 @@ type RunFilterShape = {
   includeChildren?: boolean | null;
   startedById?: string | number | null;
   search?: string | null;
+  causedByRunId?: string | number | null;
+  causedByJobId?: string | number | null;
 };
 
 const NO_MATCH = '00000000-0000-0000-0000-000000000000';
@@ -126,6 +130,8 @@ function runWhere(filter: RunFilterShape | null | undefined): Prisma.RunWhereInp
   }
   if (filter?.targetUserId != null) where.targetUserId = idOrNoMatch(filter.targetUserId);
   if (filter?.startedById != null) where.startedById = idOrNoMatch(filter.startedById);
+  if (filter?.causedByRunId != null) where.causedByRunId = idOrNoMatch(filter.causedByRunId);
+  if (filter?.causedByJobId != null) where.causedByRun = { jobId: idOrNoMatch(filter.causedByJobId) };
   const search = filter?.search?.trim();
   if (search) {
     where.OR = [{ title: { contains: search, mode: 'insensitive' } }, { job: { name: { contains: search, mode: 'insensitive' } } }];

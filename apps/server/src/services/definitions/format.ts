@@ -2,7 +2,7 @@
 // refer to each other by what stays the same across installs (a job's key, a user's e-mail, a role's name), never
 // by database ids. This module only reads and writes the document's shape; what a valid job, user or role is stays
 // the services' business (JobService, UserService, RoleService), so the file can never accept what the API refuses.
-import { issuePath, jobInputSchema, JOB_LIMITS, jsonObject, scheduleEntrySchema, scheduleInputSchema, scheduleKinds, type JobInput } from '@sundial/job-schema';
+import { followUpSchema, FOLLOW_UP_LIMITS, issuePath, jobInputSchema, JOB_LIMITS, jsonObject, scheduleEntrySchema, scheduleInputSchema, scheduleKinds, type JobInput } from '@sundial/job-schema';
 import { parse as parseYaml, stringify as stringifyYaml, YAMLParseError } from 'yaml';
 import { z } from 'zod';
 import { ALL_PERMISSIONS } from '../auth/permissions.js';
@@ -63,6 +63,14 @@ export interface JobReference {
 }
 type ReferenceField = keyof typeof JOB_REFERENCES;
 
+/** A follow-up in the file: the job it starts named by key (`job`), not by id. */
+const { jobId: _jobId, ...followUpFields } = followUpSchema.shape;
+export const followUpDefinitionSchema = z.strictObject({
+  job: z.string({ error: 'is required: the key of the job to start' }).trim().min(1, { error: 'is required: the key of the job to start' }),
+  ...followUpFields,
+});
+export type FollowUpDefinition = z.infer<typeof followUpDefinitionSchema>;
+
 const nameList = (what: string, plural: string) => list(text(what), plural).optional();
 const FILE_FIELDS = {
   key: z.string({ error: 'is required: the stable key that ties this entry to its job across imports' }),
@@ -74,6 +82,9 @@ const FILE_FIELDS = {
   targetRoleIds: nameList('a role name', 'role names'),
   notifyUserIds: nameList("a user's e-mail", 'user e-mails'),
   notifyRoleIds: nameList('a role name', 'role names'),
+  followUps: list(followUpDefinitionSchema, 'follow-ups {job, on, args}')
+    .max(FOLLOW_UP_LIMITS.followUps, { error: `must have at most ${FOLLOW_UP_LIMITS.followUps} follow-ups` })
+    .optional(),
 } as const;
 type JobShape = typeof jobInputSchema.shape;
 type FileShape = {

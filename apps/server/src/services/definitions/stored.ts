@@ -71,6 +71,9 @@ export function toJobDefinition(input: JobInput, nameOf: (kind: 'user' | 'role',
     } else if (field === 'schedules') {
       const entries = value as ScheduleEntryInput[];
       if (entries.length > 0) out.schedules = entries.map(toScheduleEntryDefinition);
+    } else if (field === 'followUps') {
+      // The export writes them with the jobs' keys (definitions/follow-ups.ts).
+      continue;
     } else if (Array.isArray(value) && value.length === 0) {
       continue;
     } else {
@@ -100,9 +103,9 @@ function toScheduleEntryDefinition({ id: _id, label, enabled, args, ...timing }:
   } as ScheduleEntryDefinition;
 }
 
-/** The file's job as the service's input, without the references (resolved to ids separately). */
+/** The file's job as the service's input, without the references (resolved to ids separately, follow-ups last). */
 export function jobFields(job: JobDefinition): JobInput {
-  const { key: _key, schedule, schedules, targetUsers: _targetUsers, targetRoles: _targetRoles, notifyUsers: _notifyUsers, notifyRoles: _notifyRoles, ...rest } = job;
+  const { key: _key, schedule, schedules, targetUsers: _targetUsers, targetRoles: _targetRoles, notifyUsers: _notifyUsers, notifyRoles: _notifyRoles, followUps: _followUps, ...rest } = job;
   if (schedules) return { ...rest, schedules: schedules.map(({ kind, ...entry }) => ({ scheduleKind: kind, ...entry })) };
   return { ...rest, schedule: toScheduleInput(schedule) };
 }

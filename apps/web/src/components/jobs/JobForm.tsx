@@ -1,6 +1,6 @@
 // Create or edit a job (Kamihi's "New Job", InvenioRDM's create form): name, description, action with its
 // description, args from the action's JSON Schema, users and roles, per user, schedule, limits and policies,
-// notifications.
+// notifications, follow-ups (chains).
 // The fields' own rules (lengths, ranges) are checked before sending, with the job schema the server validates
 // with (@sundial/job-schema), so their messages are the server's; the server judges the rest on save (action, args,
 // schedule, users and roles) and its messages appear at their fields. Leaving with unsaved changes asks first.
@@ -21,6 +21,7 @@ import { MultiSelect } from '../ui/MultiSelect';
 import { Select } from '../ui/Select';
 import { Textarea } from '../ui/Textarea';
 import { ArgsEditor } from './ArgsEditor';
+import { draftFromFollowUps, FollowUpsEditor, followUpsInput, type FollowUpDraft } from './FollowUpsEditor';
 import { emptyNotificationsDraft, NotificationsEditor, notificationsInput, type NotificationsDraft } from './NotificationsEditor';
 import { draftFromScheduleEntry, emptyScheduleEntryDraft, scheduleEntriesInput, type ScheduleEntryDraft } from './schedule';
 import { SchedulesEditor } from './SchedulesEditor';
@@ -52,6 +53,18 @@ export const JobForm_JobFragment = graphql(`
     }
     notifyRoles {
       id
+    }
+    followUps {
+      on
+      job {
+        id
+      }
+      args {
+        arg
+        path
+        value
+        template
+      }
     }
     schedules {
       id
@@ -97,6 +110,7 @@ export interface JobDraft {
   overlapPolicy: OverlapPolicy;
   misfirePolicy: MisfirePolicy;
   notifications: NotificationsDraft;
+  followUps: FollowUpDraft[];
 }
 
 /** What the form sends: the fields CreateJobInput and UpdateJobInput share (plus `enabled` on create). */
@@ -115,6 +129,7 @@ export function jobInput(draft: JobDraft) {
     overlapPolicy: draft.overlapPolicy,
     misfirePolicy: draft.misfirePolicy,
     ...notificationsInput(draft.notifications),
+    followUps: followUpsInput(draft.followUps),
   };
 }
 
@@ -143,6 +158,7 @@ const SHOWN_FIELDS = new Set<string>([
   'notifyUserIds',
   'notifyRoleIds',
   'notifyWebhooks',
+  'followUps',
 ] satisfies JobField[]);
 const shownAtItsField = (field: string) => SHOWN_FIELDS.has(field.split(/[.[]/)[0] ?? field);
 
@@ -194,6 +210,7 @@ export function JobForm({
               notifyRoleIds: job.notifyRoles.map((role) => role.id),
               notifyWebhooks: job.notifyWebhooks.join('\n'),
             },
+            followUps: draftFromFollowUps(job.followUps),
           }
         : {
             name: '',
@@ -210,6 +227,7 @@ export function JobForm({
             overlapPolicy: 'SKIP',
             misfirePolicy: 'CATCH_UP_ONCE',
             notifications: emptyNotificationsDraft(),
+            followUps: [],
           },
     // eslint-disable-next-line react-hooks/exhaustive-deps -- starts from the job as loaded; a refetch must not overwrite what is being typed
     [],
@@ -407,6 +425,15 @@ export function JobForm({
 
       <Section title="Notifications" description="Who hears about a run's outcome, by e-mail or webhook. Sending never holds up the run; failed sends are retried.">
         <NotificationsEditor draft={draft.notifications} onChange={(notifications) => set('notifications', notifications)} targets={targets} errors={errors} />
+      </Section>
+
+      <Section title="Follow-ups" description="Jobs to start when a run of this job ends, with args taken from the run that ended.">
+        <FollowUpsEditor
+          drafts={draft.followUps}
+          onChange={(followUps) => set('followUps', followUps)}
+          jobId={job?.id ?? null}
+          errors={errors}
+        />
       </Section>
 
       <div className="fixed inset-x-0 bottom-0 z-20 border-t border-stone-200 bg-white/90 backdrop-blur lg:left-56 dark:border-stone-800 dark:bg-stone-900/90">

@@ -39,6 +39,9 @@ export const runRow = z
     children_succeeded: int,
     children_failed: int,
     log_sequence: int,
+    caused_by_run_id: uuid.nullable(),
+    follow_up_id: uuid.nullable(),
+    chain_depth: int,
   })
   .transform(
     (row): Run => ({
@@ -74,5 +77,8 @@ export const runRow = z
       childrenSucceeded: row.children_succeeded,
       childrenFailed: row.children_failed,
       logSequence: row.log_sequence,
+      causedByRunId: row.caused_by_run_id,
+      followUpId: row.follow_up_id,
+      chainDepth: row.chain_depth,
     }),
   );

@@ -1,7 +1,8 @@
 // The one statement that creates runs: run now, the API, a retry, a schedule's occurrence and per-user children all
 // insert through it (engine/create.ts). Plain SQL: run now is on the trigger-latency path (bench/latency.ts,
 // bench/throughput.ts: Prisma's per-statement cost was half of it) and children are written a thousand per statement
-// (bench/fanout.ts). A row whose occurrence key exists already is not inserted and not returned: a second worker's
+// (bench/fanout.ts). Follow-ups are inserted with the same columns by the statement that ends their cause
+// (follow-ups.ts). A row whose occurrence key exists already is not inserted and not returned: a second worker's
 // firing of the same slot, or a re-run parent's existing child, adds nothing.
 import type { Run, RunStatus, RunTrigger } from '../../prisma.js';
 import { parseRows, type SqlClient } from '../client.js';
@@ -30,12 +31,15 @@ export interface NewRunRow {
   backfillId: string | null;
 }
 
+/** The columns every insert of runs fills, in this order (the follow-ups' statement, follow-ups.ts, adds its own after). */
+export const RUN_INSERT_COLUMNS = `id, job_id, parent_run_id, target_user_id, occurrence_key, trigger, title, args, since,
+       scheduled_for, started_by_id, max_attempts, status, status_reason, finished_at, late`;
+
 /** Inserts the runs in one statement; resolves with the inserted ones (all columns), in no particular order. */
 export async function insertRuns(client: SqlClient, rows: readonly NewRunRow[]): Promise<Run[]> {
   const column = <K extends keyof NewRunRow>(key: K) => rows.map((row) => row[key]);
   const { rows: inserted } = await client.query(
-    `INSERT INTO "runs" (id, job_id, parent_run_id, target_user_id, occurrence_key, trigger, title, args, since,
-       scheduled_for, started_by_id, max_attempts, status, status_reason, finished_at, late, schedule_id, backfill_id)
+    `INSERT INTO "runs" (${RUN_INSERT_COLUMNS}, schedule_id, backfill_id)
      SELECT v.id, v.job_id, v.parent_run_id, v.target_user_id, v.occurrence_key, v.trigger::"RunTrigger", v.title,
        v.args::jsonb, v.since, COALESCE(v.scheduled_for, now()), v.started_by_id, v.max_attempts, v.status::"RunStatus",
        v.status_reason, v.finished_at, v.late, v.schedule_id, v.backfill_id

@@ -2,13 +2,14 @@
 // otherwise INTERRUPTED), or, when the engine's retry rule says so, go straight back to QUEUED with attempt + 1,
 // so nobody ever reads a terminal INTERRUPTED that later changes. Per-user children are never retried here: their
 // parent's next execution queues them again. The same statement writes the notification outbox rows of the runs it
-// ends (db/sql/notifications/enqueue.ts).
+// ends (db/sql/notifications/enqueue.ts) and the follow-up runs their endings start (follow-ups.ts).
 import { z } from 'zod';
 import { RunStatus as RunStatuses } from '../../generated/prisma/enums.js';
 import type { RunStatus } from '../../prisma.js';
 import { parseRows, type SqlClient } from '../client.js';
 import { int, uuid } from '../rows/columns.js';
 import { enqueueSql } from '../notifications/enqueue.js';
+import { chainedJson, chainedRuns, followUpSql, type ChainedRun, type FollowUpSettings } from './follow-ups.js';
 
 export interface SweepStale {
   /** Runs without a heartbeat since this time are lost. */
@@ -17,6 +18,7 @@ export interface SweepStale {
   from: readonly RunStatus[];
   /** Endings another attempt may fix (the transition table's retry rule); attempts left is the rule's other half. */
   retryable: readonly RunStatus[];
+  followUps: FollowUpSettings;
 }
 
 const sweptRow = z.object({
@@ -27,6 +29,7 @@ const sweptRow = z.object({
   status: z.enum(RunStatuses),
   priority: int,
   notifications: int,
+  follow_ups: chainedRuns,
 });
 
 export interface SweptRun {
@@ -38,7 +41,10 @@ export interface SweptRun {
   priority: number;
 }
 
-export async function sweepStaleRuns(client: SqlClient, { cutoff, from, retryable }: SweepStale): Promise<{ swept: SweptRun[]; notifications: number }> {
+export async function sweepStaleRuns(
+  client: SqlClient,
+  { cutoff, from, retryable, followUps }: SweepStale,
+): Promise<{ swept: SweptRun[]; notifications: number; followUps: ChainedRun[] }> {
   const { rows } = await client.query(
     `WITH stale AS (
        SELECT r.id, CASE WHEN r.status = 'CANCELLING' THEN 'CANCELLED' ELSE 'INTERRUPTED' END AS ending
@@ -62,16 +68,19 @@ export async function sweepStaleRuns(client: SqlClient, { cutoff, from, retryabl
        log_sequence = COALESCE((SELECT max(l.sequence) FROM "run_log_lines" l WHERE l.run_id = r.id), r.log_sequence)
      FROM decided d, "jobs" j
      WHERE r.id = d.id AND j.id = r.job_id
-     RETURNING r.id, r.job_id, r.parent_run_id, r.attempt, r.status, r.created_at, j.priority
+     RETURNING r.id, r.job_id, r.parent_run_id, r.attempt, r.status, r.created_at, j.priority, r.args, r.output, r.chain_depth
      ),
-     ${enqueueSql}
-     SELECT e.id, e.job_id, e.parent_run_id, e.attempt, e.status::text AS status, e.priority, (SELECT count(*)::int FROM queued) AS notifications
+     ${enqueueSql},
+     ${followUpSql('$4::jsonb')}
+     SELECT e.id, e.job_id, e.parent_run_id, e.attempt, e.status::text AS status, e.priority, (SELECT count(*)::int FROM queued) AS notifications,
+       ${chainedJson} AS follow_ups
      FROM ended e`,
-    [cutoff, from, retryable],
+    [cutoff, from, retryable, JSON.stringify(followUps)],
   );
   const parsed = parseRows(sweptRow, rows);
   return {
     swept: parsed.map((row) => ({ id: row.id, jobId: row.job_id, parentRunId: row.parent_run_id, attempt: row.attempt, status: row.status, priority: row.priority })),
     notifications: parsed[0]?.notifications ?? 0,
+    followUps: parsed[0]?.follow_ups ?? [],
   };
 }
