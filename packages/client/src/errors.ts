@@ -40,9 +40,16 @@ export interface GraphQLErrorLike {
   extensions?: Record<string, unknown> | undefined;
 }
 
+/** The server's error codes for the domain's errors, when they come as GraphQL errors (e.g. from a subscription). */
+const KIND_OF_CODE: Record<string, SundialErrorKind> = { BAD_USER_INPUT: 'ValidationError', NOT_FOUND: 'NotFoundError', CONFLICT: 'ConflictError' };
+
 export function fromGraphQLErrors(errors: readonly GraphQLErrorLike[]): SundialError {
   const code = errors.find((error) => typeof error.extensions?.code === 'string')?.extensions?.code as string | undefined;
-  return new SundialError('GraphQLError', errors.map((error) => error.message).join('; '), code === undefined ? {} : { code });
+  const fieldErrors = errors.flatMap((error) => (Array.isArray(error.extensions?.fieldErrors) ? (error.extensions.fieldErrors as FieldError[]) : []));
+  return new SundialError((code && KIND_OF_CODE[code]) || 'GraphQLError', errors.map((error) => error.message).join('; '), {
+    fieldErrors,
+    ...(code === undefined ? {} : { code }),
+  });
 }
 
 /** A mutation's typed error result (the `Error` interface's members). */

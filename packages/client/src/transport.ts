@@ -67,17 +67,36 @@ function classify(error: unknown): SundialError {
   return new ConnectionLost(error);
 }
 
-async function* checked<T>(source: AsyncIterableIterator<ExecutionResultLike<T>>): AsyncGenerator<T> {
-  try {
-    for await (const result of source) {
-      if (result.errors && result.errors.length > 0) throw fromGraphQLErrors(result.errors);
-      if (result.data !== undefined && result.data !== null) yield result.data;
-    }
-  } catch (error) {
-    throw classify(error);
-  } finally {
-    await source.return?.();
-  }
+/**
+ * The data of each result; errors thrown as SundialErrors. Not an async generator: a generator's `return()` waits
+ * for the `next()` in progress, so a watch could not be closed while its stream is quiet.
+ */
+function checked<T>(source: AsyncIterableIterator<ExecutionResultLike<T>>): AsyncIterableIterator<T> {
+  const iterator: AsyncIterableIterator<T> = {
+    async next() {
+      for (;;) {
+        let step: IteratorResult<ExecutionResultLike<T>>;
+        try {
+          step = await source.next();
+        } catch (error) {
+          throw classify(error);
+        }
+        if (step.done) return { done: true, value: undefined };
+        const result = step.value;
+        if (result.errors && result.errors.length > 0) {
+          void source.return?.();
+          throw fromGraphQLErrors(result.errors);
+        }
+        if (result.data !== undefined && result.data !== null) return { done: false, value: result.data };
+      }
+    },
+    async return() {
+      await source.return?.();
+      return { done: true, value: undefined };
+    },
+    [Symbol.asyncIterator]: () => iterator,
+  };
+  return iterator;
 }
 
 export interface TransportOptions {
