@@ -1,7 +1,7 @@
 // createClient: Sundial's GraphQL API as typed calls. Queries and mutations are POSTs with fetch; subscriptions go
 // over Server-Sent Events or a WebSocket (transport.ts). Every shape comes from schema.graphql through codegen.
 import type { ActionArgs, ActionName } from './actions.js';
-import { fromErrorResult, fromGraphQLErrors, SundialError, type ErrorResult, type GraphQLErrorLike } from './errors.js';
+import { fromErrorResult, fromGraphQLErrors, SundialError, type GraphQLErrorLike } from './errors.js';
 import type { ClientDispatchMutation, DispatchInput, TypedDocumentString } from './gql/graphql.js';
 import { CancelDocument, DispatchDocument, RunDocument, RunNowDocument } from './operations.js';
 import { sseTransport, webSocketTransport, type Transport, type TransportKind } from './transport.js';
@@ -88,7 +88,7 @@ export function createClient(options: ClientOptions): SundialClient {
 
   return {
     async dispatch(input) {
-      const data = await request(DispatchDocument, { input: input as DispatchInput });
+      const data = await request(DispatchDocument, { input });
       if (data.dispatch.__typename === 'MutationDispatchSuccess') return data.dispatch.result;
       throw fromErrorResult(data.dispatch);
     },

@@ -61,8 +61,9 @@ function classify(error: unknown): SundialError {
     return new SundialError('GraphQLError', `the server closed the WebSocket: ${error.code} ${error.reason}`.trim(), { code: String(error.code) });
   }
   // A status the server chose (401, 403, 429 …) is an answer, not a lost connection.
-  if (error instanceof NetworkError && error.response && error.response.status >= 400 && error.response.status < 500) {
-    return new SundialError('NetworkError', `${error.message}`, { code: String(error.response.status), cause: error });
+  const status = error instanceof NetworkError ? (error.response as { status?: number } | undefined)?.status : undefined;
+  if (status !== undefined && status >= 400 && status < 500) {
+    return new SundialError('NetworkError', (error as Error).message, { code: String(status), cause: error });
   }
   return new ConnectionLost(error);
 }

@@ -98,7 +98,7 @@ export async function* watchRun(transport: Transport, runId: string, options: Wa
     const stream = merged(transport, runId, lastSequence);
     const onAbort = () => void stream.close();
     signal?.addEventListener('abort', onAbort, { once: true });
-    let lost: unknown = null;
+    let lost: unknown;
     try {
       for (;;) {
         const item = await stream.next();

@@ -7,16 +7,16 @@
 // origin, or past the per-address connection cap before a request reaches handleUpgrade.
 import type http from 'node:http';
 import type { Duplex } from 'node:stream';
-import type { ExecutionArgs } from 'graphql';
+import type { DocumentNode, ExecutionArgs, GraphQLError, GraphQLSchema } from 'graphql';
 import type { YogaServerInstance } from 'graphql-yoga';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
+import type { GraphQLContext } from '../graphql/context.js';
 import { graphql } from '../graphql/plugins/graphql-runtime.js';
 import { variablesProblem, type VariablesLimits } from '../graphql/plugins/variables.js';
 
 export interface GraphQLWebSocketOptions {
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- Yoga's server/user context generics
-  yoga: YogaServerInstance<any, any>;
+  yoga: YogaServerInstance<GraphQLContext, object>;
   /** server.max_body_bytes: the largest message a client may send. */
   maxMessageBytes: number;
   variables: VariablesLimits;
@@ -61,15 +61,17 @@ export function createGraphQLWebSocket({ yoga, maxMessageBytes, variables }: Gra
         const problem = variablesProblem(payload.variables, variables, 'variables') ?? variablesProblem(payload.extensions, variables, 'extensions');
         if (problem) return refusal(problem, 'BAD_USER_INPUT');
         const request = requestOf(ctx.extra.request, ctx.connectionParams?.authorization);
-        const { schema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({ request, params: payload });
-        let document;
+        const { execute, subscribe, contextFactory, parse, validate, ...enveloped } = yoga.getEnveloped({ request, params: payload });
+        // envelop types the schema and the parse and validate results loosely; they are graphql-js's.
+        const schema = enveloped.schema as GraphQLSchema;
+        let document: DocumentNode;
         try {
-          document = parse(payload.query);
+          document = parse(payload.query) as DocumentNode;
         } catch (error) {
           // Syntax errors, and GraphQL Armor's token limit, which works in the parser.
           return error instanceof graphql.GraphQLError ? [error] : refusal('The document could not be parsed.', 'GRAPHQL_PARSE_FAILED');
         }
-        const errors = validate(schema, document);
+        const errors = validate(schema, document) as readonly GraphQLError[];
         if (errors.length > 0) return errors;
         const rootValue: Enveloped = { execute, subscribe };
         return {
