@@ -87,8 +87,9 @@ export class Occurrences {
     let disabledReason: string | null = null;
     if (!next) {
       if (job.runLimit !== null && runCount >= job.runLimit) disabledReason = `run limit of ${job.runLimit} reached`;
-      else if (job.endAt && job.endAt <= now) disabledReason = `end time ${job.endAt.toISOString()} passed`;
       else if (job.scheduleKind === 'ONCE') disabledReason = 'its one scheduled run has started';
+      // A recurring schedule runs out only at its end date: the next slot would fall after it, maybe not yet passed.
+      else if (job.endAt) disabledReason = `end date reached (${job.endAt.toISOString()})`;
       else disabledReason = 'its schedule has no further fire time';
     }
     const updated = await tx.job.update({
