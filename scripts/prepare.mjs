@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// Builds what is missing or stale before start, test or bench: the Prisma client (from prisma/schema.prisma)
-// and the admin app (apps/web). A stamp file holds a hash of each one's inputs, so a second run is instant.
+// Builds what is missing or stale before start, test or bench: the Prisma client (from prisma/schema.prisma),
+// the integrators' client package (packages/client → its dist/, what `@sundial/client` resolves to) and the admin
+// app (apps/web). A stamp file holds a hash of each one's inputs, so a second run is instant.
 //   --no-web   skip the web app (server-only commands)
 //   --force    rebuild everything
 import { spawnSync } from 'node:child_process';
@@ -49,6 +50,13 @@ step('generating the Prisma client', {
   output: 'apps/server/src/db/generated/prisma/client.ts',
   stamp: 'apps/server/src/db/generated/.stamp',
   run: [process.execPath, 'scripts/prisma-generate.mjs'],
+});
+
+step('building @sundial/client', {
+  inputs: ['packages/client/src', 'packages/client/tsconfig.json', 'packages/client/tsconfig.build.json', 'packages/client/package.json'],
+  output: 'packages/client/dist/index.js',
+  stamp: 'packages/client/dist/.stamp',
+  run: ['npm', 'run', '--silent', '-w', '@sundial/client', 'build'],
 });
 
 if (!args.has('--no-web')) {

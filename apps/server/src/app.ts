@@ -11,6 +11,7 @@ import { createRefusalRecorder, headersOf } from './graphql/plugins/refusal-audi
 import { schema } from './graphql/schema.js';
 import { createMetrics, createMetricsServer, type Metrics } from './http/metrics.js';
 import { createHttpServer, serveReadiness } from './http/server.js';
+import { createGraphQLWebSocket } from './http/websocket.js';
 import { useTracing } from './graphql/plugins/tracing.js';
 import { useMetrics } from './graphql/plugins/metrics.js';
 import { checkReadiness, loopStaleAfterMs, watchSchedulerLoop } from './services/readiness.js';
@@ -167,8 +168,14 @@ export async function startApp(config: Config, { logger, inMemory, webDist = WEB
     logging: false,
     ...graphqlSecurityOptions(config, logger, environment),
   });
+  const webSocket = createGraphQLWebSocket({
+    yoga,
+    maxMessageBytes: config.server.max_body_bytes,
+    variables: { maxBytes: config.graphql.max_variables_bytes, maxDepth: config.graphql.max_variables_depth },
+  });
   const server = createHttpServer({
     yoga,
+    webSocket,
     health,
     readiness,
     metrics: { metrics, token: config.metrics.token },
@@ -208,6 +215,7 @@ export async function startApp(config: Config, { logger, inMemory, webDist = WEB
     }
   } catch (error) {
     // A port in use must not leave the scheduler holding locks or the embedded data folder locked.
+    await webSocket.close();
     await releaseStarted();
     throw error;
   }
@@ -237,6 +245,8 @@ export async function startApp(config: Config, { logger, inMemory, webDist = WEB
         const { unfinished } = await engine.stop(graceMs);
         if (unfinished > 0) logger.warn(`shutdown: ${unfinished} running job(s) did not finish within the grace period`);
         await notifications.stop(Math.min(graceMs, 5000));
+        // Upgraded sockets are no longer the HTTP server's to close, but it waits for them.
+        await webSocket.close();
         server.closeAllConnections();
         await httpClosed;
         metrics.close();

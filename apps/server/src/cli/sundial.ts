@@ -1,4 +1,5 @@
-// `sundial export` / `sundial import`: jobs as code from the command line, on the configured database (sundial.yaml
+// `sundial export` / `sundial import`: jobs as code from the command line; `sundial client-types`: the install's
+// actions as TypeScript for @sundial/client. Export and import work on the configured database (sundial.yaml
 // and SUNDIAL_* like the server). The services are built as the server builds them (core.ts): the same
 // DefinitionsService as the server's start-up and the GraphQL API; this
 // process never executes jobs (it writes the jobs' timers so running workers pick the changes up).
@@ -8,6 +9,7 @@ import { parseArgs } from 'node:util';
 import { createActionHost } from '../actions/host.js';
 import { loadActions } from '../actions/loader.js';
 import { ActionLoadError } from '../actions/registry.js';
+import { clientTypes } from './client-types.js';
 import { ConfigError, loadConfig, loadEnvironment, type Config } from '../config/load.js';
 import { DatabaseUnreachableError, openDatabase } from '../db/database.js';
 import { DataDirInUseError } from '../db/embedded.js';
@@ -32,6 +34,10 @@ const USAGE = `Usage:
       jobs by key. All of it or, with any problem, none of it; every problem is listed.
       --dry-run  check and say what would change; change nothing
       --prune    also delete jobs that have a key and are not in the document
+  sundial client-types [--out FILE]
+      Writes a TypeScript declaration of this install's actions and their args for @sundial/client
+      (dispatch then checks args per action): to FILE (e.g. sundial-actions.d.ts), or to standard output.
+      Loads the actions only; no database. See docs/client.md.
 
 Uses the database of sundial.yaml and SUNDIAL_* variables, like the server. The embedded database serves one
 process: while a server runs on it, use the GraphQL API instead (exportDefinitions, importDefinitions).
@@ -139,11 +145,25 @@ async function importCommand(argv: string[]): Promise<number> {
   }
 }
 
+async function clientTypesCommand(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({ args: argv, options: { out: { type: 'string' } }, allowPositionals: true });
+  if (positionals.length > 0) throw new UsageError(`client-types takes no file argument (use --out FILE), got ${positionals.join(' ')}`);
+  const { text, actions } = await clientTypes(loadConfig());
+  if (values.out) {
+    fs.writeFileSync(values.out, text);
+    process.stderr.write(`Wrote the args of ${actions.length} action(s) to ${values.out}\n`);
+  } else {
+    process.stdout.write(text);
+  }
+  return EXIT.ok;
+}
+
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   try {
     if (command === 'export') return await exportCommand(rest);
     if (command === 'import') return await importCommand(rest);
+    if (command === 'client-types') return await clientTypesCommand(rest);
     if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
       process.stdout.write(USAGE);
       return command === undefined ? EXIT.usage : EXIT.ok;

@@ -115,8 +115,9 @@ export class Occurrences {
     let disabledReason: string | null = null;
     if (!next) {
       if (row.runLimit !== null && runCount >= row.runLimit) disabledReason = `run limit of ${row.runLimit} reached`;
-      else if (row.endAt && row.endAt <= now) disabledReason = `end time ${row.endAt.toISOString()} passed`;
       else if (row.scheduleKind === 'ONCE') disabledReason = 'its one scheduled run has started';
+      // A recurring schedule runs out only at its end date: the next slot would fall after it, maybe not yet passed.
+      else if (row.endAt) disabledReason = `end date reached (${row.endAt.toISOString()})`;
       else disabledReason = 'its schedule has no further fire time';
     }
     await tx.jobSchedule.update({

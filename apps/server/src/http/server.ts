@@ -1,17 +1,21 @@
-// One port: GraphQL at /graphql, health at /healthz, readiness at /readyz, metrics at /metrics when a token is set
+// One port: GraphQL at /graphql (subscriptions over Server-Sent Events or a WebSocket), health at /healthz, readiness at /readyz, metrics at /metrics when a token is set
 // (metrics.token), the built admin app everywhere else.
 import fs from 'node:fs';
 import http from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { YogaServerInstance } from 'graphql-yoga';
 import sirv from 'sirv';
 import type { Health } from '../services/health.js';
 import type { Readiness } from '../services/readiness.js';
+import type { GraphQLWebSocket } from './websocket.js';
 import { createForwardedGuard, misdirectedMessage, type ForwardedPolicy } from './forwarded.js';
 import { serveMetrics, type Metrics } from './metrics.js';
 import {
   ADMIN_APP_CSP,
   attachBody,
   csrfProblem,
+  isAllowedOrigin,
+  isSameOrigin,
   originProblem,
   queryStringProblem,
   readBoundedBody,
@@ -32,6 +36,8 @@ export interface HttpServerOptions {
   security: HttpSecurityOptions & ForwardedPolicy & ConnectionLimits;
   /** Told of each request refused here before GraphQL (CSRF), for the audit log. */
   onRefused?: (req: http.IncomingMessage, code: string, reason: string) => void;
+  /** GraphQL over WebSocket (websocket.ts); without it, upgrade requests are refused. */
+  webSocket?: Pick<GraphQLWebSocket, 'handleUpgrade'>;
 }
 
 /** How long a client may take, and how many connections it may hold (server.*_timeout_ms, max_connections_per_address). */
@@ -42,7 +48,7 @@ export interface ConnectionLimits {
   maxConnectionsPerAddress: number;
 }
 
-export function createHttpServer({ yoga, health, readiness, metrics, webDist, security, onRefused }: HttpServerOptions): http.Server {
+export function createHttpServer({ yoga, health, readiness, metrics, webDist, security, onRefused, webSocket }: HttpServerOptions): http.Server {
   const hasWeb = fs.existsSync(webDist);
   const serveWeb = hasWeb
     ? sirv(webDist, { single: true, etag: true, immutable: true, gzip: false })
@@ -140,10 +146,29 @@ export function createHttpServer({ yoga, health, readiness, metrics, webDist, se
     },
   );
   limitConnectionsPerAddress(server, security.maxConnectionsPerAddress);
-  // Subscriptions use Server-Sent Events over plain HTTP (above), so no WebSocket upgrade is accepted: refusing it
-  // here keeps a cross-site page from opening one with the session cookie (WebSocket handshakes bypass CORS).
-  server.on('upgrade', (_req, socket) => {
-    socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
+  // An upgrade arrives on a connection the per-address cap has already counted, and keeps counting while open.
+  server.on('upgrade', (req: http.IncomingMessage, socket: Duplex, head: Buffer) => {
+    const refuse = (status: number, code: string, message: string) => {
+      if (code === 'FORBIDDEN_ORIGIN') onRefused?.(req, code, message);
+      const body = JSON.stringify({ errors: [{ message, extensions: { code } }] });
+      socket.end(
+        `HTTP/1.1 ${status} ${http.STATUS_CODES[status]}\r\nconnection: close\r\ncontent-type: application/json\r\n` +
+          `content-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+      );
+    };
+    const misdirected = forwarded.check(req);
+    if (misdirected !== null) return refuse(421, 'MISDIRECTED_REQUEST', misdirectedMessage(misdirected));
+    const pathname = (req.url ?? '/').split('?')[0];
+    if (!webSocket || pathname !== yoga.graphqlEndpoint || req.headers.upgrade?.toLowerCase() !== 'websocket') {
+      return refuse(400, 'BAD_REQUEST', `WebSocket connections are accepted at ${yoga.graphqlEndpoint} only (graphql-ws protocol).`);
+    }
+    // A WebSocket handshake is not covered by CORS: a page of another site could open one with the session cookie.
+    // Browsers always send Origin; programs (with a token) need not.
+    const origin = req.headers.origin;
+    if (origin !== undefined && (origin === 'null' || (!isSameOrigin(req, origin) && !isAllowedOrigin(origin, security.corsOrigins)))) {
+      return refuse(403, 'FORBIDDEN_ORIGIN', `WebSocket connections from origin ${origin} are not allowed (server.cors_origins).`);
+    }
+    webSocket.handleUpgrade(req, socket, head);
   });
   return server;
 }

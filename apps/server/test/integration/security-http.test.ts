@@ -1,5 +1,5 @@
 // The HTTP layer's defences, through the real server: CORS only for configured origins, CSRF prevention, the body
-// size cap (413 before GraphQL reads anything), security headers, no WebSocket upgrade, and GraphiQL/introspection
+// size cap (413 before GraphQL reads anything), security headers, no cross-site WebSocket, and GraphiQL/introspection
 // off under NODE_ENV=production unless configured.
 import http from 'node:http';
 import net from 'node:net';
@@ -195,14 +195,14 @@ describe('headers and transports', () => {
     }
   });
 
-  it('refuses WebSocket upgrades (subscriptions use Server-Sent Events)', async () => {
+  it('refuses WebSocket upgrades from a page of another site (a handshake is not covered by CORS)', async () => {
     const url = new URL(api.url);
     const answer = await new Promise<string>((resolve, reject) => {
       const socket = net.connect(Number(url.port), url.hostname, () => {
         socket.write(
-          'GET /graphql HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n' +
+          `GET /graphql HTTP/1.1\r\nHost: ${url.host}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
             'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: graphql-transport-ws\r\n' +
-            'Origin: https://evil.example\r\n\r\n',
+            'Cookie: sundial_session=stolen\r\nOrigin: https://evil.example\r\n\r\n',
         );
       });
       let data = '';
@@ -211,7 +211,8 @@ describe('headers and transports', () => {
       socket.on('close', () => resolve(data));
       socket.on('error', reject);
     });
-    expect(answer).toMatch(/^HTTP\/1.1 400/);
+    expect(answer).toMatch(/^HTTP\/1.1 403/);
+    expect(answer).toContain('WebSocket connections from origin https://evil.example are not allowed (server.cors_origins).');
     expect(answer).not.toMatch(/101 Switching Protocols/);
   });
 });
