@@ -10,7 +10,7 @@ export interface ActionUser {
   readonly attributes: Readonly<Record<string, unknown>>;
 }
 
-export type RunTrigger = 'SCHEDULE' | 'MANUAL' | 'API' | 'RETRY';
+export type RunTrigger = 'SCHEDULE' | 'MANUAL' | 'API' | 'RETRY' | 'WEBHOOK';
 
 /** Which run this execution is. */
 export interface RunInfo {

@@ -22,6 +22,7 @@ import { REFERENCE_RELATIONS, referenceIds, toJobDefinition, uniqueKey } from '.
 import { jobToInput, type JobInput, type JobService } from './jobs.js';
 import type { RoleService } from './roles.js';
 import type { UserService } from './users.js';
+import type { WebhookService } from './webhooks/hooks.js';
 
 export { DOCUMENT_VERSION, formatFromName, parseDefinitions, stringifyDefinitions } from './definitions/format.js';
 export type { DefinitionsDocument, DefinitionsFormat } from './definitions/format.js';
@@ -33,6 +34,7 @@ export interface DefinitionsDeps {
   jobs: JobService;
   users: UserService;
   roles: RoleService;
+  webhooks: WebhookService;
 }
 
 export interface ApplyOptions {
@@ -101,7 +103,7 @@ export class DefinitionsService {
       await this.deps.db.$transaction(
         async (tx) => {
           await lockDefinitionsApply(prismaSql(tx));
-          const services = { roles: this.deps.roles.within(tx), users: this.deps.users.within(tx), jobs: this.deps.jobs.within(tx, afterCommit) };
+          const services = { roles: this.deps.roles.within(tx), users: this.deps.users.within(tx), jobs: this.deps.jobs.within(tx, afterCommit), webhooks: this.deps.webhooks.within(tx) };
           const run = new ApplyRun(tx, services, afterCommit, document, invalid, errors, summary);
           await run.roles();
           await run.users();
@@ -129,7 +131,7 @@ export class DefinitionsService {
     const keys = options.jobKeys?.map((key) => key.trim()).filter(Boolean);
     const jobs = await prisma.job.findMany({
       where: keys?.length ? { key: { in: keys } } : {},
-      include: REFERENCE_RELATIONS,
+      include: { ...REFERENCE_RELATIONS, webhook: { select: { enabled: true } } },
       orderBy: [{ name: 'asc' }, { id: 'asc' }],
     });
     if (keys?.length) {
@@ -180,7 +182,8 @@ export class DefinitionsService {
           key = uniqueKey(job.name, taken);
           generatedKeys.push({ name: job.name, key });
         }
-        return toJobDefinition({ ...input, key }, (kind, id) => (kind === 'user' ? emailOf.get(id) : roleNameOf.get(id)) ?? id);
+        const definition = toJobDefinition({ ...input, key }, (kind, id) => (kind === 'user' ? emailOf.get(id) : roleNameOf.get(id)) ?? id);
+        return job.webhook ? { ...definition, webhook: { enabled: job.webhook.enabled } } : definition;
       }),
     };
     return { document, generatedKeys };

@@ -84,7 +84,7 @@ function toScheduleDefinition({ scheduleKind, runCount: _runCount, ...rest }: Sc
 
 /** The file's job as the service's input, without the references (resolved to ids separately). */
 export function jobFields(job: JobDefinition): JobInput {
-  const { key: _key, schedule, targetUsers: _targetUsers, targetRoles: _targetRoles, notifyUsers: _notifyUsers, notifyRoles: _notifyRoles, ...rest } = job;
+  const { key: _key, schedule, targetUsers: _targetUsers, targetRoles: _targetRoles, notifyUsers: _notifyUsers, notifyRoles: _notifyRoles, webhook: _webhook, ...rest } = job;
   return { ...rest, schedule: toScheduleInput(schedule) };
 }
 
