@@ -196,7 +196,8 @@ export type RunTrigger =
   | 'API'
   | 'MANUAL'
   | 'RETRY'
-  | 'SCHEDULE';
+  | 'SCHEDULE'
+  | 'WEBHOOK';
 
 /** A schedule as a form sends it. Give only the fields of its kind; errors name the field. */
 export type ScheduleInput = {
