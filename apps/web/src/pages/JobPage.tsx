@@ -6,6 +6,7 @@ import { useQuery, useSubscription } from 'urql';
 import { useJobActions } from '../components/jobs/JobActions';
 import { JobDefinition, JobSchedule } from '../components/jobs/JobDefinition';
 import { JobNotifications } from '../components/jobs/JobNotifications';
+import { JobWebhook } from '../components/jobs/JobWebhook';
 import { PageHeader } from '../components/layout/PageHeader';
 import { RunRow, RunTableHead } from '../components/runs/RunRow';
 import { Badge } from '../components/ui/Badge';
@@ -48,6 +49,10 @@ const JobPageQuery = graphql(`
       ...JobDefinition_JobFragment
       ...JobSchedule_JobFragment
       ...JobNotifications_JobFragment
+      ...JobWebhook_JobFragment
+    }
+    jobWebhook(jobId: $id) {
+      ...JobWebhook_JobWebhookFragment
     }
   }
 `);
@@ -104,12 +109,12 @@ export default function JobPage() {
       </>
     );
   }
-  return <JobView job={data.job} onRefresh={refresh} refreshing={fetching} />;
+  return <JobView job={data.job} webhook={data.jobWebhook} onRefresh={refresh} refreshing={fetching} />;
 }
 
 type LoadedJob = NonNullable<JobPageQueryQuery['job']>;
 
-function JobView({ job, onRefresh, refreshing }: { job: LoadedJob; onRefresh: () => void; refreshing: boolean }) {
+function JobView({ job, webhook, onRefresh, refreshing }: { job: LoadedJob; webhook: JobPageQueryQuery['jobWebhook']; onRefresh: () => void; refreshing: boolean }) {
   const navigate = useNavigate();
   const actions = useJobActions(job, { afterDelete: () => void navigate('/jobs', { replace: true }) });
   const runs = job.runs;
@@ -199,6 +204,7 @@ function JobView({ job, onRefresh, refreshing }: { job: LoadedJob; onRefresh: ()
         <div className="flex min-w-0 flex-col gap-6">
           <JobSchedule job={job} />
           <JobNotifications job={job} onRefresh={onRefresh} refreshing={refreshing} />
+          <JobWebhook job={job} webhook={webhook} onRefresh={onRefresh} refreshing={refreshing} />
         </div>
       </div>
     </>
