@@ -277,6 +277,30 @@ describe('inbound webhooks', () => {
     expect(((await limited.json()) as HookAnswer['body']).errors![0]!.extensions.code).toBe('RATE_LIMITED');
   });
 
+  it('switches a hook on and off from a definitions document, and exports the switch but never the secret', async () => {
+    const { definitions } = api.app.services;
+    const key = `hooked-${crypto.randomBytes(4).toString('hex')}`;
+    const document = (enabled: boolean) => `jobs:\n  - key: ${key}\n    name: Hooked as code\n    action: test.echo\n    args: { message: hi }\n    webhook:\n      enabled: ${enabled}\n`;
+    const created = await definitions.applyText(document(true), 'yaml');
+    expect(created.jobs.created).toEqual([key]);
+    const prisma = api.app.database.prisma;
+    const job = await prisma.job.findUniqueOrThrow({ where: { key }, include: { webhook: true } });
+    expect(job.webhook?.enabled).toBe(true);
+    expect((await definitions.applyText(document(true), 'yaml')).jobs.unchanged).toEqual([key]);
+
+    const { document: exported } = await definitions.export({ jobKeys: [key] });
+    expect(exported.jobs[0]).toMatchObject({ key, webhook: { enabled: true } });
+    const text = JSON.stringify(exported);
+    expect(text).not.toContain(job.webhook!.secretHash);
+    expect(text).not.toMatch(/whsec_|secret/i);
+
+    expect((await definitions.applyText(document(false), 'yaml')).jobs.updated).toEqual([key]);
+    expect((await prisma.jobWebhook.findUniqueOrThrow({ where: { jobId: job.id } })).enabled).toBe(false);
+
+    const refused = await definitions.validate(`jobs:\n  - key: ${key}\n    name: x\n    action: test.echo\n    args: { message: hi }\n    webhook: { enabled: maybe }\n`, 'yaml');
+    expect(refused).toEqual([{ field: 'jobs[0].webhook.enabled', message: 'must be true or false' }]);
+  });
+
   it('answers 405 to other methods', async () => {
     const { path } = await hookedJob();
     const response = await fetch(`${api.url}${path}`);
