@@ -111,7 +111,7 @@ export function createHttpServer({ yoga, health, readiness, metrics, webDist, se
         return;
       }
       if (pathname?.startsWith(HOOKS_PREFIX)) {
-        handleWebhook(req, res, pathname!, webhooks).catch(() => {
+        handleWebhook(req, res, pathname, webhooks).catch(() => {
           if (!res.headersSent) sendJsonError(res, 500, 'INTERNAL_SERVER_ERROR', 'The webhook could not be handled; try again.', true);
           else res.destroy();
         });

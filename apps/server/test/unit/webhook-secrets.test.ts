@@ -38,7 +38,7 @@ describe('Sundial-Signature', () => {
 
   it('matches a signature made as the docs say (HMAC-SHA256 of "<t>.<body>", hex)', () => {
     const timestamp = 1_800_000_000;
-    const header = `t=${timestamp},v1=${crypto.createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex')}`;
+    const header = `t=${timestamp},v1=${crypto.createHmac('sha256', secret).update(`${timestamp}.${body.toString()}`).digest('hex')}`;
     expect(signatureHeader(secret, timestamp, body)).toBe(header);
     expect(signatureMatches(secret, parseSignature(header)!, body)).toBe(true);
     expect(signatureMatches(secret, parseSignature(header)!, Buffer.from('{"a":2}'))).toBe(false);
