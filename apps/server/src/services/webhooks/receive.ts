@@ -99,7 +99,7 @@ export class WebhookReceiver {
   }
 
   async receive(request: WebhookRequest): Promise<WebhookOutcome> {
-    const found = await this.deps.prisma.jobWebhook.findUnique({ where: { publicId: request.publicId }, include: { job: true } }).catch(() => null);
+    const found = await this.deps.prisma.jobWebhook.findUnique({ where: { publicId: request.publicId }, include: { job: true } });
     const hook: HookWithJob | null = found?.enabled ? found : null;
     const bodyBytes = request.body === 'too-large' ? null : request.body.length;
     const finish = (answer: WebhookAnswer, extra: Record<string, unknown> = {}): WebhookOutcome => ({
