@@ -95,7 +95,12 @@ export async function startApp(config: Config, { logger, inMemory, webDist = WEB
     await database.close();
     throw error;
   });
-  const { services, engine } = await createCore({ config, database, actions, bus, logger, auth });
+  // An unreachable queue (scheduler.url) stops the start-up: the bus and the database are let go first.
+  const { services, engine } = await createCore({ config, database, actions, bus, logger, auth }).catch(async (error: unknown) => {
+    await bus.close();
+    await database.close();
+    throw error;
+  });
   const { scheduler } = engine;
   // Before the scheduler starts, so its first tick is seen.
   const loop = watchSchedulerLoop(scheduler.agenda);

@@ -6,9 +6,10 @@ import { MigrationError } from './db/migrate.js';
 import { ActionLoadError } from './actions/registry.js';
 import { MetricsPortInUseError, startApp } from './app.js';
 import { createLogger } from './lib/logger.js';
+import { SchedulerUnreachableError } from './scheduler/agenda.js';
 
 // Failures whose message says all a user needs: printed without a stack trace.
-const EXPECTED = [ConfigError, ActionLoadError, DatabaseUnreachableError, DataDirInUseError, MigrationError, MetricsPortInUseError];
+const EXPECTED = [ConfigError, ActionLoadError, DatabaseUnreachableError, DataDirInUseError, MigrationError, MetricsPortInUseError, SchedulerUnreachableError];
 
 async function main(): Promise<void> {
   const config = loadConfig();
