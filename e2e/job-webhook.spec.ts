@@ -12,7 +12,8 @@ test('a job webhook is enabled, called, rotated and disabled from the job page',
   const jobId = await createJob(page, { name: unique('Hooked job'), action: 'examples.noop', args: { logLines: 1 } });
   await page.goto(`/jobs/${jobId}`);
   const card = page.locator('section').filter({ has: page.getByRole('heading', { name: 'Webhook', exact: true }) });
-  await expect(card.getByText(/^Off\./)).toBeVisible();
+  // The first visit may wait for the app's bundle on a busy machine.
+  await expect(card.getByText(/^Off\./)).toBeVisible({ timeout: 30_000 });
 
   await card.getByRole('button', { name: 'Enable webhook' }).click();
   const dialog = page.getByRole('dialog', { name: "The webhook's secret" });

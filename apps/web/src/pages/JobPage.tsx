@@ -51,9 +51,6 @@ const JobPageQuery = graphql(`
       ...JobNotifications_JobFragment
       ...JobWebhook_JobFragment
     }
-    jobWebhook(jobId: $id) {
-      ...JobWebhook_JobWebhookFragment
-    }
   }
 `);
 
@@ -109,12 +106,12 @@ export default function JobPage() {
       </>
     );
   }
-  return <JobView job={data.job} webhook={data.jobWebhook} onRefresh={refresh} refreshing={fetching} />;
+  return <JobView job={data.job} onRefresh={refresh} refreshing={fetching} />;
 }
 
 type LoadedJob = NonNullable<JobPageQueryQuery['job']>;
 
-function JobView({ job, webhook, onRefresh, refreshing }: { job: LoadedJob; webhook: JobPageQueryQuery['jobWebhook']; onRefresh: () => void; refreshing: boolean }) {
+function JobView({ job, onRefresh, refreshing }: { job: LoadedJob; onRefresh: () => void; refreshing: boolean }) {
   const navigate = useNavigate();
   const actions = useJobActions(job, { afterDelete: () => void navigate('/jobs', { replace: true }) });
   const runs = job.runs;
@@ -204,7 +201,7 @@ function JobView({ job, webhook, onRefresh, refreshing }: { job: LoadedJob; webh
         <div className="flex min-w-0 flex-col gap-6">
           <JobSchedule job={job} />
           <JobNotifications job={job} onRefresh={onRefresh} refreshing={refreshing} />
-          <JobWebhook job={job} webhook={webhook} onRefresh={onRefresh} refreshing={refreshing} />
+          <JobWebhook job={job} />
         </div>
       </div>
     </>
