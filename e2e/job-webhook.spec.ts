@@ -3,17 +3,19 @@
 // the secret (confirmed, shown once again), disable it. Axe checks the card and the secret dialog, light and dark.
 import crypto from 'node:crypto';
 import { createJob, unique } from './support/api.ts';
-import { expect, test } from './support/fixtures.ts';
+import { expect as baseExpect, test } from './support/fixtures.ts';
 import { screenshotBothThemes } from './support/screenshots.ts';
 import { expectNoSeriousAxeViolations, expectNoSidewaysScroll, PHONE } from './app-helpers.ts';
+
+// Each step waits for a server round trip; a ceiling for a busy machine, not an expectation of speed.
+const expect = baseExpect.configure({ timeout: 30_000 });
 
 test('a job webhook is enabled, called, rotated and disabled from the job page', async ({ page }) => {
   test.slow();
   const jobId = await createJob(page, { name: unique('Hooked job'), action: 'examples.noop', args: { logLines: 1 } });
   await page.goto(`/jobs/${jobId}`);
   const card = page.locator('section').filter({ has: page.getByRole('heading', { name: 'Webhook', exact: true }) });
-  // The first visit may wait for the app's bundle on a busy machine.
-  await expect(card.getByText(/^Off\./)).toBeVisible({ timeout: 30_000 });
+  await expect(card.getByText(/^Off\./)).toBeVisible();
 
   await card.getByRole('button', { name: 'Enable webhook' }).click();
   const dialog = page.getByRole('dialog', { name: "The webhook's secret" });
