@@ -20,7 +20,7 @@ test('a job webhook is enabled, called, rotated and disabled from the job page',
   await card.getByRole('button', { name: 'Enable webhook' }).click();
   const dialog = page.getByRole('dialog', { name: "The webhook's secret" });
   await expect(dialog).toBeVisible();
-  const secret = await dialog.getByLabel('Secret').inputValue();
+  const secret = await dialog.getByLabel('Secret', { exact: true }).inputValue();
   expect(secret).toMatch(/^whsec_/);
   await expect(dialog.getByLabel('curl example with the secret')).toContainText(`Authorization: Bearer ${secret}`);
   await expect(dialog.getByRole('button', { name: 'Copy secret' })).toBeVisible();
@@ -35,9 +35,9 @@ test('a job webhook is enabled, called, rotated and disabled from the job page',
   await dialog.getByRole('button', { name: 'I have stored the secret' }).click();
   await expect(dialog).toBeHidden();
 
-  const address = await card.getByLabel('Address').inputValue();
+  const address = await card.getByLabel('Address', { exact: true }).inputValue();
   expect(address).toMatch(/\/hooks\/hk_/);
-  await expect(card.getByLabel('curl example')).toContainText('$SUNDIAL_HOOK_SECRET');
+  await expect(card.getByLabel('curl example', { exact: true })).toContainText('$SUNDIAL_HOOK_SECRET');
   await expect(card.getByText(/also sign instead of sending the secret/)).toBeVisible();
 
   // A sender signs its body (Stripe's way) and posts it.
@@ -65,7 +65,7 @@ test('a job webhook is enabled, called, rotated and disabled from the job page',
   await card.getByRole('button', { name: 'Rotate secret' }).click();
   await page.getByRole('dialog', { name: "Rotate the webhook's secret?" }).getByRole('button', { name: 'Rotate secret' }).click();
   await expect(dialog).toBeVisible();
-  const rotated = await dialog.getByLabel('Secret').inputValue();
+  const rotated = await dialog.getByLabel('Secret', { exact: true }).inputValue();
   expect(rotated).not.toBe(secret);
   await dialog.getByRole('button', { name: 'I have stored the secret' }).click();
   await expect(card.getByText(/the previous one works until/)).toBeVisible();
