@@ -11,7 +11,8 @@ import { expectNoSeriousAxeViolations, expectNoSidewaysScroll, PHONE } from './a
 const expect = baseExpect.configure({ timeout: 30_000 });
 
 test('a job webhook is enabled, called, rotated and disabled from the job page', async ({ page }) => {
-  test.slow();
+  // Four axe runs and three dialogs, on a machine that may be busy (a ceiling, as for every-page.spec.ts).
+  test.setTimeout(240_000);
   const jobId = await createJob(page, { name: unique('Hooked job'), action: 'examples.noop', args: { logLines: 1 } });
   await page.goto(`/jobs/${jobId}`);
   const card = page.locator('section').filter({ has: page.getByRole('heading', { name: 'Webhook', exact: true }) });
