@@ -62,6 +62,8 @@ export default defineConfig({
       SUNDIAL_AUTH__ADMIN_PASSWORD: ADMIN.password,
       SUNDIAL_AUTH__SIGN_IN_ATTEMPTS_PER_ADDRESS: '100000',
       SUNDIAL_GRAPHQL__ANONYMOUS_MUTATIONS_PER_MINUTE: '100000',
+      // Signed webhook requests need a server key (a throwaway one: the database is too).
+      SUNDIAL_WEBHOOKS__SECRET_KEY: 'e2e-webhook-key-0123456789abcdef0123456789',
     },
   },
 });

@@ -191,6 +191,11 @@ export async function startApp(config: Config, { logger, inMemory, webDist = WEB
       keepAliveTimeoutMs: config.server.keep_alive_timeout_ms,
       maxConnectionsPerAddress: config.server.max_connections_per_address,
     },
+    webhooks: {
+      receiver: services.webhookReceiver,
+      publicUrl: config.server.public_url,
+      onRecordFailed: (error) => logger.error(`audit: could not record a webhook request: ${(error as Error).message.trim().split('\n').pop()}`),
+    },
     onRefused: (req, code, reason) => {
       void refusals.record({ headers: headersOf(req), ip: String(req.headers['x-sundial-client-ip'] ?? '') || null, code, reason });
     },

@@ -43,6 +43,14 @@ export async function createCore({ config, database, actions, bus, logger, auth 
     timers,
     dispatcher,
     engine: run,
+    webhooks: {
+      secretKey: config.webhooks.secret_key,
+      maxBodyBytes: config.webhooks.max_body_bytes,
+      requestsPerMinute: config.webhooks.requests_per_minute,
+      toleranceSeconds: config.webhooks.tolerance_seconds,
+      rotationOverlapSeconds: config.webhooks.rotation_overlap_seconds,
+      publicUrl: config.server.public_url,
+    },
   });
   const engine = await createEngine({ config, database, actions, bus, logger, scheduler, timers, dispatcher, run, services });
   return { services, engine };

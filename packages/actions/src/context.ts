@@ -11,8 +11,8 @@ export interface ActionUser {
   readonly attributes: Readonly<Record<string, unknown>>;
 }
 
-/** What made the run; CHAIN: another run's ending (the job's follow-up); BACKFILL: a backfill of past slots. */
-export type RunTrigger = 'SCHEDULE' | 'MANUAL' | 'API' | 'RETRY' | 'CHAIN' | 'BACKFILL';
+/** What made the run; CHAIN: another run's ending (the job's follow-up); BACKFILL: a backfill of past slots; WEBHOOK: a POST to the job's webhook. */
+export type RunTrigger = 'SCHEDULE' | 'MANUAL' | 'API' | 'RETRY' | 'CHAIN' | 'BACKFILL' | 'WEBHOOK';
 
 /** Which run this execution is. */
 export interface RunInfo {

@@ -284,6 +284,28 @@ export const configSchema = z.strictObject({
       poll_ms: integer(10, 60_000).default(1000),
     })
     .prefault({}),
+  webhooks: z
+    .strictObject({
+      /**
+       * Key that seals jobs' webhook secrets in the database (AES-256-GCM), so signed (HMAC) requests can be checked.
+       * Empty: hooks accept bearer requests only. The same value on every process; changing it voids sealed secrets.
+       */
+      secret_key: z
+        .string()
+        .refine((key) => key === '' || (key.length >= 32 && !/\s/.test(key)), {
+          error: 'must be empty or at least 32 characters without spaces (e.g. from `openssl rand -hex 32`)',
+        })
+        .default(''),
+      /** Largest webhook body accepted, in bytes; larger requests get 413. */
+      max_body_bytes: integer(2, 10 * 1024 * 1024).default(64 * 1024),
+      /** Requests one hook accepts per minute (every attempt counts, refused ones too); more get 429. */
+      requests_per_minute: integer(1, 100_000).default(60),
+      /** How long a signature's timestamp stays acceptable, either way from the server's clock (replay window). */
+      tolerance_seconds: integer(10, 3600).default(300),
+      /** How long the secret before a rotation keeps working, so senders can switch over. 0: it stops at once. */
+      rotation_overlap_seconds: integer(0, 7 * 24 * 3600).default(3600),
+    })
+    .prefault({}),
   definitions: z
     .strictObject({
       /** A definitions document (YAML or JSON) applied on start. Empty: none, or the lists below. */

@@ -22,5 +22,6 @@ import './types/dispatch.js';
 import './types/audit.js';
 import './types/definitions.js';
 import './types/inbox.js';
+import './types/webhook.js';
 
 export const schema = builder.toSchema({ sortSchema: true });

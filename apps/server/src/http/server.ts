@@ -10,6 +10,7 @@ import type { Readiness } from '../services/readiness.js';
 import type { GraphQLWebSocket } from './websocket.js';
 import { createForwardedGuard, misdirectedMessage, type ForwardedPolicy } from './forwarded.js';
 import { serveMetrics, type Metrics } from './metrics.js';
+import { handleWebhook, HOOKS_PREFIX, type WebhookRouteOptions } from './webhooks.js';
 import {
   ADMIN_APP_CSP,
   attachBody,
@@ -34,6 +35,8 @@ export interface HttpServerOptions {
   /** The built SPA (apps/web/dist); when missing, / says how to build it. */
   webDist: string;
   security: HttpSecurityOptions & ForwardedPolicy & ConnectionLimits;
+  /** POST /hooks/<id>: jobs' inbound webhooks. */
+  webhooks: WebhookRouteOptions;
   /** Told of each request refused here before GraphQL (CSRF), for the audit log. */
   onRefused?: (req: http.IncomingMessage, code: string, reason: string) => void;
   /** GraphQL over WebSocket (websocket.ts); without it, upgrade requests are refused. */
@@ -48,7 +51,7 @@ export interface ConnectionLimits {
   maxConnectionsPerAddress: number;
 }
 
-export function createHttpServer({ yoga, health, readiness, metrics, webDist, security, onRefused, webSocket }: HttpServerOptions): http.Server {
+export function createHttpServer({ yoga, health, readiness, metrics, webDist, security, webhooks, onRefused, webSocket }: HttpServerOptions): http.Server {
   const hasWeb = fs.existsSync(webDist);
   const serveWeb = hasWeb
     ? sirv(webDist, { single: true, etag: true, immutable: true, gzip: false })
@@ -109,6 +112,13 @@ export function createHttpServer({ yoga, health, readiness, metrics, webDist, se
         handleGraphQL(req, res).catch(() => {
           // A client that went away mid-body; nothing useful to answer.
           if (!res.headersSent) sendJsonError(res, 400, 'BAD_REQUEST', 'The request body could not be read.', true);
+          else res.destroy();
+        });
+        return;
+      }
+      if (pathname?.startsWith(HOOKS_PREFIX)) {
+        handleWebhook(req, res, pathname, webhooks).catch(() => {
+          if (!res.headersSent) sendJsonError(res, 500, 'INTERNAL_SERVER_ERROR', 'The webhook could not be handled; try again.', true);
           else res.destroy();
         });
         return;

@@ -16,6 +16,10 @@ import { RoleService } from './roles.js';
 import type { RunDispatcher } from '../engine/index.js';
 import { RunService, type RunServiceDeps } from './runs.js';
 import { UserService } from './users.js';
+import { AuditService } from './audit.js';
+import { WebhookService, type WebhookSettings } from './webhooks/hooks.js';
+import { WebhookReceiver } from './webhooks/receive.js';
+import { SecretBox } from './webhooks/secrets.js';
 
 export interface Services {
   jobs: JobService;
@@ -29,6 +33,9 @@ export interface Services {
   dispatch: DispatchService;
   definitions: DefinitionsService;
   auth: AuthService;
+  /** Jobs' inbound webhooks: enabling, rotating (admins), and requests to them (receiver). */
+  webhooks: WebhookService;
+  webhookReceiver: WebhookReceiver;
 }
 
 export interface ServicesDeps {
@@ -45,13 +52,18 @@ export interface ServicesDeps {
   dispatcher: RunDispatcher;
   /** The run engine: run now, retry and cancel create and change runs through it. */
   engine: RunServiceDeps['engine'] & ConstructorParameters<typeof BackfillService>[0]['engine'];
+  /** webhooks.* and server.public_url; secretKey is webhooks.secret_key. */
+  webhooks: WebhookSettings & { secretKey: string };
 }
 
-export function createServices({ prisma, pool, prepareStatements, actions, bus, auth, timers, dispatcher, engine }: ServicesDeps): Services {
+export function createServices({ prisma, pool, prepareStatements, actions, bus, auth, timers, dispatcher, engine, webhooks: webhookConfig }: ServicesDeps): Services {
   const jobs = new JobService({ db: prisma, actions, timers, bus });
   const runs = new RunService({ prisma, pool, actions, dispatcher, bus, engine });
   const users = new UserService(prisma);
   const roles = new RoleService(prisma);
+  const { secretKey, ...webhookSettings } = webhookConfig;
+  const box = new SecretBox(secretKey);
+  const webhooks = new WebhookService({ db: prisma, box, settings: webhookSettings });
   return {
     jobs,
     jobSummaries: new JobSummaries(pool, { prepare: prepareStatements }),
@@ -61,7 +73,9 @@ export function createServices({ prisma, pool, prepareStatements, actions, bus, 
     roles,
     inbox: new InboxService(prisma),
     dispatch: new DispatchService({ jobs, runs }),
-    definitions: new DefinitionsService({ db: prisma, jobs, users, roles }),
+    definitions: new DefinitionsService({ db: prisma, jobs, users, roles, webhooks }),
     auth,
+    webhooks,
+    webhookReceiver: new WebhookReceiver({ prisma, box, settings: webhookSettings, runs, engine, dispatcher, bus, audit: new AuditService(prisma) }),
   };
 }

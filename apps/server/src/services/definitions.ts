@@ -23,6 +23,7 @@ import { JOB_INCLUDE, referenceIds, toJobDefinition, uniqueKey } from './definit
 import { jobToInput, type JobInput, type JobService } from './jobs.js';
 import type { RoleService } from './roles.js';
 import type { UserService } from './users.js';
+import type { WebhookService } from './webhooks/hooks.js';
 
 export { DOCUMENT_VERSION, formatFromName, parseDefinitions, stringifyDefinitions } from './definitions/format.js';
 export type { DefinitionsDocument, DefinitionsFormat } from './definitions/format.js';
@@ -34,6 +35,7 @@ export interface DefinitionsDeps {
   jobs: JobService;
   users: UserService;
   roles: RoleService;
+  webhooks: WebhookService;
 }
 
 export interface ApplyOptions {
@@ -102,7 +104,7 @@ export class DefinitionsService {
       await this.deps.db.$transaction(
         async (tx) => {
           await lockDefinitionsApply(prismaSql(tx));
-          const services = { roles: this.deps.roles.within(tx), users: this.deps.users.within(tx), jobs: this.deps.jobs.within(tx, afterCommit) };
+          const services = { roles: this.deps.roles.within(tx), users: this.deps.users.within(tx), jobs: this.deps.jobs.within(tx, afterCommit), webhooks: this.deps.webhooks.within(tx) };
           const run = new ApplyRun(tx, services, afterCommit, document, invalid, errors, summary);
           await run.roles();
           await run.users();
@@ -198,7 +200,8 @@ export class DefinitionsService {
       jobs: inputs.map(({ job, input }) => {
         const definition = toJobDefinition({ ...input, key: keyOfJob.get(job.id)! }, (kind, id) => (kind === 'user' ? emailOf.get(id) : roleNameOf.get(id)) ?? id);
         const chain = followUps.get(job.id);
-        return chain ? { ...definition, followUps: chain } : definition;
+        const withHook = job.webhook ? { ...definition, webhook: { enabled: job.webhook.enabled } } : definition;
+        return chain ? { ...withHook, followUps: chain } : withHook;
       }),
     };
     return { document, generatedKeys };

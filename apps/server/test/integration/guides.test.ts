@@ -76,7 +76,8 @@ type Plan =
 let api: TestApi;
 
 beforeAll(async () => {
-  api = await startTestApi();
+  // docs/webhooks.md signs requests, which needs the server's key for hooks' secrets.
+  api = await startTestApi({ webhooks: { secret_key: 'guides-webhook-key-0123456789abcdef01234567' } });
 });
 afterAll(() => api?.close());
 

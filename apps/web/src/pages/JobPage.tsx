@@ -7,6 +7,7 @@ import { useJobActions } from '../components/jobs/JobActions';
 import { BackfillCard } from '../components/jobs/BackfillCard';
 import { JobDefinition, JobSchedule } from '../components/jobs/JobDefinition';
 import { JobNotifications } from '../components/jobs/JobNotifications';
+import { JobWebhook } from '../components/jobs/JobWebhook';
 import { PageHeader } from '../components/layout/PageHeader';
 import { RunRow, RunTableHead } from '../components/runs/RunRow';
 import { Badge } from '../components/ui/Badge';
@@ -49,6 +50,7 @@ const JobPageQuery = graphql(`
       ...JobDefinition_JobFragment
       ...JobSchedule_JobFragment
       ...JobNotifications_JobFragment
+      ...JobWebhook_JobFragment
     }
   }
 `);
@@ -201,6 +203,7 @@ function JobView({ job, onRefresh, refreshing }: { job: LoadedJob; onRefresh: ()
           <JobSchedule job={job} />
           <BackfillCard jobId={job.id} />
           <JobNotifications job={job} onRefresh={onRefresh} refreshing={refreshing} />
+          <JobWebhook job={job} />
         </div>
       </div>
     </>

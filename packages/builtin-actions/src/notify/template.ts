@@ -12,7 +12,7 @@ export const TEMPLATE_FIELDS = {
   email: "the user's e-mail",
   'run.id': "the run's id",
   'run.jobId': "the job's id",
-  'run.trigger': 'SCHEDULE, MANUAL, API or RETRY',
+  'run.trigger': 'SCHEDULE, MANUAL, API, RETRY or WEBHOOK',
   'run.attempt': '1 for the first try, 2 and up for retries',
   'run.scheduledFor': 'when the run was due (ISO 8601, UTC)',
   'run.since': "start of the job's last succeeded run (ISO 8601), empty the first time",

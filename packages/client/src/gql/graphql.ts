@@ -56,14 +56,15 @@ export type RunStatus =
   | 'SUCCEEDED'
   | 'TIMED_OUT';
 
-/** What made a run. CHAIN: the ending of another run whose job lists this job as a follow-up (Run.causedByRun). BACKFILL: a backfill over a past range (Run.backfill). */
+/** What made a run. CHAIN: the ending of another run whose job lists this job as a follow-up (Run.causedByRun). BACKFILL: a backfill over a past range (Run.backfill). WEBHOOK: a POST to the job's inbound webhook. */
 export type RunTrigger =
   | 'API'
   | 'BACKFILL'
   | 'CHAIN'
   | 'MANUAL'
   | 'RETRY'
-  | 'SCHEDULE';
+  | 'SCHEDULE'
+  | 'WEBHOOK';
 
 export type ClientRunFragment = { id: string, status: RunStatus, statusReason: string | null, trigger: RunTrigger, title: string | null, attempt: number, maxAttempts: number, scheduledFor: string, startedAt: string | null, finishedAt: string | null, durationMs: number | null, progressDone: number | null, progressTotal: number | null, childrenTotal: number, childrenSucceeded: number, childrenFailed: number, output: unknown, errorMessage: string | null, lastLogSequence: number, job: { id: string, name: string, action: string } };
 

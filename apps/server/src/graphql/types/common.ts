@@ -63,8 +63,8 @@ export const DOMAIN_ERRORS = [ValidationError, NotFoundError, ConflictError];
 export const RunStatusEnum = builder.enumType('RunStatus', { values: RUN_STATUSES });
 
 export const RunTriggerEnum = builder.enumType('RunTrigger', {
-  description: 'What made a run. CHAIN: the ending of another run whose job lists this job as a follow-up (Run.causedByRun). BACKFILL: a backfill over a past range (Run.backfill).',
-  values: ['SCHEDULE', 'MANUAL', 'API', 'RETRY', 'CHAIN', 'BACKFILL'] as const satisfies readonly RunTrigger[],
+  description: 'What made a run. CHAIN: the ending of another run whose job lists this job as a follow-up (Run.causedByRun). BACKFILL: a backfill over a past range (Run.backfill). WEBHOOK: a POST to the job\'s inbound webhook.',
+  values: ['SCHEDULE', 'MANUAL', 'API', 'RETRY', 'CHAIN', 'BACKFILL', 'WEBHOOK'] as const satisfies readonly RunTrigger[],
 });
 
 export const ScheduleKindEnum = builder.enumType('ScheduleKind', {

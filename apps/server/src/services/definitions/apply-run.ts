@@ -10,6 +10,7 @@ import type { JobInput, JobPatch, JobService } from '../jobs.js';
 import type { RoleService } from '../roles.js';
 import { toJobFields, validateSchedule, type ScheduleEntryInput } from '../schedule.js';
 import type { UserService } from '../users.js';
+import type { WebhookService } from '../webhooks/hooks.js';
 import { formatPath, JOB_REFERENCES, normalizeId, type DefinitionsDocument, type UserDefinition } from './format.js';
 import { canonical, JOB_INCLUDE, jobFields, jobState, type JobWithReferences } from './stored.js';
 
@@ -36,6 +37,7 @@ export interface ApplyServices {
   roles: RoleService;
   users: UserService;
   jobs: JobService;
+  webhooks: WebhookService;
 }
 
 /** The services' field names → the document's (errors must point into the file the user wrote). */
@@ -112,17 +114,24 @@ export class ApplyRun {
         const names = job[ref.field];
         input[field] = names ? await this.resolve(ref.kind, names, ['jobs', index, ref.field]) : [];
       }
+      // The hook's switch is part of what a document defines (when it names it); its secret never is.
       const snapshot = async () => {
         const row = await this.tx.job.findUnique({ where: { key }, include: JOB_INCLUDE });
         return row && { id: row.id, row, state: jobState(row) };
+      };
+      const setWebhook = async (jobId: string) => {
+        if (job.webhook) await this.services.webhooks.setEnabled(jobId, job.webhook.enabled);
       };
       await this.entry(
         'jobs',
         index,
         key,
         snapshot,
-        () => this.services.jobs.create(input, null),
-        (id, current) => this.services.jobs.update(id, jobPatch(input, current.row)),
+        async () => setWebhook((await this.services.jobs.create(input, null)).id),
+        async (id, current) => {
+          await this.services.jobs.update(id, jobPatch(input, current.row));
+          await setWebhook(id);
+        },
       );
     }
   }

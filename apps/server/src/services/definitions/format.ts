@@ -98,14 +98,19 @@ type FileShape = {
  * neither more nor less than the API; the key required, the schedule with `kind`, and ids replaced by e-mails and
  * role names under the reference fields' own names.
  */
-export const jobSchema = z.strictObject(
-  Object.fromEntries(
-    Object.entries(jobInputSchema.shape).map(([field, schema]): [string, z.ZodType] => [
-      JOB_REFERENCES[field as ReferenceField]?.field ?? field,
-      FILE_FIELDS[field as keyof typeof FILE_FIELDS] ?? schema,
-    ]),
-  ) as FileShape,
-);
+export const jobSchema = z
+  .strictObject(
+    Object.fromEntries(
+      Object.entries(jobInputSchema.shape).map(([field, schema]): [string, z.ZodType] => [
+        JOB_REFERENCES[field as ReferenceField]?.field ?? field,
+        FILE_FIELDS[field as keyof typeof FILE_FIELDS] ?? schema,
+      ]),
+    ) as FileShape,
+  )
+  .extend({
+    /** Whether the job's inbound webhook is on; its secret never appears in a document. Left out: left as it is. */
+    webhook: z.strictObject({ enabled: z.boolean({ error: 'must be true or false' }) }, { error: 'must be a mapping with enabled: true or false' }).optional(),
+  });
 
 export type RoleDefinition = z.infer<typeof roleSchema>;
 export type UserDefinition = z.infer<typeof userSchema>;

@@ -16,7 +16,7 @@ export const REFERENCE_RELATIONS = {
   notifyRoles: { select: { roleId: true } },
 } as const satisfies Record<JobReference['relation'], unknown>;
 /** What a stored job is read with to compare it with, or write it as, a definition: its references and schedules. */
-export const JOB_INCLUDE = { ...REFERENCE_RELATIONS, schedules: { orderBy: { position: 'asc' } } } as const satisfies Prisma.JobInclude;
+export const JOB_INCLUDE = { ...REFERENCE_RELATIONS, schedules: { orderBy: { position: 'asc' } }, webhook: { select: { enabled: true } } } as const satisfies Prisma.JobInclude;
 export type JobWithReferences = Prisma.JobGetPayload<{ include: typeof JOB_INCLUDE }>;
 
 /** Schedule columns that move on their own or are bookkeeping. */
@@ -105,7 +105,7 @@ function toScheduleEntryDefinition({ id: _id, label, enabled, args, ...timing }:
 
 /** The file's job as the service's input, without the references (resolved to ids separately, follow-ups last). */
 export function jobFields(job: JobDefinition): JobInput {
-  const { key: _key, schedule, schedules, targetUsers: _targetUsers, targetRoles: _targetRoles, notifyUsers: _notifyUsers, notifyRoles: _notifyRoles, followUps: _followUps, ...rest } = job;
+  const { key: _key, schedule, schedules, targetUsers: _targetUsers, targetRoles: _targetRoles, notifyUsers: _notifyUsers, notifyRoles: _notifyRoles, followUps: _followUps, webhook: _webhook, ...rest } = job;
   if (schedules) return { ...rest, schedules: schedules.map(({ kind, ...entry }) => ({ scheduleKind: kind, ...entry })) };
   return { ...rest, schedule: toScheduleInput(schedule) };
 }
