@@ -58,7 +58,8 @@ const BENCHMARKS: Benchmark[] = [
   },
   {
     name: 'api-live-log',
-    title: (quick) => `live log: action log() → subscriber, ${quick ? '50 subscribers, 500 lines/s' : '200 subscribers, 1,000 lines/s'}`,
+    title: (quick) =>
+      `live log: action log() → subscriber, ${quick ? '50 and 100 subscribers, 500 lines/s' : '200 and 600 subscribers, 1,000 lines/s'}; on PostgreSQL also across processes (NOTIFY)`,
     ownDatabase: true,
     run: async (_db, quick, mode) => ({ figures: await runApiBenchmarks({ mode, quick, only: ['live-log'] }), details: null }),
   },
