@@ -24,6 +24,8 @@ export interface ClientResult {
   inOrder: boolean;
   /** Subscriptions answered 503 and sent again. */
   shed: number;
+  /** Subscriptions whose connection was reset and that were sent again. */
+  resets: number;
 }
 
 export type ClientsMessage = { type: 'ready' } | { type: 'done'; results: ClientResult[] } | { type: 'failed'; message: string };
@@ -43,9 +45,29 @@ async function subscriber(input: ClientsInput, stopping: Set<() => void>, ready:
     query: `subscription($runId: ID!) { runLogLines(runId: $runId) { lines { sequence data } } }`,
     variables: { runId: input.runId },
   });
-  for (let shed = 0; ; shed++) {
-    const answer = await subscribeOnce(input, body, stopping, ready);
-    if (answer.status !== 503) return { ...parse(answer.chunks, answer.arrivals), shed };
+  // Counted once per subscriber, however many times it subscribes.
+  let counted = false;
+  const readyOnce = () => {
+    if (counted) return;
+    counted = true;
+    ready();
+  };
+  let shed = 0;
+  let resets = 0;
+  for (;;) {
+    let answer: Answer;
+    try {
+      answer = await subscribeOnce(input, body, stopping, readyOnce);
+    } catch (error) {
+      // A connection reset by a server too busy to read it in time (headers_timeout_ms) is subscribed again, from
+      // the start: the stored lines come first, so a line is missed only if the run ends meanwhile.
+      if (resets >= 5) throw error;
+      resets += 1;
+      await sleep(1000);
+      continue;
+    }
+    if (answer.status !== 503) return { ...parse(answer.chunks, answer.arrivals), shed, resets };
+    shed += 1;
     await sleep(answer.retryAfter * 1000);
   }
 }
@@ -108,7 +130,7 @@ function subscribeOnce(input: ClientsInput, body: string, stopping: Set<() => vo
 }
 
 /** The SSE events in the chunks, each line timed by the arrival of the chunk that completed its event. */
-function parse(chunks: string[], arrivals: number[]): Omit<ClientResult, 'shed'> {
+function parse(chunks: string[], arrivals: number[]): Omit<ClientResult, 'shed' | 'resets'> {
   const latencies: number[] = [];
   let buffer = '';
   let lastSequence = 0;

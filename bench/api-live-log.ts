@@ -145,6 +145,7 @@ export async function benchLiveLog(options: LiveLogOptions): Promise<{ figures: 
     const inOrder = results.every((result) => result.inOrder);
     const missing = results.reduce((sum, result) => sum + Math.max(0, expected - result.latencies.length) + (result.inOrder ? 0 : 1), 0);
     const shed = results.reduce((sum, result) => sum + result.shed, 0);
+    const resets = results.reduce((sum, result) => sum + result.resets, 0);
     const linesPerEvent = results.reduce((sum, result) => sum + result.lines, 0) / Math.max(1, results.reduce((sum, result) => sum + result.events, 0));
     const shape = options.crossProcess ? `${options.subscribers} subscribers on an API process, the run on a worker process (NOTIFY)` : `${options.subscribers} subscribers`;
     const base = {
@@ -153,7 +154,7 @@ export async function benchLiveLog(options: LiveLogOptions): Promise<{ figures: 
       agenda: null,
       unit: 'ms',
       better: 'lower',
-      note: `${shape}, ${options.linesPerSecond} lines/s for ${options.seconds} s; ${complete && inOrder ? 'all lines, in order' : 'LINES MISSING OR OUT OF ORDER'}; ${linesPerEvent.toFixed(1)} lines per event${shed > 0 ? `; ${shed} subscriptions answered 503 and sent again` : ''}`,
+      note: `${shape}, ${options.linesPerSecond} lines/s for ${options.seconds} s; ${complete && inOrder ? 'all lines, in order' : 'LINES MISSING OR OUT OF ORDER'}; ${linesPerEvent.toFixed(1)} lines per event${shed > 0 ? `; ${shed} subscriptions answered 503 and sent again` : ''}${resets > 0 ? `; ${resets} connections reset and subscribed again` : ''}`,
     } as const;
     const at = options.crossProcess ? `${options.subscribers}, across processes` : `${options.subscribers}`;
     return {
@@ -171,7 +172,7 @@ export async function benchLiveLog(options: LiveLogOptions): Promise<{ figures: 
         { ...base, metric: `log() → on the API's bus p50 (${at})`, sundial: percentile(published, 50) },
         { ...base, metric: `API event loop busy (${at})`, unit: '%', sundial: Math.round(busy * 100) },
       ],
-      details: { samples: sorted.length, expectedPerSubscriber: expected, complete, inOrder, missing, shed, max: sorted.at(-1), linesPerEvent },
+      details: { samples: sorted.length, expectedPerSubscriber: expected, complete, inOrder, missing, shed, resets, max: sorted.at(-1), linesPerEvent },
     };
   } finally {
     release?.();
