@@ -5,6 +5,7 @@ import type { Config } from '../config/load.js';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded.js';
 import { migrate, type MigrateResult } from './migrate.js';
 import { createPrismaClient, type PrismaClient } from './prisma.js';
+import { traceStatements } from '../telemetry/pg.js';
 
 export type DatabaseMode = 'embedded' | 'external';
 
@@ -51,6 +52,7 @@ export async function openDatabase(config: Config, options: OpenDatabaseOptions 
   const pool = new pg.Pool({ connectionString: url, max: poolSize, connectionTimeoutMillis: 10_000 });
   // An idle client's error (server restart, network) must not crash the process; the pool replaces it.
   pool.on('error', () => {});
+  traceStatements(pool);
   try {
     await pool.query('SELECT 1');
   } catch (error) {

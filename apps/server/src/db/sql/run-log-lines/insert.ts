@@ -13,12 +13,13 @@ export interface LogLineRow {
   data: string | null;
 }
 
-export async function insertLogLines(client: SqlClient, runId: string, lines: readonly LogLineRow[]): Promise<void> {
+/** traceId: the OpenTelemetry trace of the attempt that wrote the batch (one attempt per batch), or null. */
+export async function insertLogLines(client: SqlClient, runId: string, lines: readonly LogLineRow[], traceId: string | null): Promise<void> {
   await client.query(
-    `INSERT INTO run_log_lines (run_id, sequence, time, level, message, data)
-     SELECT $1::uuid, line.sequence, line.time, line.level::"LogLevel", line.message, line.data::jsonb
+    `INSERT INTO run_log_lines (run_id, sequence, time, level, message, data, trace_id)
+     SELECT $1::uuid, line.sequence, line.time, line.level::"LogLevel", line.message, line.data::jsonb, $7::text
      FROM unnest($2::int[], $3::timestamptz[], $4::text[], $5::text[], $6::text[]) AS line(sequence, time, level, message, data)
      ON CONFLICT (run_id, sequence) DO NOTHING`,
-    [runId, lines.map((line) => line.sequence), lines.map((line) => line.time), lines.map((line) => line.level), lines.map((line) => line.message), lines.map((line) => line.data)],
+    [runId, lines.map((line) => line.sequence), lines.map((line) => line.time), lines.map((line) => line.level), lines.map((line) => line.message), lines.map((line) => line.data), traceId],
   );
 }
