@@ -71,10 +71,10 @@ export function createRequestLimiter(max: number, registry: Registry): RequestLi
       // written; from there it only waits for events.
       if (req.headers.accept?.includes('text/event-stream')) {
         const writeHead = res.writeHead.bind(res) as (...args: unknown[]) => http.ServerResponse;
-        res.writeHead = ((...args: unknown[]) => {
+        res.writeHead = (...args: unknown[]) => {
           leave();
           return writeHead(...args);
-        }) as typeof res.writeHead;
+        };
       }
       return true;
     },
