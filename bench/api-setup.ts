@@ -24,7 +24,7 @@ const ACTIONS_DIR = fileURLToPath(new URL('./api-actions', import.meta.url));
 export async function startBenchApi(mode: DatabaseModeName, overrides: Record<string, unknown> = {}): Promise<BenchApi> {
   const base = {
     server: { port: 0 },
-    auth: { admin_email: 'bench@example.com', admin_password: 'bench password 1234' },
+    auth: { admin_email: 'bench@example.com', admin_password: 'sundown ledger marigold 1234' },
     actions: { dir: ACTIONS_DIR },
     log: { level: 'error' },
     ...overrides,

@@ -41,7 +41,7 @@ const CHROMIUM_ARGS = [
   '--disable-component-update',
   '--disable-sync',
 ];
-const BENCH_ADMIN = { email: 'bench@example.com', password: 'bench password 1234' };
+const BENCH_ADMIN = { email: 'bench@example.com', password: 'sundown ledger marigold 1234' };
 
 export async function run(options: WebUiOptions): Promise<Figure[]> {
   const size = options.quick ? SIZES.quick : SIZES.full;

@@ -37,6 +37,40 @@ test('users: create a user with attributes and a role through the dialog, then e
   await expect(row).toContainText('"chatId":43');
 });
 
+test('users: the password field says why a weak password is refused; failed sign-ins are shown and cleared', async ({ page }) => {
+  test.setTimeout(180_000); // a few dozen sign-in attempts, each a password hash check (slow on a busy machine)
+  const email = `${unique('flo')}@example.test`;
+  await createUser(page, { name: 'Flo Guessed', email, password: 'quartz meadow lantern 62' });
+  // Wrong passwords from an address the account never signed in from: past the limit (10) each guess waits longer
+  // (1 s, 2 s, 4 s…); guessing goes on until a wait is long enough for the page to still show it.
+  for (let guess = 0; guess < 500; guess += 1) {
+    const response = await page.request.post('/graphql', {
+      data: { query: 'mutation($e: String!, $p: String!) { signIn(email: $e, password: $p) { email } }', variables: { e: email, p: `wrong guess ${guess}` } },
+    });
+    const body = (await response.json()) as { errors?: { extensions?: { retryAfterSeconds?: number } }[] };
+    if ((body.errors?.[0]?.extensions?.retryAfterSeconds ?? 0) >= 30) break;
+  }
+  await page.goto('/users');
+  await page.getByLabel('Search users').fill('Flo Guessed');
+  const row = page.getByRole('row', { name: 'User Flo Guessed' });
+  await expect(row).toContainText(/\d+ failed sign-ins, slowed down/);
+  await row.getByRole('button', { name: 'Actions for Flo Guessed' }).click();
+  await page.getByRole('menuitem', { name: 'Clear failed sign-ins' }).click();
+  await expect(page.getByText('Failed sign-ins cleared')).toBeVisible();
+  await expect(row).not.toContainText('failed sign-in');
+
+  await page.getByRole('button', { name: 'New user' }).first().click();
+  const dialog = page.getByRole('dialog', { name: 'New user' });
+  await dialog.getByLabel('Name').fill('Pia Strong');
+  await dialog.getByLabel('E-mail').fill(`${unique('pia')}@example.test`);
+  await dialog.getByLabel('Password').fill('password123');
+  await expect(dialog.getByLabel('Password')).toHaveAccessibleDescription(/This password is too easy to guess: This is a commonly used password\..*Accepted:/);
+  await dialog.getByLabel('Password').fill('pia strong 2026');
+  await expect(dialog.getByLabel('Password')).toHaveAccessibleDescription(/This password must not contain the e-mail address or the name of its user/);
+  await dialog.getByLabel('Password').fill('violet anchor drizzle 47');
+  await expect(dialog.getByLabel('Password')).toHaveAccessibleDescription(/Hard enough to guess\./);
+});
+
 test('roles: the built-in roles with their permissions; a new role gets members', async ({ page }) => {
   const name = unique('auditors');
   await createUser(page, { name: 'Rhea Member', email: `${unique('rhea')}@example.test` });

@@ -11,7 +11,7 @@ test('times say their zone; the viewer switches between browser time and UTC, an
     name: unique('Clock job'),
     action: 'examples.noop',
     args: {},
-    schedule: { kind: 'CRON', cron: '0 9 * * *', timezone: 'UTC' },
+    schedules: [{ kind: 'CRON', cron: '0 9 * * *', timezone: 'UTC' }],
   });
   await page.goto(`/jobs/${jobId}`);
   const nextRuns = page.getByRole('list').filter({ hasText: /09:00|04:00|05:00/ }).first();
@@ -151,25 +151,25 @@ test('the account menu changes the password; the delete dialog says which job', 
   // A user of their own, so the shared admin's password stays as the other tests expect.
   const email = `${unique('pw')}@sundial.test`;
   await gql(page, 'mutation($input: CreateUserInput!) { createUser(input: $input) { __typename } }', {
-    input: { name: 'Pat Password', email, password: 'first password 123' },
+    input: { name: 'Pat Password', email, password: 'amber kettle orbit 123' },
   });
   const context = await browser.newContext();
   const own = await context.newPage();
   await own.goto('/sign-in');
   await own.getByLabel('E-mail').fill(email);
-  await own.getByLabel('Password').fill('first password 123');
+  await own.getByLabel('Password').fill('amber kettle orbit 123');
   await own.getByRole('button', { name: 'Sign in' }).click();
   await own.getByRole('button', { name: /^Account:/ }).click();
   await own.getByRole('menuitem', { name: 'Change password' }).click();
   const change = own.getByRole('dialog', { name: 'Change your password' });
-  await change.getByLabel('Current password').fill('first password 123');
-  await change.getByLabel(/^New password\W*$/).fill('second password 456');
-  await change.getByLabel('New password again').fill('second password 456');
+  await change.getByLabel('Current password').fill('amber kettle orbit 123');
+  await change.getByLabel(/^New password\W*$/).fill('coral violin summit 456');
+  await change.getByLabel('New password again').fill('coral violin summit 456');
   await change.getByRole('button', { name: 'Change password' }).click();
   await expect(own.getByText('Password changed')).toBeVisible();
   await context.close();
   const check = await page.request.post('/graphql', {
-    data: { query: 'mutation($e: String!, $p: String!) { signIn(email: $e, password: $p) { email } }', variables: { e: email, p: 'second password 456' } },
+    data: { query: 'mutation($e: String!, $p: String!) { signIn(email: $e, password: $p) { email } }', variables: { e: email, p: 'coral violin summit 456' } },
   });
   expect(((await check.json()) as { data?: { signIn?: { email: string } } }).data?.signIn?.email).toBe(email);
 });

@@ -16,7 +16,10 @@ async function setScene(page: Page): Promise<Scene> {
     name: unique('Every page job with a rather long name to test wrapping'),
     action: 'examples.noop',
     args: { logLines: 3 },
-    schedule: { kind: 'CRON', cron: '0 9 * * *', timezone: 'Europe/Paris' },
+    schedules: [
+      { kind: 'CRON', cron: '0 9 * * *', timezone: 'Europe/Paris' },
+      { label: 'Month end', kind: 'CRON', cron: '0 18 L * *', timezone: 'Europe/Paris', args: { logLines: 1 } },
+    ],
   });
   const runId = await runJobNow(page, jobId);
   await waitForRunStatus(page, runId, ['SUCCEEDED']);

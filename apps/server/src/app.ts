@@ -88,7 +88,7 @@ export async function startApp(config: Config, { logger, inMemory, webDist = WEB
     throw error;
   }
 
-  const auth = new AuthService(database.prisma, config.auth);
+  const auth = new AuthService({ prisma: database.prisma, pool: database.pool, settings: config.auth, logger });
   await auth.bootstrap(logger);
 
   // On PostgreSQL the bus crosses processes (LISTEN/NOTIFY): an API process sees the runs its workers execute.
@@ -144,7 +144,7 @@ export async function startApp(config: Config, { logger, inMemory, webDist = WEB
 
   const health = () => checkHealth(database, scheduler);
   const readiness = () => checkReadiness(database, scheduler, loop, loopStaleAfterMs(config.scheduler.process_every_ms));
-  const refusals = createRefusalRecorder(database.prisma, logger);
+  const refusals = createRefusalRecorder(database.prisma, database.pool, logger);
   const yoga = createYoga<GraphQLContext>({
     schema,
     context: createContextFactory({
@@ -162,7 +162,7 @@ export async function startApp(config: Config, { logger, inMemory, webDist = WEB
       useSharedSubscriptionEvents(['runLogLines', 'runLog']),
       useMetrics(metrics.registry),
       useTracing(),
-      ...graphqlSecurityPlugins(config, logger, environment, refusals),
+      ...graphqlSecurityPlugins(config, logger, environment, refusals, database.pool),
     ],
     logging: false,
     ...graphqlSecurityOptions(config, logger, environment),

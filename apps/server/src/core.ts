@@ -39,7 +39,7 @@ export async function createCore({ config, database, actions, bus, logger, auth 
     prepareStatements: database.mode === 'external',
     actions,
     bus,
-    auth: auth ?? new AuthService(database.prisma, config.auth),
+    auth: auth ?? new AuthService({ prisma: database.prisma, pool: database.pool, settings: config.auth, logger }),
     timers,
     dispatcher,
     engine: run,

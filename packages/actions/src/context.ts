@@ -11,7 +11,7 @@ export interface ActionUser {
   readonly attributes: Readonly<Record<string, unknown>>;
 }
 
-export type RunTrigger = 'SCHEDULE' | 'MANUAL' | 'API' | 'RETRY';
+export type RunTrigger = 'SCHEDULE' | 'MANUAL' | 'API' | 'RETRY' | 'BACKFILL';
 
 /** Which run this execution is. */
 export interface RunInfo {

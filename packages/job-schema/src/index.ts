@@ -22,6 +22,8 @@ export const JOB_LIMITS = {
   timeoutMs: { min: 100, max: 7 * 24 * 3600 * 1000 },
   priority: { min: -100, max: 100 },
   concurrency: { min: 1, max: 1000 },
+  schedules: 20,
+  scheduleLabel: 100,
 } as const;
 
 /** A name of letters, digits, dots, dashes and underscores (keys, queues). */
@@ -68,6 +70,21 @@ export const scheduleInputSchema = z.strictObject({
 });
 
 /**
+ * One of a job's schedules: its timing (as scheduleInputSchema) plus what is its own — an id when it is one the job
+ * has already (its run count is kept while its timing stays the same), a label, an enabled flag and args that
+ * override the job's key by key for the runs it makes.
+ */
+export const scheduleEntrySchema = scheduleInputSchema.extend({
+  id: z.string({ error: "must be the id of one of this job's schedules" }).nullish(),
+  label: text('a label such as "Nightly"')
+    .trim()
+    .max(JOB_LIMITS.scheduleLabel, { error: `must be at most ${JOB_LIMITS.scheduleLabel} characters` })
+    .nullish(),
+  enabled: yesNo.nullish(),
+  args: jsonObject.nullish().describe("Overrides the job's args key by key for this schedule's runs; validated with them."),
+});
+
+/**
  * A job as the services take it. Creating needs name and action; `null` for retries, retryBackoffMs, timeoutMs and
  * concurrency means the action's default. Id lists name users and roles by id (the definitions file by e-mail and
  * role name: see the server's services/definitions/format.ts).
@@ -92,7 +109,12 @@ export const jobInputSchema = z.object({
   perUser: yesNo.optional(),
   targetUserIds: list(z.string({ error: 'must be a user id' }), 'user ids').optional(),
   targetRoleIds: list(z.string({ error: 'must be a role id' }), 'role ids').optional(),
+  /** One schedule (the form `dispatch` and older definitions files use); give it or `schedules`, not both. */
   schedule: scheduleInputSchema.optional(),
+  schedules: list(scheduleEntrySchema, 'schedules')
+    .max(JOB_LIMITS.schedules, { error: `must hold at most ${JOB_LIMITS.schedules} schedules` })
+    .optional()
+    .describe('When the job runs on its own: any number of schedules (empty: manual only); its next run is the earliest.'),
   retries: wholeNumber(JOB_LIMITS.retries).nullish(),
   retryBackoffMs: wholeNumber(JOB_LIMITS.retryBackoffMs).nullish(),
   timeoutMs: wholeNumber(JOB_LIMITS.timeoutMs).nullish(),
@@ -115,6 +137,7 @@ export const jobInputSchema = z.object({
 export type JobInput = z.input<typeof jobInputSchema>;
 export type CheckedJobInput = z.output<typeof jobInputSchema>;
 export type ScheduleFieldsInput = z.input<typeof scheduleInputSchema>;
+export type ScheduleEntryInput = z.input<typeof scheduleEntrySchema>;
 export type JobField = keyof typeof jobInputSchema.shape;
 
 /** The fields where an explicit null means something (no key; the action's default), unlike "not given". */

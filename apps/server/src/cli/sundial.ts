@@ -62,7 +62,7 @@ async function withDefinitions<T>(config: Config, prepare: boolean, work: (servi
   try {
     actionHost.attach(database.pool);
     await database.migrate();
-    const auth = new AuthService(database.prisma, cliConfig.auth);
+    const auth = new AuthService({ prisma: database.prisma, pool: database.pool, settings: cliConfig.auth, logger });
     if (prepare) await auth.bootstrap(logger);
     const bus = await createRealtime(database, logger);
     const { services, engine } = await createCore({ config: cliConfig, database, actions, bus, logger, auth });

@@ -312,9 +312,12 @@ export const configSchema = z.strictObject({
       admin_password: z.string().default(''),
       /** How long a browser session lasts without signing in again. */
       session_ttl_hours: integer(1, 24 * 365).default(24 * 7),
-      /** Sign-in attempts allowed per account, and per client address, in 15 minutes. */
+      /** Failed sign-ins at one account (from every address) in 15 minutes before each further guess must wait. */
       sign_in_attempts_per_account: integer(1, 10_000).default(10),
+      /** Failed sign-ins from one client address (at every account) in 15 minutes before that address is refused. */
       sign_in_attempts_per_address: integer(1, 100_000).default(100),
+      /** The longest wait between guesses at an account over its limit (the wait doubles from 1 s up to this). */
+      sign_in_max_delay_seconds: integer(1, 3600).default(60),
     })
     .prefault({}),
   metrics: z

@@ -18,7 +18,10 @@ export interface NewRun {
   title?: string | null;
   parentRunId?: string | null;
   targetUserId?: string | null;
-  /** Unique: "<job>@<slot>" for a schedule's slot, "<parent>/<user>" for a child; a second insert adds nothing. */
+  /**
+   * Unique: "<job>@<schedule>@<slot>" for a schedule's slot, "<backfill>@<schedule>@<slot>" for a backfill's,
+   * "<parent>/<user>" for a child; a second insert adds nothing.
+   */
   occurrenceKey?: string | null;
   scheduledFor?: Date | null;
   startedById?: string | null;
@@ -26,6 +29,9 @@ export interface NewRun {
   status?: (typeof INITIAL_STATUSES)[number];
   statusReason?: string | null;
   late?: boolean;
+  /** The schedule whose slot this is (SCHEDULE and BACKFILL runs). */
+  scheduleId?: string | null;
+  backfillId?: string | null;
 }
 
 export class RunCreation {
@@ -58,6 +64,8 @@ export class RunCreation {
         // A run created as skipped is over at once.
         finishedAt: status === 'SKIPPED' ? now : null,
         late: run.late ?? false,
+        scheduleId: run.scheduleId ?? null,
+        backfillId: run.backfillId ?? null,
       };
     });
     const inserted = await insertRuns(client, rows);

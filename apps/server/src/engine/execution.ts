@@ -206,12 +206,26 @@ export class Executor {
     return { job, users };
   }
 
-  /** Overlap policy "queue": a run waits (RUNNING → QUEUED) while an earlier run of its job is still active. */
+  /**
+   * Overlap policy "queue": a run waits (RUNNING → QUEUED) while an earlier run of its job is still active. A
+   * backfill's runs are one series under SKIP and QUEUE alike (skipping its own slots would defeat it): each waits
+   * for the job's earlier runs and for its backfill's runs of earlier slots (they were all created at once).
+   */
   private async waitsForPrevious(run: Run, job: ExecutableJob): Promise<boolean> {
-    if (job.overlapPolicy !== 'QUEUE' || run.parentRunId) return false;
+    const series = run.backfillId !== null && job.overlapPolicy !== 'ALLOW';
+    if ((job.overlapPolicy !== 'QUEUE' && !series) || run.parentRunId) return false;
     const earlier = await this.resources.prisma.run.findFirst({
       // Earlier runs still queued count too: the queue may hand out a later run first.
-      where: { jobId: job.id, parentRunId: null, id: { not: run.id }, status: { in: [...ACTIVE_STATUSES] }, createdAt: { lt: run.createdAt } },
+      where: {
+        jobId: job.id,
+        parentRunId: null,
+        id: { not: run.id },
+        status: { in: [...ACTIVE_STATUSES] },
+        OR: [
+          { createdAt: { lt: run.createdAt } },
+          ...(run.backfillId ? [{ backfillId: run.backfillId, scheduledFor: { lt: run.scheduledFor } }] : []),
+        ],
+      },
       select: { id: true },
     });
     if (!earlier) return false;

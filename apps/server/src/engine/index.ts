@@ -5,6 +5,7 @@
 // workers (sweeper.ts) and crash leftovers (repair.ts). Which status may become which is transitions.ts. The
 // scheduler (scheduler/) is the Agenda adapter around it: timers, queue entries, wake-ups.
 import { AttemptRunner } from './attempt.js';
+import { Backfills } from './backfill.js';
 import { Cancelling } from './cancel.js';
 import { RunCreation } from './create.js';
 import { Executor } from './execution.js';
@@ -36,6 +37,7 @@ export class RunEngine {
   readonly executor: Executor;
   readonly occurrences: Occurrences;
   readonly cancelling: Cancelling;
+  readonly backfills: Backfills;
   readonly sweeper: Sweeper;
   readonly repairer: Repairer;
 
@@ -56,6 +58,7 @@ export class RunEngine {
     this.executor = new Executor(resources, { heartbeat: this.heartbeat, attempts, finishing: this.finishing, fanOut }, options.concurrency);
     this.occurrences = new Occurrences(resources, this.creation, options.misfireThresholdMs);
     this.cancelling = new Cancelling(resources);
+    this.backfills = new Backfills(resources, this.creation, this.cancelling);
     this.sweeper = new Sweeper(resources, {
       staleAfterMs: options.staleAfterMs,
       everyMs: Math.max(250, Math.min(options.heartbeatMs, options.staleAfterMs / 2)),

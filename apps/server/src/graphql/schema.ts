@@ -14,6 +14,7 @@ import './types/job-subscriptions.js';
 import './types/job-feed.js';
 import './types/run.js';
 import './types/run-cancellation.js';
+import './types/backfill.js';
 import './types/run-histogram.js';
 import './types/run-log.js';
 import './types/dispatch.js';

@@ -16,7 +16,7 @@ export interface OccurrenceJobData {
 export function createJobTimers(agenda: Agenda): JobTimers {
   return {
     async sync(job: Job) {
-      if (!job.enabled || job.scheduleKind === 'MANUAL' || !job.nextRunAt) {
+      if (!job.enabled || !job.nextRunAt) {
         await agenda.cancel({ name: OCCURRENCE_JOB, data: { jobId: job.id } });
         return;
       }
@@ -51,7 +51,10 @@ export function createOccurrenceHandler(occurrences: Occurrences, logger: Logger
 
 /** On start and on every repair pass: one entry for every enabled scheduled job, none for anything else. */
 export async function reconcileTimers(prisma: PrismaClient, agenda: Agenda, timers: JobTimers): Promise<{ synced: number; removed: number }> {
-  const jobs = await prisma.job.findMany({ where: { enabled: true, scheduleKind: { not: 'MANUAL' } } });
+  const jobs = await prisma.job.findMany({
+    where: { enabled: true, schedules: { some: { enabled: true } } },
+    include: { schedules: { where: { enabled: true } } },
+  });
   const wanted = new Set(jobs.map((job) => job.id));
   let removed = 0;
   const { jobs: entries } = await agenda.queryJobs({ name: OCCURRENCE_JOB, limit: 1_000_000 });
@@ -68,13 +71,19 @@ export async function reconcileTimers(prisma: PrismaClient, agenda: Agenda, time
     }
   }
   for (const job of jobs) {
-    // A job whose next slot is unknown (e.g. restored from a backup) gets one from now.
+    // A job whose next slot is unknown (e.g. restored from a backup) gets one from now, from each schedule lacking one.
     if (!job.nextRunAt) {
       const now = new Date();
-      const [next] = nextFireTimes(scheduleFromJob(job), { after: now, count: 1, anchor: now });
-      if (!next) continue;
-      job.nextRunAt = next;
-      await prisma.job.update({ where: { id: job.id }, data: { nextRunAt: next } });
+      let earliest: Date | null = null;
+      for (const schedule of job.schedules) {
+        const next = schedule.nextRunAt ?? nextFireTimes(scheduleFromJob(schedule), { after: now, count: 1, anchor: now })[0] ?? null;
+        if (!next) continue;
+        if (!schedule.nextRunAt) await prisma.jobSchedule.update({ where: { id: schedule.id }, data: { nextRunAt: next } });
+        if (!earliest || next < earliest) earliest = next;
+      }
+      if (!earliest) continue;
+      job.nextRunAt = earliest;
+      await prisma.job.update({ where: { id: job.id }, data: { nextRunAt: earliest } });
     }
     if (!seen.has(job.id)) await timers.sync(job);
   }

@@ -6,6 +6,7 @@ import type { PrismaClient } from '../db/prisma.js';
 import type { RealtimeBus } from '../realtime/bus.js';
 import type { ActionCatalog } from './action-catalog.js';
 import type { AuthService } from './auth/auth-service.js';
+import { BackfillService } from './backfills.js';
 import { DefinitionsService } from './definitions.js';
 import { DispatchService } from './dispatch.js';
 import { InboxService } from './inbox.js';
@@ -21,6 +22,7 @@ export interface Services {
   /** What a list of jobs shows beside each job, read for a whole page at once. */
   jobSummaries: JobSummaries;
   runs: RunService;
+  backfills: BackfillService;
   users: UserService;
   roles: RoleService;
   inbox: InboxService;
@@ -42,7 +44,7 @@ export interface ServicesDeps {
   timers: JobTimers;
   dispatcher: RunDispatcher;
   /** The run engine: run now, retry and cancel create and change runs through it. */
-  engine: RunServiceDeps['engine'];
+  engine: RunServiceDeps['engine'] & ConstructorParameters<typeof BackfillService>[0]['engine'];
 }
 
 export function createServices({ prisma, pool, prepareStatements, actions, bus, auth, timers, dispatcher, engine }: ServicesDeps): Services {
@@ -54,6 +56,7 @@ export function createServices({ prisma, pool, prepareStatements, actions, bus, 
     jobs,
     jobSummaries: new JobSummaries(pool, { prepare: prepareStatements }),
     runs,
+    backfills: new BackfillService({ prisma, engine }),
     users,
     roles,
     inbox: new InboxService(prisma),

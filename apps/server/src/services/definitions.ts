@@ -18,7 +18,7 @@ import {
   type DefinitionsDocument,
   type DefinitionsFormat,
 } from './definitions/format.js';
-import { REFERENCE_RELATIONS, referenceIds, toJobDefinition, uniqueKey } from './definitions/stored.js';
+import { JOB_INCLUDE, referenceIds, toJobDefinition, uniqueKey } from './definitions/stored.js';
 import { jobToInput, type JobInput, type JobService } from './jobs.js';
 import type { RoleService } from './roles.js';
 import type { UserService } from './users.js';
@@ -129,7 +129,7 @@ export class DefinitionsService {
     const keys = options.jobKeys?.map((key) => key.trim()).filter(Boolean);
     const jobs = await prisma.job.findMany({
       where: keys?.length ? { key: { in: keys } } : {},
-      include: REFERENCE_RELATIONS,
+      include: JOB_INCLUDE,
       orderBy: [{ name: 'asc' }, { id: 'asc' }],
     });
     if (keys?.length) {
@@ -140,7 +140,7 @@ export class DefinitionsService {
 
     const inputs = jobs.map((job) => ({
       job,
-      input: { ...jobToInput(job), ...referenceIds(job) } satisfies JobInput,
+      input: { ...jobToInput(job, job.schedules), ...referenceIds(job) } satisfies JobInput,
     }));
     const referenced = (kind: 'user' | 'role') =>
       inputs.flatMap(({ input }) =>

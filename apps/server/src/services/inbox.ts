@@ -57,6 +57,11 @@ export class InboxService {
     return message;
   }
 
+  /** A message from Sundial itself to a user (not from a run), e.g. that someone is guessing their password. */
+  send(userId: string, message: { subject: string; body: string }): Promise<InboxMessage> {
+    return this.db.inboxMessage.create({ data: { userId, subject: message.subject, body: message.body } });
+  }
+
   /** Marks every unread message of the user read; returns how many were. */
   async markAllRead(userId: string): Promise<number> {
     const { count } = await this.db.inboxMessage.updateMany({ where: { userId, readAt: null }, data: { readAt: new Date() } });

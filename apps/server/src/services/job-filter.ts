@@ -22,7 +22,9 @@ export function jobWhere(filter: JobFilter | null | undefined): Prisma.JobWhereI
   if (search) and.push({ OR: [{ name: { contains: search, mode: 'insensitive' } }, { action: { contains: search, mode: 'insensitive' } }] });
   if (filter?.action) and.push({ action: filter.action });
   if (filter?.enabled != null) and.push({ enabled: filter.enabled });
-  if (filter?.scheduleKind) and.push({ scheduleKind: filter.scheduleKind });
+  // MANUAL: no schedules; another kind: at least one schedule of it.
+  if (filter?.scheduleKind === 'MANUAL') and.push({ schedules: { none: {} } });
+  else if (filter?.scheduleKind) and.push({ schedules: { some: { scheduleKind: filter.scheduleKind } } });
   if (filter?.targetUserId != null) {
     const userId = idOrNoMatch(filter.targetUserId);
     and.push({ OR: [{ targetUsers: { some: { userId } } }, { targetRoles: { some: { role: { members: { some: { userId } } } } } }] });

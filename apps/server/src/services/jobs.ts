@@ -3,13 +3,14 @@
 // @sundial/job-schema's (shared with the GraphQL input, the definitions file and the web form); this service adds
 // the rules that need the install: the action and its args, the users and roles, the schedule, the notifications.
 import { fieldErrors, jobInputSchema, type JobInput, type misfirePolicies, type overlapPolicies, type scheduleKinds } from '@sundial/job-schema';
-import type { Job, MisfirePolicy, OverlapPolicy, Prisma, ScheduleKind } from '../db/prisma.js';
+import type { Job, JobSchedule, MisfirePolicy, OverlapPolicy, Prisma, ScheduleKind } from '../db/prisma.js';
 import type { RealtimeBus } from '../realtime/bus.js';
 import type { ActionCatalog } from './action-catalog.js';
 import { AfterCommit, inTransaction, type DbClient } from './db-client.js';
 import { ConflictError, NotFoundError, prefixFields, ValidationError, type FieldError } from './errors.js';
 import { validateNotificationSettings } from './notifications/settings.js';
-import { nextFireTimes, scheduleFromJob, toJobFields, validateSchedule, type ScheduleInput } from './schedule.js';
+import { earliestNextRun, resumedSlots, scheduleRow, storedEntry, writeSchedules } from './job-schedules.js';
+import { validateSchedule, validateScheduleEntries, type CheckedScheduleEntry, type ScheduleEntryInput } from './schedule.js';
 import { isUuid } from './ids.js';
 import { missingUsersAndRoles } from './targets.js';
 
@@ -72,11 +73,15 @@ export class JobService {
   }
 
   async create(input: JobInput, actorId?: string | null): Promise<Job> {
-    const data = await this.validate(input, null);
+    const data = await this.validate(input, null, []);
+    const now = this.now();
+    const rows = (data.schedules ?? []).map((entry, position) => scheduleRow(entry, position, data.fields.enabled, now));
     const job = await this.deps.db.job.create({
       data: {
         ...data.fields,
+        nextRunAt: earliestNextRun(rows),
         createdById: actorId ?? null,
+        schedules: { create: rows },
         targetUsers: { create: data.targetUserIds.map((userId) => ({ userId })) },
         targetRoles: { create: data.targetRoleIds.map((roleId) => ({ roleId })) },
         notifyUsers: { create: data.notify.notifyUserIds.map((userId) => ({ userId })) },
@@ -98,16 +103,18 @@ export class JobService {
         notifyRoles: { select: { roleId: true } },
       },
     });
+    const stored = await this.schedulesOf(id);
     const merged: JobInput = {
-      ...jobToInput(current),
+      ...jobToInput(current, stored),
       targetUserIds: targets.targetUsers.map((t) => t.userId),
       targetRoleIds: targets.targetRoles.map((t) => t.roleId),
       notifyUserIds: targets.notifyUsers.map((n) => n.userId),
       notifyRoleIds: targets.notifyRoles.map((n) => n.roleId),
       ...patch,
     };
-    const scheduleChanged = patch.schedule !== undefined;
-    const data = await this.validate(merged, current, scheduleChanged);
+    // A single `schedule` in the patch replaces the stored list.
+    if (patch.schedule !== undefined && patch.schedules === undefined) delete merged.schedules;
+    const data = await this.validate(merged, current, stored, patch.schedule !== undefined || patch.schedules !== undefined);
     const job = await inTransaction(this.deps.db, async (tx) => {
       if (patch.targetUserIds) {
         await tx.jobTargetUser.deleteMany({ where: { jobId: id } });
@@ -125,7 +132,8 @@ export class JobService {
         await tx.jobNotifyRole.deleteMany({ where: { jobId: id } });
         await tx.jobNotifyRole.createMany({ data: data.notify.notifyRoleIds.map((roleId) => ({ jobId: id, roleId })) });
       }
-      return tx.job.update({ where: { id }, data: data.fields });
+      const nextRunAt = data.schedules ? await writeSchedules(tx, id, data.schedules, current.enabled, this.now()) : current.nextRunAt;
+      return tx.job.update({ where: { id }, data: { ...data.fields, enabled: current.enabled, nextRunAt: current.enabled ? nextRunAt : null } });
     });
     await this.changed(job, 'updated');
     return job;
@@ -138,30 +146,29 @@ export class JobService {
     return job;
   }
 
-  /** Pause or resume. Resuming computes the next fire time from now (missed slots of a paused job never run). */
+  /** Pause or resume. Resuming computes each schedule's next slot from now (missed slots of a paused job never run). */
   async setEnabled(id: string, enabled: boolean): Promise<Job> {
     const current = await this.get(id);
     if (current.enabled === enabled) return current;
-    const schedule = scheduleFromJob(current);
-    const now = this.now();
-    if (enabled) {
-      const [next] = nextFireTimes(schedule, { after: now, count: 1, anchor: now });
-      if (current.scheduleKind !== 'MANUAL' && !next) {
-        throw new ConflictError(
-          'this job has no future fire time (its end time, run limit or once-at time has passed); change its schedule first',
-        );
-      }
+    const schedules = await this.schedulesOf(id);
+    const resumed = enabled ? resumedSlots(schedules, this.now()) : [];
+    const nextRunAt = earliestNextRun(resumed.map((slot) => ({ enabled: true, nextRunAt: slot.nextRunAt })));
+    if (enabled && schedules.length > 0 && !nextRunAt) {
+      throw new ConflictError(
+        'none of this job\'s schedules has a future fire time (their end times, run limits or once-at times have passed, or they are disabled); change its schedules first',
+      );
     }
-    const job = await this.deps.db.job.update({
-      where: { id },
-      data: {
-        enabled,
-        disabledReason: null,
-        nextRunAt: enabled ? (nextFireTimes(schedule, { after: now, count: 1, anchor: now })[0] ?? null) : null,
-      },
+    const job = await inTransaction(this.deps.db, async (tx) => {
+      for (const slot of resumed) await tx.jobSchedule.update({ where: { id: slot.id }, data: { nextRunAt: slot.nextRunAt } });
+      return tx.job.update({ where: { id }, data: { enabled, disabledReason: null, nextRunAt: enabled ? nextRunAt : null } });
     });
     await this.changed(job, 'updated');
     return job;
+  }
+
+  /** A job's schedules in their order. */
+  schedulesOf(jobId: string): Promise<JobSchedule[]> {
+    return this.deps.db.jobSchedule.findMany({ where: { jobId }, orderBy: { position: 'asc' } });
   }
 
   /** What is wrong with an action name (no such action, and which there are), or null when it is loaded. */
@@ -171,7 +178,7 @@ export class JobService {
     return `no action named "${name}"; available: ${known.length > 0 ? known.join(', ') : '(none loaded)'}`;
   }
 
-  private async validate(input: JobInput, current: Job | null, scheduleChanged = true) {
+  private async validate(input: JobInput, current: Job | null, stored: JobSchedule[], schedulesChanged = true) {
     const parsed = jobInputSchema.safeParse(input);
     const errors: FieldError[] = parsed.success ? [] : fieldErrors(parsed.error);
     // A field whose value is the wrong shape is reported once, by the schema; the rules below judge the others.
@@ -189,12 +196,15 @@ export class JobService {
     }
 
     const now = this.now();
-    // A changed schedule starts counting its runs again.
-    const runCount = scheduleChanged ? 0 : (current?.runCount ?? 0);
-    const scheduleInput: ScheduleInput = { scheduleKind: 'MANUAL', ...input.schedule, runCount };
-    // An unchanged schedule is not re-judged against the clock (a once-at time that passed stays valid history).
-    const checkedSchedule = wrong.has('schedule') ? null : validateSchedule(scheduleInput, scheduleChanged ? now : new Date(0));
-    if (checkedSchedule && !checkedSchedule.ok) errors.push(...prefixFields('schedule', checkedSchedule.errors));
+    const schedules = wrong.has('schedule') || wrong.has('schedules') ? null : this.checkSchedules(input, stored, now, errors);
+    // Each schedule's args with the job's, judged whatever the rest of its entry holds (every problem at once).
+    if (!wrong.has('schedules') && action && !wrong.has('args')) {
+      (input.schedules ?? []).forEach((entry, index) => {
+        if (!entry.args) return;
+        const checked = action.validateArgs({ ...(input.args ?? {}), ...entry.args });
+        if (!checked.ok) errors.push(...prefixFields(`schedules[${index}].args`, checked.errors));
+      });
+    }
 
     const targetUserIds = [...new Set(wrong.has('targetUserIds') ? [] : (input.targetUserIds ?? []))];
     const targetRoleIds = [...new Set(wrong.has('targetRoleIds') ? [] : (input.targetRoleIds ?? []))];
@@ -203,15 +213,12 @@ export class JobService {
     const notification = notifyWrong ? null : await validateNotificationSettings(this.deps.db, input);
     errors.push(...(notification?.errors ?? []));
 
-    if (!parsed.success || !checkedSchedule?.ok || !notification || errors.length > 0) throw new ValidationError(errors);
+    if (!parsed.success || !notification || errors.length > 0) throw new ValidationError(errors);
     const job = parsed.data;
     const notify = notification.settings;
-    const schedule = checkedSchedule.schedule;
     const enabled = job.enabled ?? true;
-    const [nextRunAt] = enabled ? nextFireTimes(schedule, { after: now, count: 1, anchor: now }) : [];
 
     const fields = {
-      ...toJobFields(schedule),
       key: job.key ?? null,
       name: job.name,
       description: job.description ?? '',
@@ -228,12 +235,38 @@ export class JobService {
       concurrency: job.concurrency ?? null,
       overlapPolicy: job.overlapPolicy ?? 'SKIP',
       misfirePolicy: job.misfirePolicy ?? 'CATCH_UP_ONCE',
-      nextRunAt: nextRunAt ?? null,
       notifyOn: notify.notifyOn,
       notifyEmails: notify.notifyEmails,
       notifyWebhooks: notify.notifyWebhooks,
     } satisfies Prisma.JobUncheckedCreateInput;
-    return { fields, targetUserIds, targetRoleIds, notify };
+    return { fields, targetUserIds, targetRoleIds, notify, schedules: current && !schedulesChanged ? null : schedules };
+  }
+
+  /**
+   * The job's schedules as checked entries: `schedules` (errors named `schedules[i].field`), or the single `schedule`
+   * (`schedule.field`; MANUAL means none). Both given is an error. The stored ones are what ids refer to.
+   */
+  private checkSchedules(input: JobInput, stored: JobSchedule[], now: Date, errors: FieldError[]): CheckedScheduleEntry[] | null {
+    if (input.schedule !== undefined && input.schedules !== undefined) {
+      errors.push({ field: 'schedules', message: 'give either schedules (a list) or schedule (one), not both' });
+      return null;
+    }
+    if (input.schedule !== undefined) {
+      const single = validateSchedule({ scheduleKind: 'MANUAL', ...input.schedule, runCount: 0 }, now);
+      if (!single.ok) {
+        errors.push(...prefixFields('schedule', single.errors));
+        return null;
+      }
+      if (single.schedule.scheduleKind === 'MANUAL') return [];
+    }
+    // One stored schedule and one given: the same schedule, changed or not (its row, and its runs' link, stay).
+    const sameId = stored.length === 1 ? { id: stored[0]!.id } : {};
+    const list: ScheduleEntryInput[] = input.schedules ?? (input.schedule ? [{ ...sameId, ...input.schedule }] : []);
+    const checked = validateScheduleEntries(list, stored.map(storedEntry), now);
+    if (checked.ok) return checked.entries;
+    const prefix = input.schedules === undefined ? 'schedule' : 'schedules';
+    errors.push(...checked.errors.map((error) => ({ ...error, field: input.schedules === undefined ? `${prefix}.${error.field.replace(/^\[0\]\./, '')}` : `${prefix}${error.field}` })));
+    return null;
   }
 
   private async missingTargets(userIds: string[], roleIds: string[]): Promise<FieldError[]> {
@@ -246,7 +279,7 @@ export class JobService {
 }
 
 /** A stored job as the input that would recreate it (for patches). */
-export function jobToInput(job: Job): JobInput {
+export function jobToInput(job: Job, schedules: readonly JobSchedule[]): JobInput {
   return {
     key: job.key,
     name: job.name,
@@ -255,16 +288,20 @@ export function jobToInput(job: Job): JobInput {
     args: (job.args ?? {}) as Record<string, unknown>,
     enabled: job.enabled,
     perUser: job.perUser,
-    schedule: {
-      scheduleKind: job.scheduleKind,
-      cron: job.cron,
-      timezone: job.timezone,
-      intervalSeconds: job.intervalSeconds,
-      runAt: job.runAt,
-      startAt: job.startAt,
-      endAt: job.endAt,
-      runLimit: job.runLimit,
-    },
+    schedules: schedules.map((row) => ({
+      id: row.id,
+      label: row.label,
+      enabled: row.enabled,
+      args: (row.args ?? null) as Record<string, unknown> | null,
+      scheduleKind: row.scheduleKind,
+      cron: row.cron,
+      timezone: row.timezone,
+      intervalSeconds: row.intervalSeconds,
+      runAt: row.runAt,
+      startAt: row.startAt,
+      endAt: row.endAt,
+      runLimit: row.runLimit,
+    })),
     retries: job.retries,
     retryBackoffMs: job.retryBackoffMs,
     timeoutMs: job.timeoutMs,

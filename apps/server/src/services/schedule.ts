@@ -32,3 +32,14 @@ export { describeCron, describeInterval, describeSchedule } from './schedule/des
 export { scheduleFromJob, toJobFields } from './schedule/stored.js';
 export { checkTimezone, closeTimezones, defaultTimezone } from './schedule/timezone.js';
 export { cronOptions } from './schedule/cron.js';
+export {
+  firstSlotAfter,
+  mergedSlots,
+  slotsBetween,
+  validateScheduleEntries,
+  type CheckedScheduleEntry,
+  type MergedSlot,
+  type ScheduleEntryInput,
+  type SlotSource,
+  type StoredScheduleEntry,
+} from './schedule/entries.js';

@@ -110,7 +110,7 @@ export class UserService {
     } else if (JSON.stringify(attributes).length > USER_LIMITS.attributesChars) {
       errors.push({ field: 'attributes', message: `must be at most ${USER_LIMITS.attributesChars} characters of JSON` });
     }
-    if (input.password) errors.push(...passwordProblems(input.password, 'password'));
+    if (input.password) errors.push(...(await passwordProblems(input.password, { email, name }, 'password')));
 
     const roleIds = [...new Set(input.roleIds ?? [])];
     if (roleIds.length > 0) {

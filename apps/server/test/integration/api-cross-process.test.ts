@@ -59,7 +59,7 @@ describe('subscriptions across processes (PostgreSQL LISTEN/NOTIFY)', SPAWNING, 
     const config = testConfig({ database: { url, pool_size: 2 } });
     database = await openDatabase(config);
     const user = await database.prisma.user.findUniqueOrThrow({ where: { email: ADMIN.email } });
-    token = (await new AuthService(database.prisma, config.auth).createApiToken(user.id, { name: 'cross-process test' })).secret;
+    token = (await new AuthService({ prisma: database.prisma, pool: database.pool, settings: config.auth }).createApiToken(user.id, { name: 'cross-process test' })).secret;
   }, 240_000);
 
   afterAll(async () => {

@@ -11,7 +11,7 @@ const DISPATCH = /* GraphQL */ `
       ... on MutationDispatchSuccess {
         result {
           status scheduledAt recurring nextRunAt
-          job { id name action enabled retries schedule { kind cron timezone intervalSeconds runAt startAt endAt runLimit } nextFireTimes(count: 3) }
+          job { id name action enabled retries schedules { kind cron timezone intervalSeconds runAt startAt endAt runLimit } nextFireTimes(count: 3) }
           run { id status trigger title }
         }
       }
@@ -28,7 +28,7 @@ interface DispatchData {
       scheduledAt: string;
       recurring: boolean;
       nextRunAt: string | null;
-      job: { id: string; name: string; action: string; enabled: boolean; retries: number | null; schedule: Record<string, unknown>; nextFireTimes: string[] };
+      job: { id: string; name: string; action: string; enabled: boolean; retries: number | null; schedules: Array<Record<string, unknown>>; nextFireTimes: string[] };
       run: { id: string; status: string; trigger: string; title: string | null } | null;
     };
     fieldErrors?: { field: string; message: string }[];
@@ -53,7 +53,7 @@ describe('dispatch', () => {
     expect(response.errors).toBeUndefined();
     const result = response.data!.dispatch.result!;
     expect(result).toMatchObject({ status: 'QUEUED', recurring: false, nextRunAt: null });
-    expect(result.job).toMatchObject({ name: 'test.echo', action: 'test.echo', retries: 3, schedule: { kind: 'MANUAL' } });
+    expect(result.job).toMatchObject({ name: 'test.echo', action: 'test.echo', retries: 3, schedules: [] });
     expect(result.run).toMatchObject({ status: 'QUEUED', trigger: 'API', title: 'Welcome mail' });
     expect(new Date(result.scheduledAt).getTime()).toBeGreaterThanOrEqual(before - 1000);
     const run = await waitFor(
@@ -69,14 +69,14 @@ describe('dispatch', () => {
     startAt.setMilliseconds(0);
     const result = (await dispatch({ action: 'test.echo', args: { message: 'later' }, startAt: startAt.toISOString(), name: 'Later' })).data!.dispatch.result!;
     expect(result).toMatchObject({ status: 'SCHEDULED', recurring: false, run: null, scheduledAt: startAt.toISOString(), nextRunAt: startAt.toISOString() });
-    expect(result.job).toMatchObject({ name: 'Later', enabled: true, schedule: { kind: 'ONCE', runAt: startAt.toISOString() } });
+    expect(result.job).toMatchObject({ name: 'Later', enabled: true, schedules: [{ kind: 'ONCE', runAt: startAt.toISOString() }] });
   });
 
   it('recurs by cron in a timezone with a limit and an end date, or every N seconds', async () => {
     const endDate = new Date(Date.now() + 30 * 24 * 3600_000).toISOString();
     const cron = (await dispatch({ action: 'test.echo', args: { message: 'daily' }, cron: '0 9 * * *', tz: 'America/New_York', limit: 4, endDate })).data!.dispatch.result!;
     expect(cron).toMatchObject({ status: 'SCHEDULED', recurring: true, run: null });
-    expect(cron.job.schedule).toMatchObject({ kind: 'CRON', cron: '0 9 * * *', timezone: 'America/New_York', runLimit: 4, endAt: endDate });
+    expect(cron.job.schedules[0]).toMatchObject({ kind: 'CRON', cron: '0 9 * * *', timezone: 'America/New_York', runLimit: 4, endAt: endDate });
     expect(cron.nextRunAt).toBe(cron.job.nextFireTimes[0]);
     expect(cron.scheduledAt).toBe(cron.nextRunAt);
     // 09:00 in New York is 13:00 or 14:00 UTC depending on daylight saving time.
@@ -84,7 +84,7 @@ describe('dispatch', () => {
 
     const every = (await dispatch({ action: 'test.echo', args: { message: 'hourly' }, everySeconds: 3600 })).data!.dispatch.result!;
     expect(every).toMatchObject({ status: 'SCHEDULED', recurring: true });
-    expect(every.job.schedule).toMatchObject({ kind: 'INTERVAL', intervalSeconds: 3600 });
+    expect(every.job.schedules[0]).toMatchObject({ kind: 'INTERVAL', intervalSeconds: 3600 });
     const gap = new Date(every.job.nextFireTimes[1]!).getTime() - new Date(every.job.nextFireTimes[0]!).getTime();
     expect(gap).toBe(3600_000);
   });

@@ -8,7 +8,8 @@ const ACTIONS = { actions: { dir: 'apps/server/test/fixtures/api-actions' } };
 const JOB_FIELDS = /* GraphQL */ `
   fragment JobFields on Job {
     id name description action args enabled disabledReason perUser
-    schedule { kind cron timezone intervalSeconds runAt startAt endAt runLimit runCount }
+    schedules { id label enabled args kind cron timezone intervalSeconds runAt startAt endAt runLimit runCount nextRunAt }
+    upcomingRuns(count: 3) { at scheduleTitle schedule { id } }
     scheduleDescription nextRunAt nextFireTimes(count: 3)
     retries timeoutMs queue priority overlapPolicy misfirePolicy
     actionDetails { name argsJsonSchema defaults { retries timeoutMs } }
@@ -35,7 +36,8 @@ interface JobData {
   name: string;
   enabled: boolean;
   args: Record<string, unknown>;
-  schedule: { kind: string; cron: string | null; timezone: string; runCount: number };
+  schedules: { id: string; label: string | null; enabled: boolean; args: unknown; kind: string; cron: string | null; timezone: string; runCount: number; nextRunAt: string | null }[];
+  upcomingRuns: { at: string; scheduleTitle: string; schedule: { id: string } }[];
   scheduleDescription: string;
   nextRunAt: string | null;
   nextFireTimes: string[];
@@ -70,7 +72,7 @@ describe('jobs API', () => {
         name: '  Daily hello ',
         action: 'test.echo',
         args: { message: 'hi' },
-        schedule: { kind: 'CRON', cron: '0 9 * * 1-5', timezone: 'Europe/Madrid' },
+        schedules: [{ kind: 'CRON', cron: '0 9 * * 1-5', timezone: 'Europe/Madrid' }],
         targetUserIds: [userId],
         targetRoleIds: [roleId],
         retries: 2,
@@ -81,7 +83,7 @@ describe('jobs API', () => {
     expect(result.data!.createJob.__typename).toBe('MutationCreateJobSuccess');
     expect(job.name).toBe('Daily hello');
     expect(job.args).toEqual({ message: 'hi', count: 1 });
-    expect(job.schedule).toMatchObject({ kind: 'CRON', cron: '0 9 * * 1-5', timezone: 'Europe/Madrid', runCount: 0 });
+    expect(job.schedules).toMatchObject([{ kind: 'CRON', cron: '0 9 * * 1-5', timezone: 'Europe/Madrid', runCount: 0 }]);
     expect(job.scheduleDescription).toContain('Europe/Madrid');
     expect(job.nextFireTimes).toHaveLength(3);
     expect(job.nextFireTimes[0]).toBe(job.nextRunAt);
@@ -101,7 +103,7 @@ describe('jobs API', () => {
         name: '',
         action: 'test.echo',
         args: { count: 0 },
-        schedule: { kind: 'CRON', cron: '61 * * * *', timezone: 'Mars/Olympus' },
+        schedules: [{ kind: 'CRON', cron: '61 * * * *', timezone: 'Mars/Olympus' }],
         targetUserIds: ['not-a-user'],
       },
     });
@@ -109,20 +111,61 @@ describe('jobs API', () => {
     expect(result.data!.createJob.__typename).toBe('ValidationError');
     const fields = result.data!.createJob.fieldErrors!.map((error) => error.field);
     expect(fields).toEqual(
-      expect.arrayContaining(['name', 'args.message', 'args.count', 'schedule.cron', 'schedule.timezone', 'targetUserIds']),
+      expect.arrayContaining(['name', 'args.message', 'args.count', 'schedules[0].cron', 'schedules[0].timezone', 'targetUserIds']),
     );
     expect(await api.app.database.prisma.job.count()).toBe(before);
   });
 
-  it('names schedule.kind (the input field), not the service field, and refuses args that are not an object', async () => {
+  it('names schedules[i].kind (the input field), not the service field, and refuses args that are not an object', async () => {
     const missing = await api.gql<CreateResult>(CREATE, {
-      input: { name: 'x', action: 'test.echo', args: { message: 'a' }, schedule: { kind: 'INTERVAL' } },
+      input: { name: 'x', action: 'test.echo', args: { message: 'a' }, schedules: [{ kind: 'INTERVAL' }] },
     });
-    expect(missing.data!.createJob.fieldErrors!.map((error) => error.field)).toContain('schedule.intervalSeconds');
+    expect(missing.data!.createJob.fieldErrors!.map((error) => error.field)).toContain('schedules[0].intervalSeconds');
     const array = await api.gql<CreateResult>(CREATE, { input: { name: 'x', action: 'test.echo', args: [1, 2] } });
     expect(array.data!.createJob.fieldErrors).toEqual([{ field: 'args', message: expect.stringContaining('JSON object') }]);
     const unknownAction = await api.gql<CreateResult>(CREATE, { input: { name: 'x', action: 'nope' } });
     expect(unknownAction.data!.createJob.fieldErrors![0]).toMatchObject({ field: 'action', message: expect.stringContaining('test.echo') });
+  });
+
+  it('takes several schedules: upcoming runs name their schedule, an update keeps one given with its id, errors name the entry', async () => {
+    const created = await api.gql<CreateResult>(CREATE, {
+      input: {
+        name: 'Twice',
+        action: 'test.echo',
+        args: { message: 'job' },
+        schedules: [
+          { label: 'Morning', kind: 'CRON', cron: '0 9 * * *', timezone: 'UTC', args: { message: 'morning' } },
+          { label: 'Evening', kind: 'CRON', cron: '0 18 * * *', timezone: 'UTC' },
+        ],
+      },
+    });
+    const job = created.data!.createJob.job!;
+    expect(job.schedules.map((schedule) => [schedule.label, schedule.args])).toEqual([['Morning', { message: 'morning' }], ['Evening', null]]);
+    expect(job.upcomingRuns.map((run) => run.scheduleTitle).sort()).toEqual(['Evening', 'Morning', expect.any(String)].sort());
+    expect(job.upcomingRuns[0]!.at).toBe(job.nextRunAt);
+    const [morning] = job.schedules;
+
+    const UPDATE = /* GraphQL */ `mutation U($id: ID!, $input: UpdateJobInput!) { updateJob(id: $id, input: $input) {
+      __typename ... on MutationUpdateJobSuccess { job { schedules { id label kind } } } ... on ValidationError { fieldErrors { field message } } } }`;
+    type UpdateResult = { updateJob: { __typename: string; job?: { schedules: { id: string; label: string; kind: string }[] }; fieldErrors?: { field: string }[] } };
+    const kept = await api.gql<UpdateResult>(UPDATE, {
+      id: job.id,
+      input: { schedules: [{ id: morning!.id, label: 'Morning', kind: 'CRON', cron: '0 9 * * *', timezone: 'UTC', args: { message: 'morning' } }] },
+    });
+    expect(kept.data!.updateJob.job!.schedules).toEqual([{ id: morning!.id, label: 'Morning', kind: 'CRON' }]);
+    const refused = await api.gql<UpdateResult>(UPDATE, {
+      id: job.id,
+      input: { schedules: [{ kind: 'CRON', cron: '0 9 * * *' }, { kind: 'MANUAL' }, { kind: 'ONCE' }] },
+    });
+    expect(refused.data!.updateJob.fieldErrors!.map((error) => error.field)).toEqual(['schedules[1].kind', 'schedules[2].runAt']);
+
+    const preview = await api.gql<{ schedulesPreview: { valid: boolean; slots: { scheduleIndex: number; scheduleTitle: string }[] } }>(
+      /* GraphQL */ `query P($inputs: [ScheduleEntryInput!]!) { schedulesPreview(inputs: $inputs, count: 4) { valid slots { at scheduleIndex scheduleTitle } } }`,
+      { inputs: [{ kind: 'INTERVAL', intervalSeconds: 3600, label: 'Hourly' }, { kind: 'INTERVAL', intervalSeconds: 5400 }] },
+    );
+    expect(preview.data!.schedulesPreview.valid).toBe(true);
+    expect(preview.data!.schedulesPreview.slots.map((slot) => slot.scheduleIndex)).toEqual([0, 1, 0, 0]);
+    expect(preview.data!.schedulesPreview.slots[1]!.scheduleTitle).toBe('Every 90 minutes');
   });
 
   it('previews a schedule for forms: next times and description, or field errors', async () => {
@@ -142,7 +185,7 @@ describe('jobs API', () => {
 
   it('updates only the fields given, pauses and resumes, and deletes', async () => {
     const created = (await api.gql<CreateResult>(CREATE, {
-      input: { name: 'Editable', action: 'test.echo', args: { message: 'one' }, schedule: { kind: 'INTERVAL', intervalSeconds: 3600 } },
+      input: { name: 'Editable', action: 'test.echo', args: { message: 'one' }, schedules: [{ kind: 'INTERVAL', intervalSeconds: 3600 }] },
     })).data!.createJob.job!;
 
     const updated = await api.gql<{ updateJob: { __typename: string; job?: JobData; fieldErrors?: unknown } }>(
@@ -152,7 +195,7 @@ describe('jobs API', () => {
       { id: created.id, input: { args: { message: 'two', count: 2 }, targetRoleIds: [roleId] } },
     );
     expect(updated.data!.updateJob.__typename).toBe('MutationUpdateJobSuccess');
-    expect(updated.data!.updateJob.job).toMatchObject({ name: 'Editable', args: { message: 'two', count: 2 }, schedule: { kind: 'INTERVAL' } });
+    expect(updated.data!.updateJob.job).toMatchObject({ name: 'Editable', args: { message: 'two', count: 2 }, schedules: [{ kind: 'INTERVAL' }] });
     expect(updated.data!.updateJob.job!.targetRoles).toEqual([{ id: roleId, name: 'team-a' }]);
 
     const paused = await api.gql<{ disableJob: { job: { enabled: boolean; nextRunAt: string | null; nextFireTimes: string[] } } }>(

@@ -157,7 +157,8 @@ describe('sundial.cleanup in a Sundial server', () => {
   it('the default install has the daily "Clean up old runs" job, created once', async () => {
     const { prisma } = api.app.database;
     const job = await prisma.job.findUniqueOrThrow({ where: { key: CLEANUP_JOB_KEY } });
-    expect(job).toMatchObject({ name: 'Clean up old runs', action: 'sundial.cleanup', enabled: true, scheduleKind: 'CRON', cron: '30 3 * * *', timezone: 'UTC' });
+    expect(job).toMatchObject({ name: 'Clean up old runs', action: 'sundial.cleanup', enabled: true });
+    expect(await prisma.jobSchedule.findMany({ where: { jobId: job.id } })).toMatchObject([{ scheduleKind: 'CRON', cron: '30 3 * * *', timezone: 'UTC' }]);
     expect(job.nextRunAt?.toISOString()).toMatch(/T03:30:00\.000Z$/);
 
     // A restart (here: the same step again) leaves it alone, including an admin's changes.
@@ -165,7 +166,7 @@ describe('sundial.cleanup in a Sundial server', () => {
     await ensureBuiltinJobs({ config: testConfig({ builtin: { cleanup: { schedule_daily: true } } }), prisma, jobs: api.app.engine.jobs, actions: api.app.actions, logger: createLogger('error') });
     const jobs = await prisma.job.findMany({ where: { action: 'sundial.cleanup' } });
     expect(jobs).toHaveLength(1);
-    expect(jobs[0]?.cron).toBe('0 4 * * 0');
+    expect((await prisma.jobSchedule.findFirstOrThrow({ where: { jobId: jobs[0]!.id } })).cron).toBe('0 4 * * 0');
   });
 
   it('runs against the app database with the configured retention', async () => {

@@ -82,9 +82,15 @@ describe('definitions in sundial.yaml, applied on start', () => {
     const prisma = app.database.prisma;
     const job = await prisma.job.findUniqueOrThrow({
       where: { key: 'weekly-report' },
-      include: { targetUsers: { include: { user: true } }, targetRoles: { include: { role: true } }, notifyUsers: { include: { user: true } } },
+      include: {
+        targetUsers: { include: { user: true } },
+        targetRoles: { include: { role: true } },
+        notifyUsers: { include: { user: true } },
+        schedules: true,
+      },
     });
-    expect(job).toMatchObject({ name: 'Weekly report', perUser: true, scheduleKind: 'CRON', cron: '0 9 * * 1', retries: 2, notifyOn: ['FAILED'] });
+    expect(job).toMatchObject({ name: 'Weekly report', perUser: true, retries: 2, notifyOn: ['FAILED'] });
+    expect(job.schedules).toMatchObject([{ scheduleKind: 'CRON', cron: '0 9 * * 1', timezone: 'Europe/Madrid' }]);
     expect(job.targetUsers.map((target) => target.user.email)).toEqual(['bo@example.com']);
     expect(job.targetRoles.map((target) => target.role.name)).toEqual(['reporters']);
     expect(job.notifyUsers.map((notify) => notify.user.email)).toEqual(['ana@example.com']);
@@ -116,9 +122,48 @@ describe('definitions in sundial.yaml, applied on start', () => {
     changed.users[1]!.name = 'Bo B.';
     app = await start(changed);
     expect(await counts(app)).toEqual(countsBefore);
-    const tick = await app.database.prisma.job.findUniqueOrThrow({ where: { key: 'tick' } });
-    expect(tick).toMatchObject({ id: before.id, name: 'Tick (hourly)', intervalSeconds: 3600 });
+    const tick = await app.database.prisma.job.findUniqueOrThrow({ where: { key: 'tick' }, include: { schedules: true } });
+    expect(tick).toMatchObject({ id: before.id, name: 'Tick (hourly)', schedules: [{ intervalSeconds: 3600 }] });
     expect((await app.database.prisma.user.findUniqueOrThrow({ where: { email: 'bo@example.com' } })).name).toBe('Bo B.');
+  });
+
+  it('takes a list of schedules with labels and args; an unchanged list keeps its counts; problems name the entry', async () => {
+    app = await start({});
+    const list = {
+      jobs: [
+        {
+          key: 'two-schedules',
+          name: 'Two schedules',
+          action: 'examples.reminder',
+          args: { message: 'daily' },
+          schedules: [
+            { label: 'Weekdays', kind: 'CRON', cron: '0 9 * * 1-5', timezone: 'Europe/Madrid' },
+            { label: 'Saturday', kind: 'CRON', cron: '0 11 * * 6', args: { message: 'weekend' }, enabled: false },
+          ],
+        },
+      ],
+    };
+    await service(app).apply(list);
+    const prisma = app.database.prisma;
+    const job = await prisma.job.findUniqueOrThrow({ where: { key: 'two-schedules' }, include: { schedules: { orderBy: { position: 'asc' } } } });
+    expect(job.schedules).toMatchObject([
+      { label: 'Weekdays', enabled: true, args: null },
+      { label: 'Saturday', enabled: false, args: { message: 'weekend' }, nextRunAt: null },
+    ]);
+    await prisma.jobSchedule.update({ where: { id: job.schedules[0]!.id }, data: { runCount: 7 } });
+    expect((await service(app).apply(list)).jobs.unchanged).toEqual(['two-schedules']);
+    expect((await prisma.jobSchedule.findUniqueOrThrow({ where: { id: job.schedules[0]!.id } })).runCount).toBe(7);
+
+    const exported = await service(app).export({ jobKeys: ['two-schedules'] });
+    expect(exported.document.jobs[0]).toMatchObject({ schedules: [{ label: 'Weekdays', kind: 'CRON' }, { label: 'Saturday', enabled: false, args: { message: 'weekend' } }] });
+
+    const bad = structuredClone(list);
+    bad.jobs[0]!.schedules[1] = { label: 'Saturday', kind: 'CRON', cron: '0 11 * * 6', args: { message: '' }, enabled: true };
+    const error = await service(app).apply({ jobs: [...bad.jobs, { key: 'x', name: 'X', action: 'examples.noop', schedules: [{ kind: 'WEEKLY' }] }] }).catch((caught: unknown) => caught);
+    expect((error as ValidationError).errors.map((problem) => problem.field)).toEqual(
+      expect.arrayContaining(['jobs[0].schedules[1].args.message', 'jobs[1].schedules[0].kind']),
+    );
+    expect((await prisma.jobSchedule.findMany({ where: { jobId: job.id }, orderBy: { position: 'asc' } })).map((row) => row.args)).toEqual([null, { message: 'weekend' }]);
   });
 
   it('refuses an invalid document whole: every problem listed with its path, nothing changed', async () => {

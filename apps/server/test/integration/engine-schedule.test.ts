@@ -168,10 +168,11 @@ describe('schedules', () => {
       return current.enabled ? null : current;
     }, 15_000);
     expect(done.disabledReason).toBe('run limit of 3 reached');
-    expect(done.runCount).toBe(3);
+    const [schedule] = await t.prisma.jobSchedule.findMany({ where: { jobId: job.id } });
+    expect(schedule?.runCount).toBe(3);
     const runs = await t.prisma.run.findMany({ where: { jobId: job.id }, orderBy: { scheduledFor: 'asc' } });
     expect(runs).toHaveLength(3);
-    expect(runs.every((r) => r.trigger === 'SCHEDULE' && r.occurrenceKey === `${job.id}@${r.scheduledFor.toISOString()}`)).toBe(true);
+    expect(runs.every((r) => r.trigger === 'SCHEDULE' && r.scheduleId === schedule?.id && r.occurrenceKey === `${job.id}@${schedule.id}@${r.scheduledFor.toISOString()}`)).toBe(true);
     await waitFor(async () => (await agendaEntries(job.id)) === 0, 5000);
   });
 
@@ -224,6 +225,8 @@ describe('schedules', () => {
     await t.prisma.job.update({ where: { id: job.id }, data: { nextRunAt: slot } });
     await t.engine.jobs.setEnabled(job.id, false);
     await t.prisma.job.update({ where: { id: job.id }, data: { enabled: true, nextRunAt: slot } });
+    // The due slot is the schedule's own; the job's nextRunAt is the earliest of its schedules'.
+    await t.prisma.jobSchedule.updateMany({ where: { jobId: job.id }, data: { nextRunAt: slot } });
     await t.engine.scheduler.agenda.create(OCCURRENCE_JOB, { jobId: job.id }).unique({ 'data.jobId': job.id }).schedule(slot).save();
     const late = await waitFor(() => t.prisma.run.findFirst({ where: { jobId: job.id, late: true } }), 10_000);
     expect(late.scheduledFor.toISOString()).toBe(slot.toISOString());

@@ -248,10 +248,10 @@ export async function runProblems(prisma: App['database']['prisma'], jobIds: str
 
 /** A job's runs, one line each, for failure messages. */
 export async function describeRuns(prisma: App['database']['prisma'], jobId: string): Promise<string> {
-  const job = await prisma.job.findUnique({ where: { id: jobId } });
+  const job = await prisma.job.findUnique({ where: { id: jobId }, include: { schedules: true } });
   const runs = await prisma.run.findMany({ where: { jobId }, orderBy: { createdAt: 'asc' } });
   return [
-    `job ${jobId}: enabled=${job?.enabled} nextRunAt=${job?.nextRunAt?.toISOString()} runCount=${job?.runCount} (${job?.disabledReason ?? ''})`,
+    `job ${jobId}: enabled=${job?.enabled} nextRunAt=${job?.nextRunAt?.toISOString()} runCounts=${job?.schedules.map((schedule) => schedule.runCount).join(',')} (${job?.disabledReason ?? ''})`,
     ...runs.map(
       (run) =>
         `  run ${run.id} ${run.trigger} for ${run.scheduledFor.toISOString()}: ${run.status} attempt ${run.attempt}/${run.maxAttempts} late=${run.late} ` +

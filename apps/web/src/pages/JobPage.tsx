@@ -4,6 +4,7 @@ import { useEffect } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { useQuery, useSubscription } from 'urql';
 import { useJobActions } from '../components/jobs/JobActions';
+import { BackfillCard } from '../components/jobs/BackfillCard';
 import { JobDefinition, JobSchedule } from '../components/jobs/JobDefinition';
 import { JobNotifications } from '../components/jobs/JobNotifications';
 import { PageHeader } from '../components/layout/PageHeader';
@@ -198,6 +199,7 @@ function JobView({ job, onRefresh, refreshing }: { job: LoadedJob; onRefresh: ()
         </div>
         <div className="flex min-w-0 flex-col gap-6">
           <JobSchedule job={job} />
+          <BackfillCard jobId={job.id} />
           <JobNotifications job={job} onRefresh={onRefresh} refreshing={refreshing} />
         </div>
       </div>

@@ -8,7 +8,7 @@ import { ConfirmDialog } from '../components/ui/ConfirmDialog';
 import { DropdownMenu } from '../components/ui/DropdownMenu';
 import { EmptyState } from '../components/ui/EmptyState';
 import { ErrorState } from '../components/ui/ErrorState';
-import { DotsIcon, PencilIcon, PlusIcon, SearchIcon, TrashIcon, UsersIcon } from '../components/ui/icons';
+import { DotsIcon, KeyIcon, PencilIcon, PlusIcon, SearchIcon, TrashIcon, UsersIcon } from '../components/ui/icons';
 import { Input } from '../components/ui/Input';
 import { PaginationFooter } from '../components/ui/Pagination';
 import { SkeletonRows } from '../components/ui/Skeleton';
@@ -40,6 +40,10 @@ const UsersPageQuery = graphql(`
           active
           hasPassword
           lastSignInAt
+          signInThrottle {
+            failedAttempts
+            retryAfterSeconds
+          }
           attributes
           viewerCanEdit
           roles {
@@ -72,6 +76,24 @@ const DeleteUserMutation = graphql(`
   }
 `);
 
+const ClearFailedSignInsMutation = graphql(`
+  mutation ClearFailedSignInsMutation($id: ID!) {
+    clearFailedSignIns(id: $id) {
+      __typename
+      ... on MutationClearFailedSignInsSuccess {
+        user {
+          id
+          signInThrottle {
+            failedAttempts
+            retryAfterSeconds
+          }
+        }
+      }
+      ...MutationError
+    }
+  }
+`);
+
 const PAGE_SIZE = 50;
 type UserNode = UsersPageQueryQuery['users']['edges'][number]['node'];
 
@@ -91,6 +113,12 @@ export default function UsersPage() {
   const [editing, setEditing] = useState<UserNode | 'new' | null>(null);
   const [deleting, setDeleting] = useState<UserNode | null>(null);
   const [, deleteUser] = useMutation(DeleteUserMutation);
+  const [, clearFailedSignIns] = useMutation(ClearFailedSignInsMutation);
+  const clearSignIns = async (user: UserNode) => {
+    const outcome = outcomeOf(await clearFailedSignIns({ id: user.id }), (result) => result.clearFailedSignIns);
+    if (!outcome.ok) toast({ tone: 'danger', title: 'Could not clear the failed sign-ins', description: outcome.message });
+    else toast({ title: 'Failed sign-ins cleared', description: `${user.name} can be signed in to from any address without waiting.` });
+  };
   const canAssignRoles = usePermission('ROLES_MANAGE').allowed;
   const toast = useToast();
   const users = data?.users;
@@ -161,6 +189,14 @@ export default function UsersPage() {
                       ) : (
                         'Never signed in'
                       )}
+                      {user.signInThrottle.failedAttempts > 0 && (
+                        <div>
+                          <Badge tone={user.signInThrottle.retryAfterSeconds > 0 ? 'warning' : 'muted'}>
+                            {user.signInThrottle.failedAttempts} failed sign-in{user.signInThrottle.failedAttempts === 1 ? '' : 's'}
+                            {user.signInThrottle.retryAfterSeconds > 0 ? ', slowed down' : ''}
+                          </Badge>
+                        </div>
+                      )}
                     </Td>
                     <Td className="max-w-64">
                       <code className="block truncate font-mono text-xs text-stone-500 dark:text-stone-400">{JSON.stringify(user.attributes)}</code>
@@ -172,6 +208,9 @@ export default function UsersPage() {
                           trigger={<DotsIcon className="size-5" />}
                           items={[
                             { label: 'Edit', icon: <PencilIcon />, onSelect: () => setEditing(user) },
+                            ...(user.signInThrottle.failedAttempts > 0
+                              ? [{ label: 'Clear failed sign-ins', icon: <KeyIcon />, onSelect: () => void clearSignIns(user) }]
+                              : []),
                             { label: 'Delete', icon: <TrashIcon />, tone: 'danger', onSelect: () => setDeleting(user) },
                           ]}
                         />

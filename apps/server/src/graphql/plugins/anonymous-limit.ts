@@ -1,16 +1,18 @@
 // Mutations from callers who are not signed in (sign-in attempts, and every denied call) are limited per client
 // address: each one costs a database write at least (its audit row), so an anonymous client must not be able to
-// send them at any rate. Signed-in callers answer for what they do and are not limited here.
+// send them at any rate. Signed-in callers answer for what they do and are not limited here. Counted in the database
+// (db/rate-limits.ts), so several API processes and a restart give no extra mutations.
 import type { DocumentNode } from 'graphql';
 import { createGraphQLError, type Plugin } from 'graphql-yoga';
-import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import type pg from 'pg';
+import { createRateLimiter, isRateLimited } from '../../db/rate-limits.js';
 import type { GraphQLContext } from '../context.js';
 import { graphql } from './graphql-runtime.js';
 
 export const ANONYMOUS_MUTATIONS_KEY = 'graphql.anonymous_mutations_per_minute';
 
-export function useAnonymousMutationLimit({ perMinute }: { perMinute: number }): Plugin {
-  const limiter = new RateLimiterMemory({ points: perMinute, duration: 60 });
+export function useAnonymousMutationLimit({ pool, perMinute }: { pool: pg.Pool; perMinute: number }): Plugin {
+  const limiter = createRateLimiter(pool, { name: 'anonymous-mutations', points: perMinute, durationSeconds: 60 });
   return {
     async onExecute({ args, setResultAndStopExecution }) {
       // Envelop types these any; Yoga hands the parsed document and the request's operation name.
@@ -21,7 +23,7 @@ export function useAnonymousMutationLimit({ perMinute }: { perMinute: number }):
       try {
         await limiter.consume(context.request.ip ?? 'unknown');
       } catch (rejection) {
-        if (!(rejection instanceof RateLimiterRes)) throw rejection;
+        if (!isRateLimited(rejection)) throw rejection;
         const retryAfterSeconds = Math.ceil(rejection.msBeforeNext / 1000);
         setResultAndStopExecution({
           errors: [

@@ -2,6 +2,7 @@
 // unless configured, limits on documents (GraphQL Armor) and variables, one password check per request, masked
 // errors, and an audit event for every mutation. app.ts spreads these into createYoga.
 import type { Plugin } from 'graphql-yoga';
+import type pg from 'pg';
 import type { ProcessEnvironment } from '../../config/load.js';
 import type { Config } from '../../config/schema.js';
 import { corsFor } from '../../http/security.js';
@@ -13,6 +14,7 @@ import { useOneCredentialCheckPerRequest } from './credential-guard.js';
 import { createMaskError } from './errors.js';
 import { useDisableIntrospection } from './introspection.js';
 import { useRefusalAudit, type RefusalRecorder } from './refusal-audit.js';
+import { useRetryAfter } from './retry-after.js';
 import { useVariablesLimits } from './variables.js';
 
 /** `auto` settings are on, except when NODE_ENV=production. */
@@ -26,6 +28,8 @@ export function graphqlSecurityPlugins(
   logger: Logger,
   environment: Pick<ProcessEnvironment, 'production'>,
   refusals: RefusalRecorder,
+  /** Where the rate limits are counted (shared by every process). */
+  pool: pg.Pool,
 ): Plugin[] {
   const introspection = resolveAuto(config.graphql.introspection, environment);
   return [
@@ -33,7 +37,8 @@ export function graphqlSecurityPlugins(
     useVariablesLimits({ maxBytes: config.graphql.max_variables_bytes, maxDepth: config.graphql.max_variables_depth }),
     useSundialArmor(config.graphql, { hideSuggestions: !introspection }) as Plugin,
     useOneCredentialCheckPerRequest(),
-    useAnonymousMutationLimit({ perMinute: config.graphql.anonymous_mutations_per_minute }),
+    useAnonymousMutationLimit({ pool, perMinute: config.graphql.anonymous_mutations_per_minute }),
+    useRetryAfter(),
     ...(introspection ? [] : [useDisableIntrospection()]),
     useAudit({ logger }),
   ];

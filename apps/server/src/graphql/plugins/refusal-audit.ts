@@ -1,12 +1,14 @@
 // One compact audit row per operation refused before it ran: a document over a limit (aliases, depth, tokens…),
 // several password checks in one operation, a cross-site (CSRF) request. Without it, password spraying that the
 // limits stop would leave no trace. The row holds the actor, the address and the reason, never the document or its
-// variables. Rows per address are limited too (a refused flood leaves a log line, not a full disk).
+// variables. Rows per address are limited too (a refused flood leaves a log line, not a full disk), counted in the
+// database like every rate limit (db/rate-limits.ts).
 import type http from 'node:http';
 import type { ExecutionResult } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
-import { RateLimiterMemory } from 'rate-limiter-flexible';
+import type pg from 'pg';
 import type { PrismaClient } from '../../db/prisma.js';
+import { createRateLimiter } from '../../db/rate-limits.js';
 import { identityOf } from '../../http/identity.js';
 import type { Logger } from '../../lib/logger.js';
 import { AuditService } from '../../services/audit.js';
@@ -22,9 +24,9 @@ export interface RefusalRecorder {
   record(refusal: { headers: Headers; ip: string | null; code: string; reason: string }): Promise<void>;
 }
 
-export function createRefusalRecorder(prisma: PrismaClient, logger: Logger): RefusalRecorder {
+export function createRefusalRecorder(prisma: PrismaClient, pool: pg.Pool, logger: Logger): RefusalRecorder {
   const audit = new AuditService(prisma);
-  const perAddress = new RateLimiterMemory({ points: ROWS_PER_ADDRESS_PER_MINUTE, duration: 60 });
+  const perAddress = createRateLimiter(pool, { name: 'refused-operation-rows', points: ROWS_PER_ADDRESS_PER_MINUTE, durationSeconds: 60 });
   return {
     async record({ headers, ip, code, reason }) {
       const allowed = await perAddress.consume(ip ?? 'unknown').then(

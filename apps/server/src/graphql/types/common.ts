@@ -63,7 +63,7 @@ export const DOMAIN_ERRORS = [ValidationError, NotFoundError, ConflictError];
 export const RunStatusEnum = builder.enumType('RunStatus', { values: RUN_STATUSES });
 
 export const RunTriggerEnum = builder.enumType('RunTrigger', {
-  values: ['SCHEDULE', 'MANUAL', 'API', 'RETRY'] as const satisfies readonly RunTrigger[],
+  values: ['SCHEDULE', 'MANUAL', 'API', 'RETRY', 'BACKFILL'] as const satisfies readonly RunTrigger[],
 });
 
 export const ScheduleKindEnum = builder.enumType('ScheduleKind', {

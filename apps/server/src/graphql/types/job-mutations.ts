@@ -9,7 +9,7 @@ import { DOMAIN_ERRORS, MisfirePolicyEnum, OverlapPolicyEnum } from './common.js
 import { JobRef } from './job.js';
 import { NotificationOutcomeEnum } from './notification.js';
 import { RunRef } from './run.js';
-import { ScheduleInputRef, toInputFieldName, toScheduleInput, type ScheduleInputShape } from './schedule.js';
+import { ScheduleEntryInputRef, toInputFieldName, toScheduleEntryInput, type ScheduleEntryInputShape } from './schedule.js';
 
 const describe = (field: JobField) => jobInputSchema.shape[field].description;
 
@@ -28,10 +28,12 @@ function jobInputFields(t: PothosSchemaTypes.InputFieldBuilder<SchemaTypes, 'Inp
     perUser: t.boolean({ required: false }),
     targetUserIds: t.idList({ required: false }),
     targetRoleIds: t.idList({ required: false }),
-    schedule: t.field({
-      type: ScheduleInputRef,
+    schedules: t.field({
+      type: [ScheduleEntryInputRef],
       required: false,
-      description: creating ? 'Default: manual only.' : 'Replaces the schedule (its run count starts again).',
+      description: creating
+        ? 'Any number of schedules; the job runs at the earliest of their slots. Default: none (manual only).'
+        : "Replaces the list. A schedule given with its id and the same timing keeps its run count and next slot; others start counting again.",
     }),
     retries: t.int({ required: false }),
     retryBackoffMs: t.int({ required: false }),
@@ -46,7 +48,7 @@ function jobInputFields(t: PothosSchemaTypes.InputFieldBuilder<SchemaTypes, 'Inp
     notifyUserIds: t.idList({ required: false, description: 'Users notified at their e-mail address.' }),
     notifyRoleIds: t.idList({ required: false, description: 'Roles whose active members are notified.' }),
     notifyWebhooks: t.stringList({ required: false, description: 'http(s) URLs that get a signed POST.' }),
-  } satisfies Record<Exclude<JobField, 'enabled'>, unknown>;
+  } satisfies Record<Exclude<JobField, 'enabled' | 'schedule'>, unknown>;
 }
 
 const CreateJobInput = builder.inputType('CreateJobInput', {
@@ -76,7 +78,7 @@ function toJobPatch(input: JobFieldsInput): JobPatch {
   for (const field of Object.keys(jobInputSchema.shape) as JobField[]) {
     const value = input[field];
     if (value === undefined || (value === null && !KEEPS_NULL.has(field))) continue;
-    if (field === 'schedule') patch.schedule = toScheduleInput(value as ScheduleInputShape);
+    if (field === 'schedules') patch.schedules = (value as ScheduleEntryInputShape[]).map(toScheduleEntryInput);
     else if (ID_LISTS.has(field) && Array.isArray(value)) patch[field] = value.map(String);
     else patch[field] = value;
   }

@@ -3,17 +3,17 @@
 // targets and roles costs a constant number of SQL queries: the page is one statement, and what each row shows
 // beside the job (last run, last success, counts, targeted and notified users and roles) is batch-loaded for the
 // whole page at once (services/job-summaries.ts), those statements sent side by side rather than one after another.
-import type { Job, Role, RunStatus, User } from '../../db/prisma.js';
+import type { Job, JobSchedule, Role, RunStatus, User } from '../../db/prisma.js';
 import type { JobLink, LatestRuns } from '../../services/job-summaries.js';
 import { ACTIVE_STATUSES } from '../../services/run-status.js';
-import { scheduleFromJob, describeSchedule, nextFireTimes } from '../../services/schedule.js';
+import { describeSchedule, mergedSlots, scheduleFromJob } from '../../services/schedule.js';
 import { builder, type GraphQLContext } from '../builder.js';
 import { ActionRef } from './action.js';
 import { batchLoader, can, clamp, MisfirePolicyEnum, OverlapPolicyEnum, RunStatusEnum } from './common.js';
 import { NotificationOutcomeEnum } from './notification.js';
 import { RoleRef } from './role.js';
 import { RunRef } from './run.js';
-import { JobScheduleRef } from './schedule.js';
+import { JobScheduleRef, scheduleTitle } from './schedule.js';
 import { UserRef } from './user.js';
 
 // ---- Read side: per-page loaders (one statement each for all the jobs of a page, sent side by side) ----
@@ -57,14 +57,38 @@ const RunCountsRef = builder.objectRef<RunCounts>('RunCounts').implement({
   }),
 });
 
-/** The next fire times after the stored due slot (nextRunAt), which is the first of them. */
-function upcoming(job: Job, count: number): Date[] {
-  if (!job.enabled || !job.nextRunAt || count < 1) return [];
-  const schedule = scheduleFromJob(job);
-  if (schedule.scheduleKind !== 'CRON' && schedule.scheduleKind !== 'INTERVAL') return [job.nextRunAt];
-  // nextRunAt is a slot that has not run yet: the ones after it leave one fewer run under the limit.
-  const rest = nextFireTimes({ ...schedule, runCount: schedule.runCount + 1 }, { after: job.nextRunAt, count: count - 1, anchor: job.nextRunAt });
-  return [job.nextRunAt, ...rest];
+/** The schedules of a page of jobs, in their order, in one statement. */
+const schedulesLoader = (context: GraphQLContext) =>
+  batchLoader<JobSchedule[]>(context, 'job.schedules', async (jobIds) => {
+    const rows = await context.prisma.jobSchedule.findMany({ where: { jobId: { in: jobIds } }, orderBy: [{ jobId: 'asc' }, { position: 'asc' }] });
+    const byJob = new Map<string, JobSchedule[]>();
+    for (const row of rows) byJob.set(row.jobId, [...(byJob.get(row.jobId) ?? []), row]);
+    return byJob;
+  });
+
+interface UpcomingRun {
+  at: Date;
+  schedule: JobSchedule;
+}
+
+const UpcomingRunRef = builder.objectRef<UpcomingRun>('UpcomingRun').implement({
+  description: 'A run a job will make by itself, and the schedule that makes it.',
+  fields: (t) => ({
+    at: t.expose('at', { type: 'DateTime' }),
+    schedule: t.field({ type: JobScheduleRef, resolve: (upcoming) => upcoming.schedule }),
+    scheduleTitle: t.string({ description: "The schedule's label, else its description.", resolve: (upcoming) => scheduleTitle(upcoming.schedule) }),
+  }),
+});
+
+/** The job's next runs from all its enabled schedules, earliest first, each from its schedule's stored next slot. */
+function upcoming(job: Job, schedules: JobSchedule[], count: number): UpcomingRun[] {
+  if (!job.enabled || count < 1) return [];
+  const sources = schedules.filter((row) => row.enabled).map((row) => ({ key: row, schedule: scheduleFromJob(row), first: row.nextRunAt }));
+  return mergedSlots(sources, count).map(({ at, key }) => ({ at, schedule: key }));
+}
+
+async function jobSchedules(job: Job, context: GraphQLContext): Promise<JobSchedule[]> {
+  return (await schedulesLoader(context)(job.id)) ?? [];
 }
 
 export const JobRef = builder.prismaObject('Job', {
@@ -89,13 +113,31 @@ export const JobRef = builder.prismaObject('Job', {
       description: 'Why Sundial disabled the job itself (end reached, limit reached); null when paused by hand.',
     }),
     perUser: t.exposeBoolean('perUser', { description: 'One child run per target user, rolled up into the run.' }),
-    schedule: t.field({ type: JobScheduleRef, resolve: (job) => job }),
-    scheduleDescription: t.string({ description: 'E.g. "Every 15 minutes", "At 09:00 (Europe/Madrid)".', resolve: (job) => describeSchedule(scheduleFromJob(job)) }),
-    nextRunAt: t.expose('nextRunAt', { type: 'DateTime', nullable: true, description: 'The next due slot; null when paused or manual.' }),
+    schedules: t.field({
+      type: [JobScheduleRef],
+      description: 'When the job runs by itself, in their order; empty: manual only.',
+      resolve: (job, _args, context) => jobSchedules(job, context),
+    }),
+    scheduleDescription: t.string({
+      description: 'E.g. "Every 15 minutes", "At 09:00 (Europe/Madrid)"; several schedules joined by "; "; "Manual only" without any.',
+      resolve: async (job, _args, context) => {
+        const schedules = await jobSchedules(job, context);
+        if (schedules.length === 0) return 'Manual only';
+        return schedules.map((row) => (row.label ? `${row.label}: ` : '') + describeSchedule(scheduleFromJob(row))).join('; ');
+      },
+    }),
+    nextRunAt: t.expose('nextRunAt', { type: 'DateTime', nullable: true, description: "The next due slot (the earliest of its schedules'); null when paused or manual." }),
+    upcomingRuns: t.field({
+      type: [UpcomingRunRef],
+      description: 'The next runs of all its schedules together, earliest first, each naming the schedule that makes it.',
+      args: { count: t.arg.int({ required: false, defaultValue: 5, description: '1–50' }) },
+      resolve: async (job, { count }, context) => upcoming(job, await jobSchedules(job, context), clamp(count, 5, 1, 50)),
+    }),
     nextFireTimes: t.field({
       type: ['DateTime'],
+      description: 'The instants of upcomingRuns.',
       args: { count: t.arg.int({ required: false, defaultValue: 5, description: '1–50' }) },
-      resolve: (job, { count }) => upcoming(job, clamp(count, 5, 1, 50)),
+      resolve: async (job, { count }, context) => upcoming(job, await jobSchedules(job, context), clamp(count, 5, 1, 50)).map((run) => run.at),
     }),
     retries: t.exposeInt('retries', { nullable: true, description: "Null: the action's default." }),
     retryBackoffMs: t.exposeInt('retryBackoffMs', { nullable: true }),

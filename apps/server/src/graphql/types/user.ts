@@ -4,10 +4,21 @@ import { ForbiddenError } from '@pothos/plugin-scope-auth';
 import type { Prisma } from '../../db/prisma.js';
 import type { UserPatch } from '../../services/users.js';
 import { builder, type GraphQLContext } from '../builder.js';
-import { anyPermission, can, direction, DOMAIN_ERRORS, isUuid, SortDirectionEnum } from './common.js';
+import type { AccountThrottle } from '../../services/auth/auth-service.js';
+import { anyPermission, batchLoader, can, direction, DOMAIN_ERRORS, isUuid, SortDirectionEnum } from './common.js';
 import { RoleRef } from './role.js';
 
 const readsUsers = (_user: unknown, context: GraphQLContext) => can(context, 'JOBS_READ') || can(context, 'USERS_MANAGE');
+
+const SignInThrottle = builder.objectRef<AccountThrottle>('SignInThrottle').implement({
+  description:
+    'Failed sign-ins at an account in the last 15 minutes. Past auth.sign_in_attempts_per_account, guesses from addresses the ' +
+    'account never signed in from must wait (retryAfterSeconds); the account is never locked.',
+  fields: (t) => ({
+    failedAttempts: t.exposeInt('failedAttempts'),
+    retryAfterSeconds: t.exposeInt('retryAfterSeconds', { description: 'How long a guess from a new address must wait now; 0: none.' }),
+  }),
+});
 
 export const UserRef = builder.prismaObject('User', {
   description: 'A person jobs can target and, with a password, who can sign in.',
@@ -29,6 +40,16 @@ export const UserRef = builder.prismaObject('User', {
       resolve: (user) => user.passwordHash !== null,
     }),
     lastSignInAt: t.expose('lastSignInAt', { type: 'DateTime', nullable: true, authScopes: { permission: 'USERS_MANAGE' } }),
+    signInThrottle: t.field({
+      type: SignInThrottle,
+      authScopes: { permission: 'USERS_MANAGE' },
+      description: 'Failed sign-ins at this account and the wait they cause (read for a page of users at once).',
+      select: { email: true },
+      resolve: async (user, _args, context) => {
+        const load = batchLoader(context, 'signInThrottle', (emails) => context.services.auth.signInThrottles(emails));
+        return (await load(user.email)) ?? { failedAttempts: 0, retryAfterSeconds: 0 };
+      },
+    }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
     updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
     roles: t.field({
@@ -176,6 +197,19 @@ builder.mutationFields((t) => ({
     resolve: async (_root, { id, input }, context) => {
       checkRoleGrant(input, context);
       return context.services.users.update(String(id), toPatch(input));
+    },
+  }),
+  clearFailedSignIns: t.field({
+    type: UserRef,
+    authScopes: { permission: 'USERS_MANAGE' },
+    description:
+      "Forgets the failed sign-ins at a user's account, so guesses from any address need not wait (after a guessing " +
+      'attack, or when its owner was slowed down by their own mistakes).',
+    args: { id: t.arg.id() },
+    errors: { types: DOMAIN_ERRORS, dataField: { name: 'user' } },
+    resolve: async (_root, { id }, context) => {
+      await context.services.auth.clearSignInThrottle(String(id));
+      return context.services.users.get(String(id));
     },
   }),
   deleteUser: t.field({

@@ -1,6 +1,6 @@
 // The signed-in identity, and signing in and out.
 import { createGraphQLError } from 'graphql-yoga';
-import { SignInError } from '../../services/auth/auth-service.js';
+import { SignInError, SignInThrottledError } from '../../services/auth/auth-service.js';
 import { ValidationError } from '../../services/errors.js';
 import { clearedSessionCookie, sessionCookie } from '../../http/identity.js';
 import { ALL_PERMISSIONS } from '../../services/auth/permissions.js';
@@ -47,8 +47,9 @@ builder.mutationField('signIn', (t) =>
         context.responseCookies.push(sessionCookie(secret, session.expiresAt, context.request.secure));
         return (await identityFromSession(context.prisma, secret))!;
       } catch (error) {
-        if (error instanceof SignInError) {
-          throw createGraphQLError(error.message, { extensions: { code: error.retryAfterSeconds ? 'RATE_LIMITED' : 'UNAUTHENTICATED' } });
+        if (error instanceof SignInError) throw createGraphQLError(error.message, { extensions: { code: 'UNAUTHENTICATED' } });
+        if (error instanceof SignInThrottledError) {
+          throw createGraphQLError(error.message, { extensions: { code: 'RATE_LIMITED', retryAfterSeconds: error.retryAfterSeconds } });
         }
         throw error;
       }
@@ -78,8 +79,8 @@ builder.mutationField('changePassword', (t) =>
         await context.services.auth.changePassword(context.identity!, currentPassword, newPassword, context.request);
         return true;
       } catch (error) {
-        if (error instanceof SignInError) {
-          throw createGraphQLError(`too many password attempts; try again in ${error.retryAfterSeconds ?? 0} s`, {
+        if (error instanceof SignInThrottledError) {
+          throw createGraphQLError(`too many password attempts; try again in ${error.retryAfterSeconds} s`, {
             extensions: { code: 'RATE_LIMITED', retryAfterSeconds: error.retryAfterSeconds },
           });
         }

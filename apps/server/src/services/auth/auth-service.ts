@@ -1,55 +1,81 @@
 // Signing in and out, passwords, API tokens, and the first admin. Secrets are returned once and never stored.
 import crypto from 'node:crypto';
-import { RateLimiterMemory } from 'rate-limiter-flexible';
+import type pg from 'pg';
 import type { ApiToken, PrismaClient } from '../../db/prisma.js';
 import type { Logger } from '../../lib/logger.js';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.js';
+import { InboxService } from '../inbox.js';
 import { SESSION_PREFIX, TOKEN_PREFIX, type Identity } from './identity.js';
 import { burnPasswordCheck, hashPassword, passwordProblems, verifyPassword } from './passwords.js';
 import { BUILT_IN_ROLES } from './permissions.js';
 import { hashSecret, newSecret } from './secrets.js';
+import { SIGN_IN_WINDOW_SECONDS, SignInLimits, type AccountThrottle, type OwnerAlert, type SignInLimitSettings } from './sign-in-limits.js';
 
-/** Bad credentials and throttling look the same to the caller: nothing to learn about which accounts exist. */
+export { SignInThrottledError, type AccountThrottle } from './sign-in-limits.js';
+
+/** Bad credentials look the same whether or not the account exists: nothing to learn about which accounts do. */
 export class SignInError extends Error {
   override name = 'SignInError';
-  constructor(readonly retryAfterSeconds: number | null = null) {
-    super(retryAfterSeconds ? `too many sign-in attempts; try again in ${retryAfterSeconds} s` : 'wrong e-mail or password');
+  constructor() {
+    super('wrong e-mail or password');
   }
 }
 
-export interface AuthSettings {
+export interface AuthSettings extends SignInLimitSettings {
   admin_email: string;
   admin_password: string;
   session_ttl_hours: number;
-  sign_in_attempts_per_account: number;
-  sign_in_attempts_per_address: number;
 }
 
-const WINDOW_SECONDS = 15 * 60;
+export interface AuthServiceDeps {
+  prisma: PrismaClient;
+  /** The pool the sign-in limits are counted on (the rate_limits table). */
+  pool: pg.Pool;
+  settings: AuthSettings;
+  logger?: Logger | null;
+}
+
+const ADMIN_NAME = 'Administrator';
+
+/** How many tries the first start gets at generating a password the policy accepts (one nearly always is). */
+const GENERATED_PASSWORD_TRIES = 20;
 
 export class AuthService {
-  private readonly perAccount: RateLimiterMemory;
-  private readonly perAddress: RateLimiterMemory;
+  private readonly prisma: PrismaClient;
+  private readonly settings: AuthSettings;
+  private readonly limits: SignInLimits;
 
-  constructor(
-    private readonly prisma: PrismaClient,
-    private readonly settings: AuthSettings,
-  ) {
-    this.perAccount = new RateLimiterMemory({ points: settings.sign_in_attempts_per_account, duration: WINDOW_SECONDS });
-    this.perAddress = new RateLimiterMemory({ points: settings.sign_in_attempts_per_address, duration: WINDOW_SECONDS });
+  constructor({ prisma, pool, settings, logger = null }: AuthServiceDeps) {
+    this.prisma = prisma;
+    this.settings = settings;
+    this.limits = new SignInLimits(prisma, pool, settings, this.alertOwner, logger);
   }
+
+  /** Tells an account's owner, in their inbox, that its password is being guessed. */
+  private readonly alertOwner: OwnerAlert = async ({ email, failures, ip, delaySeconds }) => {
+    const user = await this.prisma.user.findUnique({ where: { email }, select: { id: true } });
+    if (!user) return;
+    await new InboxService(this.prisma).send(user.id, {
+      subject: 'Failed sign-in attempts on your account',
+      body:
+        `${failures} wrong passwords were tried for ${email} within ${SIGN_IN_WINDOW_SECONDS / 60} minutes, the latest from ` +
+        `${ip ?? 'an unknown address'}. Further attempts from addresses you have not signed in from are slowed down ` +
+        `(up to one every ${delaySeconds} s); signing in from an address you used before is not. If this was not you, ` +
+        'your password was not revealed; change it if it is used elsewhere. An admin can clear the slow-down on the Users page.',
+    });
+  };
 
   /** Creates a session for valid credentials. Every attempt counts against the account and the address. */
   async signIn(email: string, password: string, meta: { ip: string | null; userAgent: string | null }) {
     const account = email.trim().toLowerCase();
-    await this.consumeAttempt(account, meta.ip);
+    await this.limits.admit(account, meta.ip);
     const user = await this.prisma.user.findUnique({ where: { email: account } });
     if (!user || !user.passwordHash || !user.active) {
       await burnPasswordCheck(password);
       throw new SignInError();
     }
     if (!(await verifyPassword(user.passwordHash, password))) throw new SignInError();
-    await this.perAccount.delete(account);
+    await this.limits.succeeded(account, meta.ip);
     const secret = newSecret(SESSION_PREFIX);
     const expiresAt = new Date(Date.now() + this.settings.session_ttl_hours * 3600 * 1000);
     const session = await this.prisma.session.create({
@@ -64,14 +90,16 @@ export class AuthService {
     await this.prisma.session.updateMany({ where: { id: identity.via.sessionId, revokedAt: null }, data: { revokedAt: new Date() } });
   }
 
-  /** Counts one password guess against the account and the address; throws SignInError when over either limit. */
-  private async consumeAttempt(account: string, ip: string | null): Promise<void> {
-    try {
-      await Promise.all([this.perAccount.consume(account), this.perAddress.consume(ip ?? 'unknown')]);
-    } catch (rejection) {
-      const ms = (rejection as { msBeforeNext?: number }).msBeforeNext ?? WINDOW_SECONDS * 1000;
-      throw new SignInError(Math.ceil(ms / 1000));
-    }
+  /** Failed sign-ins at users' accounts, and how long a guess from a new address must wait, by e-mail. */
+  signInThrottles(emails: string[]): Promise<Map<string, AccountThrottle>> {
+    return this.limits.statuses(emails);
+  }
+
+  /** An admin lets a user's account be signed in to from any address at once again: its failed guesses start from zero. */
+  async clearSignInThrottle(userId: string): Promise<void> {
+    const user = await this.prisma.user.findUnique({ where: { id: userId } }).catch(() => null);
+    if (!user) throw new NotFoundError('user', userId);
+    await this.limits.clear(user.email);
   }
 
   /**
@@ -80,12 +108,12 @@ export class AuthService {
    */
   async changePassword(identity: Identity, currentPassword: string, newPassword: string, meta: { ip: string | null }): Promise<void> {
     const user = await this.prisma.user.findUniqueOrThrow({ where: { id: identity.userId } });
-    await this.consumeAttempt(user.email, meta.ip);
+    await this.limits.admit(user.email, meta.ip);
     if (!user.passwordHash || !(await verifyPassword(user.passwordHash, currentPassword))) {
       throw new ValidationError([{ field: 'currentPassword', message: 'is not your current password' }]);
     }
-    await this.perAccount.delete(user.email);
-    const problems = passwordProblems(newPassword, 'newPassword');
+    await this.limits.succeeded(user.email, meta.ip);
+    const problems = await passwordProblems(newPassword, user, 'newPassword');
     if (problems.length > 0) throw new ValidationError(problems);
     await this.prisma.$transaction([
       this.prisma.user.update({ where: { id: user.id }, data: { passwordHash: await hashPassword(newPassword) } }),
@@ -146,12 +174,13 @@ export class AuthService {
     }
     const email = this.settings.admin_email.trim().toLowerCase();
     const generated = !this.settings.admin_password;
-    const password = this.settings.admin_password || crypto.randomBytes(12).toString('base64url');
-    const problems = passwordProblems(password, 'auth.admin_password');
+    const owner = { email, name: ADMIN_NAME };
+    const password = this.settings.admin_password || (await generatePassword(owner));
+    const problems = await passwordProblems(password, owner, 'auth.admin_password');
     if (problems.length > 0) throw new ValidationError(problems);
     const admin = await this.prisma.user.upsert({
       where: { email },
-      create: { email, name: 'Administrator', passwordHash: await hashPassword(password) },
+      create: { email, name: ADMIN_NAME, passwordHash: await hashPassword(password) },
       update: { passwordHash: await hashPassword(password), active: true },
     });
     const role = await this.prisma.role.findUniqueOrThrow({ where: { name: 'admin' } });
@@ -169,4 +198,13 @@ export class AuthService {
       logger.info(`auth: first admin ${email} created from the configuration`);
     }
   }
+}
+
+/** A random password the policy accepts for the owner (16 random characters nearly always are, first time). */
+async function generatePassword(owner: { email: string; name: string }): Promise<string> {
+  for (let attempt = 0; attempt < GENERATED_PASSWORD_TRIES; attempt += 1) {
+    const password = crypto.randomBytes(12).toString('base64url');
+    if ((await passwordProblems(password, owner)).length === 0) return password;
+  }
+  throw new Error('could not generate a password the password policy accepts');
 }

@@ -1,13 +1,13 @@
-// Passwords are hashed with argon2id (memory-hard), from @node-rs/argon2's prebuilt binaries.
+// Passwords are hashed with argon2id (memory-hard), from @node-rs/argon2's prebuilt binaries. Which passwords are
+// accepted is @sundial/password-policy's rule, shared with the web's forms so both say the same.
 import { hash, verify } from '@node-rs/argon2';
+import { judgePassword, type PasswordOwner } from '@sundial/password-policy';
 import type { FieldError } from '../errors.js';
 
-export const PASSWORD_RULES = { min: 10, max: 256 } as const;
-
-export function passwordProblems(password: string, field = 'password'): FieldError[] {
-  if (password.length < PASSWORD_RULES.min) return [{ field, message: `must be at least ${PASSWORD_RULES.min} characters` }];
-  if (password.length > PASSWORD_RULES.max) return [{ field, message: `must be at most ${PASSWORD_RULES.max} characters` }];
-  return [];
+/** The field error for a password the policy refuses, or none. */
+export async function passwordProblems(password: string, owner: PasswordOwner, field = 'password'): Promise<FieldError[]> {
+  const verdict = await judgePassword(password, owner);
+  return verdict.problem === null ? [] : [{ field, message: verdict.problem }];
 }
 
 export function hashPassword(password: string): Promise<string> {

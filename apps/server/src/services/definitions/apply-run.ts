@@ -3,15 +3,15 @@
 // in the file. Jobs' timers and subscribers hear of the changes only after the commit (the AfterCommit).
 import { openEntrySavepoint, releaseEntrySavepoint, rollbackToEntrySavepoint } from '../../db/sql/definitions/entry-savepoint.js';
 import { prismaSql, type SqlClient } from '../../db/sql/client.js';
-import type { Job, Prisma } from '../../db/prisma.js';
+import type { Prisma } from '../../db/prisma.js';
 import type { AfterCommit } from '../db-client.js';
 import { ConflictError, NotFoundError, ValidationError, type FieldError } from '../errors.js';
 import type { JobInput, JobPatch, JobService } from '../jobs.js';
 import type { RoleService } from '../roles.js';
-import { toJobFields, validateSchedule } from '../schedule.js';
+import { toJobFields, validateSchedule, type ScheduleEntryInput } from '../schedule.js';
 import type { UserService } from '../users.js';
 import { formatPath, JOB_REFERENCES, normalizeId, type DefinitionsDocument, type UserDefinition } from './format.js';
-import { canonical, jobFields, jobState, REFERENCE_RELATIONS } from './stored.js';
+import { canonical, JOB_INCLUDE, jobFields, jobState, type JobWithReferences } from './stored.js';
 
 /** Keys Sundial's own jobs use (sundial.cleanup): prune never deletes them, they are created on start. */
 const BUILT_IN_KEY_PREFIX = 'sundial.';
@@ -48,7 +48,7 @@ const FILE_FIELD_NAMES: Record<'roles' | 'users' | 'jobs', Record<string, string
 function fileField(kind: keyof typeof FILE_FIELD_NAMES, field: string): string {
   const [head = '', ...rest] = field.split('.');
   const renamed = [FILE_FIELD_NAMES[kind][head] ?? head, ...rest].join('.');
-  return renamed.replace(/(^|\.)schedule\.scheduleKind$/, '$1schedule.kind');
+  return renamed.replace(/(^|\.)(schedule|schedules\[\d+\])\.scheduleKind$/, '$1$2.kind');
 }
 
 /** One apply: the transaction, the document, and what it found so far. */
@@ -113,7 +113,7 @@ export class ApplyRun {
         input[field] = names ? await this.resolve(ref.kind, names, ['jobs', index, ref.field]) : [];
       }
       const snapshot = async () => {
-        const row = await this.tx.job.findUnique({ where: { key }, include: REFERENCE_RELATIONS });
+        const row = await this.tx.job.findUnique({ where: { key }, include: JOB_INCLUDE });
         return row && { id: row.id, row, state: jobState(row) };
       };
       await this.entry(
@@ -228,19 +228,33 @@ function userInput(user: UserDefinition, roleIds: string[] | undefined) {
 }
 
 /**
- * An update sends every field, but the schedule only when it differs (a re-sent schedule would restart its run
- * count), and `enabled` only when given, and not to a job Sundial itself finished (end or limit reached).
+ * An update sends every field, but the schedules only when they differ (re-sent schedules would restart their run
+ * counts), and `enabled` only when given, and not to a job Sundial itself finished (end or limit reached). The file
+ * lists schedules without ids: the i-th entry is the job's i-th schedule, kept (with its count) while its timing is.
  */
-function jobPatch(input: JobInput, current: Job): JobPatch {
-  const { schedule, enabled, ...patch } = input;
-  const checked = validateSchedule(schedule ?? { scheduleKind: 'MANUAL' }, new Date(0));
-  const stored = checked.ok ? toJobFields({ ...checked.schedule, runCount: current.runCount }) : null;
-  const sameSchedule = stored !== null && Object.entries(stored).every(([field, value]) => canonical(value) === canonical(current[field as keyof Job]));
+function jobPatch(input: JobInput, current: JobWithReferences): JobPatch {
+  const { schedule, schedules, enabled, ...patch } = input;
+  const single = schedule && schedule.scheduleKind && schedule.scheduleKind !== 'MANUAL' ? [schedule] : [];
+  const wanted: ScheduleEntryInput[] = schedules ?? single;
+  const stored = current.schedules;
+  const same = wanted.length === stored.length && wanted.every((entry, index) => sameSchedule(entry, stored[index]!));
+  const changed = schedules ? { schedules: wanted.map((entry, index) => ({ ...entry, id: stored[index]?.id ?? null })) } : { schedule };
   return {
     ...patch,
-    ...(sameSchedule ? {} : { schedule }),
-    ...(enabled !== undefined && !(sameSchedule && current.disabledReason) ? { enabled } : {}),
+    ...(same ? {} : changed),
+    ...(enabled !== undefined && !(same && current.disabledReason) ? { enabled } : {}),
   };
+}
+
+/** Whether a file's schedule entry is what a stored schedule already is (timing, label, enabled, args). */
+function sameSchedule(entry: ScheduleEntryInput, row: JobWithReferences['schedules'][number]): boolean {
+  const { id: _id, label, enabled, args, ...timing } = entry;
+  const checked = validateSchedule({ ...timing, runCount: row.runCount }, new Date(0));
+  if (!checked.ok) return false;
+  const fields = toJobFields(checked.schedule);
+  const sameTiming = Object.entries(fields).every(([field, value]) => canonical(value) === canonical(row[field as keyof typeof fields]));
+  return sameTiming && (label?.trim() || null) === row.label && (enabled ?? true) === (row.enabled || row.disabledReason !== null) &&
+    canonical(args ?? null) === canonical(row.args ?? null);
 }
 
 function entryErrors(kind: 'roles' | 'users' | 'jobs', index: number, error: unknown): FieldError[] {

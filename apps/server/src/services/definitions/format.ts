@@ -2,7 +2,7 @@
 // refer to each other by what stays the same across installs (a job's key, a user's e-mail, a role's name), never
 // by database ids. This module only reads and writes the document's shape; what a valid job, user or role is stays
 // the services' business (JobService, UserService, RoleService), so the file can never accept what the API refuses.
-import { issuePath, jobInputSchema, jsonObject, scheduleInputSchema, scheduleKinds, type JobInput } from '@sundial/job-schema';
+import { issuePath, jobInputSchema, JOB_LIMITS, jsonObject, scheduleEntrySchema, scheduleInputSchema, scheduleKinds, type JobInput } from '@sundial/job-schema';
 import { parse as parseYaml, stringify as stringifyYaml, YAMLParseError } from 'yaml';
 import { z } from 'zod';
 import { ALL_PERMISSIONS } from '../auth/permissions.js';
@@ -39,6 +39,13 @@ export const scheduleSchema = z.strictObject({
   ...scheduleFields,
 });
 
+/** One of a job's schedules in the file: a schedule with its label, enabled flag and args; no id (its place is its identity). */
+const { id: _id, scheduleKind: _entryKind, runCount: _entryRunCount, ...entryFields } = scheduleEntrySchema.shape;
+export const scheduleEntryFileSchema = z.strictObject({
+  kind: z.string({ error: `is required: one of ${scheduleKinds.filter((kind) => kind !== 'MANUAL').join(', ')}` }),
+  ...entryFields,
+});
+
 /** JobInput's fields that hold database ids: the file names the users (e-mails) and roles (names) instead. */
 export const JOB_REFERENCES = {
   targetUserIds: { field: 'targetUsers', kind: 'user', relation: 'targetUsers' },
@@ -60,6 +67,9 @@ const nameList = (what: string, plural: string) => list(text(what), plural).opti
 const FILE_FIELDS = {
   key: z.string({ error: 'is required: the stable key that ties this entry to its job across imports' }),
   schedule: scheduleSchema.optional(),
+  schedules: list(scheduleEntryFileSchema, 'schedules')
+    .max(JOB_LIMITS.schedules, { error: `must hold at most ${JOB_LIMITS.schedules} schedules` })
+    .optional(),
   targetUserIds: nameList("a user's e-mail", 'user e-mails'),
   targetRoleIds: nameList('a role name', 'role names'),
   notifyUserIds: nameList("a user's e-mail", 'user e-mails'),
@@ -90,6 +100,7 @@ export type RoleDefinition = z.infer<typeof roleSchema>;
 export type UserDefinition = z.infer<typeof userSchema>;
 export type JobDefinition = z.infer<typeof jobSchema>;
 export type ScheduleDefinition = z.infer<typeof scheduleSchema>;
+export type ScheduleEntryDefinition = z.infer<typeof scheduleEntryFileSchema>;
 
 export interface DefinitionsDocument {
   version: typeof DOCUMENT_VERSION;

@@ -2,8 +2,8 @@
 // defines (to tell an update that changed nothing), the file's job and schedule entries to the service's input.
 import type { Prisma } from '../../db/prisma.js';
 import type { JobInput } from '../jobs.js';
-import type { ScheduleInput } from '../schedule.js';
-import { JOB_REFERENCES, jobSchema, type JobDefinition, type JobReference, type ScheduleDefinition } from './format.js';
+import type { ScheduleEntryInput, ScheduleInput } from '../schedule.js';
+import { JOB_REFERENCES, jobSchema, type JobDefinition, type JobReference, type ScheduleDefinition, type ScheduleEntryDefinition } from './format.js';
 
 /** Columns that move on their own (timers, counters, bookkeeping): not part of what a document defines. */
 const VOLATILE_JOB_COLUMNS = new Set(['id', 'nextRunAt', 'runCount', 'disabledReason', 'createdById', 'createdAt', 'updatedAt']);
@@ -15,7 +15,12 @@ export const REFERENCE_RELATIONS = {
   notifyUsers: { select: { userId: true } },
   notifyRoles: { select: { roleId: true } },
 } as const satisfies Record<JobReference['relation'], unknown>;
-export type JobWithReferences = Prisma.JobGetPayload<{ include: typeof REFERENCE_RELATIONS }>;
+/** What a stored job is read with to compare it with, or write it as, a definition: its references and schedules. */
+export const JOB_INCLUDE = { ...REFERENCE_RELATIONS, schedules: { orderBy: { position: 'asc' } } } as const satisfies Prisma.JobInclude;
+export type JobWithReferences = Prisma.JobGetPayload<{ include: typeof JOB_INCLUDE }>;
+
+/** Schedule columns that move on their own or are bookkeeping. */
+const VOLATILE_SCHEDULE_COLUMNS = new Set(['id', 'jobId', 'nextRunAt', 'runCount', 'disabledReason', 'createdAt', 'updatedAt']);
 
 /** JSON with sorted keys: equality of stored values whatever order their keys came in. */
 export function canonical(value: unknown): string {
@@ -38,8 +43,9 @@ export function referenceIds(job: JobWithReferences): Partial<Record<keyof typeo
 
 /** What a document defines of a stored job: every column but the moving ones, and its references. */
 export function jobState(job: JobWithReferences): string {
-  const columns = Object.entries(job).filter(([column]) => !VOLATILE_JOB_COLUMNS.has(column) && !(column in REFERENCE_RELATIONS));
-  return canonical({ ...Object.fromEntries(columns), ...referenceIds(job) });
+  const columns = Object.entries(job).filter(([column]) => !VOLATILE_JOB_COLUMNS.has(column) && !(column in JOB_INCLUDE));
+  const schedules = job.schedules.map((row) => Object.fromEntries(Object.entries(row).filter(([column]) => !VOLATILE_SCHEDULE_COLUMNS.has(column))));
+  return canonical({ ...Object.fromEntries(columns), ...referenceIds(job), schedules });
 }
 
 /** A key from a job's name: `Send weekly digest` → `send-weekly-digest` (then -2, -3… if taken). */
@@ -61,7 +67,10 @@ export function toJobDefinition(input: JobInput, nameOf: (kind: 'user' | 'role',
       const ids = value as string[];
       if (ids.length > 0) out[ref.field] = ids.map((id) => nameOf(ref.kind, id)).sort();
     } else if (field === 'schedule') {
-      out.schedule = toScheduleDefinition(value);
+      out.schedule = toScheduleDefinition(value as ScheduleInput);
+    } else if (field === 'schedules') {
+      const entries = value as ScheduleEntryInput[];
+      if (entries.length > 0) out.schedules = entries.map(toScheduleEntryDefinition);
     } else if (Array.isArray(value) && value.length === 0) {
       continue;
     } else {
@@ -82,9 +91,19 @@ function toScheduleDefinition({ scheduleKind, runCount: _runCount, ...rest }: Sc
   return out as ScheduleDefinition;
 }
 
+function toScheduleEntryDefinition({ id: _id, label, enabled, args, ...timing }: ScheduleEntryInput): ScheduleEntryDefinition {
+  return {
+    ...(label ? { label } : {}),
+    ...toScheduleDefinition(timing),
+    ...(enabled === false ? { enabled } : {}),
+    ...(args && Object.keys(args).length > 0 ? { args } : {}),
+  } as ScheduleEntryDefinition;
+}
+
 /** The file's job as the service's input, without the references (resolved to ids separately). */
 export function jobFields(job: JobDefinition): JobInput {
-  const { key: _key, schedule, targetUsers: _targetUsers, targetRoles: _targetRoles, notifyUsers: _notifyUsers, notifyRoles: _notifyRoles, ...rest } = job;
+  const { key: _key, schedule, schedules, targetUsers: _targetUsers, targetRoles: _targetRoles, notifyUsers: _notifyUsers, notifyRoles: _notifyRoles, ...rest } = job;
+  if (schedules) return { ...rest, schedules: schedules.map(({ kind, ...entry }) => ({ scheduleKind: kind, ...entry })) };
   return { ...rest, schedule: toScheduleInput(schedule) };
 }
 

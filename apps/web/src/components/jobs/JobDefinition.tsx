@@ -51,17 +51,24 @@ export const JobSchedule_JobFragment = graphql(`
     enabled
     disabledReason
     scheduleDescription
-    nextFireTimes(count: 5)
-    schedule {
+    upcomingRuns(count: 5) {
+      at
+      scheduleTitle
+    }
+    schedules {
+      id
+      label
+      enabled
+      disabledReason
+      description
       kind
       cron
-      intervalSeconds
-      runAt
       startAt
       endAt
       runLimit
       runCount
       timezone
+      args
     }
   }
 `);
@@ -130,36 +137,54 @@ export function JobDefinition(props: { job: FragmentType<typeof JobDefinition_Jo
 
 export function JobSchedule(props: { job: FragmentType<typeof JobSchedule_JobFragment> }) {
   const job = useFragment(JobSchedule_JobFragment, props.job);
-  const { schedule } = job;
+  const several = job.schedules.length > 1;
   return (
-    <Card title="Schedule">
+    <Card title={several ? 'Schedules' : 'Schedule'}>
       <p className="text-base font-medium" data-testid="schedule-description">
-        {job.scheduleDescription}
+        {job.schedules.length === 0 ? job.scheduleDescription : several ? `${job.schedules.length} schedules` : job.schedules[0]!.description}
       </p>
-      <dl className="mt-3 flex flex-col gap-2 text-sm">
-        {schedule.cron && <Item term="Cron"><code className="font-mono">{schedule.cron}</code></Item>}
-        <Item term="Timezone">{schedule.timezone}</Item>
-        {schedule.startAt != null && <Item term="Starts">{formatDateTime(schedule.startAt)}</Item>}
-        {schedule.endAt != null && <Item term="Ends">{formatDateTime(schedule.endAt)}</Item>}
-        {schedule.runLimit != null && (
-          <Item term="Limit">
-            {schedule.runCount} of {schedule.runLimit} runs
-          </Item>
-        )}
-      </dl>
+      <ul className="mt-3 flex flex-col gap-3 text-sm" aria-label="Schedules">
+        {job.schedules.map((schedule) => (
+          <li key={schedule.id} className={several ? 'border-t border-stone-100 pt-3 dark:border-stone-800' : undefined}>
+            {several && (
+              <p className="font-medium">
+                {schedule.label ?? schedule.description}
+                {!schedule.enabled && <span className="ml-2 text-xs text-amber-700 dark:text-amber-300">disabled</span>}
+              </p>
+            )}
+            {several && schedule.label && <p className="text-stone-600 dark:text-stone-400">{schedule.description}</p>}
+            <dl className="mt-2 flex flex-col gap-2">
+              {schedule.cron && <Item term="Cron"><code className="font-mono">{schedule.cron}</code></Item>}
+              <Item term="Timezone">{schedule.timezone}</Item>
+              {schedule.startAt != null && <Item term="Starts">{formatDateTime(schedule.startAt)}</Item>}
+              {schedule.endAt != null && <Item term="Ends">{formatDateTime(schedule.endAt)}</Item>}
+              {schedule.runLimit != null && (
+                <Item term="Limit">
+                  {schedule.runCount} of {schedule.runLimit} runs
+                </Item>
+              )}
+              {schedule.args != null && (
+                <Item term="Args override"><code className="font-mono break-all">{JSON.stringify(schedule.args)}</code></Item>
+              )}
+            </dl>
+            {schedule.disabledReason && several && <p className="mt-2 text-amber-700 dark:text-amber-300">{schedule.disabledReason}</p>}
+          </li>
+        ))}
+      </ul>
       {job.disabledReason && <p className="mt-3 text-sm text-amber-700 dark:text-amber-300">{job.disabledReason}</p>}
-      {schedule.kind !== 'MANUAL' && (
+      {job.schedules.length > 0 && (
         <div className="mt-4 border-t border-stone-100 pt-3 dark:border-stone-800">
           <h3 className="text-xs font-semibold tracking-wide text-stone-500 uppercase dark:text-stone-400">
             {job.enabled ? 'Next runs' : 'Next runs when resumed'}
           </h3>
-          {job.nextFireTimes.length === 0 ? (
+          {job.upcomingRuns.length === 0 ? (
             <p className="mt-1.5 text-sm text-stone-500 dark:text-stone-400">None: the schedule has ended.</p>
           ) : (
-            <ol className="mt-1.5 flex flex-col gap-1 text-sm tabular-nums">
-              {job.nextFireTimes.map((time) => (
-                <li key={String(time)} className={job.enabled ? undefined : 'text-stone-500 dark:text-stone-400'}>
-                  {formatDateTime(time)}
+            <ol className="mt-1.5 flex flex-col gap-1 text-sm tabular-nums" aria-label="Next runs">
+              {job.upcomingRuns.map((run) => (
+                <li key={`${String(run.at)}-${run.scheduleTitle}`} className="flex justify-between gap-3">
+                  <span>{formatDateTime(run.at)}</span>
+                  {several && <span className="text-stone-600 dark:text-stone-400">{run.scheduleTitle}</span>}
                 </li>
               ))}
             </ol>

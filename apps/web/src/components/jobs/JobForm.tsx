@@ -22,8 +22,8 @@ import { Select } from '../ui/Select';
 import { Textarea } from '../ui/Textarea';
 import { ArgsEditor } from './ArgsEditor';
 import { emptyNotificationsDraft, NotificationsEditor, notificationsInput, type NotificationsDraft } from './NotificationsEditor';
-import { draftFromSchedule, emptyScheduleDraft, scheduleInput, type ScheduleDraft } from './schedule';
-import { ScheduleEditor } from './ScheduleEditor';
+import { draftFromScheduleEntry, emptyScheduleEntryDraft, scheduleEntriesInput, type ScheduleEntryDraft } from './schedule';
+import { SchedulesEditor } from './SchedulesEditor';
 
 export const JobForm_JobFragment = graphql(`
   fragment JobForm_JobFragment on Job {
@@ -53,7 +53,11 @@ export const JobForm_JobFragment = graphql(`
     notifyRoles {
       id
     }
-    schedule {
+    schedules {
+      id
+      label
+      enabled
+      args
       kind
       cron
       intervalSeconds
@@ -87,7 +91,7 @@ export interface JobDraft {
   perUser: boolean;
   targetUserIds: string[];
   targetRoleIds: string[];
-  schedule: ScheduleDraft;
+  schedules: ScheduleEntryDraft[];
   retries: string;
   timeoutSeconds: string;
   overlapPolicy: OverlapPolicy;
@@ -105,7 +109,7 @@ export function jobInput(draft: JobDraft) {
     perUser: draft.perUser,
     targetUserIds: draft.targetUserIds,
     targetRoleIds: draft.targetRoleIds,
-    schedule: scheduleInput(draft.schedule),
+    schedules: scheduleEntriesInput(draft.schedules),
     retries: draft.retries === '' ? null : Number(draft.retries),
     timeoutMs: draft.timeoutSeconds === '' ? null : Math.round(Number(draft.timeoutSeconds) * 1000),
     overlapPolicy: draft.overlapPolicy,
@@ -129,6 +133,7 @@ const SHOWN_FIELDS = new Set<string>([
   'targetUserIds',
   'targetRoleIds',
   'schedule',
+  'schedules',
   'retries',
   'timeoutMs',
   'overlapPolicy',
@@ -177,7 +182,7 @@ export function JobForm({
             perUser: job.perUser,
             targetUserIds: job.targetUsers.map((user) => user.id),
             targetRoleIds: job.targetRoles.map((role) => role.id),
-            schedule: draftFromSchedule(job.schedule),
+            schedules: job.schedules.length > 0 ? job.schedules.map(draftFromScheduleEntry) : [emptyScheduleEntryDraft()],
             retries: job.retries != null ? String(job.retries) : '',
             timeoutSeconds: job.timeoutMs != null ? String(job.timeoutMs / 1000) : '',
             overlapPolicy: job.overlapPolicy,
@@ -199,7 +204,7 @@ export function JobForm({
             perUser: false,
             targetUserIds: [],
             targetRoleIds: [],
-            schedule: emptyScheduleDraft(),
+            schedules: [emptyScheduleEntryDraft()],
             retries: '',
             timeoutSeconds: '',
             overlapPolicy: 'SKIP',
@@ -350,8 +355,8 @@ export function JobForm({
         )}
       </Section>
 
-      <Section title="Schedule" description="When it runs by itself. Every job can also be run by hand.">
-        <ScheduleEditor draft={draft.schedule} onChange={(schedule) => set('schedule', schedule)} serverErrors={errors} />
+      <Section title="Schedules" description="When it runs by itself: any number of schedules, the earliest slot first. Every job can also be run by hand.">
+        <SchedulesEditor drafts={draft.schedules} onChange={(schedules) => set('schedules', schedules)} serverErrors={errors} />
       </Section>
 
       <Section title="Limits and policies">

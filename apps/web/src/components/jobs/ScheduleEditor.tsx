@@ -38,11 +38,14 @@ export function ScheduleEditor({
   draft,
   onChange,
   serverErrors,
+  errorPrefix = 'schedule.',
 }: {
   draft: ScheduleDraft;
   onChange: (draft: ScheduleDraft) => void;
   /** The server's errors from saving, keyed by path (`schedule.cron`). */
   serverErrors: Record<string, string>;
+  /** Where this schedule's fields are in the server's error paths, e.g. `schedules[1].`. */
+  errorPrefix?: string;
 }) {
   const set = (changes: Partial<ScheduleDraft>) => onChange({ ...draft, ...changes });
   // Debounce the JSON text: a fresh object each render would never settle.
@@ -51,7 +54,7 @@ export function ScheduleEditor({
   const [{ data, fetching }] = useQuery({ query: SchedulePreviewQuery, variables: { input }, pause: input.kind === 'MANUAL' });
   const preview = input.kind === 'MANUAL' ? null : data?.schedulePreview;
   const previewErrors = fieldErrorMap(preview?.fieldErrors ?? []);
-  const errorOf = (field: string) => serverErrors[`schedule.${field}`] ?? previewErrors[field];
+  const errorOf = (field: string) => serverErrors[`${errorPrefix}${field}`] ?? previewErrors[field];
   const recurring = draft.kind === 'CRON' || draft.kind === 'INTERVAL';
   const tzFormat = (time: unknown) => formatIn(time, draft.timezone);
 

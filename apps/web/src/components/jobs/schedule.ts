@@ -1,5 +1,5 @@
 // The schedule part of the job form: what the inputs hold (strings, as typed), and the ScheduleInput they mean.
-import type { ScheduleInput, ScheduleKind } from '../../gql/graphql';
+import type { ScheduleEntryInput, ScheduleInput, ScheduleKind } from '../../gql/graphql';
 import { toDate } from '../../lib/format';
 
 export type IntervalUnit = 'seconds' | 'minutes' | 'hours' | 'days';
@@ -93,4 +93,48 @@ let zones: string[] | null = null;
 export function timezones(): string[] {
   zones ??= ['UTC', ...(typeof Intl.supportedValuesOf === 'function' ? Intl.supportedValuesOf('timeZone').filter((zone) => zone !== 'UTC') : [])];
   return zones;
+}
+
+/** One of a job's schedules in the form: its timing, and its own label, enabled flag and args override (JSON text). */
+export interface ScheduleEntryDraft extends ScheduleDraft {
+  /** The stored schedule it edits; null for a new one. */
+  id: string | null;
+  label: string;
+  enabled: boolean;
+  argsText: string;
+}
+
+export function emptyScheduleEntryDraft(kind: ScheduleKind = 'MANUAL'): ScheduleEntryDraft {
+  return { ...emptyScheduleDraft(), kind, id: null, label: '', enabled: true, argsText: '' };
+}
+
+export function draftFromScheduleEntry(schedule: Parameters<typeof draftFromSchedule>[0] & {
+  id: string;
+  label?: string | null;
+  enabled: boolean;
+  args?: unknown;
+}): ScheduleEntryDraft {
+  const args = schedule.args && typeof schedule.args === 'object' ? JSON.stringify(schedule.args, null, 2) : '';
+  return { ...draftFromSchedule(schedule), id: schedule.id, label: schedule.label ?? '', enabled: schedule.enabled, argsText: args };
+}
+
+/** The args override as typed: a JSON object, nothing, or text that is not JSON (sent as is: the server names the field). */
+function argsFromText(text: string): unknown {
+  if (!text.trim()) return null;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
+  }
+}
+
+/** The list the form sends: entries left on Manual are not schedules (a job without any is run by hand). */
+export function scheduleEntriesInput(drafts: readonly ScheduleEntryDraft[]): ScheduleEntryInput[] {
+  return drafts.filter((draft) => draft.kind !== 'MANUAL').map((draft) => ({
+    ...scheduleInput(draft),
+    id: draft.id,
+    label: draft.label.trim() || null,
+    enabled: draft.enabled,
+    args: argsFromText(draft.argsText),
+  }));
 }

@@ -9,7 +9,7 @@ import { Button } from '../ui/Button';
 import { Dialog } from '../ui/Dialog';
 import { Input } from '../ui/Input';
 import { useToast } from '../ui/Toasts';
-import { PASSWORD_MIN_LENGTH } from '../../lib/passwords';
+import { describePasswordProblem, judgePassword, PASSWORD_HELP, usePasswordVerdict } from '../../lib/passwords';
 
 const ChangePasswordMutation = graphql(`
   mutation ChangePasswordMutation($currentPassword: String!, $newPassword: String!) {
@@ -17,7 +17,7 @@ const ChangePasswordMutation = graphql(`
   }
 `);
 
-export function ChangePasswordDialog({ open, onClose }: { open: boolean; onClose: () => void }) {
+export function ChangePasswordDialog({ open, onClose, owner }: { open: boolean; onClose: () => void; owner: { email: string; name: string } }) {
   const [current, setCurrent] = useState('');
   const [next, setNext] = useState('');
   const [repeat, setRepeat] = useState('');
@@ -26,7 +26,8 @@ export function ChangePasswordDialog({ open, onClose }: { open: boolean; onClose
   const [{ fetching }, change] = useMutation(ChangePasswordMutation);
   const toast = useToast();
 
-  const tooShort = next.length > 0 && next.length < PASSWORD_MIN_LENGTH ? `At least ${PASSWORD_MIN_LENGTH} characters.` : undefined;
+  const verdict = usePasswordVerdict(next, owner);
+  const weak = verdict ? describePasswordProblem(verdict) : undefined;
   const mismatch = repeat.length > 0 && repeat !== next ? 'The two new passwords differ.' : undefined;
 
   const reset = () => {
@@ -44,7 +45,8 @@ export function ChangePasswordDialog({ open, onClose }: { open: boolean; onClose
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     setSubmitted(true);
-    if (!current || next.length < PASSWORD_MIN_LENGTH || next !== repeat) return;
+    if (!current || !next || next !== repeat) return;
+    if (!(await judgePassword(next, owner)).accepted) return;
     const result = await change({ currentPassword: current, newPassword: next });
     if (result.error || !result.data?.changePassword) {
       setProblem(result.error ? describeError(result.error) : 'The password was not changed.');
@@ -80,8 +82,8 @@ export function ChangePasswordDialog({ open, onClose }: { open: boolean; onClose
           autoComplete="new-password"
           value={next}
           onChange={(event) => setNext(event.target.value)}
-          help={`At least ${PASSWORD_MIN_LENGTH} characters.`}
-          error={tooShort ?? (submitted && !next ? 'Enter a new password.' : undefined)}
+          help={verdict?.accepted ? 'Hard enough to guess.' : PASSWORD_HELP}
+          error={weak ?? (submitted && !next ? 'Enter a new password.' : undefined)}
           required
         />
         <Input

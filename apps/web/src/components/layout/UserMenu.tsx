@@ -49,7 +49,7 @@ export function UserMenu(props: { viewer: FragmentType<typeof UserMenu_ViewerFra
 
   return (
     <>
-    <ChangePasswordDialog open={changingPassword} onClose={() => setChangingPassword(false)} />
+    <ChangePasswordDialog open={changingPassword} onClose={() => setChangingPassword(false)} owner={{ email: viewer.email, name: viewer.name }} />
     <DropdownMenu
       label={`Account: ${display}`}
       width={288}

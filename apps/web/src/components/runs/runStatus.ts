@@ -42,7 +42,7 @@ export const RUN_STATUS_COLOUR: Record<RunStatus, string> = {
   SKIPPED: '#d6d3d1',
 };
 
-export const RUN_TRIGGER_LABEL = { SCHEDULE: 'Schedule', MANUAL: 'Run now', API: 'API', RETRY: 'Retry' } as const;
+export const RUN_TRIGGER_LABEL = { SCHEDULE: 'Schedule', MANUAL: 'Run now', API: 'API', RETRY: 'Retry', BACKFILL: 'Backfill' } as const;
 
 export function isActiveStatus(status: RunStatus): boolean {
   return RUN_STATUS[status].active === true;

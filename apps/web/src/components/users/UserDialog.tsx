@@ -15,7 +15,7 @@ import { MultiSelect } from '../ui/MultiSelect';
 import { Textarea } from '../ui/Textarea';
 import { useToast } from '../ui/Toasts';
 import { parseJsonObject } from '../jobs/json';
-import { PASSWORD_MIN_LENGTH } from '../../lib/passwords';
+import { describePasswordProblem, PASSWORD_HELP, usePasswordVerdict } from '../../lib/passwords';
 
 const CreateUserMutation = graphql(`
   mutation CreateUserMutation($input: CreateUserInput!) {
@@ -83,6 +83,7 @@ export function UserDialog({
   const toast = useToast();
   const parsedAttributes = parseJsonObject(attributes.trim() || '{}');
   const errors = fieldErrorMap(refusal?.fieldErrors ?? []);
+  const passwordVerdict = usePasswordVerdict(password, { email, name });
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
@@ -140,8 +141,14 @@ export function UserDialog({
           autoComplete="new-password"
           value={password}
           onChange={(event) => setPassword(event.target.value)}
-          error={errors.password}
-          help={user?.hasPassword ? 'Leave empty to keep the current one.' : `At least ${PASSWORD_MIN_LENGTH} characters. Leave empty for a user who is only a target of jobs and never signs in.`}
+          error={(passwordVerdict ? describePasswordProblem(passwordVerdict) : undefined) ?? errors.password}
+          help={
+            passwordVerdict?.accepted
+              ? 'Hard enough to guess.'
+              : user?.hasPassword
+                ? `Leave empty to keep the current one. ${PASSWORD_HELP}`
+                : `${PASSWORD_HELP} Leave empty for a user who is only a target of jobs and never signs in.`
+          }
         />
         {canAssignRoles ? (
           <MultiSelect
