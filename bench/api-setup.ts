@@ -13,6 +13,8 @@ import { POSTGRES_URL } from './setup.js';
 export interface BenchApi {
   app: App;
   token: string;
+  /** The PostgreSQL database's URL, for other processes on it; empty for the embedded database. */
+  databaseUrl: string;
   gql<T>(query: string, variables?: Record<string, unknown>): Promise<{ data?: T; errors?: { message: string }[] }>;
   close(): Promise<void>;
 }
@@ -44,6 +46,7 @@ export async function startBenchApi(mode: DatabaseModeName, overrides: Record<st
   return {
     app,
     token,
+    databaseUrl: url,
     async gql(query, variables) {
       const response = await fetch(`${app.url}/graphql`, {
         method: 'POST',

@@ -16,8 +16,8 @@ export interface ApiBenchOptions {
 }
 
 const SIZES = {
-  full: { jobs: 10_000, runsPerJob: 100, samples: 200, subscribers: 200, linesPerSecond: 1000, seconds: 10 },
-  quick: { jobs: 1000, runsPerJob: 20, samples: 40, subscribers: 50, linesPerSecond: 500, seconds: 3 },
+  full: { jobs: 10_000, runsPerJob: 100, samples: 200, subscribers: 200, manySubscribers: 600, linesPerSecond: 1000, seconds: 10 },
+  quick: { jobs: 1000, runsPerJob: 20, samples: 40, subscribers: 50, manySubscribers: 100, linesPerSecond: 500, seconds: 3 },
 };
 
 export async function run(options: ApiBenchOptions): Promise<BenchResult[]> {
@@ -28,7 +28,12 @@ export async function run(options: ApiBenchOptions): Promise<BenchResult[]> {
     figures.push(...(await benchJobsPage({ mode: options.mode, jobs: size.jobs, runsPerJob: size.runsPerJob, samples: size.samples })).figures);
   }
   if (wanted.has('live-log')) {
-    figures.push(...(await benchLiveLog({ mode: options.mode, subscribers: size.subscribers, linesPerSecond: size.linesPerSecond, seconds: size.seconds })).figures);
+    const rate = { linesPerSecond: size.linesPerSecond, seconds: size.seconds };
+    figures.push(...(await benchLiveLog({ mode: options.mode, subscribers: size.subscribers, ...rate, targetP99Ms: 50 })).figures);
+    figures.push(...(await benchLiveLog({ mode: options.mode, subscribers: size.manySubscribers, ...rate })).figures);
+    if (options.mode === 'postgres') {
+      figures.push(...(await benchLiveLog({ mode: options.mode, subscribers: size.subscribers, ...rate, crossProcess: true, targetP99Ms: 100 })).figures);
+    }
   }
   return figures;
 }

@@ -1,6 +1,6 @@
 // `npm run bench`: Sundial's engine against raw Agenda on the same database, in the same run.
 //   --quick            a short smoke run (fewer samples, runs and users)
-//   --only <name>      one benchmark: latency, throughput, fanout, api-jobs, api-live-log or web-ui (repeatable, or comma-separated)
+//   --only <name>      one benchmark: latency, throughput, fanout, api-jobs, api-live-log, api-load or web-ui (repeatable, or comma-separated)
 //   --db <mode>        postgres or embedded (default: both)
 // Prints each figure beside its target and raw Agenda, a table at the end, and writes bench/results/<time>.json.
 // Exits 0 even when a target is missed (the table says MISSED); 1 only when a benchmark could not run.
@@ -15,8 +15,9 @@ import { openBenchDatabase, POSTGRES_URL, TUNING, type BenchDatabase } from './s
 import { benchThroughput } from './throughput.js';
 import { run as runApiBenchmarks } from './api-suite.js';
 import { run as runWebUiBenchmark } from './web-ui.js';
+import { benchApiLoad } from './api-load.js';
 
-type BenchmarkName = 'latency' | 'throughput' | 'fanout' | 'api-jobs' | 'api-live-log' | 'web-ui';
+type BenchmarkName = 'latency' | 'throughput' | 'fanout' | 'api-jobs' | 'api-live-log' | 'api-load' | 'web-ui';
 
 interface Benchmark {
   name: BenchmarkName;
@@ -57,9 +58,18 @@ const BENCHMARKS: Benchmark[] = [
   },
   {
     name: 'api-live-log',
-    title: (quick) => `live log: action log() → subscriber, ${quick ? '50 subscribers, 500 lines/s' : '200 subscribers, 1,000 lines/s'}`,
+    title: (quick) =>
+      `live log: action log() → subscriber, ${quick ? '50 and 100 subscribers, 500 lines/s' : '200 and 600 subscribers, 1,000 lines/s'}; on PostgreSQL also across processes (NOTIFY)`,
     ownDatabase: true,
     run: async (_db, quick, mode) => ({ figures: await runApiBenchmarks({ mode, quick, only: ['live-log'] }), details: null }),
+  },
+  {
+    name: 'api-load',
+    title: (quick) =>
+      `API under load: ${quick ? '50 clients for 5 s' : '200 clients for 30 s'} (jobs page, run page, log page, run now); past server.max_requests_in_flight: 503`,
+    ownDatabase: true,
+    run: (_db, quick, mode) =>
+      benchApiLoad(quick ? { mode, clients: 50, seconds: 5, jobs: 200, runsPerJob: 20 } : { mode, clients: 200, seconds: 30, jobs: 1000, runsPerJob: 100 }),
   },
   {
     name: 'web-ui',
@@ -87,7 +97,7 @@ function parseOptions() {
     strict: true,
   });
   if (values.help) {
-    console.log('npm run bench -- [--quick] [--only latency|throughput|fanout|api-jobs|api-live-log|web-ui] [--db postgres|embedded]');
+    console.log('npm run bench -- [--quick] [--only latency|throughput|fanout|api-jobs|api-live-log|api-load|web-ui] [--db postgres|embedded]');
     process.exit(0);
   }
   const split = (list: string[] | undefined) => (list ?? []).flatMap((item) => item.split(',')).map((item) => item.trim()).filter(Boolean);

@@ -190,6 +190,7 @@ export async function startApp(config: Config, { logger, inMemory, webDist = WEB
       requestTimeoutMs: config.server.request_timeout_ms,
       keepAliveTimeoutMs: config.server.keep_alive_timeout_ms,
       maxConnectionsPerAddress: config.server.max_connections_per_address,
+      maxRequestsInFlight: config.server.max_requests_in_flight,
     },
     webhooks: {
       receiver: services.webhookReceiver,

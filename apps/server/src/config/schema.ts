@@ -115,6 +115,11 @@ export const configSchema = z.strictObject({
       keep_alive_timeout_ms: integer(100, 600_000).default(5_000),
       /** Open connections one client address may hold, live streams included; more are closed at once. */
       max_connections_per_address: integer(1, 100_000).default(64),
+      /**
+       * GraphQL requests this process works on at once; one more is answered 503 with Retry-After at once rather
+       * than queued behind the others. Live subscription streams count only until their stream has begun.
+       */
+      max_requests_in_flight: integer(1, 100_000).default(64),
     })
     .prefault({}),
   graphql: z

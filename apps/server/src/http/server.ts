@@ -9,6 +9,7 @@ import type { Health } from '../services/health.js';
 import type { Readiness } from '../services/readiness.js';
 import type { GraphQLWebSocket } from './websocket.js';
 import { createForwardedGuard, misdirectedMessage, type ForwardedPolicy } from './forwarded.js';
+import { createRequestLimiter } from './load-shedding.js';
 import { serveMetrics, type Metrics } from './metrics.js';
 import { handleWebhook, HOOKS_PREFIX, type WebhookRouteOptions } from './webhooks.js';
 import {
@@ -43,12 +44,16 @@ export interface HttpServerOptions {
   webSocket?: Pick<GraphQLWebSocket, 'handleUpgrade'>;
 }
 
-/** How long a client may take, and how many connections it may hold (server.*_timeout_ms, max_connections_per_address). */
+/**
+ * How long a client may take, how many connections it may hold and how many GraphQL requests the process works on
+ * at once (server.*_timeout_ms, max_connections_per_address, max_requests_in_flight).
+ */
 export interface ConnectionLimits {
   headersTimeoutMs: number;
   requestTimeoutMs: number;
   keepAliveTimeoutMs: number;
   maxConnectionsPerAddress: number;
+  maxRequestsInFlight: number;
 }
 
 export function createHttpServer({ yoga, health, readiness, metrics, webDist, security, webhooks, onRefused, webSocket }: HttpServerOptions): http.Server {
@@ -84,6 +89,7 @@ export function createHttpServer({ yoga, health, readiness, metrics, webDist, se
   };
 
   const forwarded = createForwardedGuard(security);
+  const limiter = createRequestLimiter(security.maxRequestsInFlight, metrics.metrics.registry);
 
   // Node's defaults let a client take 60 s for its headers and 300 s for its request, on as many connections as it
   // likes. requestTimeout covers receiving the request only: a live stream (Server-Sent Events) is an answer and
@@ -109,6 +115,7 @@ export function createHttpServer({ yoga, health, readiness, metrics, webDist, se
         return;
       }
       if (pathname === yoga.graphqlEndpoint || pathname?.startsWith(`${yoga.graphqlEndpoint}/`)) {
+        if (!limiter.admit(req, res)) return;
         handleGraphQL(req, res).catch(() => {
           // A client that went away mid-body; nothing useful to answer.
           if (!res.headersSent) sendJsonError(res, 400, 'BAD_REQUEST', 'The request body could not be read.', true);

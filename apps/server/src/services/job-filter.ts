@@ -1,9 +1,6 @@
 // Which jobs a list shows: a filter (search, action, enabled, schedule kind, targets, latest run's status) as the
 // Prisma condition the GraphQL connection pages and counts with.
-import { jobIdsByLastRunStatus } from '../db/sql/jobs/ids-by-last-run-status.js';
-import { prismaSql } from '../db/sql/client.js';
 import type { Prisma, RunStatus, ScheduleKind } from '../db/prisma.js';
-import type { DbClient } from './db-client.js';
 import { isUuid } from './ids.js';
 
 export interface JobFilter {
@@ -19,7 +16,7 @@ export interface JobFilter {
 const NO_MATCH = '00000000-0000-0000-0000-000000000000';
 const idOrNoMatch = (value: string | number) => (isUuid(String(value)) ? String(value) : NO_MATCH);
 
-export async function jobWhere(db: DbClient, filter: JobFilter | null | undefined): Promise<Prisma.JobWhereInput> {
+export function jobWhere(filter: JobFilter | null | undefined): Prisma.JobWhereInput {
   const and: Prisma.JobWhereInput[] = [];
   const search = filter?.search?.trim();
   if (search) and.push({ OR: [{ name: { contains: search, mode: 'insensitive' } }, { action: { contains: search, mode: 'insensitive' } }] });
@@ -33,9 +30,7 @@ export async function jobWhere(db: DbClient, filter: JobFilter | null | undefine
     and.push({ OR: [{ targetUsers: { some: { userId } } }, { targetRoles: { some: { role: { members: { some: { userId } } } } } }] });
   }
   if (filter?.roleId != null) and.push({ targetRoles: { some: { roleId: idOrNoMatch(filter.roleId) } } });
-  if (filter?.lastRunStatus?.length) {
-    // Those jobs are found first, in one statement.
-    and.push({ id: { in: await jobIdsByLastRunStatus(prismaSql(db), filter.lastRunStatus) } });
-  }
+  // The latest run's status is kept on the job row (by triggers on runs): a plain column to filter on.
+  if (filter?.lastRunStatus?.length) and.push({ lastRunStatus: { in: filter.lastRunStatus } });
   return and.length > 0 ? { AND: and } : {};
 }

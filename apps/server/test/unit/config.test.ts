@@ -216,6 +216,14 @@ describe('bad values', () => {
     expect(failure()).toBe(`server.port = 70000 (from ${file}): must be a whole number from 0 to 65535`);
   });
 
+  it('server.max_requests_in_flight=0: at least one request must be let in', () => {
+    expect(failure({ SUNDIAL_SERVER__MAX_REQUESTS_IN_FLIGHT: '0' })).toBe(
+      'server.max_requests_in_flight = "0" (from SUNDIAL_SERVER__MAX_REQUESTS_IN_FLIGHT): must be a whole number from 1 to 100000',
+    );
+    expect(load({ SUNDIAL_SERVER__MAX_REQUESTS_IN_FLIGHT: '200' }).server.max_requests_in_flight).toBe(200);
+    expect(load().server.max_requests_in_flight).toBe(64);
+  });
+
   it('jobs.enabled=maybe', () => {
     const message = failure({ SUNDIAL_JOBS__ENABLED: 'maybe' });
     expect(message).toContain('jobs.enabled = "maybe" (from SUNDIAL_JOBS__ENABLED)');

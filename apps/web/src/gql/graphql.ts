@@ -151,6 +151,7 @@ export type JobOrder = {
 export type JobOrderField =
   | 'ACTION'
   | 'CREATED_AT'
+  | 'LAST_RUN_AT'
   | 'NAME'
   | 'NEXT_RUN_AT'
   | 'UPDATED_AT';

@@ -18,7 +18,7 @@ const JobFilter = builder.inputType('JobFilter', {
 });
 
 const JobOrderField = builder.enumType('JobOrderField', {
-  values: ['NAME', 'ACTION', 'CREATED_AT', 'UPDATED_AT', 'NEXT_RUN_AT'] as const,
+  values: ['NAME', 'ACTION', 'CREATED_AT', 'UPDATED_AT', 'NEXT_RUN_AT', 'LAST_RUN_AT'] as const,
 });
 const JobOrder = builder.inputType('JobOrder', {
   fields: (t) => ({
@@ -27,16 +27,12 @@ const JobOrder = builder.inputType('JobOrder', {
   }),
 });
 
-// The page's filter is worked out (which can take a query, for lastRunStatus) and counted once per request and
-// filter, whichever of the connection's resolve and its totalCount asks first.
+// The page's jobs are counted once per request and filter, whichever of the connection's resolve and its
+// totalCount asks first.
 const filterKey = (filter: JobFilterInput | null | undefined) => JSON.stringify(filter ?? null);
 
-function pageWhere(args: { filter?: JobFilterInput | null }, context: GraphQLContext): Promise<Prisma.JobWhereInput> {
-  return requestOnce(context, `job.where:${filterKey(args.filter)}`, () => jobWhere(context.prisma, args.filter));
-}
-
 function jobCount(args: { filter?: JobFilterInput | null }, context: GraphQLContext): Promise<number> {
-  return requestOnce(context, `job.count:${filterKey(args.filter)}`, async () => context.prisma.job.count({ where: await pageWhere(args, context) }));
+  return requestOnce(context, `job.count:${filterKey(args.filter)}`, () => context.prisma.job.count({ where: jobWhere(args.filter) }));
 }
 
 const asksTotalCount = (info: GraphQLResolveInfo) =>
@@ -54,17 +50,20 @@ builder.queryFields((t) => ({
       orderBy: t.arg({ type: JobOrder, required: false }),
     },
     totalCount: (_connection, args, context) => jobCount(args, context),
-    resolve: async (query, _root, args, context, info) => {
+    resolve: (query, _root, args, context, info) => {
       // Counted beside the page's statement rather than after it, when the query names totalCount.
       if (asksTotalCount(info)) jobCount(args, context).catch(() => {}); // its error reaches totalCount's resolver
 
       const order = direction(args.orderBy?.direction, 'asc');
       const field = args.orderBy?.field ?? 'NAME';
+      // Jobs that never ran come last either way, like jobs without a next run.
       const primary: Prisma.JobOrderByWithRelationInput =
         field === 'NEXT_RUN_AT'
           ? { nextRunAt: { sort: order, nulls: 'last' } }
-          : { [{ NAME: 'name', ACTION: 'action', CREATED_AT: 'createdAt', UPDATED_AT: 'updatedAt' }[field]]: order };
-      return context.prisma.job.findMany({ ...query, where: await pageWhere(args, context), orderBy: [primary, { id: order }] });
+          : field === 'LAST_RUN_AT'
+            ? { lastRunAt: { sort: order, nulls: 'last' } }
+            : { [{ NAME: 'name', ACTION: 'action', CREATED_AT: 'createdAt', UPDATED_AT: 'updatedAt' }[field]]: order };
+      return context.prisma.job.findMany({ ...query, where: jobWhere(args.filter), orderBy: [primary, { id: order }] });
     },
   }),
   job: t.prismaField({
