@@ -24,7 +24,7 @@ export function describeEnding(outcome: Outcome): string {
 export class Finishing {
   private readonly writes = new GroupCommit<RunEnding, FinishedRun | null>((endings) => this.write(endings));
 
-  constructor(private readonly resources: Pick<EngineResources, 'prisma' | 'pool' | 'bus' | 'dispatcher' | 'notificationsQueued'>) {}
+  constructor(private readonly resources: Pick<EngineResources, 'prisma' | 'sql' | 'bus' | 'dispatcher' | 'notificationsQueued'>) {}
 
   /**
    * Records an attempt's outcome. `retry` (the job and its action) allows another attempt when the retry rule says
@@ -64,7 +64,7 @@ export class Finishing {
   }
 
   private async write(endings: RunEnding[]): Promise<Array<FinishedRun | null>> {
-    const { finished, notifications } = await finishRuns(this.resources.pool, endings, FINISHABLE_STATUSES);
+    const { finished, notifications } = await finishRuns(this.resources.sql, endings, FINISHABLE_STATUSES);
     if (notifications > 0) this.resources.notificationsQueued(notifications);
     const byId = new Map(finished.map((run) => [run.id, run]));
     return endings.map((ending) => byId.get(ending.id) ?? null);
