@@ -11,6 +11,7 @@ import { createRefusalRecorder, headersOf } from './graphql/plugins/refusal-audi
 import { schema } from './graphql/schema.js';
 import { createMetrics, createMetricsServer, type Metrics } from './http/metrics.js';
 import { createHttpServer, serveReadiness } from './http/server.js';
+import { useTracing } from './graphql/plugins/tracing.js';
 import { useMetrics } from './graphql/plugins/metrics.js';
 import { checkReadiness, loopStaleAfterMs, watchSchedulerLoop } from './services/readiness.js';
 import type { Logger } from './lib/logger.js';
@@ -95,7 +96,12 @@ export async function startApp(config: Config, { logger, inMemory, webDist = WEB
     await database.close();
     throw error;
   });
-  const { services, engine } = await createCore({ config, database, actions, bus, logger, auth });
+  // An unreachable queue (scheduler.url) stops the start-up: the bus and the database are let go first.
+  const { services, engine } = await createCore({ config, database, actions, bus, logger, auth }).catch(async (error: unknown) => {
+    await bus.close();
+    await database.close();
+    throw error;
+  });
   const { scheduler } = engine;
   // Before the scheduler starts, so its first tick is seen.
   const loop = watchSchedulerLoop(scheduler.agenda);
@@ -155,6 +161,7 @@ export async function startApp(config: Config, { logger, inMemory, webDist = WEB
       // The live log's events are executed once for all the subscribers of a run (see the plugin for why).
       useSharedSubscriptionEvents(['runLogLines', 'runLog']),
       useMetrics(metrics.registry),
+      useTracing(),
       ...graphqlSecurityPlugins(config, logger, environment, refusals),
     ],
     logging: false,

@@ -6,13 +6,17 @@ import { MigrationError } from './db/migrate.js';
 import { ActionLoadError } from './actions/registry.js';
 import { MetricsPortInUseError, startApp } from './app.js';
 import { createLogger } from './lib/logger.js';
+import { SchedulerUnreachableError } from './scheduler/agenda.js';
+import { startTracing } from './telemetry/tracing.js';
 
 // Failures whose message says all a user needs: printed without a stack trace.
-const EXPECTED = [ConfigError, ActionLoadError, DatabaseUnreachableError, DataDirInUseError, MigrationError, MetricsPortInUseError];
+const EXPECTED = [ConfigError, ActionLoadError, DatabaseUnreachableError, DataDirInUseError, MigrationError, MetricsPortInUseError, SchedulerUnreachableError];
 
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.log.level);
+  // Before anything opens a connection or serves a request, so every span has a provider to go to.
+  const tracing = startTracing(logger);
   const app = await startApp(config, { logger });
 
   let stopping = false;
@@ -24,7 +28,8 @@ async function main(): Promise<void> {
     stopping = true;
     logger.info(`${signal}: shutting down (running jobs get ${config.server.shutdown_grace_seconds}s; ${signal} again to exit now)`);
     app.close().then(
-      () => process.exit(0),
+      // The spans of the last runs go out before the process does.
+      () => tracing.shutdown().then(() => process.exit(0)),
       (error: unknown) => {
         logger.error(`shutdown failed: ${(error as Error).message}`);
         process.exit(1);

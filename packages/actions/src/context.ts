@@ -1,6 +1,7 @@
 // What an action sees while it runs. The engine and the test kit both build it with createActionContext, so the
 // rules below (what a log line is, what progress accepts) are written once.
 import type { SundialData } from './sundial-data.js';
+import { actionTrace, type ActionTrace } from './trace.js';
 
 /** A person a job targets. `attributes` is free-form: whatever the admin stored (a chat id, a locale, …). */
 export interface ActionUser {
@@ -62,6 +63,8 @@ export interface ActionContext<Args = Record<string, unknown>> {
   readonly sundial: SundialData;
   /** Reports how far the run is, e.g. progress(300, 1000). Whole numbers, 0 ≤ done ≤ total. */
   progress(done: number, total: number): void;
+  /** Child spans of the run's attempt and the headers that carry its trace on (OpenTelemetry; no-ops when off). */
+  readonly trace: ActionTrace;
 }
 
 export interface ContextParts<Args> {
@@ -98,6 +101,7 @@ export function createActionContext<Args>(parts: ContextParts<Args>): ActionCont
     since: parts.since,
     run: parts.run,
     sundial: parts.sundial,
+    trace: actionTrace,
     progress(done: number, total: number) {
       if (!Number.isInteger(done) || !Number.isInteger(total) || done < 0 || total < 0 || done > total) {
         throw new RangeError(`progress(done, total) needs whole numbers with 0 ≤ done ≤ total; got (${done}, ${total})`);

@@ -14,6 +14,7 @@ export type {
   RunInfo,
   RunTrigger,
 } from './context.js';
+export type { ActionTrace, ActionSpan, SpanAttributes } from './trace.js';
 export type { SundialData, SundialRuns, SundialInboxes, InboxMessage, DeletedRuns } from './sundial-data.js';
 // Re-exported so an action file needs one import and uses the same zod as the SDK.
 export { z } from 'zod';

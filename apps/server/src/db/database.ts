@@ -6,6 +6,7 @@ import { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded.js';
 import { migrate, type MigrateResult } from './migrate.js';
 import { createPrismaClient, type PrismaClient } from './prisma.js';
 import { preparedStatements, type SqlClient } from './sql/client.js';
+import { traceStatements } from '../telemetry/pg.js';
 
 export type DatabaseMode = 'embedded' | 'external';
 
@@ -56,6 +57,7 @@ export async function openDatabase(config: Config, options: OpenDatabaseOptions 
   const pool = new pg.Pool({ connectionString: url, max: poolSize, connectionTimeoutMillis: 10_000, ...(embedded ? { idleTimeoutMillis: 0 } : {}) });
   // An idle client's error (server restart, network) must not crash the process; the pool replaces it.
   pool.on('error', () => {});
+  traceStatements(pool);
   try {
     await pool.query('SELECT 1');
   } catch (error) {

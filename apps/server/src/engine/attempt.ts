@@ -1,6 +1,7 @@
 // One attempt of one run: the action called once with a fresh context (args checked again against the action's
 // current schema, user, users, since, log, progress, a signal that a timeout or a cancel aborts). Resolves with
 // what happened; never rejects. An action that ignores its signal is abandoned (raceAbort).
+import { context as traceContext, SpanStatusCode, trace } from '@opentelemetry/api';
 import { createActionContext, type ActionLogLevel } from '@sundial/actions';
 import type { Run } from '../db/prisma.js';
 import type { ExecutableJob } from '../db/sql/jobs/read-executable.js';
@@ -9,6 +10,7 @@ import type { Heartbeat } from './heartbeat.js';
 import { failureOutcome, raceAbort, successOutcome, TimeoutReason, type Outcome } from './outcome.js';
 import type { EngineResources } from './resources.js';
 import type { RunLog } from './run-log.js';
+import { tracer } from '../telemetry/tracing.js';
 
 const LEVELS: Record<ActionLogLevel, 'DEBUG' | 'INFO' | 'WARN' | 'ERROR'> = {
   debug: 'DEBUG',
@@ -65,15 +67,37 @@ export class AttemptRunner {
       writeLog: (line) => log.write(LEVELS[line.level], line.message, line.data),
       writeProgress: progress.write,
     });
+    // The attempt's span: the action runs inside it, so its statements and http.request calls are its children, and
+    // its log lines carry the trace id.
+    const span = tracer().startSpan(`run ${action.name}`, {
+      attributes: {
+        'sundial.run.id': run.id,
+        'sundial.job.id': run.jobId,
+        'sundial.action': action.name,
+        'sundial.run.attempt': run.attempt,
+        'sundial.run.trigger': run.trigger,
+      },
+    });
+    if (span.isRecording()) log.traceId = span.spanContext().traceId;
+    let outcome: Outcome | undefined;
     try {
-      const value = await raceAbort(Promise.resolve().then(() => action.run(context)), controller.signal);
-      return successOutcome(value);
+      const value = await traceContext.with(trace.setSpan(traceContext.active(), span), () =>
+        raceAbort(Promise.resolve().then(() => action.run(context)), controller.signal),
+      );
+      outcome = successOutcome(value);
+      return outcome;
     } catch (error) {
-      return failureOutcome(error, controller.signal);
+      outcome = failureOutcome(error, controller.signal);
+      return outcome;
     } finally {
       clearTimeout(timer);
       this.heartbeat.done(run.id);
       await Promise.all([log.flush(), progress.settled()]);
+      if (outcome) {
+        span.setAttribute('sundial.run.status', outcome.status);
+        if (outcome.status !== 'SUCCEEDED') span.setStatus({ code: SpanStatusCode.ERROR, message: outcome.errorMessage ?? outcome.status });
+      }
+      span.end();
     }
   }
 

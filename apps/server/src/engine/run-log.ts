@@ -63,6 +63,9 @@ export class RunLog {
     return this.sequence;
   }
 
+  /** The OpenTelemetry trace of the attempt writing, when tracing is on: every line written after it is set carries it. */
+  traceId: string | null = null;
+
   write(level: LogLevel, message: unknown, data?: unknown): void {
     if (this.truncated) return;
     if (this.sequence >= LOG_LIMITS.linesPerRun) {
@@ -76,7 +79,7 @@ export class RunLog {
   private push(level: LogLevel, message: string, json: string | null): void {
     this.sequence += 1;
     const data: unknown = json === null ? null : JSON.parse(json);
-    const event: RunLogEvent = { runId: this.runId, sequence: this.sequence, time: new Date(), level, message, data };
+    const event: RunLogEvent = { runId: this.runId, sequence: this.sequence, time: new Date(), level, message, data, traceId: this.traceId };
     this.pending.push({ event, json });
     this.unannounced.push(event);
     this.announceTimer ??= setTimeout(() => this.announce(), Math.max(0, this.lastAnnouncedAt + LOG_LIMITS.announceEveryMs - performance.now()));
@@ -115,7 +118,9 @@ export class RunLog {
       const settled = { runId: this.runId, lines: batch.map((line) => line.event) };
       try {
         await lineWriter(this.pool).add(
-          batch.map(({ event, json }) => ({ runId: this.runId, sequence: event.sequence, time: event.time, level: event.level, message: event.message, data: json })),
+          batch.map(({ event, json }) => ({
+            runId: this.runId, sequence: event.sequence, time: event.time, level: event.level, message: event.message, data: json, traceId: this.traceId,
+          })),
         );
         this.bus.logLinesSettled(settled, true);
       } catch {

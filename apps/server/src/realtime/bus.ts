@@ -21,6 +21,8 @@ export interface RunLogEvent {
   level: LogLevel;
   message: string;
   data: unknown;
+  /** The OpenTelemetry trace of the attempt that wrote the line, when tracing is on. */
+  traceId: string | null;
 }
 
 /** Consecutive lines of one run, stored together, ascending by sequence (never empty). */

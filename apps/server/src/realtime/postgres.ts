@@ -187,7 +187,7 @@ export function encode(event: BusEvent): string[] {
     reference = null;
   };
   for (const line of event.batch.lines) {
-    const wire: Omit<RunLogEvent, 'runId'> = { sequence: line.sequence, time: line.time, level: line.level, message: line.message, data: line.data };
+    const wire: Omit<RunLogEvent, 'runId'> = { sequence: line.sequence, time: line.time, level: line.level, message: line.message, data: line.data, traceId: line.traceId };
     const text = JSON.stringify(wire);
     const bytes = Buffer.byteLength(text) + 1;
     if (empty + bytes > MAX_EVENT_BYTES) {

@@ -3,7 +3,7 @@
 import { Agenda, InMemoryNotificationChannel, type AgendaBackend, type NotificationChannel } from 'agenda';
 import { PostgresBackend, PostgresNotificationChannel } from '@agendajs/postgres-backend';
 import type { Config } from '../config/load.js';
-import type { Database } from '../db/database.js';
+import { describeUrl, type Database } from '../db/database.js';
 import type { Logger } from '../lib/logger.js';
 
 export type SchedulerBackendName = 'postgres' | 'mongodb';
@@ -20,11 +20,19 @@ export interface Scheduler {
   stop(graceMs: number): Promise<{ unfinished: number }>;
 }
 
+export class SchedulerUnreachableError extends Error {
+  override name = 'SchedulerUnreachableError';
+}
+
+/** How long start-up waits for a MongoDB queue before giving up with one line naming scheduler.url. */
+const MONGODB_CONNECT_TIMEOUT_MS = 10_000;
+
 export async function createScheduler(config: Config, database: Database, logger: Logger): Promise<Scheduler> {
   const backendName: SchedulerBackendName = config.scheduler.url ? 'mongodb' : 'postgres';
+  const mongo = backendName === 'mongodb' ? await connectMongo(config.scheduler.url, logger) : null;
   const backend: AgendaBackend =
-    backendName === 'mongodb'
-      ? await mongoBackend(config.scheduler.url)
+    mongo
+      ? mongo.backend
       : new PostgresBackend({
           pool: database.pool,
           ensureSchema: false,
@@ -54,7 +62,8 @@ export async function createScheduler(config: Config, database: Database, logger
     agenda,
     backend: backendName,
     executesJobs: config.jobs.enabled,
-    state: () => state,
+    // A MongoDB queue lost after start-up shows as failed until its driver has reconnected.
+    state: () => (state === 'running' && mongo && !mongo.reachable() ? 'failed' : state),
     async start() {
       await agenda.ready;
       if (config.jobs.enabled) {
@@ -72,6 +81,7 @@ export async function createScheduler(config: Config, database: Database, logger
       // Unlocks whatever is still locked so another worker can take it at once, and closes only the
       // connections the backend opened itself (MongoDB's; the PostgreSQL pool is the app's).
       await agenda.stop();
+      await mongo?.close();
       state = 'stopped';
       return { unfinished };
     },
@@ -102,8 +112,36 @@ class WakeupOnlyChannel extends PostgresNotificationChannel {
   override async publishState(): Promise<void> {}
 }
 
-async function mongoBackend(address: string): Promise<AgendaBackend> {
+interface MongoQueue {
+  backend: AgendaBackend;
+  reachable(): boolean;
+  close(): Promise<void>;
+}
+
+/**
+ * Connects before Agenda is built: Agenda connects its backend in its constructor and leaves a failure unhandled, so
+ * an unreachable MongoDB would end the process with the driver's stack trace instead of a line naming the setting.
+ * The connection is Sundial's, so reachability can be followed for /healthz (the driver reconnects by itself).
+ */
+async function connectMongo(address: string, logger: Logger): Promise<MongoQueue> {
   // Loaded only when configured: most installs never need the MongoDB driver.
-  const { MongoBackend } = await import('@agendajs/mongo-backend');
-  return new MongoBackend({ address });
+  const [{ MongoBackend }, { MongoClient }] = await Promise.all([import('@agendajs/mongo-backend'), import('mongodb')]);
+  const client = new MongoClient(address, { serverSelectionTimeoutMS: MONGODB_CONNECT_TIMEOUT_MS });
+  try {
+    await client.connect();
+  } catch (error) {
+    await client.close().catch(() => {});
+    const reason = (error as Error).message.split('\n')[0];
+    throw new SchedulerUnreachableError(`scheduler.url: cannot reach MongoDB at ${describeUrl(address)} (${reason})`);
+  }
+  let reachable = true;
+  client.on('serverHeartbeatFailed', (event) => {
+    if (reachable) logger.warn(`scheduler: MongoDB at ${describeUrl(address)} stopped answering (${event.failure.message}); reconnecting`);
+    reachable = false;
+  });
+  client.on('serverHeartbeatSucceeded', () => {
+    if (!reachable) logger.info(`scheduler: MongoDB at ${describeUrl(address)} answers again`);
+    reachable = true;
+  });
+  return { backend: new MongoBackend({ mongo: client.db() }), reachable: () => reachable, close: () => client.close() };
 }

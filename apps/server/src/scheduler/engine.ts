@@ -102,7 +102,7 @@ export async function createEngine({ config, database, logger, scheduler, timers
     async start() {
       if (scheduler.executesJobs) {
         const { synced, removed } = await reconcileTimers(database.prisma, agenda, timers);
-        logger.info(`scheduler: ${synced} scheduled job(s) have timers${removed ? `, ${removed} stale timer(s) removed` : ''}`);
+        logger.info(`scheduler: ${synced} existing scheduled job(s) have timers${removed ? `, ${removed} stale timer(s) removed` : ''}`);
         run.startWorking();
         dispatcher.runHere(run.executor);
       }

@@ -85,8 +85,9 @@ describe('realtime bus over PostgreSQL LISTEN/NOTIFY', () => {
     const job = await database.prisma.job.create({ data: { name: 'big', action: 'x' } });
     const run = await database.prisma.run.create({ data: { jobId: job.id, trigger: 'MANUAL' } });
     const message = 'ü'.repeat(6000); // 12,000 bytes in UTF-8
-    const line: RunLogEvent = { runId: run.id, sequence: 1, time: new Date(), level: 'INFO', message, data: { big: true } };
-    await database.prisma.runLogLine.create({ data: { runId: run.id, sequence: 1, time: line.time, level: 'INFO', message, data: { big: true } } });
+    const traceId = '0af7651916cd43dd8448eb211c80319c';
+    const line: RunLogEvent = { runId: run.id, sequence: 1, time: new Date(), level: 'INFO', message, data: { big: true }, traceId };
+    await database.prisma.runLogLine.create({ data: { runId: run.id, sequence: 1, time: line.time, level: 'INFO', message, data: { big: true }, traceId } });
     const received: RunLogEvent[] = [];
     const stop = b.listen('runLog', run.id, (batch) => received.push(...batch.lines));
     try {
@@ -96,7 +97,9 @@ describe('realtime bus over PostgreSQL LISTEN/NOTIFY', () => {
       expect(big.message).toBe(message);
       expect(big.data).toEqual({ big: true });
       expect(big.time).toBeInstanceOf(Date);
-      expect(received.find((event) => event.sequence === 2)!.message).toBe('small');
+      // The trace id travels with a line, whether it came in the notification or was read back.
+      expect(big.traceId).toBe(traceId);
+      expect(received.find((event) => event.sequence === 2)).toMatchObject({ message: 'small', traceId });
     } finally {
       stop();
     }
@@ -111,6 +114,7 @@ describe('realtime bus over PostgreSQL LISTEN/NOTIFY', () => {
       level: 'INFO',
       message: `line ${index + 1} ${'x'.repeat(60)}`,
       data: { index },
+      traceId: null,
     }));
     const pieces = encode({ kind: 'log', batch: { runId, lines } });
     expect(pieces.length).toBeGreaterThan(1);

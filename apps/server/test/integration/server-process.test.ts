@@ -153,6 +153,9 @@ describe('a server on its own database', SPAWNING, () => {
     const server = start(database.env, cwd);
     const url = await server.ready;
     expect(server.stdout()).toContain(`migrations: up to date (${migrationsBefore.length} applied)`);
+    // A later start names the admin instead of printing a password again.
+    expect(server.stdout()).toMatch(/auth: admin account\(s\): \S+@\S+/);
+    expect(server.stdout()).not.toContain('Password:');
     expect(await getJson(`${url}/healthz`)).toEqual({ status: 200, body: HEALTHY });
     expect(await server.stop('SIGINT')).toEqual({ code: 0, signal: null });
 
@@ -261,6 +264,22 @@ describe('start-up failures', SPAWNING, () => {
     expect(line).toContain('database.url');
     expect(line).toContain('127.0.0.1:1');
     expect(line).not.toContain('hunter2');
+  });
+
+  it('an unreachable MongoDB queue: exit 1, one line naming scheduler.url without the password, the database released', async () => {
+    const cwd = fs.mkdtempSync(path.join(folder, 'mongodb-'));
+    const database = await serverDatabase(cwd);
+    try {
+      const server = start({ ...database.env, SUNDIAL_SCHEDULER__URL: 'mongodb://nobody:hunter2@127.0.0.1:1/queue' }, cwd);
+      expect((await server.exited).code).toBe(1);
+      const line = expectOneLine(server.stderr());
+      expect(line).toContain('scheduler.url');
+      expect(line).toContain('127.0.0.1:1');
+      expect(line).not.toContain('hunter2');
+      if (database.dataDir) expect(fs.existsSync(path.join(database.dataDir, LOCK_FILE))).toBe(false);
+    } finally {
+      await database.drop();
+    }
   });
 
   it('a port in use: exit 1, one line naming server.port, and the database released', async () => {

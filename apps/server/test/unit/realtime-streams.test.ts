@@ -9,7 +9,7 @@ import { LOG_STREAM_LIMITS, oneByOne, runLogStream, type ReadLogLines } from '..
 const RUN = 'run-1';
 
 function line(sequence: number): RunLogEvent {
-  return { runId: RUN, sequence, time: new Date(0), level: 'INFO', message: `line ${sequence}`, data: null };
+  return { runId: RUN, sequence, time: new Date(0), level: 'INFO', message: `line ${sequence}`, data: null, traceId: null };
 }
 
 function setup(storedUpTo: number) {

@@ -187,15 +187,25 @@ export function createHttpRequestAction(settings: HttpRequestSettings) {
           if (Object.keys(headers).some((name) => resolved.secretHeaders.has(name.toLowerCase()))) refuseSecretsFor(url);
           // Judged (and resolved) before undici is even asked: a refused host never gets a socket.
           await untilAborted(check(url.hostname), signal);
-          const response: Dispatcher.ResponseData = await request(url, {
-            method,
-            headers,
-            body,
-            signal,
-            dispatcher: agent,
-            headersTimeout: args.timeoutMs,
-            bodyTimeout: args.timeoutMs,
-          });
+          // One span per hop; the called service gets the hop's traceparent, so its spans join the run's trace.
+          const hop = { method, url, body };
+          const response: Dispatcher.ResponseData = await context.trace.span(
+            hop.method,
+            { 'http.request.method': hop.method, 'url.full': clean(shownUrl(hop.url)), 'server.address': hop.url.hostname },
+            async (span) => {
+              const answer = await request(hop.url, {
+                method: hop.method,
+                headers: { ...headers, ...context.trace.headers() },
+                body: hop.body,
+                signal,
+                dispatcher: agent,
+                headersTimeout: args.timeoutMs,
+                bodyTimeout: args.timeoutMs,
+              });
+              span.setAttribute('http.response.status_code', answer.statusCode);
+              return answer;
+            },
+          );
           const code = response.statusCode;
           const location = response.headers.location;
           if (REDIRECT_STATUSES.has(code) && typeof location === 'string' && args.followRedirects > 0) {

@@ -19,10 +19,14 @@ export const RunLogLineRef = builder.objectRef<LogLine>('RunLogLine').implement(
     level: t.expose('level', { type: LogLevelEnum }),
     message: t.exposeString('message'),
     data: t.field({ type: 'JSON', nullable: true, resolve: (line) => line.data ?? null }),
+    traceId: t.exposeString('traceId', {
+      nullable: true,
+      description: 'The OpenTelemetry trace id (32 hex digits) of the attempt that wrote the line; null when tracing is off.',
+    }),
   }),
 });
 
-const lineSelect = { runId: true, sequence: true, time: true, level: true, message: true, data: true } as const;
+const lineSelect = { runId: true, sequence: true, time: true, level: true, message: true, data: true, traceId: true } as const;
 
 function readLines(prisma: PrismaClient, runId: string) {
   return async (after: number, upTo: number | null, limit: number): Promise<LogLine[]> =>

@@ -132,8 +132,18 @@ export class AuthService {
         update: { builtIn: true },
       });
     }
-    const admins = await this.prisma.user.count({ where: { passwordHash: { not: null }, roles: { some: { role: { name: 'admin' } } } } });
-    if (admins > 0) return;
+    const admins = await this.prisma.user.findMany({
+      where: { passwordHash: { not: null }, roles: { some: { role: { name: 'admin' } } } },
+      select: { email: true },
+      orderBy: { createdAt: 'asc' },
+      take: 4,
+    });
+    if (admins.length > 0) {
+      // Says who can sign in, so a newcomer restarting the server knows which account the printed password was for.
+      const named = admins.slice(0, 3).map((admin) => admin.email).join(', ');
+      logger.info(`auth: admin account(s): ${named}${admins.length > 3 ? ', …' : ''}`);
+      return;
+    }
     const email = this.settings.admin_email.trim().toLowerCase();
     const generated = !this.settings.admin_password;
     const password = this.settings.admin_password || crypto.randomBytes(12).toString('base64url');

@@ -5,7 +5,7 @@ import { parseRows, type SqlClient } from '../client.js';
 import { json } from '../rows/columns.js';
 
 const READ_LOG_LINES = `
-  SELECT sequence, time, level, message, data FROM run_log_lines
+  SELECT sequence, time, level, message, data, trace_id AS "traceId" FROM run_log_lines
   WHERE run_id = $1 AND sequence BETWEEN $2 AND $3 ORDER BY sequence`;
 
 const logLineRow = z.object({
@@ -14,6 +14,7 @@ const logLineRow = z.object({
   level: z.enum(LogLevel),
   message: z.string(),
   data: json.nullable(),
+  traceId: z.string().nullable(),
 });
 
 export async function selectLogLines(sql: SqlClient, runId: string, from: number, to: number) {
