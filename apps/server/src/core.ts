@@ -36,6 +36,7 @@ export async function createCore({ config, database, actions, bus, logger, auth 
   const services = createServices({
     prisma: database.prisma,
     pool: database.pool,
+    statements: database.statements,
     prepareStatements: database.mode === 'external',
     actions,
     bus,

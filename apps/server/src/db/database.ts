@@ -5,6 +5,7 @@ import type { Config } from '../config/load.js';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded.js';
 import { migrate, type MigrateResult } from './migrate.js';
 import { createPrismaClient, type PrismaClient } from './prisma.js';
+import { preparedStatements, type SqlClient } from './sql/client.js';
 import { traceStatements } from '../telemetry/pg.js';
 
 export type DatabaseMode = 'embedded' | 'external';
@@ -15,6 +16,8 @@ export interface Database {
   description: string;
   url: string;
   pool: pg.Pool;
+  /** The pool with statements prepared once per connection, for the engine's hot statements (preparedStatements). */
+  statements: SqlClient;
   prisma: PrismaClient;
   migrate(): Promise<MigrateResult>;
   /** Whether a trivial query succeeds now. */
@@ -49,7 +52,9 @@ export async function openDatabase(config: Config, options: OpenDatabaseOptions 
     ? `embedded PostgreSQL in ${options.inMemory ? 'memory' : config.database.data_dir}`
     : `PostgreSQL at ${describeUrl(url)}`;
 
-  const pool = new pg.Pool({ connectionString: url, max: poolSize, connectionTimeoutMillis: 10_000 });
+  // Embedded: connections live as long as the pool, so the statements each prepares in the one shared session stay
+  // few (preparedStatements).
+  const pool = new pg.Pool({ connectionString: url, max: poolSize, connectionTimeoutMillis: 10_000, ...(embedded ? { idleTimeoutMillis: 0 } : {}) });
   // An idle client's error (server restart, network) must not crash the process; the pool replaces it.
   pool.on('error', () => {});
   traceStatements(pool);
@@ -68,6 +73,7 @@ export async function openDatabase(config: Config, options: OpenDatabaseOptions 
     description,
     url,
     pool,
+    statements: preparedStatements(pool, 'sundial_', { sharedSession: embedded !== null }),
     prisma,
     async migrate() {
       const client = await pool.connect();

@@ -37,13 +37,13 @@ export interface NewRun {
 }
 
 export class RunCreation {
-  constructor(private readonly resources: { pool: SqlClient; actions: ActionCatalog }) {}
+  constructor(private readonly resources: { sql: SqlClient; actions: ActionCatalog }) {}
 
   /**
    * Inserts the runs in one statement on `client` (a transaction's, or the pool). Resolves with one entry per run
    * given, in order: the inserted run, or null when its occurrence key existed already.
    */
-  async insert(runs: readonly NewRun[], client: SqlClient = this.resources.pool): Promise<Array<Run | null>> {
+  async insert(runs: readonly NewRun[], client: SqlClient = this.resources.sql): Promise<Array<Run | null>> {
     if (runs.length === 0) return [];
     const now = new Date();
     const rows = runs.map((run): NewRunRow => {

@@ -143,7 +143,7 @@ export class Executor {
       read.catch(() => {}); // awaited by the runs that claim; a claim that fails drops it
       reads.set(entry.jobId, read);
     }
-    const runs = await claimRuns(this.resources.pool, {
+    const runs = await claimRuns(this.resources.sql, {
       runs: group,
       from: CLAIMABLE_STATUSES,
       workerId: this.resources.workerId,
@@ -188,7 +188,7 @@ export class Executor {
         await this.parts.fanOut.execute(run, { job, action, users, args: checked.args });
         return;
       }
-      const log = new RunLog(this.resources.pool, this.resources.bus, run.id, run.logSequence);
+      const log = new RunLog(this.resources.sql, this.resources.bus, run.id, run.logSequence);
       const outcome = await this.parts.attempts.run(run, job, action, { user: null, users, controller: new AbortController(), log, args: checked.args });
       await finishing.finish(run, outcome, log.lastSequence, { job, action });
     } catch (error) {
@@ -201,7 +201,7 @@ export class Executor {
 
   /** The job (it must exist) and its target users, read at once. */
   private async readJob(jobId: string): Promise<JobRead> {
-    const [job, users] = await Promise.all([readExecutableJob(this.resources.pool, jobId), resolveJobTargets(this.resources.prisma, jobId)]);
+    const [job, users] = await Promise.all([readExecutableJob(this.resources.sql, jobId), resolveJobTargets(this.resources.prisma, jobId)]);
     if (!job) throw new Error(`job ${jobId} no longer exists`);
     return { job, users };
   }

@@ -54,7 +54,7 @@ export class FanOut {
   ) {}
 
   async execute(parent: Run, { job, action, users, args }: Execution): Promise<void> {
-    const log = new RunLog(this.resources.pool, this.resources.bus, parent.id, parent.logSequence);
+    const log = new RunLog(this.resources.sql, this.resources.bus, parent.id, parent.logSequence);
     if (users.length === 0) {
       await this.end(parent, 'SKIPPED', { statusReason: 'no target users (no chosen users, and no active members in the chosen roles)' });
       return;
@@ -69,7 +69,7 @@ export class FanOut {
     try {
       for (;;) {
         if (controller.signal.aborted) break;
-        const page = await claimChildren(this.resources.pool, {
+        const page = await claimChildren(this.resources.sql, {
           parentId: parent.id,
           from: CLAIMABLE_STATUSES,
           workerId: this.resources.workerId,
@@ -87,7 +87,7 @@ export class FanOut {
               limit(() => this.executeChild(child, { job, action, users, args }, child.targetUserId ? (byId.get(child.targetUserId) ?? null) : null, controller.signal)),
             ),
           );
-          const changed = await recordChildren(this.resources.pool, { parentId: parent.id, endings, from: FINISHABLE_STATUSES });
+          const changed = await recordChildren(this.resources.sql, { parentId: parent.id, endings, from: FINISHABLE_STATUSES });
           if (changed) publishRun(this.resources, changed);
         } finally {
           for (const child of page) this.parts.heartbeat.release(child.id);
@@ -177,7 +177,7 @@ export class FanOut {
 
   /** A child's attempts, inline, with backoff; resolves with its ending (never rejects). */
   private async executeChild(child: Run, execution: Execution, user: ActionUser | null, parentSignal: AbortSignal): Promise<ChildEnding> {
-    const log = new RunLog(this.resources.pool, this.resources.bus, child.id, child.logSequence);
+    const log = new RunLog(this.resources.sql, this.resources.bus, child.id, child.logSequence);
     const startedAt = new Date();
     const ending = (outcome: Outcome, attempt: number): ChildEnding => ({
       id: child.id,

@@ -25,7 +25,7 @@ export function describeEnding(outcome: Outcome): string {
 export class Finishing {
   private readonly writes = new GroupCommit<RunEnding, FinishedRun | null>((endings) => this.write(endings));
 
-  constructor(private readonly resources: Pick<EngineResources, 'prisma' | 'pool' | 'bus' | 'dispatcher' | 'notificationsQueued' | 'actions' | 'logger'>) {}
+  constructor(private readonly resources: Pick<EngineResources, 'prisma' | 'sql' | 'bus' | 'dispatcher' | 'notificationsQueued' | 'actions' | 'logger'>) {}
 
   /**
    * Records an attempt's outcome. `retry` (the job and its action) allows another attempt when the retry rule says
@@ -65,7 +65,7 @@ export class Finishing {
   }
 
   private async write(endings: RunEnding[]): Promise<Array<FinishedRun | null>> {
-    const { finished, notifications, followUps } = await finishRuns(this.resources.pool, endings, FINISHABLE_STATUSES, followUpSettings(this.resources.actions));
+    const { finished, notifications, followUps } = await finishRuns(this.resources.sql, endings, FINISHABLE_STATUSES, followUpSettings(this.resources.actions));
     if (notifications > 0) this.resources.notificationsQueued(notifications);
     if (followUps.length > 0) await handOverFollowUps(this.resources, followUps);
     const byId = new Map(finished.map((run) => [run.id, run]));

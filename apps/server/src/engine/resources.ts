@@ -2,6 +2,7 @@
 // resources object): the database, the actions, the live bus, the queue it hands runs to, and who this worker is.
 import type { SundialData } from '@sundial/actions';
 import type pg from 'pg';
+import type { SqlClient } from '../db/sql/client.js';
 import type { PrismaClient, Run } from '../db/prisma.js';
 import type { Logger } from '../lib/logger.js';
 import type { RealtimeBus } from '../realtime/bus.js';
@@ -24,6 +25,8 @@ export interface EngineResources {
   prisma: PrismaClient;
   /** The pool Prisma runs on, for the statements in plain SQL (db/sql). */
   pool: pg.Pool;
+  /** The same pool with statements prepared once per connection: the hot statements of claim, start and finish. */
+  sql: SqlClient;
   actions: ActionCatalog;
   bus: RealtimeBus;
   dispatcher: RunDispatcher;

@@ -6,12 +6,15 @@
 // subscribers, not one per line. Group commit: a line waits at most flushEveryMs for others to join it; one write is in flight at a time, and the
 // lines written meanwhile go together in the next one — one INSERT and one bus event per batch, so a chatty action
 // costs tens of writes a second however many lines it logs, and a quiet one's line is out within flushEveryMs.
-// Stored with one statement per batch (db/sql/run-log-lines/insert.ts).
+// Stored with one statement per batch (db/sql/run-log-lines/insert.ts), shared by the runs whose batches are written
+// at the same moment (group commit again: a run that logs two lines and ends is one statement per group of runs,
+// not one per run; bench/throughput.ts). One run's batch that cannot be stored loses only its own lines.
 // Bounded: long messages and data are cut, and past maxLines one notice replaces the rest. NUL characters, which
 // PostgreSQL's text and jsonb refuse (and would lose the whole batch), become U+FFFD.
 import type { LogLevel } from '../db/prisma.js';
 import type { SqlClient } from '../db/sql/client.js';
-import { insertLogLines } from '../db/sql/run-log-lines/insert.js';
+import { insertLogLines, type LogLineRow } from '../db/sql/run-log-lines/insert.js';
+import { eachAloneOnFailure, GroupCommit } from '../lib/group-commit.js';
 import type { RealtimeBus, RunLogEvent } from '../realtime/bus.js';
 
 export const LOG_LIMITS = {
@@ -114,11 +117,10 @@ export class RunLog {
       this.announce();
       const settled = { runId: this.runId, lines: batch.map((line) => line.event) };
       try {
-        await insertLogLines(
-          this.pool,
-          this.runId,
-          batch.map(({ event, json }) => ({ sequence: event.sequence, time: event.time, level: event.level, message: event.message, data: json })),
-          this.traceId,
+        await lineWriter(this.pool).add(
+          batch.map(({ event, json }) => ({
+            runId: this.runId, sequence: event.sequence, time: event.time, level: event.level, message: event.message, data: json, traceId: this.traceId,
+          })),
         );
         this.bus.logLinesSettled(settled, true);
       } catch {
@@ -127,6 +129,27 @@ export class RunLog {
       }
     }
   }
+}
+
+/** Runs' batches written together: at most this many runs' batches (each up to batchLines lines) per statement. */
+const RUNS_PER_WRITE = 50;
+const writers = new WeakMap<SqlClient, GroupCommit<LogLineRow[]>>();
+
+/** The one group writer of a client, shared by every run log on it. */
+function lineWriter(client: SqlClient): GroupCommit<LogLineRow[]> {
+  let writer = writers.get(client);
+  if (!writer) {
+    writer = new GroupCommit<LogLineRow[]>(
+      (batches) =>
+        eachAloneOnFailure(batches, async (group) => {
+          await insertLogLines(client, group.flat());
+          return group.map(() => undefined);
+        }),
+      RUNS_PER_WRITE,
+    );
+    writers.set(client, writer);
+  }
+  return writer;
 }
 
 const withoutNul = (text: string) => (text.includes('\u0000') ? text.replaceAll('\u0000', '\uFFFD') : text);

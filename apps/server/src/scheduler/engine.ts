@@ -53,7 +53,7 @@ export function createRunEngine({ config, database, actions, bus, logger, schedu
   const { agenda } = scheduler;
   const workerId = `${os.hostname()}:${process.pid}:${crypto.randomBytes(3).toString('hex')}`;
   return new RunEngine(
-    { prisma: database.prisma, pool: database.pool, actions, bus, dispatcher, logger, workerId, sundial: createSundialData(database.pool) },
+    { prisma: database.prisma, pool: database.pool, sql: database.statements, actions, bus, dispatcher, logger, workerId, sundial: createSundialData(database.pool) },
     {
       hasEntry: (runId) => hasQueueEntry(agenda, scheduler.backend, runId),
       reconcileTimers: () => reconcileTimers(database.prisma, agenda, timers),

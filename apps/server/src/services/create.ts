@@ -2,6 +2,7 @@
 // timers, the run dispatcher), and handed as one object to GraphQL, the engine and the CLI. A service that needs
 // another gets that instance, never a copy of its own.
 import type pg from 'pg';
+import type { SqlClient } from '../db/sql/client.js';
 import type { PrismaClient } from '../db/prisma.js';
 import type { RealtimeBus } from '../realtime/bus.js';
 import type { ActionCatalog } from './action-catalog.js';
@@ -42,6 +43,8 @@ export interface ServicesDeps {
   prisma: PrismaClient;
   /** The pool Prisma runs on, for the services' plain-SQL statements. */
   pool: pg.Pool;
+  /** The pool with statements prepared once per connection (db/database.ts). */
+  statements: SqlClient;
   /** Prepared statements pay off on PostgreSQL; the embedded database gains nothing from them. */
   prepareStatements: boolean;
   actions: ActionCatalog;
@@ -56,9 +59,9 @@ export interface ServicesDeps {
   webhooks: WebhookSettings & { secretKey: string };
 }
 
-export function createServices({ prisma, pool, prepareStatements, actions, bus, auth, timers, dispatcher, engine, webhooks: webhookConfig }: ServicesDeps): Services {
+export function createServices({ prisma, pool, statements, prepareStatements, actions, bus, auth, timers, dispatcher, engine, webhooks: webhookConfig }: ServicesDeps): Services {
   const jobs = new JobService({ db: prisma, actions, timers, bus });
-  const runs = new RunService({ prisma, pool, actions, dispatcher, bus, engine });
+  const runs = new RunService({ prisma, statements, actions, dispatcher, bus, engine });
   const users = new UserService(prisma);
   const roles = new RoleService(prisma);
   const { secretKey, ...webhookSettings } = webhookConfig;

@@ -1,7 +1,7 @@
 // The rules for starting and stopping runs as users and integrators ask for them: run now (effective args, title,
 // since, validated), cancel, retry. Every run is created, and every status changed, by the run engine (engine/).
-import type pg from 'pg';
 import type { Job, PrismaClient, Run, RunTrigger } from '../db/prisma.js';
+import type { SqlClient } from '../db/sql/client.js';
 import { readJobsForStart, type JobForStart } from '../db/sql/jobs/read-for-start.js';
 import type { NewRun } from '../engine/create.js';
 import type { RunEngine, RunDispatcher } from '../engine/index.js';
@@ -25,8 +25,8 @@ export interface StartRunInput {
 
 export interface RunServiceDeps {
   prisma: PrismaClient;
-  /** The pool Prisma runs on, for run now's statements in plain SQL. */
-  pool: pg.Pool;
+  /** The pool with statements prepared once per connection (run now's hot statements). */
+  statements: SqlClient;
   actions: ActionCatalog;
   dispatcher: RunDispatcher;
   bus: RealtimeBus;
@@ -54,7 +54,7 @@ export class RunService {
   }
 
   private async startGroup(requests: Array<{ jobId: string; input: StartRunInput }>): Promise<Array<Run | ItemFailure>> {
-    const jobById = await readJobsForStart(this.deps.pool, [...new Set(requests.map((request) => request.jobId))]);
+    const jobById = await readJobsForStart(this.deps.statements, [...new Set(requests.map((request) => request.jobId))]);
     const results: Array<Run | ItemFailure> = [];
     const starts: Array<{ index: number; job: JobForStart; run: NewRun }> = [];
     requests.forEach(({ jobId, input }, index) => {

@@ -35,17 +35,42 @@ export function parseRows<Schema extends z.ZodType>(schema: Schema, rows: unknow
 
 /**
  * A pool whose statements are sent as named (prepared) statements, planned once per connection: `<prefix><hash of
- * the text>`, so one name never stands for two texts. Only where each pool connection is a session of its own: the
- * embedded database serves every connection from one session, where a second PREPARE of a name is an error.
+ * the text>`, so one name never stands for two texts. The engine's hot statements go this way on both databases:
+ * planning the run-ending statement with its notification outbox tail cost as much as running it, on PostgreSQL's
+ * server and in the embedded database's process alike (bench/throughput.ts).
+ *
+ * `sharedSession`: the embedded database serves every connection from one session, where preparing one name twice
+ * is an error; there each connection prepares its own copy under its own name (`_<connection>` appended), so the
+ * pool's connections must live as long as the pool (no idle timeout) for the copies to stay few.
  */
-export function preparedStatements(pool: pg.Pool, prefix: string): SqlClient {
+export function preparedStatements(pool: pg.Pool, prefix: string, { sharedSession = false }: { sharedSession?: boolean } = {}): SqlClient {
   const names = new Map<string, string>();
   const nameOf = (text: string): string => {
     let name = names.get(text);
     if (name === undefined) names.set(text, (name = `${prefix}${createHash('sha1').update(text).digest('hex').slice(0, 16)}`));
     return name;
   };
+  if (!sharedSession) {
+    return {
+      query: <Row extends pg.QueryResultRow>(text: string, values: unknown[] = []) => pool.query<Row>({ name: nameOf(text), text, values }),
+    };
+  }
+  const connections = new WeakMap<pg.PoolClient, number>();
+  let nextConnection = 0;
   return {
-    query: <Row extends pg.QueryResultRow>(text: string, values: unknown[] = []) => pool.query<Row>({ name: nameOf(text), text, values }),
+    async query<Row extends pg.QueryResultRow>(text: string, values: unknown[] = []) {
+      const client = await pool.connect();
+      let connection = connections.get(client);
+      if (connection === undefined) connections.set(client, (connection = nextConnection++));
+      try {
+        const result = await client.query<Row>({ name: `${nameOf(text)}_${connection}`, text, values });
+        client.release();
+        return result;
+      } catch (error) {
+        // As pool.query does: a connection that failed a statement is not handed out again.
+        client.release(error as Error);
+        throw error;
+      }
+    },
   };
 }
