@@ -3,7 +3,7 @@
 // send it; a refused operation, a closing message and a closed socket all end up as events, as over SSE.
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
-import type { Subscription, SubscriptionEvent } from './subscribe.js';
+import { SubscriptionEvents, type Subscription, type SubscriptionEvent } from './subscribe.js';
 
 export interface WebSocketOptions {
   /** Headers of the upgrade request (Host, Origin, Cookie …). */
@@ -17,14 +17,8 @@ export async function subscribeWs<T = Record<string, unknown>>(
   token: string | null,
   options: WebSocketOptions = {},
 ): Promise<Subscription<T>> {
-  const events: SubscriptionEvent<T>[] = [];
-  let taken = 0;
-  const waiters = new Set<() => void>();
-  const wake = () => waiters.forEach((waiter) => waiter());
-  const push = (event: SubscriptionEvent<T>) => {
-    events.push(event);
-    wake();
-  };
+  const log = new SubscriptionEvents<T>();
+  const push = (event: SubscriptionEvent<T>) => log.push(event);
 
   let finished = false;
   let resolveEnded!: () => void;
@@ -32,7 +26,7 @@ export async function subscribeWs<T = Record<string, unknown>>(
   const finish = () => {
     finished = true;
     resolveEnded();
-    wake();
+    log.finish();
   };
 
   const headers = options.headers ?? {};
@@ -86,34 +80,10 @@ export async function subscribeWs<T = Record<string, unknown>>(
   }
   void ended.then(() => void client.dispose());
 
-  const wait = <R>(probe: () => R | undefined, timeoutMs: number, what: string): Promise<R> =>
-    new Promise<R>((resolve, reject) => {
-      const check = () => {
-        const found = probe();
-        if (found !== undefined) {
-          cleanup();
-          resolve(found);
-        } else if (finished) {
-          cleanup();
-          reject(new Error(`the subscription ended before ${what}; events: ${JSON.stringify(events).slice(0, 2000)}`));
-        }
-      };
-      const timer = setTimeout(() => {
-        cleanup();
-        reject(new Error(`timed out waiting for ${what}; events: ${JSON.stringify(events).slice(0, 2000)}`));
-      }, timeoutMs);
-      const cleanup = () => {
-        clearTimeout(timer);
-        waiters.delete(check);
-      };
-      waiters.add(check);
-      check();
-    });
-
   return {
-    events,
-    next: (timeoutMs = 15_000) => wait(() => (taken < events.length ? events[taken++] : undefined), timeoutMs, 'the next event'),
-    waitFor: (predicate, timeoutMs = 15_000, what = 'a matching event') => wait(() => events.find(predicate), timeoutMs, what),
+    events: log.events,
+    next: (timeoutMs) => log.next(timeoutMs),
+    waitFor: (predicate, timeoutMs, what) => log.waitFor(predicate, timeoutMs, what),
     ended,
     close: () => {
       unsubscribe();

@@ -34,16 +34,13 @@ export async function subscribe<T = Record<string, unknown>>(
     body: JSON.stringify({ query, variables }),
     signal: abort.signal,
   });
-  const events: SubscriptionEvent<T>[] = [];
-  let taken = 0;
-  const waiters = new Set<() => void>();
-  const wake = () => waiters.forEach((waiter) => waiter());
+  const log = new SubscriptionEvents<T>();
 
   const contentType = response.headers.get('content-type') ?? '';
   let ended: Promise<void>;
   if (!contentType.includes('text/event-stream')) {
     // A refused subscription answers with a plain GraphQL response.
-    events.push((await response.json()) as SubscriptionEvent<T>);
+    log.push((await response.json()) as SubscriptionEvent<T>);
     ended = Promise.resolve();
   } else {
     ended = (async () => {
@@ -65,55 +62,77 @@ export async function subscribe<T = Record<string, unknown>>(
               .map((line) => line.slice(5).trimStart())
               .join('\n');
             if (event === 'complete') return;
-            if (data) {
-              events.push(JSON.parse(data) as SubscriptionEvent<T>);
-              wake();
-            }
+            if (data) log.push(JSON.parse(data) as SubscriptionEvent<T>);
           }
         }
       } catch {
         // Aborted by close().
-      } finally {
-        wake();
       }
     })();
   }
-  let finished = false;
-  void ended.then(() => {
-    finished = true;
-    wake();
-  });
+  void ended.then(() => log.finish());
 
-  const wait = <R>(probe: () => R | undefined, timeoutMs: number, what: string): Promise<R> =>
-    new Promise<R>((resolve, reject) => {
+  return {
+    events: log.events,
+    next: (timeoutMs) => log.next(timeoutMs),
+    waitFor: (predicate, timeoutMs, what) => log.waitFor(predicate, timeoutMs, what),
+    ended,
+    close: () => abort.abort(),
+  };
+}
+
+/** A subscription's events as they arrive, and waiting on them; the SSE and WebSocket helpers both keep theirs here. */
+export class SubscriptionEvents<T> {
+  readonly events: SubscriptionEvent<T>[] = [];
+  private taken = 0;
+  private finished = false;
+  private readonly waiters = new Set<() => void>();
+
+  push(event: SubscriptionEvent<T>): void {
+    this.events.push(event);
+    this.wake();
+  }
+
+  /** The stream ended: waits for an event that has not come fail at once. */
+  finish(): void {
+    this.finished = true;
+    this.wake();
+  }
+
+  next(timeoutMs = 15_000): Promise<SubscriptionEvent<T>> {
+    return this.wait(() => (this.taken < this.events.length ? this.events[this.taken++] : undefined), timeoutMs, 'the next event');
+  }
+
+  waitFor(predicate: (event: SubscriptionEvent<T>) => boolean, timeoutMs = 15_000, what = 'a matching event'): Promise<SubscriptionEvent<T>> {
+    return this.wait(() => this.events.find(predicate), timeoutMs, what);
+  }
+
+  private wake(): void {
+    this.waiters.forEach((waiter) => waiter());
+  }
+
+  private wait<R>(probe: () => R | undefined, timeoutMs: number, what: string): Promise<R> {
+    return new Promise<R>((resolve, reject) => {
       const check = () => {
         const found = probe();
         if (found !== undefined) {
           cleanup();
           resolve(found);
-        } else if (finished) {
+        } else if (this.finished) {
           cleanup();
-          reject(new Error(`the subscription ended before ${what}; events: ${JSON.stringify(events).slice(0, 2000)}`));
+          reject(new Error(`the subscription ended before ${what}; events: ${JSON.stringify(this.events).slice(0, 2000)}`));
         }
       };
       const timer = setTimeout(() => {
         cleanup();
-        reject(new Error(`timed out waiting for ${what}; events: ${JSON.stringify(events).slice(0, 2000)}`));
+        reject(new Error(`timed out waiting for ${what}; events: ${JSON.stringify(this.events).slice(0, 2000)}`));
       }, timeoutMs);
       const cleanup = () => {
         clearTimeout(timer);
-        waiters.delete(check);
+        this.waiters.delete(check);
       };
-      waiters.add(check);
+      this.waiters.add(check);
       check();
     });
-
-  return {
-    events,
-    next: (timeoutMs = 15_000) =>
-      wait(() => (taken < events.length ? events[taken++] : undefined), timeoutMs, 'the next event'),
-    waitFor: (predicate, timeoutMs = 15_000, what = 'a matching event') => wait(() => events.find(predicate), timeoutMs, what),
-    ended,
-    close: () => abort.abort(),
-  };
+  }
 }
