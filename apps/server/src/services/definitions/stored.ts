@@ -67,7 +67,7 @@ export function toJobDefinition(input: JobInput, nameOf: (kind: 'user' | 'role',
       const ids = value as string[];
       if (ids.length > 0) out[ref.field] = ids.map((id) => nameOf(ref.kind, id)).sort();
     } else if (field === 'schedule') {
-      out.schedule = toScheduleDefinition(value as ScheduleInput);
+      out.schedule = toScheduleDefinition(value);
     } else if (field === 'schedules') {
       const entries = value as ScheduleEntryInput[];
       if (entries.length > 0) out.schedules = entries.map(toScheduleEntryDefinition);
@@ -100,7 +100,7 @@ function toScheduleEntryDefinition({ id: _id, label, enabled, args, ...timing }:
     ...toScheduleDefinition(timing),
     ...(enabled === false ? { enabled } : {}),
     ...(args && Object.keys(args).length > 0 ? { args } : {}),
-  } as ScheduleEntryDefinition;
+  };
 }
 
 /** The file's job as the service's input, without the references (resolved to ids separately, follow-ups last). */
