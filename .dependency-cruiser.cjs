@@ -21,6 +21,13 @@ module.exports = {
       'services hold the rules and know no transport: nothing in services imports GraphQL, HTTP or the Agenda adapter'),
     layer('engine-not-up', 'engine', ['graphql', 'scheduler', 'http'],
       'engine → db: the run engine is called by services and the scheduler, and calls neither GraphQL, HTTP nor Agenda'),
+    {
+      name: 'engine-not-to-services',
+      severity: 'error',
+      comment: 'engine → db: services call the engine, not the other way; the engine may use only the schedule arithmetic (services/schedule), which is pure functions shared with the previews',
+      from: { path: `${SERVER}engine/` },
+      to: { path: `${SERVER}services/`, pathNot: `${SERVER}services/schedule(\\.ts|/)` },
+    },
     layer('scheduler-not-to-graphql', 'scheduler', ['graphql', 'http'],
       'scheduler → engine: the Agenda adapter never reaches up into GraphQL or HTTP'),
     layer('realtime-not-up', 'realtime', ['graphql', 'services', 'engine', 'scheduler', 'http'],

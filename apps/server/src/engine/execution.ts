@@ -5,7 +5,7 @@
 import type { Run } from '../db/prisma.js';
 import { readExecutableJob, type ExecutableJob } from '../db/sql/jobs/read-executable.js';
 import { claimRuns } from '../db/sql/runs/claim.js';
-import { resolveJobTargets } from '../services/targets.js';
+import { resolveJobTargets } from './targets.js';
 import type { ActionUser } from './actions.js';
 import { checkArgs, type AttemptRunner } from './attempt.js';
 import type { FanOut } from './fan-out.js';

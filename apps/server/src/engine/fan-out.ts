@@ -15,7 +15,7 @@ import { claimChildren } from '../db/sql/runs/claim-children.js';
 import { recordChildren, type ChildEnding } from '../db/sql/runs/record-children.js';
 import { restartChildren } from '../db/sql/runs/restart-children.js';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { loadActionUsers } from '../services/targets.js';
+import { loadActionUsers } from './targets.js';
 import { ENGINE_DEFAULTS, type ActionUser, type CatalogAction } from './actions.js';
 import type { AttemptRunner } from './attempt.js';
 import type { RunCreation } from './create.js';

@@ -553,8 +553,8 @@ describe('http.request in a Sundial server', () => {
     const created = await api.gql<Result>(mutation!);
     expect(created.errors).toBeUndefined();
     expect(created.data?.createJob.job?.name).toBe('Ping the status page');
-    const job = await api.app.database.prisma.job.findUniqueOrThrow({ where: { id: created.data!.createJob.job!.id } });
-    expect(job).toMatchObject({ action: 'http.request', scheduleKind: 'INTERVAL', intervalSeconds: 300 });
+    const job = await api.app.database.prisma.job.findUniqueOrThrow({ where: { id: created.data!.createJob.job!.id }, include: { schedules: true } });
+    expect(job).toMatchObject({ action: 'http.request', schedules: [{ scheduleKind: 'INTERVAL', intervalSeconds: 300 }] });
     expect(job.args).toMatchObject({ headers: { Authorization: 'Bearer {{secret:STATUS_TOKEN}}' }, expectStatus: [200, 202] });
 
     const refused = await api.gql<Result>(mutation!.replace('{{secret:STATUS_TOKEN}}', 'abc123'));

@@ -432,8 +432,8 @@ describe('docs/built-in-actions.md, notify.users section', () => {
     const created = await api.gql<Result>(mutation!.replace('<role id>', role.id));
     expect(created.errors).toBeUndefined();
     expect(created.data?.createJob.job?.name).toBe('Weekday reminder');
-    const job = await api.app.database.prisma.job.findUniqueOrThrow({ where: { id: created.data!.createJob.job!.id } });
-    expect(job).toMatchObject({ action: 'notify.users', perUser: true, scheduleKind: 'CRON', cron: '0 9 * * 1-5', timezone: 'Europe/Berlin' });
+    const job = await api.app.database.prisma.job.findUniqueOrThrow({ where: { id: created.data!.createJob.job!.id }, include: { schedules: true } });
+    expect(job).toMatchObject({ action: 'notify.users', perUser: true, schedules: [{ scheduleKind: 'CRON', cron: '0 9 * * 1-5', timezone: 'Europe/Berlin' }] });
 
     const typo = await api.gql<Result>(mutation!.replace('<role id>', role.id).replace('Reminder for {{name}}', 'Reminder for {{nmae}}'));
     expect(typo.data?.createJob.fieldErrors).toEqual([{ field: 'args.subject', message: expect.stringMatching(/^\{\{nmae\}\} is not a placeholder/) }]);
