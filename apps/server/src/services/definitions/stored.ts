@@ -45,7 +45,8 @@ export function referenceIds(job: JobWithReferences): Partial<Record<keyof typeo
 export function jobState(job: JobWithReferences): string {
   const columns = Object.entries(job).filter(([column]) => !VOLATILE_JOB_COLUMNS.has(column) && !(column in JOB_INCLUDE));
   const schedules = job.schedules.map((row) => Object.fromEntries(Object.entries(row).filter(([column]) => !VOLATILE_SCHEDULE_COLUMNS.has(column))));
-  return canonical({ ...Object.fromEntries(columns), ...referenceIds(job), schedules });
+  // The hook's switch counts (a document may turn it on or off); its secret never is read here.
+  return canonical({ ...Object.fromEntries(columns), ...referenceIds(job), schedules, webhook: job.webhook });
 }
 
 /** A key from a job's name: `Send weekly digest` → `send-weekly-digest` (then -2, -3… if taken). */
