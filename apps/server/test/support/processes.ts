@@ -215,7 +215,8 @@ export async function runProblems(prisma: App['database']['prisma'], jobIds: str
     if (!seen.every((sequence, index) => sequence === index + 1)) problems.push(`${name}: log sequences are not 1..n: ${logOf(run.id).join(' | ')}`);
     if (seen.length !== run.logSequence) problems.push(`${name}: ${seen.length} log lines stored, logSequence is ${run.logSequence}`);
     if (run.trigger === 'SCHEDULE') {
-      const slot = `${run.jobId}@${run.scheduledFor.toISOString()}`;
+      // One run per (job, schedule, slot): the occurrence key engine/occurrences.ts gives it.
+      const slot = `${run.jobId}@${run.scheduleId}@${run.scheduledFor.toISOString()}`;
       if (slots.has(slot)) problems.push(`slot ${slot} has more than one run`);
       slots.add(slot);
       if (run.occurrenceKey !== slot) problems.push(`${name}: occurrence key ${run.occurrenceKey} is not ${slot}`);
