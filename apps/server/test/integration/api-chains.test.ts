@@ -40,7 +40,8 @@ describe('chains API', () => {
       const result = await api.gql<{ run: { status: string; startedRuns: Array<{ id: string; trigger: string; args: { message: string }; causedByRun: { id: string; job: { name: string } } }> } }>(
         `{ run(id: "${runId}") { status startedRuns { id trigger args causedByRun { id job { name } } } } }`,
       );
-      return result.data?.run.startedRuns.length ? result.data.run : null;
+      // The run's status and the runs it started are read by separate statements: wait for both to show its ending.
+      return result.data?.run.status === 'SUCCEEDED' && result.data.run.startedRuns.length ? result.data.run : null;
     });
     expect(started.status).toBe('SUCCEEDED');
     expect(started.startedRuns).toEqual([
