@@ -49,7 +49,7 @@ test('bad cron, missing required arg, bad arg and bad JSON are shown at their fi
 
   // Raw JSON that does not parse cannot be saved, and says why.
   await page.getByRole('button', { name: 'Edit as raw JSON' }).click();
-  const raw = page.getByLabel('Args');
+  const raw = page.getByLabel('Args', { exact: true });
   await raw.fill('{"logLines": ');
   await expect(raw).toHaveAccessibleDescription(/Not valid JSON/);
   await expect(page.getByRole('button', { name: 'Create job' })).toHaveAttribute('aria-disabled', 'true');
