@@ -18,6 +18,9 @@ COPY apps/server/package.json apps/server/
 COPY apps/web/package.json apps/web/
 COPY packages/actions/package.json packages/actions/
 COPY packages/builtin-actions/package.json packages/builtin-actions/
+COPY packages/client/package.json packages/client/
+COPY packages/job-schema/package.json packages/job-schema/
+COPY packages/password-policy/package.json packages/password-policy/
 RUN npm ci --no-audit --no-fund --loglevel=error
 
 FROM deps AS build
