@@ -79,6 +79,6 @@ export function createServices({ prisma, pool, statements, prepareStatements, ac
     definitions: new DefinitionsService({ db: prisma, jobs, users, roles, webhooks }),
     auth,
     webhooks,
-    webhookReceiver: new WebhookReceiver({ prisma, box, settings: webhookSettings, runs, engine, dispatcher, bus, audit: new AuditService(prisma) }),
+    webhookReceiver: new WebhookReceiver({ prisma, pool, box, settings: webhookSettings, runs, engine, dispatcher, bus, audit: new AuditService(prisma) }),
   };
 }

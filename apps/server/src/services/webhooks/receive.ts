@@ -6,7 +6,7 @@
 // known one costs and answers as fast (its 404 says nothing a 401 would not). Every attempt is audited, and a
 // known hook's refusals are recorded as deliveries, once the answer is on its way.
 import crypto from 'node:crypto';
-import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import { createRateLimiter, isRateLimited, type RateLimiter } from '../../db/rate-limits.js';
 import { v7 as uuidv7 } from 'uuid';
 import type { Job, JobWebhook, PrismaClient, Run } from '../../db/prisma.js';
 import { prismaSql } from '../../db/sql/client.js';
@@ -19,6 +19,7 @@ import { ValidationError, type FieldError } from '../errors.js';
 import type { RunService } from '../runs.js';
 import type { WebhookSettings } from './hooks.js';
 import { hashesMatch, hashSecret, newHookSecret, parseSignature, signatureMatches, SIGNATURE_HEADER, type SecretBox } from './secrets.js';
+import type pg from 'pg';
 
 /** How long an Idempotency-Key names its first run. */
 export const IDEMPOTENCY_WINDOW_MS = 24 * 60 * 60 * 1000;
@@ -52,6 +53,8 @@ export interface WebhookReceiverDeps {
   box: SecretBox;
   settings: WebhookSettings;
   runs: Pick<RunService, 'effectiveArgs'>;
+  /** The app's pool, where the rate limits are counted. */
+  pool: pg.Pool;
   engine: Pick<RunEngine, 'creation'>;
   dispatcher: RunDispatcher;
   bus: RealtimeBus;
@@ -61,14 +64,15 @@ export interface WebhookReceiverDeps {
 type HookWithJob = JobWebhook & { job: Job };
 
 export class WebhookReceiver {
-  private readonly perHook: RateLimiterMemory;
-  private readonly perAddress: RateLimiterMemory;
+  // In the database like every other limit (db/rate-limits.ts): shared by every API process, kept across restarts.
+  private readonly perHook: RateLimiter;
+  private readonly perAddress: RateLimiter;
   /** What an unknown hook is checked against: a secret nobody has, hashed and sealed like a real one. */
   private readonly standIn: Pick<JobWebhook, 'jobId' | 'secretHash' | 'secretSealed' | 'previousSecretHash' | 'previousSecretSealed' | 'previousValidUntil'>;
 
   constructor(private readonly deps: WebhookReceiverDeps) {
-    this.perHook = new RateLimiterMemory({ points: deps.settings.requestsPerMinute, duration: 60 });
-    this.perAddress = new RateLimiterMemory({ points: deps.settings.requestsPerMinute * ADDRESS_FACTOR, duration: 60 });
+    this.perHook = createRateLimiter(deps.pool, { name: 'webhook-hook', points: deps.settings.requestsPerMinute, durationSeconds: 60 });
+    this.perAddress = createRateLimiter(deps.pool, { name: 'webhook-address', points: deps.settings.requestsPerMinute * ADDRESS_FACTOR, durationSeconds: 60 });
     const jobId = crypto.randomUUID();
     const secret = newHookSecret();
     this.standIn = { jobId, secretHash: hashSecret(secret), secretSealed: deps.box.seal(secret, jobId), previousSecretHash: null, previousSecretSealed: null, previousValidUntil: null };
@@ -85,7 +89,7 @@ export class WebhookReceiver {
       await this.perHook.consume(publicId.slice(0, 64));
       return null;
     } catch (rejection) {
-      if (!(rejection instanceof RateLimiterRes)) throw rejection;
+      if (!isRateLimited(rejection)) throw rejection;
       const retryAfterSeconds = Math.max(1, Math.ceil(rejection.msBeforeNext / 1000));
       const answer: WebhookAnswer = {
         status: 429,
