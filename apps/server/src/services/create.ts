@@ -18,6 +18,7 @@ import type { RunDispatcher } from '../engine/index.js';
 import { RunService, type RunServiceDeps } from './runs.js';
 import { UserService } from './users.js';
 import { AuditService } from './audit.js';
+import { CalendarService } from './calendars.js';
 import { WebhookService, type WebhookSettings } from './webhooks/hooks.js';
 import { WebhookReceiver } from './webhooks/receive.js';
 import { SecretBox } from './webhooks/secrets.js';
@@ -37,6 +38,8 @@ export interface Services {
   /** Jobs' inbound webhooks: enabling, rotating (admins), and requests to them (receiver). */
   webhooks: WebhookService;
   webhookReceiver: WebhookReceiver;
+  /** Calendars and the calendars jobs attach. */
+  calendars: CalendarService;
 }
 
 export interface ServicesDeps {
@@ -67,6 +70,7 @@ export function createServices({ prisma, pool, statements, prepareStatements, ac
   const { secretKey, ...webhookSettings } = webhookConfig;
   const box = new SecretBox(secretKey);
   const webhooks = new WebhookService({ db: prisma, box, settings: webhookSettings });
+  const calendars = new CalendarService({ db: prisma, bus });
   return {
     jobs,
     jobSummaries: new JobSummaries(pool, { prepare: prepareStatements }),
@@ -76,9 +80,10 @@ export function createServices({ prisma, pool, statements, prepareStatements, ac
     roles,
     inbox: new InboxService(prisma),
     dispatch: new DispatchService({ jobs, runs }),
-    definitions: new DefinitionsService({ db: prisma, jobs, users, roles, webhooks }),
+    definitions: new DefinitionsService({ db: prisma, jobs, users, roles, webhooks, calendars }),
     auth,
     webhooks,
+    calendars,
     webhookReceiver: new WebhookReceiver({ prisma, pool, box, settings: webhookSettings, runs, engine, dispatcher, bus, audit: new AuditService(prisma) }),
   };
 }
