@@ -17,7 +17,7 @@ import { failureOutcome } from './outcome.js';
 import { publishRun, type EngineResources } from './resources.js';
 import { RunLog } from './run-log.js';
 import { RunSlots } from './slots.js';
-import { ACTIVE_STATUSES, QUEUE_PLACE_STATUSES } from './transitions.js';
+import { ACTIVE_STATUSES } from './transitions.js';
 
 /** One run a queue entry is for. */
 export interface RunEntry {
@@ -185,7 +185,6 @@ export class Executor {
       limit: group.length,
       queues: this.routing.takes,
       limits: this.limits,
-      holding: QUEUE_PLACE_STATUSES,
       workerId: this.resources.workerId,
       now: new Date(),
     };

@@ -75,8 +75,6 @@ export function statusesThatMayBecome(to: RunStatus): readonly RunStatus[] {
 
 /** Claimable: may become RUNNING. */
 export const CLAIMABLE_STATUSES = statusesThatMayBecome('RUNNING');
-/** Statuses in which a top-level run holds a place of its queue's concurrency limit (jobs.queue_concurrency). */
-export const QUEUE_PLACE_STATUSES = ['RUNNING', 'CANCELLING'] as const satisfies readonly RunStatus[];
 /** An attempt that may still record its ending: may become SUCCEEDED. */
 export const FINISHABLE_STATUSES = statusesThatMayBecome('SUCCEEDED');
 /** Statuses a per-user child is queued again from when its parent runs again (the parent was lost). */

@@ -72,7 +72,7 @@ describe('strict priority within a queue', () => {
     target = await createTestDatabaseTarget(FAST_ENGINE);
     // One slot: each run starts when the one before it ended, so the order of starts is the order of claims.
     worker = await openWorker(target, { concurrency: 1 });
-  }, 120_000);
+  }, 300_000);
   afterAll(async () => {
     gate.open();
     await worker?.close();
@@ -113,7 +113,7 @@ describe('a worker that takes some queues', () => {
   beforeAll(async () => {
     target = await createTestDatabaseTarget(FAST_ENGINE);
     worker = await openWorker(target, { queues: ['default', 'mail'] });
-  }, 120_000);
+  }, 300_000);
   afterAll(async () => {
     await worker?.close();
     await target?.drop();
@@ -142,6 +142,31 @@ describe('a worker that takes some queues', () => {
   }, 60_000);
 });
 
+describe('a queue limited to one run at a time on a worker with four slots', () => {
+  let target: TestDatabaseTarget;
+  let worker: Worker;
+  beforeAll(async () => {
+    target = await createTestDatabaseTarget(FAST_ENGINE);
+    worker = await openWorker(target, { concurrency: 4, queue_concurrency: { solo: 1 } });
+  }, 300_000);
+  afterAll(async () => {
+    await worker?.close();
+    await target?.drop();
+  });
+
+  it('runs them one after the other while other queues use the other slots', async () => {
+    const { jobs, runs } = worker.engine;
+    const prisma = worker.database.prisma;
+    counted.most = 0;
+    const solo = await jobs.create({ name: 'solo', action: 'test.counted', args: { ms: 100 }, queue: 'solo', overlapPolicy: 'ALLOW' });
+    const other = await jobs.create({ name: 'other', action: 'test.quick', overlapPolicy: 'ALLOW' });
+    for (let i = 0; i < 6; i += 1) await runs.start(solo.id, { trigger: 'API' });
+    for (let i = 0; i < 6; i += 1) await runs.start(other.id, { trigger: 'API' });
+    await waitFor(async () => (await prisma.run.count({ where: { status: 'SUCCEEDED' } })) === 12, 60_000, 'the 12 runs to end');
+    expect(counted.most).toBe(1);
+  }, 90_000);
+});
+
 describe.runIf(usingRealPostgres)('two workers on one PostgreSQL (PostgreSQL only: PGlite is single-process)', () => {
   let target: TestDatabaseTarget;
   let workers: Worker[] = [];
@@ -149,7 +174,7 @@ describe.runIf(usingRealPostgres)('two workers on one PostgreSQL (PostgreSQL onl
     target = await createTestDatabaseTarget(FAST_ENGINE);
     const limits = { queue_concurrency: { limited: 2 }, concurrency: 6 };
     workers = [await openWorker(target, { ...limits, queues: ['default', 'limited'] }), await openWorker(target, limits)];
-  }, 120_000);
+  }, 300_000);
   afterAll(async () => {
     for (const worker of workers) await worker.close();
     await target?.drop();
@@ -170,7 +195,7 @@ describe.runIf(usingRealPostgres)('two workers on one PostgreSQL (PostgreSQL onl
       const overlapping = runs.filter((other) => other.startedAt! <= run.startedAt! && other.finishedAt! > run.startedAt!);
       expect(overlapping.length).toBeLessThanOrEqual(2);
     }
-  }, 120_000);
+  }, 300_000);
 
   it('a run of a queue only the second worker takes runs there', async () => {
     const [one, two] = workers as [Worker, Worker];

@@ -2,11 +2,12 @@
 // "Best" is strict priority within the worker's queues: highest priority first, then oldest (created_at, id), runs
 // waiting out a backoff (not_before) left alone. `FOR UPDATE SKIP LOCKED` lets two workers claim at the same moment
 // without waiting for each other or taking the same run. A queue with a concurrency limit takes no more runs than
-// it has free places: its running runs are counted in the statement, and the caller holds that queue's lock
+// it has free places: its running runs (RUNNING, CANCELLING: the index runs_queue_idx holds just those) are counted
+// in the statement, and the caller holds that queue's lock
 // (claimQueueLocks) around it so that two workers cannot both count the same free place. Plain SQL: on the
 // trigger-latency path between the wake-up and the action (bench/latency.ts, bench/throughput.ts); the queued
 // runs' order is an index (runs_priority_created_at_id_idx, partial: queued top-level runs only).
-import type { Run, RunStatus } from '../../prisma.js';
+import type { Run } from '../../prisma.js';
 import { parseRows, type SqlClient } from '../client.js';
 import { runRow } from '../rows/run.js';
 
@@ -17,17 +18,15 @@ export interface ClaimRuns {
   queues: readonly string[] | null;
   /** Queues with a concurrency limit among the worker's, and each one's limit (running runs across all workers). */
   limits: ReadonlyArray<{ queue: string; limit: number }>;
-  /** The statuses that hold a place of a queue's limit (running, being cancelled). */
-  holding: readonly RunStatus[];
   workerId: string;
   now: Date;
 }
 
-export async function claimRuns(client: SqlClient, { limit, queues, limits, holding, workerId, now }: ClaimRuns): Promise<Run[]> {
+export async function claimRuns(client: SqlClient, { limit, queues, limits, workerId, now }: ClaimRuns): Promise<Run[]> {
   const { rows } = await client.query(
     `WITH lim AS (
        SELECT l.queue, l.places - (SELECT count(*) FROM "runs" x
-                                   WHERE x.queue = l.queue AND x.status = ANY($7::"RunStatus"[]) AND x.parent_run_id IS NULL) AS free
+                                   WHERE x.queue = l.queue AND x.status IN ('RUNNING', 'CANCELLING') AND x.parent_run_id IS NULL) AS free
        FROM unnest($5::text[], $6::int[]) AS l(queue, places)
      ), candidate AS (
        SELECT r.id, r.queue, r.priority, r.created_at FROM "runs" r
@@ -49,7 +48,7 @@ export async function claimRuns(client: SqlClient, { limit, queues, limits, hold
        not_before = NULL
      FROM picked WHERE r.id = picked.id
      RETURNING r.*`,
-    [limit, queues, now, workerId, limits.map((l) => l.queue), limits.map((l) => l.limit), holding],
+    [limit, queues, now, workerId, limits.map((l) => l.queue), limits.map((l) => l.limit)],
   );
   return parseRows(runRow, rows);
 }
