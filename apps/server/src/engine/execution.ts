@@ -158,13 +158,14 @@ export class Executor {
       this.resources.logger.error(`runs ${group.map((e) => e.runId).join(', ')}: the claim failed: ${(error as Error).message}`);
       if (onClaimFailure === 'requeue') await this.requeue(group);
     }
-    if (!failed) {
-      await this.redispatchUnclaimed(group, claimed, onClaimFailure === 'requeue' ? 0 : RECLAIM_AFTER_MS).catch((error: unknown) => {
-        this.resources.logger.warn(`runs ${group.map((e) => e.runId).join(', ')}: could not queue the runs left unclaimed again: ${(error as Error).message}`);
-      });
-    }
+    // Alongside the claimed runs' start, not before it: the runs left unclaimed wait for another slot anyway.
+    const redispatched = failed
+      ? Promise.resolve()
+      : this.redispatchUnclaimed(group, claimed, onClaimFailure === 'requeue' ? 0 : RECLAIM_AFTER_MS).catch((error: unknown) => {
+          this.resources.logger.warn(`runs ${group.map((e) => e.runId).join(', ')}: could not queue the runs left unclaimed again: ${(error as Error).message}`);
+        });
     this.slots.release(group.length - claimed.length);
-    await Promise.all(claimed.map(({ run, read }) => this.executeClaimed(run, read).finally(() => this.slots.release())));
+    await Promise.all([redispatched, ...claimed.map(({ run, read }) => this.executeClaimed(run, read).finally(() => this.slots.release()))]);
   }
 
   /**
