@@ -22,10 +22,11 @@ const actions = [
 let t: TestEngine;
 let calendars: CalendarService;
 
+// A whole engine (database, migrations, Agenda) starts first; on a loaded machine that takes longer than a test.
 beforeAll(async () => {
   t = await startTestEngine(actions);
   calendars = new CalendarService({ db: t.prisma, bus: t.bus });
-});
+}, 300_000);
 
 afterAll(async () => {
   await t?.close();
