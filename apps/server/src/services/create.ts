@@ -19,6 +19,7 @@ import type { RunDispatcher } from '../engine/index.js';
 import { RunService, type RunServiceDeps } from './runs.js';
 import { UserService } from './users.js';
 import { AuditService } from './audit.js';
+import { CalendarService } from './calendars.js';
 import { WebhookService, type WebhookSettings } from './webhooks/hooks.js';
 import { WebhookReceiver } from './webhooks/receive.js';
 import { SecretBox } from './webhooks/secrets.js';
@@ -38,6 +39,8 @@ export interface Services {
   /** Jobs' inbound webhooks: enabling, rotating (admins), and requests to them (receiver). */
   webhooks: WebhookService;
   webhookReceiver: WebhookReceiver;
+  /** Calendars and the calendars jobs attach. */
+  calendars: CalendarService;
   /** Which queues live workers take; why a queued run waits for one. */
   queues: QueueService;
 }
@@ -72,6 +75,7 @@ export function createServices({ prisma, pool, statements, prepareStatements, ac
   const { secretKey, ...webhookSettings } = webhookConfig;
   const box = new SecretBox(secretKey);
   const webhooks = new WebhookService({ db: prisma, box, settings: webhookSettings });
+  const calendars = new CalendarService({ db: prisma, bus });
   return {
     jobs,
     jobSummaries: new JobSummaries(pool, { prepare: prepareStatements }),
@@ -81,9 +85,10 @@ export function createServices({ prisma, pool, statements, prepareStatements, ac
     roles,
     inbox: new InboxService(prisma),
     dispatch: new DispatchService({ jobs, runs }),
-    definitions: new DefinitionsService({ db: prisma, jobs, users, roles, webhooks }),
+    definitions: new DefinitionsService({ db: prisma, jobs, users, roles, webhooks, calendars }),
     auth,
     webhooks,
+    calendars,
     queues: new QueueService({ prisma, pool, workerStaleAfterMs }),
     webhookReceiver: new WebhookReceiver({ prisma, pool, box, settings: webhookSettings, runs, engine, dispatcher, bus, audit: new AuditService(prisma) }),
   };
