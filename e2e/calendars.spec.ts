@@ -102,9 +102,9 @@ test('a job attaches a calendar as only inside, with the move policy', async ({ 
   await page.getByRole('button', { name: 'Edit calendars' }).click();
   const dialog = page.getByRole('dialog', { name: `Calendars of “${jobName}”` });
   await dialog.getByRole('button', { name: 'Attach a calendar' }).click();
-  await dialog.getByLabel('Calendar 1').selectOption({ label: `${calendarName} (Europe/Berlin)` });
-  await dialog.getByLabel('Mode').selectOption('ONLY_INSIDE');
-  await dialog.getByLabel('Blackout policy').selectOption('MOVE');
+  await dialog.getByRole('combobox', { name: 'Calendar 1' }).selectOption({ label: `${calendarName} (Europe/Berlin)` });
+  await dialog.getByRole('combobox', { name: 'Mode' }).selectOption('ONLY_INSIDE');
+  await dialog.getByRole('combobox', { name: 'Blackout policy' }).selectOption('MOVE');
   await dialog.getByRole('button', { name: 'Save calendars' }).click();
   await expect(dialog).toBeHidden();
 

@@ -59,7 +59,7 @@ const JobPageQuery = graphql(`
   }
 `);
 
-// Apart from the page's query, which is close to the server's cost limit (graphql.max_cost).
+// The pause and the calendars, read apart from the page's query so they add nothing to its cost (graphql.max_cost).
 const JobPageCalendarsQuery = graphql(`
   query JobPageCalendarsQuery($id: ID!) {
     job(id: $id) {

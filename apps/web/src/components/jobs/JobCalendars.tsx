@@ -177,7 +177,7 @@ function JobCalendarsDialog({
             )}
             {errors.calendars && <p className="text-sm text-red-600 dark:text-red-400">{errors.calendars}</p>}
             {rows.map((row, index) => (
-              <fieldset key={index} aria-label={`Calendar ${index + 1}`} className="grid gap-3 sm:grid-cols-[1fr_auto_auto] sm:items-end">
+              <fieldset key={index} aria-label={`Attached calendar ${index + 1}`} className="grid gap-3 sm:grid-cols-[1fr_auto_auto] sm:items-end">
                 <Select
                   label={`Calendar ${index + 1}`}
                   options={options}
