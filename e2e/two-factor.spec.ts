@@ -28,6 +28,7 @@ async function signOut(page: Page, name: string) {
 }
 
 test('turning on two-factor sign-in, then signing in with a code and with a recovery code (once)', async ({ page, browser }) => {
+  test.setTimeout(180_000); // four sign-ins, each a password hash check (slow on a busy machine)
   const name = unique('Tess Totp');
   const email = `${name.toLowerCase().replace(/\W+/g, '-')}@example.com`;
   await createUser(page, { name, email, password: PASSWORD, roleIds: [await roleId(page, 'viewer')] });
