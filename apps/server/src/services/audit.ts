@@ -29,10 +29,10 @@ export const REDACTED = '[redacted]';
 
 /**
  * Key names whose values are secrets, inside longer names (newPassword, apiKey, clientSecret), matched on the name
- * in lower case without `-`, `_` and spaces, so `X-Api-Key`, `api_key` and `APIKEY` are one name. A key named just
- * `code` is a two-factor or recovery code.
+ * in lower case without `-`, `_` and spaces, so `X-Api-Key`, `api_key` and `APIKEY` are one name. `oneTimeCode` is a
+ * two-factor or recovery code.
  */
-const SECRET_KEY = /pass(word|phrase)|secret|token|apikey|privatekey|credential|authori[sz]ation|cookie|session|challenge|^code$|recoverycode/;
+const SECRET_KEY = /pass(word|phrase)|secret|token|apikey|privatekey|credential|authori[sz]ation|cookie|session|challenge|onetimecode|recoverycode/;
 /** …except references to secrets, which are ids, not secrets (tokenId, sessionIds). */
 const REFERENCE_KEY = /(id|ids)$/;
 

@@ -10,7 +10,7 @@ import { ADMIN, startTestApi, type TestApi } from '../support/api.js';
 
 const PASSWORD = 'saffron pylon tundra 31';
 const SIGN_IN = 'mutation($e: String!, $p: String!) { signIn(email: $e, password: $p) { email } }';
-const WITH_CODE = 'mutation($c: String!, $k: String!) { signInWithCode(challenge: $c, code: $k) { email twoFactorEnabled recoveryCodesLeft } }';
+const WITH_CODE = 'mutation($c: String!, $k: String!) { signInWithCode(challenge: $c, oneTimeCode: $k) { email twoFactorEnabled recoveryCodesLeft } }';
 
 interface Answer<T> {
   data?: T | null;
@@ -38,7 +38,7 @@ async function enrolled(api: TestApi, email: string) {
   const { cookie } = await post(api, SIGN_IN, { e: email, p: PASSWORD });
   const begun = await post<{ beginTwoFactorEnrolment: { secret: string; uri: string } }>(api, 'mutation { beginTwoFactorEnrolment { secret uri } }', {}, { cookie: cookie! });
   const { secret, uri } = begun.body.data!.beginTwoFactorEnrolment;
-  const confirmed = await post<{ confirmTwoFactorEnrolment: string[] }>(api, 'mutation($k: String!) { confirmTwoFactorEnrolment(code: $k) }', { k: codeAt(secret) }, { cookie: cookie! });
+  const confirmed = await post<{ confirmTwoFactorEnrolment: string[] }>(api, 'mutation($k: String!) { confirmTwoFactorEnrolment(oneTimeCode: $k) }', { k: codeAt(secret) }, { cookie: cookie! });
   expect(confirmed.body.errors).toBeUndefined();
   return { secret, uri, recoveryCodes: confirmed.body.data!.confirmTwoFactorEnrolment, cookie: cookie! };
 }
@@ -71,7 +71,7 @@ describe('two-factor sign-in', () => {
 
     const challenge = await challengeFor(api, 'totp@example.com');
     const wrong = await post(api, WITH_CODE, { c: challenge, k: codeAt(secret, 3) });
-    expect(wrong.body.errors?.[0]?.extensions?.fieldErrors).toEqual([{ field: 'code', message: expect.stringMatching(/^is not a current code/) }]);
+    expect(wrong.body.errors?.[0]?.extensions?.fieldErrors).toEqual([{ field: 'oneTimeCode', message: expect.stringMatching(/^is not a current code/) }]);
     expect(wrong.cookie).toBeNull();
 
     const next = codeAt(secret, 1);
@@ -82,7 +82,7 @@ describe('two-factor sign-in', () => {
     const again = await post(api, WITH_CODE, { c: challenge, k: next });
     expect(again.body.errors?.[0]?.extensions?.fieldErrors).toEqual([{ field: 'challenge', message: expect.stringMatching(/^has expired or was used/) }]);
     const replay = await post(api, WITH_CODE, { c: await challengeFor(api, 'totp@example.com'), k: next });
-    expect(replay.body.errors?.[0]?.extensions?.fieldErrors).toEqual([{ field: 'code', message: expect.stringMatching(/^is not a current code/) }]);
+    expect(replay.body.errors?.[0]?.extensions?.fieldErrors).toEqual([{ field: 'oneTimeCode', message: expect.stringMatching(/^is not a current code/) }]);
 
     // The secret is never returned again: a second enrolment is refused while two-factor is on.
     const reenrol = await post(api, 'mutation { beginTwoFactorEnrolment { secret } }', {}, { cookie: right.cookie! });
@@ -94,7 +94,7 @@ describe('two-factor sign-in', () => {
     const first = await post<{ signInWithCode: { recoveryCodesLeft: number } }>(api, WITH_CODE, { c: await challengeFor(api, 'recovery@example.com'), k: recoveryCodes[0]!.toUpperCase() });
     expect(first.body.data?.signInWithCode.recoveryCodesLeft).toBe(9);
     const reused = await post(api, WITH_CODE, { c: await challengeFor(api, 'recovery@example.com'), k: recoveryCodes[0]! });
-    expect(reused.body.errors?.[0]?.extensions?.fieldErrors).toEqual([{ field: 'code', message: expect.stringMatching(/nor an unused recovery code$/) }]);
+    expect(reused.body.errors?.[0]?.extensions?.fieldErrors).toEqual([{ field: 'oneTimeCode', message: expect.stringMatching(/nor an unused recovery code$/) }]);
     expect(reused.cookie).toBeNull();
   });
 
@@ -121,7 +121,7 @@ describe('two-factor sign-in', () => {
 
   it('turns off with password and code only', async () => {
     const { secret, cookie } = await enrolled(api, 'off@example.com');
-    const DISABLE = 'mutation($p: String!, $k: String!) { disableTwoFactor(password: $p, code: $k) }';
+    const DISABLE = 'mutation($p: String!, $k: String!) { disableTwoFactor(password: $p, oneTimeCode: $k) }';
     const noPassword = await post(api, DISABLE, { p: 'not the password at all', k: codeAt(secret, 1) }, { cookie });
     expect(noPassword.body.errors?.[0]?.extensions?.fieldErrors).toEqual([{ field: 'password', message: 'is not your current password' }]);
     const off = await post<{ disableTwoFactor: boolean }>(api, DISABLE, { p: PASSWORD, k: codeAt(secret, 1) }, { cookie });
@@ -153,7 +153,7 @@ describe('auth.require_totp_for_admins', () => {
 
     const begun = await post<{ beginTwoFactorEnrolment: { secret: string } }>(strict, 'mutation { beginTwoFactorEnrolment { secret } }', {}, { cookie: cookie! });
     const { secret } = begun.body.data!.beginTwoFactorEnrolment;
-    await post(strict, 'mutation($k: String!) { confirmTwoFactorEnrolment(code: $k) }', { k: codeAt(secret) }, { cookie: cookie! });
+    await post(strict, 'mutation($k: String!) { confirmTwoFactorEnrolment(oneTimeCode: $k) }', { k: codeAt(secret) }, { cookie: cookie! });
     const after = await post<{ viewer: { permissions: string[]; mustEnrolTwoFactor: boolean } }>(strict, '{ viewer { permissions mustEnrolTwoFactor } }', {}, { cookie: cookie! });
     expect(after.body.data?.viewer.mustEnrolTwoFactor).toBe(false);
     expect(after.body.data?.viewer.permissions).toContain('USERS_MANAGE');

@@ -32,7 +32,7 @@ const SignInMutation = graphql(`
 
 const SignInWithCodeMutation = graphql(`
   mutation SignInWithCodeMutation($challenge: String!, $code: String!) {
-    signInWithCode(challenge: $challenge, code: $code) {
+    signInWithCode(challenge: $challenge, oneTimeCode: $code) {
       userId
     }
   }

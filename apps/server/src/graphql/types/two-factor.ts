@@ -44,8 +44,8 @@ builder.mutationField('signInWithCode', (t) =>
     type: ViewerRef,
     description:
       'The second step of signing in to an account with two-factor on: the challenge from signIn\'s TWO_FACTOR_REQUIRED error and a code from the authenticator app, or an unused recovery code (used up by this). Starts a browser session like signIn.',
-    args: { challenge: t.arg.string(), code: t.arg.string() },
-    resolve: async (_root, { challenge, code }, context) => {
+    args: { challenge: t.arg.string(), oneTimeCode: t.arg.string() },
+    resolve: async (_root, { challenge, oneTimeCode: code }, context) => {
       try {
         const current = context.identity?.via.kind === 'session' ? context.identity.via.sessionId : null;
         const { session, secret } = await context.services.auth.signInWithCode(challenge, code, { ...context.request, replacing: current });
@@ -78,8 +78,8 @@ builder.mutationField('confirmTwoFactorEnrolment', (t) =>
     type: ['String'],
     authScopes: { authenticated: true },
     description: 'Turns two-factor on with a current code from the app. Returns ten single-use recovery codes, shown only in this response.',
-    args: { code: t.arg.string() },
-    resolve: async (_root, { code }, context) => {
+    args: { oneTimeCode: t.arg.string() },
+    resolve: async (_root, { oneTimeCode: code }, context) => {
       try {
         return await context.services.auth.confirmTwoFactor(context.identity!, code, context.request);
       } catch (error) {
@@ -93,8 +93,8 @@ builder.mutationField('disableTwoFactor', (t) =>
   t.boolean({
     authScopes: { authenticated: true },
     description: "Turns two-factor off for the caller's account: needs the password and a current code (or a recovery code).",
-    args: { password: t.arg.string(), code: t.arg.string() },
-    resolve: async (_root, { password, code }, context) => {
+    args: { password: t.arg.string(), oneTimeCode: t.arg.string() },
+    resolve: async (_root, { password, oneTimeCode: code }, context) => {
       try {
         await context.services.auth.disableTwoFactor(context.identity!, password, code, context.request);
         return true;

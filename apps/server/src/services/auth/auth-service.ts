@@ -132,7 +132,7 @@ export class AuthService {
       throw new ValidationError([{ field: 'challenge', message: 'has expired or was used; sign in with your password again' }]);
     }
     const used = await this.twoFactor.check(found.user, code, meta.ip);
-    if (!used) throw new ValidationError([{ field: 'code', message: 'is not a current code of your authenticator app nor an unused recovery code' }]);
+    if (!used) throw new ValidationError([{ field: 'oneTimeCode', message: 'is not a current code of your authenticator app nor an unused recovery code' }]);
     const { count } = await this.prisma.signInChallenge.updateMany({ where: { id: found.id, usedAt: null }, data: { usedAt: new Date() } });
     if (count !== 1) throw new ValidationError([{ field: 'challenge', message: 'has expired or was used; sign in with your password again' }]);
     await this.limits.succeeded(found.user.email, meta.ip);
@@ -161,7 +161,7 @@ export class AuthService {
     }
     await this.limits.succeeded(user.email, meta.ip);
     if (!(await this.twoFactor.check(user, code, meta.ip))) {
-      throw new ValidationError([{ field: 'code', message: 'is not a current code of your authenticator app nor an unused recovery code' }]);
+      throw new ValidationError([{ field: 'oneTimeCode', message: 'is not a current code of your authenticator app nor an unused recovery code' }]);
     }
     await this.twoFactor.disable(user.id);
   }

@@ -72,10 +72,10 @@ export class TwoFactor {
   /** Turns two-factor on with a code from the app; returns the recovery codes, shown this once. */
   async confirm(user: User, code: string, ip: string | null): Promise<string[]> {
     if (user.totpEnabledAt) throw new ConflictError('two-factor sign-in is already on');
-    if (!user.totpSecret) throw new ValidationError([{ field: 'code', message: 'start enrolment first: there is no secret to confirm' }]);
+    if (!user.totpSecret) throw new ValidationError([{ field: 'oneTimeCode', message: 'start enrolment first: there is no secret to confirm' }]);
     await this.admit(user, ip);
     const step = this.acceptedStep(user, user.totpSecret, code);
-    if (step === null) throw new ValidationError([{ field: 'code', message: 'is not the current code of your authenticator app' }]);
+    if (step === null) throw new ValidationError([{ field: 'oneTimeCode', message: 'is not the current code of your authenticator app' }]);
     await this.perAccount.delete(hashedKey(user.id));
     const codes = newRecoveryCodes();
     await this.prisma.$transaction([

@@ -36,13 +36,13 @@ const BeginTwoFactorMutation = graphql(`
 
 const ConfirmTwoFactorMutation = graphql(`
   mutation ConfirmTwoFactorMutation($code: String!) {
-    confirmTwoFactorEnrolment(code: $code)
+    confirmTwoFactorEnrolment(oneTimeCode: $code)
   }
 `);
 
 const DisableTwoFactorMutation = graphql(`
   mutation DisableTwoFactorMutation($password: String!, $code: String!) {
-    disableTwoFactor(password: $password, code: $code)
+    disableTwoFactor(password: $password, oneTimeCode: $code)
   }
 `);
 
@@ -151,7 +151,7 @@ export function TwoFactorCard() {
           </p>
           {problem && <Alert title="Could not turn it off">{problem}</Alert>}
           <Input label="Password" type="password" autoComplete="current-password" required value={password} error={fieldErrors.password} onChange={(event) => setPassword(event.target.value)} />
-          <Input label="Code" name="code" autoComplete="one-time-code" required value={code} error={fieldErrors.code} onChange={(event) => setCode(event.target.value)} />
+          <Input label="Code" name="code" autoComplete="one-time-code" required value={code} error={fieldErrors.oneTimeCode} onChange={(event) => setCode(event.target.value)} />
           <Button type="submit" variant="danger" loading={disabling}>
             Turn off two-factor sign-in
           </Button>
@@ -169,7 +169,7 @@ export function TwoFactorCard() {
           </div>
           {problem && <Alert title="Could not turn it on">{problem}</Alert>}
           <div className="flex max-w-sm flex-col gap-4">
-            <Input label="Code from the app" name="code" autoComplete="one-time-code" inputMode="numeric" required value={code} error={fieldErrors.code} onChange={(event) => setCode(event.target.value)} />
+            <Input label="Code from the app" name="code" autoComplete="one-time-code" inputMode="numeric" required value={code} error={fieldErrors.oneTimeCode} onChange={(event) => setCode(event.target.value)} />
             <Button type="submit" variant="primary" loading={confirming}>
               Turn on
             </Button>
