@@ -365,8 +365,12 @@ export const configSchema = z.strictObject({
       admin_email: z.email({ error: 'must be an e-mail address' }).default('admin@localhost'),
       /** Empty: a password is generated and printed once on first start. */
       admin_password: z.string().default(''),
-      /** How long a browser session lasts without signing in again. */
-      session_ttl_hours: integer(1, 24 * 365).default(24 * 7),
+      /** A browser session ends after this many seconds without a request (30 minutes). */
+      session_idle_timeout_seconds: integer(1, 30 * 24 * 3600).default(30 * 60),
+      /** A browser session ends this many seconds after its sign-in, however busy (12 hours). */
+      session_absolute_timeout_seconds: integer(1, 365 * 24 * 3600).default(12 * 3600),
+      /** Admins (accounts that may manage users or roles) must have TOTP two-factor on before their session may do anything. */
+      require_totp_for_admins: boolean.default(false),
       /** Failed sign-ins at one account (from every address) in 15 minutes before each further guess must wait. */
       sign_in_attempts_per_account: integer(1, 10_000).default(10),
       /** Failed sign-ins from one client address (at every account) in 15 minutes before that address is refused. */

@@ -2,6 +2,8 @@ import { builder } from './builder.js';
 import './types/health.js';
 import './types/viewer.js';
 import './types/api-token.js';
+import './types/session.js';
+import './types/two-factor.js';
 import './types/common.js';
 import './types/action.js';
 import './types/schedule.js';

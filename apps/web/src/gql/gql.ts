@@ -14,8 +14,15 @@ import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-
  * Learn more about it here: https://the-guild.dev/graphql/codegen/plugins/presets/preset-client#reducing-bundle-size
  */
 type Documents = {
+    "\n  query SessionsCardQuery {\n    mySessions {\n      id\n      createdAt\n      lastSeenAt\n      expiresAt\n      ip\n      userAgent\n      current\n    }\n    myApiTokens {\n      id\n      name\n      prefix\n      createdAt\n      lastUsedAt\n      expiresAt\n      revokedAt\n    }\n  }\n": typeof types.SessionsCardQueryDocument,
+    "\n  mutation RevokeSessionMutation($id: ID!) {\n    revokeSession(id: $id) {\n      id\n    }\n  }\n": typeof types.RevokeSessionMutationDocument,
+    "\n  mutation SignOutEverywhereMutation($revokeApiTokens: Boolean) {\n    signOutEverywhere(revokeApiTokens: $revokeApiTokens) {\n      sessions\n      apiTokens\n    }\n  }\n": typeof types.SignOutEverywhereMutationDocument,
+    "\n  query TwoFactorCardQuery {\n    viewer {\n      userId\n      via\n      twoFactorEnabled\n      mustEnrolTwoFactor\n      recoveryCodesLeft\n    }\n  }\n": typeof types.TwoFactorCardQueryDocument,
+    "\n  mutation BeginTwoFactorMutation {\n    beginTwoFactorEnrolment {\n      secret\n      uri\n    }\n  }\n": typeof types.BeginTwoFactorMutationDocument,
+    "\n  mutation ConfirmTwoFactorMutation($code: String!) {\n    confirmTwoFactorEnrolment(oneTimeCode: $code)\n  }\n": typeof types.ConfirmTwoFactorMutationDocument,
+    "\n  mutation DisableTwoFactorMutation($password: String!, $code: String!) {\n    disableTwoFactor(password: $password, oneTimeCode: $code)\n  }\n": typeof types.DisableTwoFactorMutationDocument,
     "\n  fragment AuditEventRow_AuditEventFragment on AuditEvent {\n    id\n    at\n    actorId\n    actorLabel\n    ip\n    action\n    targetType\n    targetId\n    outcome\n    details\n  }\n": typeof types.AuditEventRow_AuditEventFragmentFragmentDoc,
-    "\n  query ViewerGateQuery {\n    viewer {\n      userId\n      permissions\n      via\n      ...AppShell_ViewerFragment\n    }\n  }\n": typeof types.ViewerGateQueryDocument,
+    "\n  query ViewerGateQuery {\n    viewer {\n      userId\n      permissions\n      via\n      mustEnrolTwoFactor\n      ...AppShell_ViewerFragment\n    }\n  }\n": typeof types.ViewerGateQueryDocument,
     "\n  fragment RunsChart_RunHistogramFragment on RunHistogram {\n    from\n    to\n    bucketSeconds\n    total\n    buckets {\n      start\n      total\n      byStatus {\n        status\n        count\n      }\n    }\n  }\n": typeof types.RunsChart_RunHistogramFragmentFragmentDoc,
     "\n  fragment HealthCard_HealthFragment on Health {\n    status\n    database {\n      up\n      mode\n    }\n    scheduler {\n      up\n      state\n      backend\n      executesJobs\n    }\n  }\n": typeof types.HealthCard_HealthFragmentFragmentDoc,
     "\n  fragment InboxMessageItem_Fragment on InboxMessage {\n    id\n    subject\n    body\n    createdAt\n    readAt\n  }\n": typeof types.InboxMessageItem_FragmentFragmentDoc,
@@ -92,14 +99,22 @@ type Documents = {
     "\n  subscription RunsPageFeed {\n    runFeed {\n      id\n      status\n    }\n  }\n": typeof types.RunsPageFeedDocument,
     "\n  query SignInPageQuery {\n    viewer {\n      userId\n    }\n  }\n": typeof types.SignInPageQueryDocument,
     "\n  mutation SignInMutation($email: String!, $password: String!) {\n    signIn(email: $email, password: $password) {\n      userId\n    }\n  }\n": typeof types.SignInMutationDocument,
+    "\n  mutation SignInWithCodeMutation($challenge: String!, $code: String!) {\n    signInWithCode(challenge: $challenge, oneTimeCode: $code) {\n      userId\n    }\n  }\n": typeof types.SignInWithCodeMutationDocument,
     "\n  query StatusPageQuery {\n    health {\n      ...HealthCard_HealthFragment\n    }\n  }\n": typeof types.StatusPageQueryDocument,
     "\n  query UsersPageQuery($first: Int!, $after: String, $search: String) {\n    users(first: $first, after: $after, filter: { search: $search }) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        node {\n          id\n          name\n          email\n          active\n          hasPassword\n          lastSignInAt\n          signInThrottle {\n            failedAttempts\n            retryAfterSeconds\n          }\n          attributes\n          viewerCanEdit\n          roles {\n            id\n            name\n          }\n        }\n      }\n    }\n    roles(first: 50) {\n      edges {\n        node {\n          id\n          name\n        }\n      }\n    }\n  }\n": typeof types.UsersPageQueryDocument,
     "\n  mutation DeleteUserMutation($id: ID!) {\n    deleteUser(id: $id) {\n      __typename\n      ... on MutationDeleteUserSuccess {\n        deletedUserId\n      }\n      ...MutationError\n    }\n  }\n": typeof types.DeleteUserMutationDocument,
     "\n  mutation ClearFailedSignInsMutation($id: ID!) {\n    clearFailedSignIns(id: $id) {\n      __typename\n      ... on MutationClearFailedSignInsSuccess {\n        user {\n          id\n          signInThrottle {\n            failedAttempts\n            retryAfterSeconds\n          }\n        }\n      }\n      ...MutationError\n    }\n  }\n": typeof types.ClearFailedSignInsMutationDocument,
 };
 const documents: Documents = {
+    "\n  query SessionsCardQuery {\n    mySessions {\n      id\n      createdAt\n      lastSeenAt\n      expiresAt\n      ip\n      userAgent\n      current\n    }\n    myApiTokens {\n      id\n      name\n      prefix\n      createdAt\n      lastUsedAt\n      expiresAt\n      revokedAt\n    }\n  }\n": types.SessionsCardQueryDocument,
+    "\n  mutation RevokeSessionMutation($id: ID!) {\n    revokeSession(id: $id) {\n      id\n    }\n  }\n": types.RevokeSessionMutationDocument,
+    "\n  mutation SignOutEverywhereMutation($revokeApiTokens: Boolean) {\n    signOutEverywhere(revokeApiTokens: $revokeApiTokens) {\n      sessions\n      apiTokens\n    }\n  }\n": types.SignOutEverywhereMutationDocument,
+    "\n  query TwoFactorCardQuery {\n    viewer {\n      userId\n      via\n      twoFactorEnabled\n      mustEnrolTwoFactor\n      recoveryCodesLeft\n    }\n  }\n": types.TwoFactorCardQueryDocument,
+    "\n  mutation BeginTwoFactorMutation {\n    beginTwoFactorEnrolment {\n      secret\n      uri\n    }\n  }\n": types.BeginTwoFactorMutationDocument,
+    "\n  mutation ConfirmTwoFactorMutation($code: String!) {\n    confirmTwoFactorEnrolment(oneTimeCode: $code)\n  }\n": types.ConfirmTwoFactorMutationDocument,
+    "\n  mutation DisableTwoFactorMutation($password: String!, $code: String!) {\n    disableTwoFactor(password: $password, oneTimeCode: $code)\n  }\n": types.DisableTwoFactorMutationDocument,
     "\n  fragment AuditEventRow_AuditEventFragment on AuditEvent {\n    id\n    at\n    actorId\n    actorLabel\n    ip\n    action\n    targetType\n    targetId\n    outcome\n    details\n  }\n": types.AuditEventRow_AuditEventFragmentFragmentDoc,
-    "\n  query ViewerGateQuery {\n    viewer {\n      userId\n      permissions\n      via\n      ...AppShell_ViewerFragment\n    }\n  }\n": types.ViewerGateQueryDocument,
+    "\n  query ViewerGateQuery {\n    viewer {\n      userId\n      permissions\n      via\n      mustEnrolTwoFactor\n      ...AppShell_ViewerFragment\n    }\n  }\n": types.ViewerGateQueryDocument,
     "\n  fragment RunsChart_RunHistogramFragment on RunHistogram {\n    from\n    to\n    bucketSeconds\n    total\n    buckets {\n      start\n      total\n      byStatus {\n        status\n        count\n      }\n    }\n  }\n": types.RunsChart_RunHistogramFragmentFragmentDoc,
     "\n  fragment HealthCard_HealthFragment on Health {\n    status\n    database {\n      up\n      mode\n    }\n    scheduler {\n      up\n      state\n      backend\n      executesJobs\n    }\n  }\n": types.HealthCard_HealthFragmentFragmentDoc,
     "\n  fragment InboxMessageItem_Fragment on InboxMessage {\n    id\n    subject\n    body\n    createdAt\n    readAt\n  }\n": types.InboxMessageItem_FragmentFragmentDoc,
@@ -176,6 +191,7 @@ const documents: Documents = {
     "\n  subscription RunsPageFeed {\n    runFeed {\n      id\n      status\n    }\n  }\n": types.RunsPageFeedDocument,
     "\n  query SignInPageQuery {\n    viewer {\n      userId\n    }\n  }\n": types.SignInPageQueryDocument,
     "\n  mutation SignInMutation($email: String!, $password: String!) {\n    signIn(email: $email, password: $password) {\n      userId\n    }\n  }\n": types.SignInMutationDocument,
+    "\n  mutation SignInWithCodeMutation($challenge: String!, $code: String!) {\n    signInWithCode(challenge: $challenge, oneTimeCode: $code) {\n      userId\n    }\n  }\n": types.SignInWithCodeMutationDocument,
     "\n  query StatusPageQuery {\n    health {\n      ...HealthCard_HealthFragment\n    }\n  }\n": types.StatusPageQueryDocument,
     "\n  query UsersPageQuery($first: Int!, $after: String, $search: String) {\n    users(first: $first, after: $after, filter: { search: $search }) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        node {\n          id\n          name\n          email\n          active\n          hasPassword\n          lastSignInAt\n          signInThrottle {\n            failedAttempts\n            retryAfterSeconds\n          }\n          attributes\n          viewerCanEdit\n          roles {\n            id\n            name\n          }\n        }\n      }\n    }\n    roles(first: 50) {\n      edges {\n        node {\n          id\n          name\n        }\n      }\n    }\n  }\n": types.UsersPageQueryDocument,
     "\n  mutation DeleteUserMutation($id: ID!) {\n    deleteUser(id: $id) {\n      __typename\n      ... on MutationDeleteUserSuccess {\n        deletedUserId\n      }\n      ...MutationError\n    }\n  }\n": types.DeleteUserMutationDocument,
@@ -199,11 +215,39 @@ export function graphql(source: string): unknown;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
+export function graphql(source: "\n  query SessionsCardQuery {\n    mySessions {\n      id\n      createdAt\n      lastSeenAt\n      expiresAt\n      ip\n      userAgent\n      current\n    }\n    myApiTokens {\n      id\n      name\n      prefix\n      createdAt\n      lastUsedAt\n      expiresAt\n      revokedAt\n    }\n  }\n"): (typeof documents)["\n  query SessionsCardQuery {\n    mySessions {\n      id\n      createdAt\n      lastSeenAt\n      expiresAt\n      ip\n      userAgent\n      current\n    }\n    myApiTokens {\n      id\n      name\n      prefix\n      createdAt\n      lastUsedAt\n      expiresAt\n      revokedAt\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RevokeSessionMutation($id: ID!) {\n    revokeSession(id: $id) {\n      id\n    }\n  }\n"): (typeof documents)["\n  mutation RevokeSessionMutation($id: ID!) {\n    revokeSession(id: $id) {\n      id\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation SignOutEverywhereMutation($revokeApiTokens: Boolean) {\n    signOutEverywhere(revokeApiTokens: $revokeApiTokens) {\n      sessions\n      apiTokens\n    }\n  }\n"): (typeof documents)["\n  mutation SignOutEverywhereMutation($revokeApiTokens: Boolean) {\n    signOutEverywhere(revokeApiTokens: $revokeApiTokens) {\n      sessions\n      apiTokens\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query TwoFactorCardQuery {\n    viewer {\n      userId\n      via\n      twoFactorEnabled\n      mustEnrolTwoFactor\n      recoveryCodesLeft\n    }\n  }\n"): (typeof documents)["\n  query TwoFactorCardQuery {\n    viewer {\n      userId\n      via\n      twoFactorEnabled\n      mustEnrolTwoFactor\n      recoveryCodesLeft\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation BeginTwoFactorMutation {\n    beginTwoFactorEnrolment {\n      secret\n      uri\n    }\n  }\n"): (typeof documents)["\n  mutation BeginTwoFactorMutation {\n    beginTwoFactorEnrolment {\n      secret\n      uri\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ConfirmTwoFactorMutation($code: String!) {\n    confirmTwoFactorEnrolment(oneTimeCode: $code)\n  }\n"): (typeof documents)["\n  mutation ConfirmTwoFactorMutation($code: String!) {\n    confirmTwoFactorEnrolment(oneTimeCode: $code)\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation DisableTwoFactorMutation($password: String!, $code: String!) {\n    disableTwoFactor(password: $password, oneTimeCode: $code)\n  }\n"): (typeof documents)["\n  mutation DisableTwoFactorMutation($password: String!, $code: String!) {\n    disableTwoFactor(password: $password, oneTimeCode: $code)\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
 export function graphql(source: "\n  fragment AuditEventRow_AuditEventFragment on AuditEvent {\n    id\n    at\n    actorId\n    actorLabel\n    ip\n    action\n    targetType\n    targetId\n    outcome\n    details\n  }\n"): (typeof documents)["\n  fragment AuditEventRow_AuditEventFragment on AuditEvent {\n    id\n    at\n    actorId\n    actorLabel\n    ip\n    action\n    targetType\n    targetId\n    outcome\n    details\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query ViewerGateQuery {\n    viewer {\n      userId\n      permissions\n      via\n      ...AppShell_ViewerFragment\n    }\n  }\n"): (typeof documents)["\n  query ViewerGateQuery {\n    viewer {\n      userId\n      permissions\n      via\n      ...AppShell_ViewerFragment\n    }\n  }\n"];
+export function graphql(source: "\n  query ViewerGateQuery {\n    viewer {\n      userId\n      permissions\n      via\n      mustEnrolTwoFactor\n      ...AppShell_ViewerFragment\n    }\n  }\n"): (typeof documents)["\n  query ViewerGateQuery {\n    viewer {\n      userId\n      permissions\n      via\n      mustEnrolTwoFactor\n      ...AppShell_ViewerFragment\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -508,6 +552,10 @@ export function graphql(source: "\n  query SignInPageQuery {\n    viewer {\n    
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation SignInMutation($email: String!, $password: String!) {\n    signIn(email: $email, password: $password) {\n      userId\n    }\n  }\n"): (typeof documents)["\n  mutation SignInMutation($email: String!, $password: String!) {\n    signIn(email: $email, password: $password) {\n      userId\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation SignInWithCodeMutation($challenge: String!, $code: String!) {\n    signInWithCode(challenge: $challenge, oneTimeCode: $code) {\n      userId\n    }\n  }\n"): (typeof documents)["\n  mutation SignInWithCodeMutation($challenge: String!, $code: String!) {\n    signInWithCode(challenge: $challenge, oneTimeCode: $code) {\n      userId\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -1,5 +1,6 @@
 // Email and password → a session cookie (HttpOnly, set by the server). Errors are the server's own, generic on
-// purpose ("wrong e-mail or password"): the page adds nothing that would tell which part was wrong.
+// purpose ("wrong e-mail or password"): the page adds nothing that would tell which part was wrong. An account with
+// two-factor on gets a second step: the code from its authenticator app, or a recovery code.
 import { useState, type FormEvent } from 'react';
 import { Navigate, useNavigate, useSearchParams } from 'react-router';
 import { useMutation, useQuery } from 'urql';
@@ -29,6 +30,14 @@ const SignInMutation = graphql(`
   }
 `);
 
+const SignInWithCodeMutation = graphql(`
+  mutation SignInWithCodeMutation($challenge: String!, $code: String!) {
+    signInWithCode(challenge: $challenge, oneTimeCode: $code) {
+      userId
+    }
+  }
+`);
+
 /** Only a path inside this app: `?next=https://evil.example` must not become an open redirect. */
 function safeNext(next: string | null): string {
   return next && next.startsWith('/') && !next.startsWith('//') ? next : '/';
@@ -45,6 +54,10 @@ export default function SignInPage() {
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const [problem, setProblem] = useState<string | null>(null);
+  const [{ fetching: checkingCode }, signInWithCode] = useMutation(SignInWithCodeMutation);
+  /** Set once the password was right for an account with two-factor on: the code step shows. */
+  const [challenge, setChallenge] = useState<string | null>(null);
+  const [code, setCode] = useState('');
 
   if (data?.viewer) return <Navigate to={next} replace />;
 
@@ -52,7 +65,29 @@ export default function SignInPage() {
     event.preventDefault();
     setProblem(null);
     const result = await signIn({ email: email.trim(), password });
+    const secondStep = result.error?.graphQLErrors.find((error) => error.extensions.code === 'TWO_FACTOR_REQUIRED');
+    if (secondStep && typeof secondStep.extensions.challenge === 'string') {
+      setChallenge(secondStep.extensions.challenge);
+      setPassword('');
+      return;
+    }
     if (result.error || !result.data) {
+      setProblem(describeError(result.error));
+      return;
+    }
+    resetSession();
+    navigate(next, { replace: true });
+  };
+
+  const submitCode = async (event: FormEvent) => {
+    event.preventDefault();
+    setProblem(null);
+    const result = await signInWithCode({ challenge: challenge!, code: code.trim() });
+    if (result.error || !result.data) {
+      const expired = result.error?.graphQLErrors.some((error) =>
+        (error.extensions.fieldErrors as { field: string }[] | undefined)?.some((fieldError) => fieldError.field === 'challenge'),
+      );
+      if (expired) setChallenge(null);
       setProblem(describeError(result.error));
       return;
     }
@@ -71,6 +106,33 @@ export default function SignInPage() {
           <h1 className="mt-4 text-2xl font-semibold tracking-tight">Sign in to Sundial</h1>
           <p className="mt-1 text-sm text-stone-500 dark:text-stone-400">Schedule, run and watch your jobs.</p>
         </div>
+        {challenge ? (
+          <form
+            onSubmit={submitCode}
+            aria-label="Two-factor code"
+            className="flex flex-col gap-4 rounded-2xl border border-stone-200 bg-white p-6 shadow-sm dark:border-stone-800 dark:bg-stone-900"
+          >
+            {problem && <Alert title="Could not sign you in">{problem}</Alert>}
+            <p className="text-sm text-stone-600 dark:text-stone-300">
+              Enter the 6-digit code from your authenticator app, or one of your recovery codes.
+            </p>
+            <Input
+              label="Code"
+              name="code"
+              autoComplete="one-time-code"
+              autoFocus
+              required
+              value={code}
+              onChange={(event) => setCode(event.target.value)}
+            />
+            <Button type="submit" variant="primary" loading={checkingCode} className="mt-2 w-full">
+              {checkingCode ? 'Checking…' : 'Verify'}
+            </Button>
+            <Button type="button" variant="ghost" onClick={() => { setChallenge(null); setCode(''); setProblem(null); }}>
+              Start over
+            </Button>
+          </form>
+        ) : (
         <form
           onSubmit={submit}
           aria-label="Sign in"
@@ -100,6 +162,7 @@ export default function SignInPage() {
             {fetching ? 'Signing in…' : 'Sign in'}
           </Button>
         </form>
+        )}
         <p className="mt-6 text-center text-xs leading-relaxed text-stone-500 dark:text-stone-400">
           First start? The admin is <code className="font-mono">admin@localhost</code> and a generated password printed
           once on the server's console — unless <code className="font-mono">auth.admin_email</code> and{' '}
