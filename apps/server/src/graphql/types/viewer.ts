@@ -1,6 +1,6 @@
 // The signed-in identity, and signing in and out.
 import { createGraphQLError } from 'graphql-yoga';
-import { SignInError, SignInThrottledError } from '../../services/auth/auth-service.js';
+import { LocalSignInOffError, SignInError, SignInThrottledError } from '../../services/auth/auth-service.js';
 import { ValidationError } from '../../services/errors.js';
 import { clearedSessionCookie, sessionCookie } from '../../http/identity.js';
 import { ALL_PERMISSIONS } from '../../services/auth/permissions.js';
@@ -48,6 +48,7 @@ builder.mutationField('signIn', (t) =>
         return (await identityFromSession(context.prisma, secret))!;
       } catch (error) {
         if (error instanceof SignInError) throw createGraphQLError(error.message, { extensions: { code: 'UNAUTHENTICATED' } });
+        if (error instanceof LocalSignInOffError) throw createGraphQLError(error.message, { extensions: { code: 'FORBIDDEN' } });
         if (error instanceof SignInThrottledError) {
           throw createGraphQLError(error.message, { extensions: { code: 'RATE_LIMITED', retryAfterSeconds: error.retryAfterSeconds } });
         }

@@ -21,10 +21,20 @@ export class SignInError extends Error {
   }
 }
 
+/** auth.local_sign_in is false: accounts sign in through single sign-on only. */
+export class LocalSignInOffError extends Error {
+  override name = 'LocalSignInOffError';
+  constructor() {
+    super('signing in with a password is turned off on this server (auth.local_sign_in); sign in with single sign-on');
+  }
+}
+
 export interface AuthSettings extends SignInLimitSettings {
   admin_email: string;
   admin_password: string;
   session_ttl_hours: number;
+  /** Password sign-in (signIn); false: single sign-on only. */
+  local_sign_in: boolean;
 }
 
 export interface AuthServiceDeps {
@@ -67,6 +77,7 @@ export class AuthService {
 
   /** Creates a session for valid credentials. Every attempt counts against the account and the address. */
   async signIn(email: string, password: string, meta: { ip: string | null; userAgent: string | null }) {
+    if (!this.settings.local_sign_in) throw new LocalSignInOffError();
     const account = email.trim().toLowerCase();
     await this.limits.admit(account, meta.ip);
     const user = await this.prisma.user.findUnique({ where: { email: account } });
@@ -76,13 +87,18 @@ export class AuthService {
     }
     if (!(await verifyPassword(user.passwordHash, password))) throw new SignInError();
     await this.limits.succeeded(account, meta.ip);
+    return { ...(await this.openSession(user.id, meta)), user };
+  }
+
+  /** A new session for a user whose identity was proven (password, or single sign-on); its secret is the cookie. */
+  async openSession(userId: string, meta: { ip: string | null; userAgent: string | null }) {
     const secret = newSecret(SESSION_PREFIX);
     const expiresAt = new Date(Date.now() + this.settings.session_ttl_hours * 3600 * 1000);
     const session = await this.prisma.session.create({
-      data: { userId: user.id, tokenHash: hashSecret(secret), ip: meta.ip, userAgent: meta.userAgent?.slice(0, 500) ?? null, expiresAt },
+      data: { userId, tokenHash: hashSecret(secret), ip: meta.ip, userAgent: meta.userAgent?.slice(0, 500) ?? null, expiresAt },
     });
-    await this.prisma.user.update({ where: { id: user.id }, data: { lastSignInAt: new Date() } });
-    return { session, secret, user };
+    await this.prisma.user.update({ where: { id: userId }, data: { lastSignInAt: new Date() } });
+    return { session, secret };
   }
 
   async signOut(identity: Identity): Promise<void> {
