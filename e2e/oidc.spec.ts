@@ -3,6 +3,7 @@
 // signed in as a user created from the provider's claims, with the role its group maps to.
 import { expect, test } from '@playwright/test';
 import { startSso, type SsoSetup } from './support/oidc.ts';
+import { screenshotBothThemes } from './support/screenshots.ts';
 
 let sso: SsoSetup;
 
@@ -27,6 +28,7 @@ test('signs in with SSO through the provider’s login page and lands where the 
   await expect(button).toBeVisible();
   // Password sign-in is off: no password field is offered.
   await expect(page.getByLabel('Password')).toHaveCount(0);
+  await screenshotBothThemes(page, 'sign-in-sso-only');
 
   await button.click();
   await expect(page).toHaveURL(new RegExp(`^${sso.issuer}/interaction/`));
@@ -44,4 +46,5 @@ test('a refused sign-in comes back to the sign-in page saying why', async ({ pag
   await page.goto(`${sso.sundialUrl}/auth/oidc/callback?code=forged&state=forged`);
   await expect(page).toHaveURL(/\/sign-in\?sso=bad_state$/);
   await expect(page.getByRole('alert')).toContainText('The sign-in could not be matched to this browser');
+  await screenshotBothThemes(page, 'sign-in-sso-refused');
 });

@@ -188,6 +188,23 @@ describe('single sign-on (OpenID Connect)', () => {
     expect((await lastAudit(api)).details).toMatchObject({ refused: 'bad_state', reason: expect.stringMatching(/no sign-in was started/) });
   });
 
+  it('refuses a deactivated account, and says why the provider refused', async () => {
+    const prisma = api.app.database.prisma;
+    await prisma.user.update({ where: { email: 'grace@example.com' }, data: { active: false } });
+    const { landed } = await signInWithSso(api, 'grace');
+    expect(landed.searchParams.get('sso')).toBe('inactive');
+    expect((await lastAudit(api)).details).toMatchObject({ refused: 'inactive', reason: 'the account grace@example.com is deactivated' });
+    await prisma.user.update({ where: { email: 'grace@example.com' }, data: { active: true } });
+
+    // The provider answers with an error instead of a code (the user cancelled at its login page).
+    const browser = new Browser();
+    const started = await browser.get(`${api.url}/auth/oidc/start`);
+    const state = new URL(started.headers.get('location')!).searchParams.get('state')!;
+    const back = await browser.get(`${api.url}/auth/oidc/callback?error=access_denied&error_description=End-User+aborted&state=${state}`);
+    expect(back.headers.get('location')).toBe('/sign-in?sso=provider_error');
+    expect((await lastAudit(api)).details).toMatchObject({ refused: 'provider_error', reason: 'the provider refused: access_denied (End-User aborted)' });
+  });
+
   it('keeps `next` to paths of this app', async () => {
     const browser = new Browser();
     const response = await browser.get(`${api.url}/auth/oidc/start?next=${encodeURIComponent('//evil.example/x')}`);
