@@ -84,7 +84,7 @@ export function createServices({ prisma, pool, statements, prepareStatements, ac
     dispatch: new DispatchService({ jobs, runs }),
     definitions: new DefinitionsService({ db: prisma, jobs, users, roles, webhooks }),
     auth,
-    oidc: new OidcSignIn({ prisma, auth, ...oidc }),
+    oidc: new OidcSignIn({ prisma, pool, auth, ...oidc }),
     webhooks,
     webhookReceiver: new WebhookReceiver({ prisma, pool, box, settings: webhookSettings, runs, engine, dispatcher, bus, audit: new AuditService(prisma) }),
   };

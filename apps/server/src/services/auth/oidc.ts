@@ -3,7 +3,9 @@
 // rules around it: which account a verified e-mail signs in to, which roles the provider's groups give it, and an
 // audit row for every attempt, signed in or refused with its reason. The HTTP side is http/oidc.ts.
 import * as client from 'openid-client';
+import type pg from 'pg';
 import type { PrismaClient } from '../../db/prisma.js';
+import { createRateLimiter, type RateLimiter } from '../../db/rate-limits.js';
 import type { Logger } from '../../lib/logger.js';
 import { AuditService } from '../audit.js';
 import type { AuthService } from './auth-service.js';
@@ -57,6 +59,11 @@ export const OIDC_CALLBACK_PATH = '/auth/oidc/callback';
 export const OIDC_FLOW_SECONDS = 600;
 
 const AUDIT_ACTION = 'oidcSignIn';
+/**
+ * Audit rows of refused sign-ins per client address and minute: a forged callback costs nothing to send, and the
+ * audit table is append-only, so a flood leaves a log line rather than a full disk (as refused operations do).
+ */
+const REFUSED_ROWS_PER_ADDRESS_PER_MINUTE = 60;
 
 interface Meta {
   ip: string | null;
@@ -81,11 +88,13 @@ export class OidcSignIn {
   private readonly settings: OidcSettings;
   private readonly localSignIn: boolean;
   private readonly logger: Logger | null;
+  private readonly refusedRows: RateLimiter;
   /** The provider's metadata, discovered on first use and kept; a failed discovery is tried again next time. */
   private configuration: Promise<client.Configuration> | null = null;
 
-  constructor(deps: { prisma: PrismaClient; auth: AuthService; settings: OidcSettings; localSignIn: boolean; logger?: Logger | null }) {
+  constructor(deps: { prisma: PrismaClient; pool: pg.Pool; auth: AuthService; settings: OidcSettings; localSignIn: boolean; logger?: Logger | null }) {
     this.prisma = deps.prisma;
+    this.refusedRows = createRateLimiter(deps.pool, { name: 'oidc-refused-rows', points: REFUSED_ROWS_PER_ADDRESS_PER_MINUTE, durationSeconds: 60 });
     this.auth = deps.auth;
     this.audit = new AuditService(deps.prisma);
     this.settings = deps.settings;
@@ -236,6 +245,16 @@ export class OidcSignIn {
   }
 
   private async record(meta: Meta, outcome: 'SUCCESS' | 'DENIED', user: { id: string; email: string } | null, sessionId: string | null, details: Record<string, unknown>) {
+    if (outcome === 'DENIED') {
+      const allowed = await this.refusedRows.consume(meta.ip ?? 'unknown').then(
+        () => true,
+        () => false,
+      );
+      if (!allowed) {
+        this.logger?.warn(`audit: refused single sign-on from ${meta.ip ?? 'unknown'} not recorded (over ${REFUSED_ROWS_PER_ADDRESS_PER_MINUTE} a minute): ${String(details.refused)}`);
+        return;
+      }
+    }
     await this.audit
       .record({
         actorId: user?.id ?? null,
