@@ -131,7 +131,7 @@ async function importCommand(argv: string[]): Promise<number> {
   try {
     const summary = await withDefinitions(config, true, (service) => service.applyText(source, format, { dryRun, prune: values.prune ?? false }));
     process.stdout.write(`${dryRun ? 'Dry run, nothing changed. Would apply' : 'Applied'} ${file}: ${describeChanges(summary)}\n`);
-    for (const kind of ['roles', 'users', 'jobs'] as const) {
+    for (const kind of ['calendars', 'roles', 'users', 'jobs'] as const) {
       for (const change of ['created', 'updated', 'deleted'] as const) {
         for (const name of summary[kind][change]) process.stdout.write(`  ${change} ${kind.slice(0, -1)} ${name}\n`);
       }

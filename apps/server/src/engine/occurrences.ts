@@ -5,10 +5,15 @@
 // too). A job has several schedules; its nextRunAt is the earliest of theirs, and every schedule due by then fires.
 // Sundial computes the slots itself (services/schedule), so the UI's preview and the real fire times come from one
 // place. The scheduler's timers call `fireDue` and move to the next slot it returns.
+// Calendars (services/schedule/calendars.ts) judge each slot: one they rule out becomes a SKIPPED run naming the
+// calendar (blackout policy SKIP), or the schedule's next slot becomes the end of the window (MOVE): the slots
+// inside the window become that one run, whose reason says where it was moved from. A job paused until a time has
+// its timer at that time: the firing then re-enables it (resumeDue), audited as Sundial's own act.
 import type { Job, JobSchedule, Prisma, Run } from '../db/prisma.js';
 import { prismaSql } from '../db/sql/client.js';
 import { lockJob } from '../db/sql/jobs/lock.js';
-import { missedOccurrences, nextFireTimes, scheduleFromJob, type Schedule } from '../services/schedule.js';
+import { firstSlotAfter, judgeSlot, missedOccurrences, movedSlot, nextFireTimes, scheduleFromJob, type AttachedCalendar, type Schedule } from '../services/schedule.js';
+import { attachedCalendars } from './calendars.js';
 import { lastSuccessStart, type NewRun, type RunCreation } from './create.js';
 import { publishRun, type EngineResources } from './resources.js';
 import { ACTIVE_STATUSES } from './transitions.js';
@@ -35,6 +40,11 @@ export function scheduleArgs(job: Pick<Job, 'args'>, schedule: Pick<JobSchedule,
   return { ...((job.args ?? {}) as Record<string, unknown>), ...((schedule.args ?? {}) as Record<string, unknown>) };
 }
 
+/** When a job's timer is due: its next slot, or the end of its pause. */
+export function timerAt(job: Pick<Job, 'enabled' | 'nextRunAt' | 'pausedUntil'>): Date | null {
+  return job.enabled ? job.nextRunAt : job.pausedUntil;
+}
+
 export class Occurrences {
   constructor(
     private readonly resources: EngineResources,
@@ -50,8 +60,14 @@ export class Occurrences {
   async fireDue(jobId: string, now = new Date()): Promise<Firing | null> {
     const firing = await this.resources.prisma.$transaction(async (tx): Promise<Firing | null> => {
       if (!(await lockJob(prismaSql(tx), jobId))) return null;
-      const current = await tx.job.findUniqueOrThrow({ where: { id: jobId } });
-      if (!current.enabled || !current.nextRunAt) return null;
+      let current = await tx.job.findUniqueOrThrow({ where: { id: jobId } });
+      let resumed = false;
+      if (!current.enabled && current.pausedUntil) {
+        if (current.pausedUntil.getTime() > now.getTime() + EARLY_TOLERANCE_MS) return { job: current, run: null, runs: [] };
+        current = await this.resume(tx, current, now);
+        resumed = true;
+      }
+      if (!current.enabled || !current.nextRunAt) return resumed ? { job: current, run: null, runs: [] } : null;
       // The jobs table says which slot is due; a timer that fired early (the job changed meanwhile) only moves.
       if (current.nextRunAt.getTime() > now.getTime() + EARLY_TOLERANCE_MS) return { job: current, run: null, runs: [] };
       const due = await tx.jobSchedule.findMany({
@@ -59,8 +75,9 @@ export class Occurrences {
         orderBy: [{ nextRunAt: 'asc' }, { position: 'asc' }],
       });
       const runs: Run[] = [];
+      const calendars = due.length > 0 ? await attachedCalendars(tx, jobId) : [];
       for (const schedule of due) {
-        const run = await this.fire(tx, current, schedule, schedule.nextRunAt!, now);
+        const run = await this.fire(tx, current, schedule, schedule.nextRunAt!, now, calendars);
         if (run) runs.push(run);
       }
       const job = await this.settleJob(tx, current, now);
@@ -76,10 +93,12 @@ export class Occurrences {
   }
 
   /** One schedule's due slot: its run (null when the slot had one already), and the schedule moved to its next slot. */
-  private async fire(tx: Prisma.TransactionClient, job: Job, row: JobSchedule, slot: Date, now: Date): Promise<Run | null> {
+  private async fire(tx: Prisma.TransactionClient, job: Job, row: JobSchedule, slot: Date, now: Date, calendars: readonly AttachedCalendar[]): Promise<Run | null> {
     const schedule = scheduleFromJob(row);
     const late = now.getTime() - slot.getTime() > this.misfireThresholdMs;
-    const key = occurrenceKey(job.id, row.id, slot);
+    // A moved slot is still its original slot: one run per (job, schedule, slot), and the grid it came from.
+    const original = row.movedFrom ?? slot;
+    const key = occurrenceKey(job.id, row.id, original);
     const exists = await tx.run.findUnique({ where: { occurrenceKey: key }, select: { id: true } });
     let run: Run | null = null;
     if (!exists) {
@@ -95,8 +114,20 @@ export class Occurrences {
         late,
       };
       let skipped: string | null = null;
+      const verdict = calendars.length > 0 ? judgeSlot(slot, calendars) : ({ allowed: true } as const);
       if (late && job.misfirePolicy === 'SKIP') {
         skipped = `missed while no worker was up (${describeMissed(schedule, slot, now)}); misfire policy: skip`;
+      } else if (!verdict.allowed) {
+        const to = job.blackoutPolicy === 'MOVE' ? movedSlot(slot, calendars) : null;
+        if (to) {
+          // No run yet: the schedule's next slot becomes the end of the window, remembering the slot it was.
+          const movedReason = `moved from ${original.toISOString()} to ${to.toISOString()}: the slot was ${verdict.reason}; blackout policy: move`;
+          await tx.jobSchedule.update({ where: { id: row.id }, data: { nextRunAt: to, movedFrom: original, movedReason } });
+          return null;
+        }
+        skipped = job.blackoutPolicy === 'MOVE'
+          ? `${verdict.reason}, with no time outside it within a year to move to; blackout policy: move`
+          : `${verdict.reason}; blackout policy: skip`;
       } else if (job.overlapPolicy === 'SKIP') {
         const previous = await tx.run.findFirst({
           where: { jobId: job.id, parentRunId: null, status: { in: [...ACTIVE_STATUSES] } },
@@ -104,14 +135,15 @@ export class Occurrences {
         });
         if (previous) skipped = `previous run ${previous.id} was still running; overlap policy: skip`;
       }
-      const reason = skipped ?? (late ? `late: one catch-up run for ${describeMissed(schedule, slot, now)} missed while no worker was up` : null);
+      const reason = skipped ?? (late ? `late: one catch-up run for ${describeMissed(schedule, slot, now)} missed while no worker was up` : row.movedReason);
       const [created] = await this.creation.insert([{ ...base, status: skipped ? 'SKIPPED' : 'QUEUED', statusReason: reason }], prismaSql(tx));
       run = created ?? null;
     }
 
     const runCount = row.runCount + (exists ? 0 : 1);
     // After a misfire the missed slots are gone: the next slot is the first one after now (on the same grid).
-    const [next] = nextFireTimes(scheduleFromJob({ ...row, runCount }), { after: late ? now : slot, count: 1, anchor: slot });
+    // After a moved slot, the slots it was moved over are gone too: the next one is the first after it.
+    const [next] = nextFireTimes(scheduleFromJob({ ...row, runCount }), { after: late ? now : slot, count: 1, anchor: original });
     let disabledReason: string | null = null;
     if (!next) {
       if (row.runLimit !== null && runCount >= row.runLimit) disabledReason = `run limit of ${row.runLimit} reached`;
@@ -122,9 +154,45 @@ export class Occurrences {
     }
     await tx.jobSchedule.update({
       where: { id: row.id },
-      data: { runCount, nextRunAt: next ?? null, ...(disabledReason ? { enabled: false, disabledReason } : {}) },
+      data: { runCount, nextRunAt: next ?? null, movedFrom: null, movedReason: null, ...(disabledReason ? { enabled: false, disabledReason } : {}) },
     });
     return run;
+  }
+
+  /**
+   * The end of a "pause until": the job is enabled again, each schedule's next slot counted from now (the slots of
+   * the pause never run), and the audit log says Sundial did it. A job none of whose schedules has a slot left stays
+   * disabled, saying why.
+   */
+  private async resume(tx: Prisma.TransactionClient, job: Job, now: Date): Promise<Job> {
+    const schedules = await tx.jobSchedule.findMany({ where: { jobId: job.id }, orderBy: { position: 'asc' } });
+    let earliest: Date | null = null;
+    for (const row of schedules) {
+      const next = row.enabled ? firstSlotAfter(scheduleFromJob(row), now) : null;
+      await tx.jobSchedule.update({ where: { id: row.id }, data: { nextRunAt: next, movedFrom: null, movedReason: null } });
+      if (next && (!earliest || next < earliest)) earliest = next;
+    }
+    const stuck = schedules.length > 0 && !earliest;
+    const resumed = await tx.job.update({
+      where: { id: job.id },
+      data: stuck
+        ? { pausedUntil: null, disabledReason: `paused until ${job.pausedUntil!.toISOString()}, but none of its schedules has a fire time after that` }
+        : { pausedUntil: null, enabled: true, disabledReason: null, nextRunAt: earliest },
+    });
+    await tx.auditEvent.create({
+      data: {
+        actorId: null,
+        actorLabel: 'sundial',
+        actorKind: 'SYSTEM',
+        ip: null,
+        action: 'resumeJob',
+        targetType: 'job',
+        targetId: job.id,
+        outcome: stuck ? 'FAILURE' : 'SUCCESS',
+        details: { pausedUntil: job.pausedUntil!.toISOString(), ...(stuck ? { error: resumed.disabledReason } : { nextRunAt: earliest?.toISOString() ?? null }) },
+      },
+    });
+    return resumed;
   }
 
   /** The job's next run: the earliest of its schedules'; none left disables the job, saying why. */

@@ -24,5 +24,6 @@ import './types/audit.js';
 import './types/definitions.js';
 import './types/inbox.js';
 import './types/webhook.js';
+import './types/calendar.js';
 
 export const schema = builder.toSchema({ sortSchema: true });

@@ -1,8 +1,9 @@
-// Timers for scheduled jobs: exactly one Agenda entry per enabled scheduled job, due at the job's next slot. When it
-// fires, the engine fires the slot (engine/occurrences.ts) and the entry moves to the next slot it returns.
+// Timers for scheduled jobs: exactly one Agenda entry per enabled scheduled job, due at the job's next slot, and one
+// per job paused until a time, due then. When it fires, the engine fires the slot or ends the pause
+// (engine/occurrences.ts) and the entry moves to the next time it returns.
 import type { Agenda, Job as AgendaJob } from 'agenda';
 import type { Job, PrismaClient } from '../db/prisma.js';
-import type { Occurrences } from '../engine/occurrences.js';
+import { timerAt, type Occurrences } from '../engine/occurrences.js';
 import type { Logger } from '../lib/logger.js';
 import type { JobTimers } from '../services/jobs.js';
 import { nextFireTimes, scheduleFromJob } from '../services/schedule.js';
@@ -16,13 +17,15 @@ export interface OccurrenceJobData {
 export function createJobTimers(agenda: Agenda): JobTimers {
   return {
     async sync(job: Job) {
-      if (!job.enabled || !job.nextRunAt) {
+      // Due at the job's next slot, or at the end of its pause (the firing re-enables it then).
+      const at = timerAt(job);
+      if (!at) {
         await agenda.cancel({ name: OCCURRENCE_JOB, data: { jobId: job.id } });
         return;
       }
       const data: OccurrenceJobData = { jobId: job.id };
       // The unique key is a constant path; its value is a uuid we generated: no user input reaches it.
-      await agenda.create(OCCURRENCE_JOB, data).unique({ 'data.jobId': job.id }).schedule(job.nextRunAt).save();
+      await agenda.create(OCCURRENCE_JOB, data).unique({ 'data.jobId': job.id }).schedule(at).save();
     },
     async remove(jobId: string) {
       await agenda.cancel({ name: OCCURRENCE_JOB, data: { jobId } });
@@ -39,7 +42,8 @@ export function createOccurrenceHandler(occurrences: Occurrences, logger: Logger
     try {
       const firing = await occurrences.fireDue(entry.attrs.data.jobId);
       // No firing: the job is gone, disabled or manual; the entry is removed when this handler returns.
-      if (firing?.job.nextRunAt) entry.schedule(firing.job.nextRunAt);
+      const at = firing ? timerAt(firing.job) : null;
+      if (at) entry.schedule(at);
     } catch (error) {
       // Agenda has already cleared this one-time entry's next run time; a handler that threw would leave the job
       // without a timer for good. The jobs table still names the due slot: look again shortly.
@@ -49,10 +53,10 @@ export function createOccurrenceHandler(occurrences: Occurrences, logger: Logger
   };
 }
 
-/** On start and on every repair pass: one entry for every enabled scheduled job, none for anything else. */
+/** On start and on every repair pass: one entry for every enabled scheduled job and every paused-until job, none for anything else. */
 export async function reconcileTimers(prisma: PrismaClient, agenda: Agenda, timers: JobTimers): Promise<{ synced: number; removed: number }> {
   const jobs = await prisma.job.findMany({
-    where: { enabled: true, schedules: { some: { enabled: true } } },
+    where: { OR: [{ enabled: true, schedules: { some: { enabled: true } } }, { enabled: false, pausedUntil: { not: null } }] },
     include: { schedules: { where: { enabled: true } } },
   });
   const wanted = new Set(jobs.map((job) => job.id));
@@ -72,7 +76,7 @@ export async function reconcileTimers(prisma: PrismaClient, agenda: Agenda, time
   }
   for (const job of jobs) {
     // A job whose next slot is unknown (e.g. restored from a backup) gets one from now, from each schedule lacking one.
-    if (!job.nextRunAt) {
+    if (job.enabled && !job.nextRunAt) {
       const now = new Date();
       let earliest: Date | null = null;
       for (const schedule of job.schedules) {

@@ -21,6 +21,7 @@ import { UserService } from './users.js';
 import { AuditService } from './audit.js';
 import { OidcSignIn, type OidcSettings } from './auth/oidc.js';
 import type { Logger } from '../lib/logger.js';
+import { CalendarService } from './calendars.js';
 import { WebhookService, type WebhookSettings } from './webhooks/hooks.js';
 import { WebhookReceiver } from './webhooks/receive.js';
 import { SecretBox } from './webhooks/secrets.js';
@@ -42,6 +43,8 @@ export interface Services {
   /** Jobs' inbound webhooks: enabling, rotating (admins), and requests to them (receiver). */
   webhooks: WebhookService;
   webhookReceiver: WebhookReceiver;
+  /** Calendars and the calendars jobs attach. */
+  calendars: CalendarService;
   /** Which queues live workers take; why a queued run waits for one. */
   queues: QueueService;
 }
@@ -92,6 +95,7 @@ export function createServices({
   const { secretKey, ...webhookSettings } = webhookConfig;
   const box = new SecretBox(secretKey);
   const webhooks = new WebhookService({ db: prisma, box, settings: webhookSettings });
+  const calendars = new CalendarService({ db: prisma, bus });
   return {
     jobs,
     jobSummaries: new JobSummaries(pool, { prepare: prepareStatements }),
@@ -101,10 +105,11 @@ export function createServices({
     roles,
     inbox: new InboxService(prisma),
     dispatch: new DispatchService({ jobs, runs }),
-    definitions: new DefinitionsService({ db: prisma, jobs, users, roles, webhooks }),
+    definitions: new DefinitionsService({ db: prisma, jobs, users, roles, webhooks, calendars }),
     auth,
     oidc: new OidcSignIn({ prisma, pool, auth, ...oidc }),
     webhooks,
+    calendars,
     queues: new QueueService({ prisma, pool, workerStaleAfterMs }),
     webhookReceiver: new WebhookReceiver({ prisma, pool, box, settings: webhookSettings, runs, engine, dispatcher, bus, audit: new AuditService(prisma) }),
   };

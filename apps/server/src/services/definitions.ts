@@ -24,6 +24,8 @@ import { jobToInput, type JobInput, type JobService } from './jobs.js';
 import type { RoleService } from './roles.js';
 import type { UserService } from './users.js';
 import type { WebhookService } from './webhooks/hooks.js';
+import type { CalendarService } from './calendars.js';
+import { storedEntries } from './schedule.js';
 
 export { DOCUMENT_VERSION, formatFromName, parseDefinitions, stringifyDefinitions } from './definitions/format.js';
 export type { DefinitionsDocument, DefinitionsFormat } from './definitions/format.js';
@@ -36,6 +38,7 @@ export interface DefinitionsDeps {
   users: UserService;
   roles: RoleService;
   webhooks: WebhookService;
+  calendars: CalendarService;
 }
 
 export interface ApplyOptions {
@@ -53,12 +56,12 @@ export interface ExportResult {
 
 class Rollback extends Error {}
 
-const KIND_ORDER = ['roles', 'users', 'jobs'];
+const KIND_ORDER = ['calendars', 'roles', 'users', 'jobs'];
 
 /** Problems as a reader meets them in the file: the document's own first, then entry by entry (shape or rules). */
 function inDocumentOrder(errors: FieldError[]): FieldError[] {
   const position = (field: string): [number, number] => {
-    const entry = /^(roles|users|jobs)\[(\d+)\]/.exec(field);
+    const entry = /^(calendars|roles|users|jobs)\[(\d+)\]/.exec(field);
     return entry ? [KIND_ORDER.indexOf(entry[1]!) + 1, Number(entry[2])] : [0, 0];
   };
   return errors
@@ -98,14 +101,21 @@ export class DefinitionsService {
    */
   async apply(raw: unknown, options: ApplyOptions = {}): Promise<DefinitionsSummary> {
     const { document, errors, invalid } = readDocument(raw, (name) => this.deps.jobs.unknownAction(name));
-    const summary: DefinitionsSummary = { dryRun: options.dryRun ?? false, roles: emptyChanges(), users: emptyChanges(), jobs: emptyChanges() };
+    const summary: DefinitionsSummary = { dryRun: options.dryRun ?? false, calendars: emptyChanges(), roles: emptyChanges(), users: emptyChanges(), jobs: emptyChanges() };
     const afterCommit = new AfterCommit();
     try {
       await this.deps.db.$transaction(
         async (tx) => {
           await lockDefinitionsApply(prismaSql(tx));
-          const services = { roles: this.deps.roles.within(tx), users: this.deps.users.within(tx), jobs: this.deps.jobs.within(tx, afterCommit), webhooks: this.deps.webhooks.within(tx) };
+          const services = {
+            roles: this.deps.roles.within(tx),
+            users: this.deps.users.within(tx),
+            jobs: this.deps.jobs.within(tx, afterCommit),
+            webhooks: this.deps.webhooks.within(tx),
+            calendars: this.deps.calendars.within(tx, afterCommit),
+          };
           const run = new ApplyRun(tx, services, afterCommit, document, invalid, errors, summary);
+          await run.calendars();
           await run.roles();
           await run.users();
           await run.jobs();
@@ -181,8 +191,23 @@ export class DefinitionsService {
       keyOfJob.set(job.id, key);
     }
     const followUps = await followUpDefinitions(prisma, [...keyOfJob.keys()], (id) => keyOfJob.get(id) ?? id);
+    // The calendars the jobs attach, and every blackout for all jobs (it judges their slots too).
+    const calendarIds = [...new Set(jobs.flatMap((job) => job.calendars.map((attached) => attached.calendarId)))];
+    const calendars = await prisma.calendar.findMany({ where: { OR: [{ id: { in: calendarIds } }, { blackoutForAllJobs: true }] }, orderBy: { name: 'asc' } });
+    const calendarNameOf = new Map(calendars.map((calendar) => [calendar.id, calendar.name]));
     const document: DefinitionsDocument = {
       version: DOCUMENT_VERSION,
+      ...(calendars.length > 0
+        ? {
+            calendars: calendars.map((calendar) => ({
+              name: calendar.name,
+              ...(calendar.description ? { description: calendar.description } : {}),
+              timezone: calendar.timezone,
+              ...(calendar.blackoutForAllJobs ? { blackoutForAllJobs: true } : {}),
+              entries: storedEntries(calendar.entries).map(({ label, ...entry }) => ({ ...(label ? { label } : {}), ...entry })),
+            })),
+          }
+        : {}),
       roles: roles.map((role) => ({
         name: role.name,
         ...(role.description ? { description: role.description } : {}),
@@ -200,7 +225,12 @@ export class DefinitionsService {
       jobs: inputs.map(({ job, input }) => {
         const definition = toJobDefinition({ ...input, key: keyOfJob.get(job.id)! }, (kind, id) => (kind === 'user' ? emailOf.get(id) : roleNameOf.get(id)) ?? id);
         const chain = followUps.get(job.id);
-        const withHook = job.webhook ? { ...definition, webhook: { enabled: job.webhook.enabled } } : definition;
+        const withCalendars = {
+          ...definition,
+          ...(job.calendars.length > 0 ? { calendars: job.calendars.map((attached) => ({ calendar: calendarNameOf.get(attached.calendarId)!, mode: attached.mode })) } : {}),
+          ...(job.blackoutPolicy !== 'SKIP' ? { blackoutPolicy: job.blackoutPolicy } : {}),
+        };
+        const withHook = job.webhook ? { ...withCalendars, webhook: { enabled: job.webhook.enabled } } : withCalendars;
         return chain ? { ...withHook, followUps: chain } : withHook;
       }),
     };

@@ -23,6 +23,8 @@ export function scheduleRow(entry: CheckedScheduleEntry, position: number, jobEn
     disabledReason,
     args: entry.args ? (entry.args as Prisma.InputJsonObject) : Prisma.DbNull,
     nextRunAt,
+    // A kept schedule keeps a slot moved out of a calendar window; any other starts afresh.
+    ...(kept ? {} : { movedFrom: null, movedReason: null }),
   };
 }
 

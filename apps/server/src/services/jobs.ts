@@ -163,7 +163,15 @@ export class JobService {
   /** Pause or resume. Resuming computes each schedule's next slot from now (missed slots of a paused job never run). */
   async setEnabled(id: string, enabled: boolean): Promise<Job> {
     const current = await this.get(id);
-    if (current.enabled === enabled) return current;
+    if (current.enabled === enabled) {
+      // Paused until a time, then paused (or resumed) by hand: the hand's word holds, with no end.
+      if (!current.pausedUntil) return current;
+      if (!enabled) {
+        const job = await this.deps.db.job.update({ where: { id }, data: { pausedUntil: null } });
+        await this.changed(job, 'updated');
+        return job;
+      }
+    }
     const schedules = await this.schedulesOf(id);
     const resumed = enabled ? resumedSlots(schedules, this.now()) : [];
     const nextRunAt = earliestNextRun(resumed.map((slot) => ({ enabled: true, nextRunAt: slot.nextRunAt })));
@@ -173,8 +181,25 @@ export class JobService {
       );
     }
     const job = await inTransaction(this.deps.db, async (tx) => {
-      for (const slot of resumed) await tx.jobSchedule.update({ where: { id: slot.id }, data: { nextRunAt: slot.nextRunAt } });
-      return tx.job.update({ where: { id }, data: { enabled, disabledReason: null, nextRunAt: enabled ? nextRunAt : null } });
+      for (const slot of resumed) await tx.jobSchedule.update({ where: { id: slot.id }, data: { nextRunAt: slot.nextRunAt, movedFrom: null, movedReason: null } });
+      return tx.job.update({ where: { id }, data: { enabled, disabledReason: null, pausedUntil: null, nextRunAt: enabled ? nextRunAt : null } });
+    });
+    await this.changed(job, 'updated');
+    return job;
+  }
+
+  /**
+   * Pauses the job now and re-enables it at `until` (its timer fires then; the slots in between never run). Paused
+   * already: the pause gets this end.
+   */
+  async pauseUntil(id: string, until: Date): Promise<Job> {
+    const current = await this.get(id);
+    if (Number.isNaN(until.getTime()) || until.getTime() <= this.now().getTime()) {
+      throw new ValidationError([{ field: 'until', message: `must be in the future (it is ${this.now().toISOString()} now)` }]);
+    }
+    const job = await this.deps.db.job.update({
+      where: { id },
+      data: { enabled: false, pausedUntil: until, nextRunAt: null, ...(current.enabled ? { disabledReason: null } : {}) },
     });
     await this.changed(job, 'updated');
     return job;

@@ -7,7 +7,7 @@
 // PostgreSQL at TEST_DATABASE_URL), with these variables set as the guides tell readers to set them:
 //   SUNDIAL_URL    the server's URL            SUNDIAL_TOKEN   an admin's API token
 //   SUNDIAL_AUTH__ADMIN_EMAIL / SUNDIAL_AUTH__ADMIN_PASSWORD   the first admin's credentials
-//   JOB_ID, RUN_ID, USER_ID, ROLE_ID   the ids the guide's earlier blocks returned (last one of each kind)
+//   JOB_ID, RUN_ID, USER_ID, ROLE_ID, CALENDAR_ID   the ids the guide's earlier blocks returned (last of each kind)
 //
 // How each fenced block is checked, by its language:
 // - graphql: sent with the token. A ```json block right after it is its variables, unless its top level is
@@ -56,7 +56,7 @@ import { guideFiles, readGuide, REPO, type GuideBlock } from '../support/guide-b
 import { killServer, spawnServer, type ServerProcess } from '../support/server-process.js';
 import { subscribe } from '../support/subscribe.js';
 
-const ID_KINDS = { job: 'JOB_ID', run: 'RUN_ID', user: 'USER_ID', role: 'ROLE_ID' } as const;
+const ID_KINDS = { job: 'JOB_ID', run: 'RUN_ID', user: 'USER_ID', role: 'ROLE_ID', calendar: 'CALENDAR_ID' } as const;
 const ACTIVE_RUN = ['QUEUED', 'RUNNING', 'CANCELLING'];
 // A ceiling for blocks that start servers on a loaded machine (see READY_TIMEOUT_MS), not an expectation.
 const BLOCK_TIMEOUT = 600_000;

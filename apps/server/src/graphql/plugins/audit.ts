@@ -30,6 +30,8 @@ const WRAPPED = Symbol('sundial.audited');
 const ENTITIES: readonly [word: string, type: string][] = [
   ['ApiToken', 'api_token'],
   ['Token', 'api_token'],
+  ['JobCalendars', 'job'],
+  ['Calendar', 'calendar'],
   ['Job', 'job'],
   ['Run', 'run'],
   ['User', 'user'],

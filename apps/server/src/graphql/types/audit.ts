@@ -5,8 +5,8 @@ import { isUuid } from './common.js';
 
 const AuditOutcomeEnum = builder.enumType('AuditOutcome', { values: ['SUCCESS', 'FAILURE', 'DENIED'] as const });
 const AuditActorKindEnum = builder.enumType('AuditActorKind', {
-  description: 'How the actor was identified: not signed in, a browser session, or an API token.',
-  values: ['ANONYMOUS', 'SESSION', 'TOKEN'] as const,
+  description: 'How the actor was identified: not signed in, a browser session, an API token, or Sundial itself (SYSTEM: e.g. a paused job re-enabled at the time it was paused until).',
+  values: ['ANONYMOUS', 'SESSION', 'TOKEN', 'SYSTEM'] as const,
 });
 
 builder.prismaObject('AuditEvent', {

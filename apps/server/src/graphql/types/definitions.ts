@@ -28,6 +28,7 @@ const KindChangesRef = builder.objectRef<KindChanges>('DefinitionChanges').imple
 const DefinitionsSummaryRef = builder.objectRef<DefinitionsSummary>('DefinitionsSummary').implement({
   fields: (t) => ({
     dryRun: t.exposeBoolean('dryRun', { description: 'True: nothing was changed; the lists say what would have been.' }),
+    calendars: t.field({ type: KindChangesRef, resolve: (summary) => summary.calendars }),
     roles: t.field({ type: KindChangesRef, resolve: (summary) => summary.roles }),
     users: t.field({ type: KindChangesRef, resolve: (summary) => summary.users }),
     jobs: t.field({ type: KindChangesRef, resolve: (summary) => summary.jobs }),

@@ -3,10 +3,10 @@
 // targets and roles costs a constant number of SQL queries: the page is one statement, and what each row shows
 // beside the job (last run, last success, counts, targeted and notified users and roles) is batch-loaded for the
 // whole page at once (services/job-summaries.ts), those statements sent side by side rather than one after another.
-import type { Job, JobSchedule, Role, RunStatus, User } from '../../db/prisma.js';
+import type { Calendar, Job, JobSchedule, Role, RunStatus, User } from '../../db/prisma.js';
 import type { JobLink, LatestRuns } from '../../services/job-summaries.js';
 import { ACTIVE_STATUSES } from '../../services/run-status.js';
-import { describeSchedule, mergedSlots, scheduleFromJob } from '../../services/schedule.js';
+import { describeSchedule, judgedSlots, scheduleFromJob, storedEntries, type AttachedCalendar, type JudgedSlot } from '../../services/schedule.js';
 import { builder, type GraphQLContext } from '../builder.js';
 import { ActionRef } from './action.js';
 import { batchLoader, can, clamp, MisfirePolicyEnum, OverlapPolicyEnum, RunStatusEnum } from './common.js';
@@ -66,25 +66,45 @@ const schedulesLoader = (context: GraphQLContext) =>
     return byJob;
   });
 
-interface UpcomingRun {
-  at: Date;
-  schedule: JobSchedule;
-}
+type UpcomingRun = Omit<JudgedSlot<JobSchedule>, 'key'> & { schedule: JobSchedule };
 
 const UpcomingRunRef = builder.objectRef<UpcomingRun>('UpcomingRun').implement({
-  description: 'A run a job will make by itself, and the schedule that makes it.',
+  description: "A run a job will make by itself, the schedule that makes it, and what the job's calendars make of it.",
   fields: (t) => ({
     at: t.expose('at', { type: 'DateTime' }),
     schedule: t.field({ type: JobScheduleRef, resolve: (upcoming) => upcoming.schedule }),
     scheduleTitle: t.string({ description: "The schedule's label, else its description.", resolve: (upcoming) => scheduleTitle(upcoming.schedule) }),
+    skipped: t.exposeBoolean('skipped', { description: "A calendar rules the slot out and it is not moved: it becomes a SKIPPED run." }),
+    movedFrom: t.expose('movedFrom', { type: 'DateTime', nullable: true, description: 'The slot this run was moved from out of a calendar window (blackout policy MOVE); null: not moved.' }),
+    calendarReason: t.exposeString('calendarReason', { nullable: true, description: 'Why it is skipped or moved, naming the calendar; null when the calendars allow it.' }),
   }),
 });
 
-/** The job's next runs from all its enabled schedules, earliest first, each from its schedule's stored next slot. */
-function upcoming(job: Job, schedules: JobSchedule[], count: number): UpcomingRun[] {
+/** The calendars that judge each job's slots, for a page of jobs (two statements). */
+const calendarsLoader = (context: GraphQLContext) =>
+  batchLoader<AttachedCalendar[]>(context, 'job.calendars', async (jobIds) => {
+    const [own, global] = await Promise.all([
+      context.prisma.jobCalendar.findMany({ where: { jobId: { in: jobIds } }, orderBy: [{ jobId: 'asc' }, { position: 'asc' }], include: { calendar: true } }),
+      context.prisma.calendar.findMany({ where: { blackoutForAllJobs: true }, orderBy: { name: 'asc' } }),
+    ]);
+    const rules = (calendar: Calendar) => ({ name: calendar.name, timezone: calendar.timezone, entries: storedEntries(calendar.entries) });
+    const byJob = new Map<string, AttachedCalendar[]>();
+    for (const row of own) byJob.set(row.jobId, [...(byJob.get(row.jobId) ?? []), { calendar: rules(row.calendar), mode: row.mode }]);
+    for (const jobId of jobIds) byJob.set(jobId, [...(byJob.get(jobId) ?? []), ...global.map((calendar) => ({ calendar: rules(calendar), mode: 'NEVER_INSIDE' as const }))]);
+    return byJob;
+  });
+
+/**
+ * The job's next runs from all its enabled schedules, earliest first, each from its schedule's stored next slot, as
+ * its calendars leave them (skipped, or moved to the end of the window).
+ */
+async function upcoming(job: Job, context: GraphQLContext, count: number): Promise<UpcomingRun[]> {
   if (!job.enabled || count < 1) return [];
-  const sources = schedules.filter((row) => row.enabled).map((row) => ({ key: row, schedule: scheduleFromJob(row), first: row.nextRunAt }));
-  return mergedSlots(sources, count).map(({ at, key }) => ({ at, schedule: key }));
+  const [schedules, calendars] = await Promise.all([jobSchedules(job, context), calendarsLoader(context)(job.id)]);
+  const sources = schedules
+    .filter((row) => row.enabled)
+    .map((row) => ({ key: row, schedule: scheduleFromJob(row), first: row.nextRunAt, movedFrom: row.movedFrom, movedReason: row.movedReason }));
+  return judgedSlots(sources, count, calendars ?? [], job.blackoutPolicy).map(({ key, ...slot }) => ({ ...slot, schedule: key }));
 }
 
 async function jobSchedules(job: Job, context: GraphQLContext): Promise<JobSchedule[]> {
@@ -131,13 +151,13 @@ export const JobRef = builder.prismaObject('Job', {
       type: [UpcomingRunRef],
       description: 'The next runs of all its schedules together, earliest first, each naming the schedule that makes it.',
       args: { count: t.arg.int({ required: false, defaultValue: 5, description: '1–50' }) },
-      resolve: async (job, { count }, context) => upcoming(job, await jobSchedules(job, context), clamp(count, 5, 1, 50)),
+      resolve: (job, { count }, context) => upcoming(job, context, clamp(count, 5, 1, 50)),
     }),
     nextFireTimes: t.field({
       type: ['DateTime'],
       description: 'The instants of upcomingRuns.',
       args: { count: t.arg.int({ required: false, defaultValue: 5, description: '1–50' }) },
-      resolve: async (job, { count }, context) => upcoming(job, await jobSchedules(job, context), clamp(count, 5, 1, 50)).map((run) => run.at),
+      resolve: async (job, { count }, context) => (await upcoming(job, context, clamp(count, 5, 1, 50))).map((run) => run.at),
     }),
     retries: t.exposeInt('retries', { nullable: true, description: "Null: the action's default." }),
     retryBackoffMs: t.exposeInt('retryBackoffMs', { nullable: true }),

@@ -4,6 +4,7 @@
 import { openEntrySavepoint, releaseEntrySavepoint, rollbackToEntrySavepoint } from '../../db/sql/definitions/entry-savepoint.js';
 import { prismaSql, type SqlClient } from '../../db/sql/client.js';
 import type { Prisma } from '../../db/prisma.js';
+import type { CalendarService } from '../calendars.js';
 import type { AfterCommit } from '../db-client.js';
 import { ConflictError, NotFoundError, ValidationError, type FieldError } from '../errors.js';
 import type { JobInput, JobPatch, JobService } from '../jobs.js';
@@ -27,6 +28,7 @@ export interface KindChanges {
 
 export interface DefinitionsSummary {
   dryRun: boolean;
+  calendars: KindChanges;
   roles: KindChanges;
   users: KindChanges;
   jobs: KindChanges;
@@ -38,10 +40,12 @@ export interface ApplyServices {
   users: UserService;
   jobs: JobService;
   webhooks: WebhookService;
+  calendars: CalendarService;
 }
 
 /** The services' field names → the document's (errors must point into the file the user wrote). */
-const FILE_FIELD_NAMES: Record<'roles' | 'users' | 'jobs', Record<string, string>> = {
+const FILE_FIELD_NAMES: Record<DocumentKind, Record<string, string>> = {
+  calendars: {},
   roles: {},
   users: { roleIds: 'roles' },
   jobs: Object.fromEntries(Object.entries(JOB_REFERENCES).map(([field, ref]) => [field, ref.field])),
@@ -53,6 +57,8 @@ function fileField(kind: keyof typeof FILE_FIELD_NAMES, field: string): string {
   return renamed.replace(/(^|\.)(schedule|schedules\[\d+\])\.scheduleKind$/, '$1$2.kind');
 }
 
+type DocumentKind = 'calendars' | 'roles' | 'users' | 'jobs';
+
 /** One apply: the transaction, the document, and what it found so far. */
 export class ApplyRun {
   private readonly sql: SqlClient;
@@ -62,11 +68,29 @@ export class ApplyRun {
     private readonly services: ApplyServices,
     private readonly afterCommit: AfterCommit,
     private readonly document: DefinitionsDocument,
-    private readonly invalid: { roles: Set<string>; users: Set<string>; jobs: Set<string> },
+    private readonly invalid: { calendars: Set<string>; roles: Set<string>; users: Set<string>; jobs: Set<string> },
     private readonly errors: FieldError[],
     private readonly summary: DefinitionsSummary,
   ) {
     this.sql = prismaSql(tx);
+  }
+
+  /** Calendars by name, before the jobs that attach them. */
+  async calendars(): Promise<void> {
+    for (const [index, calendar] of (this.document.calendars ?? []).entries()) {
+      const name = calendar.name.trim();
+      const input = { ...calendar, name };
+      const snapshot = async () => {
+        const row = await this.tx.calendar.findUnique({ where: { name } });
+        return (
+          row && {
+            id: row.id,
+            state: canonical({ name: row.name, description: row.description, timezone: row.timezone, blackoutForAllJobs: row.blackoutForAllJobs, entries: row.entries }),
+          }
+        );
+      };
+      await this.entry('calendars', index, name, snapshot, () => this.services.calendars.create(input), (id) => this.services.calendars.update(id, input));
+    }
   }
 
   async roles(): Promise<void> {
@@ -121,6 +145,12 @@ export class ApplyRun {
       };
       const setWebhook = async (jobId: string) => {
         if (job.webhook) await this.services.webhooks.setEnabled(jobId, job.webhook.enabled);
+        if (job.calendars || job.blackoutPolicy) {
+          const calendars = job.calendars
+            ? await this.resolveCalendars(job.calendars, ['jobs', index, 'calendars'])
+            : await this.tx.jobCalendar.findMany({ where: { jobId }, orderBy: { position: 'asc' }, select: { calendarId: true, mode: true } });
+          await this.services.calendars.setJobCalendars(jobId, { calendars, blackoutPolicy: job.blackoutPolicy ?? null });
+        }
       };
       await this.entry(
         'jobs',
@@ -181,6 +211,24 @@ export class ApplyRun {
     return [...new Set(ids)];
   }
 
+  /** A job's calendars by name → ids; a name neither here nor declared is an error at its place. */
+  private async resolveCalendars(
+    attached: ReadonlyArray<{ calendar: string; mode: 'ONLY_INSIDE' | 'NEVER_INSIDE' }>,
+    at: (string | number)[],
+  ): Promise<Array<{ calendarId: string; mode: 'ONLY_INSIDE' | 'NEVER_INSIDE' }>> {
+    const names = attached.map((entry) => entry.calendar.trim());
+    const idOf = new Map((await this.tx.calendar.findMany({ where: { name: { in: names } }, select: { id: true, name: true } })).map((row) => [row.name, row.id]));
+    const resolved: Array<{ calendarId: string; mode: 'ONLY_INSIDE' | 'NEVER_INSIDE' }> = [];
+    attached.forEach((entry, position) => {
+      const id = idOf.get(names[position]!);
+      if (id) resolved.push({ calendarId: id, mode: entry.mode });
+      else if (!this.invalid.calendars.has(names[position]!)) {
+        this.errors.push({ field: formatPath([...at, position, 'calendar']), message: `no calendar named "${names[position]}": declare it under calendars: or create it first` });
+      }
+    });
+    return resolved;
+  }
+
   /**
    * One entry in its own savepoint: created, or updated and compared (an update that changed nothing is rolled
    * back and reported unchanged, so a restart with the same file touches nothing). A problem rolls back just the
@@ -188,7 +236,7 @@ export class ApplyRun {
    * entry queued for after the commit goes with its savepoint.
    */
   private async entry<S extends { id: string; state: string }>(
-    kind: 'roles' | 'users' | 'jobs',
+    kind: DocumentKind,
     index: number,
     name: string,
     snapshot: () => Promise<S | null>,
@@ -266,7 +314,7 @@ function sameSchedule(entry: ScheduleEntryInput, row: JobWithReferences['schedul
     canonical(args ?? null) === canonical(row.args ?? null);
 }
 
-function entryErrors(kind: 'roles' | 'users' | 'jobs', index: number, error: unknown): FieldError[] {
+function entryErrors(kind: DocumentKind, index: number, error: unknown): FieldError[] {
   const at = formatPath([kind, index]);
   if (error instanceof ValidationError) {
     return error.errors.map((fieldError) => ({ field: fieldError.field ? `${at}.${fileField(kind, fieldError.field)}` : at, message: fieldError.message }));

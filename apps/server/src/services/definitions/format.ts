@@ -108,10 +108,43 @@ export const jobSchema = z
     ) as FileShape,
   )
   .extend({
+    /** The calendars the job attaches, by name (declared under calendars: or existing). Left out: left as they are. */
+    calendars: list(
+      z.strictObject({
+        calendar: z.string({ error: 'is required: the name of the calendar' }).trim().min(1, { error: 'is required: the name of the calendar' }),
+        mode: oneOf(['ONLY_INSIDE', 'NEVER_INSIDE'] as const),
+      }),
+      'calendars {calendar, mode}',
+    ).optional(),
+    /** What a slot its calendars rule out becomes. Left out: left as it is (SKIP for a new job). */
+    blackoutPolicy: oneOf(['SKIP', 'MOVE'] as const).optional(),
     /** Whether the job's inbound webhook is on; its secret never appears in a document. Left out: left as it is. */
     webhook: z.strictObject({ enabled: z.boolean({ error: 'must be true or false' }) }, { error: 'must be a mapping with enabled: true or false' }).optional(),
   });
 
+/** A calendar in the file: matched by name; its entries as the API takes them. */
+export const calendarSchema = z.strictObject({
+  name: text('the calendar name'),
+  description: text('text').optional(),
+  timezone: text('an IANA timezone, e.g. Europe/Berlin').optional(),
+  blackoutForAllJobs: z.boolean({ error: 'must be true or false' }).optional(),
+  entries: list(
+    z.strictObject({
+      kind: text('DATE_RANGE, WEEKLY or YEARLY'),
+      label: text('text').optional(),
+      from: text('a date, YYYY-MM-DD').optional(),
+      to: text('a date, YYYY-MM-DD').optional(),
+      days: list(text('a day: MON … SUN'), 'days').optional(),
+      startTime: text('a local time, HH:MM').optional(),
+      endTime: text('a local time, HH:MM').optional(),
+      month: z.number({ error: 'must be a number, 1–12' }).optional(),
+      day: z.number({ error: 'must be a number, a day of the month' }).optional(),
+    }),
+    'entries',
+  ),
+});
+
+export type CalendarDefinition = z.infer<typeof calendarSchema>;
 export type RoleDefinition = z.infer<typeof roleSchema>;
 export type UserDefinition = z.infer<typeof userSchema>;
 export type JobDefinition = z.infer<typeof jobSchema>;
@@ -120,12 +153,14 @@ export type ScheduleEntryDefinition = z.infer<typeof scheduleEntryFileSchema>;
 
 export interface DefinitionsDocument {
   version: typeof DOCUMENT_VERSION;
+  /** Calendars jobs attach (by name); left out of an export that has none. */
+  calendars?: CalendarDefinition[];
   roles: RoleDefinition[];
   users: UserDefinition[];
   jobs: JobDefinition[];
 }
 
-const KINDS = { roles: roleSchema, users: userSchema, jobs: jobSchema } as const;
+const KINDS = { calendars: calendarSchema, roles: roleSchema, users: userSchema, jobs: jobSchema } as const;
 export type DefinitionKind = keyof typeof KINDS;
 
 /** `jobs[2].schedule.cron`: the path a person finds the problem at. */
@@ -153,27 +188,27 @@ export function readDocument(
   raw: unknown,
   unknownAction: (name: string) => string | null = () => null,
 ): {
-  document: DefinitionsDocument;
   errors: FieldError[];
-  invalid: { roles: Set<string>; users: Set<string>; jobs: Set<string> };
+  document: DefinitionsDocument & { calendars: CalendarDefinition[] };
+  invalid: { calendars: Set<string>; roles: Set<string>; users: Set<string>; jobs: Set<string> };
 } {
-  const document: DefinitionsDocument = { version: DOCUMENT_VERSION, roles: [], users: [], jobs: [] };
+  const document: DefinitionsDocument & { calendars: CalendarDefinition[] } = { version: DOCUMENT_VERSION, calendars: [], roles: [], users: [], jobs: [] };
   const errors: FieldError[] = [];
-  const invalid = { roles: new Set<string>(), users: new Set<string>(), jobs: new Set<string>() };
+  const invalid = { calendars: new Set<string>(), roles: new Set<string>(), users: new Set<string>(), jobs: new Set<string>() };
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     errors.push({ field: '', message: 'the document must be a mapping with version, roles, users and jobs' });
     return { document, errors, invalid };
   }
   const top = raw as Record<string, unknown>;
   for (const key of Object.keys(top)) {
-    if (!['version', 'roles', 'users', 'jobs'].includes(key)) {
-      errors.push({ field: key, message: 'unknown section; a definitions document has: version, roles, users, jobs' });
+    if (!['version', 'calendars', 'roles', 'users', 'jobs'].includes(key)) {
+      errors.push({ field: key, message: 'unknown section; a definitions document has: version, calendars, roles, users, jobs' });
     }
   }
   if (top.version !== undefined && top.version !== DOCUMENT_VERSION) {
     errors.push({ field: 'version', message: `must be ${DOCUMENT_VERSION} (the only format version this Sundial reads)` });
   }
-  const identity = { roles: 'name', users: 'email', jobs: 'key' } as const;
+  const identity = { calendars: 'name', roles: 'name', users: 'email', jobs: 'key' } as const;
   for (const kind of Object.keys(KINDS) as DefinitionKind[]) {
     const entries = top[kind] ?? [];
     if (!Array.isArray(entries)) {

@@ -30,7 +30,9 @@ export function describeChanges(summary: DefinitionsSummary): string {
   const kind = (name: string, changes: KindChanges) =>
     `${name}: ${changes.created.length} created, ${changes.updated.length} updated, ${changes.unchanged.length} unchanged` +
     (changes.deleted.length > 0 ? `, ${changes.deleted.length} deleted` : '');
-  return [kind('roles', summary.roles), kind('users', summary.users), kind('jobs', summary.jobs)].join('; ');
+  const calendars = summary.calendars;
+  const anyCalendar = calendars.created.length + calendars.updated.length + calendars.unchanged.length > 0;
+  return [...(anyCalendar ? [kind('calendars', calendars)] : []), kind('roles', summary.roles), kind('users', summary.users), kind('jobs', summary.jobs)].join('; ');
 }
 
 export async function applyDeclaredDefinitions(config: Config, service: DefinitionsService, logger: Logger): Promise<void> {

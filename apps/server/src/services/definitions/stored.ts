@@ -6,7 +6,7 @@ import type { ScheduleEntryInput, ScheduleInput } from '../schedule.js';
 import { JOB_REFERENCES, jobSchema, type JobDefinition, type JobReference, type ScheduleDefinition, type ScheduleEntryDefinition } from './format.js';
 
 /** Columns that move on their own (timers, counters, bookkeeping): not part of what a document defines. */
-const VOLATILE_JOB_COLUMNS = new Set(['id', 'nextRunAt', 'runCount', 'disabledReason', 'createdById', 'createdAt', 'updatedAt']);
+const VOLATILE_JOB_COLUMNS = new Set(['id', 'nextRunAt', 'runCount', 'disabledReason', 'pausedUntil', 'createdById', 'createdAt', 'updatedAt']);
 
 /** The relations that hold a job's references to users and roles (targets, notification recipients). */
 export const REFERENCE_RELATIONS = {
@@ -16,11 +16,16 @@ export const REFERENCE_RELATIONS = {
   notifyRoles: { select: { roleId: true } },
 } as const satisfies Record<JobReference['relation'], unknown>;
 /** What a stored job is read with to compare it with, or write it as, a definition: its references and schedules. */
-export const JOB_INCLUDE = { ...REFERENCE_RELATIONS, schedules: { orderBy: { position: 'asc' } }, webhook: { select: { enabled: true } } } as const satisfies Prisma.JobInclude;
+export const JOB_INCLUDE = {
+  ...REFERENCE_RELATIONS,
+  schedules: { orderBy: { position: 'asc' } },
+  webhook: { select: { enabled: true } },
+  calendars: { orderBy: { position: 'asc' }, select: { calendarId: true, mode: true } },
+} as const satisfies Prisma.JobInclude;
 export type JobWithReferences = Prisma.JobGetPayload<{ include: typeof JOB_INCLUDE }>;
 
 /** Schedule columns that move on their own or are bookkeeping. */
-const VOLATILE_SCHEDULE_COLUMNS = new Set(['id', 'jobId', 'nextRunAt', 'runCount', 'disabledReason', 'createdAt', 'updatedAt']);
+const VOLATILE_SCHEDULE_COLUMNS = new Set(['id', 'jobId', 'nextRunAt', 'movedFrom', 'movedReason', 'runCount', 'disabledReason', 'createdAt', 'updatedAt']);
 
 /** JSON with sorted keys: equality of stored values whatever order their keys came in. */
 export function canonical(value: unknown): string {
@@ -46,7 +51,7 @@ export function jobState(job: JobWithReferences): string {
   const columns = Object.entries(job).filter(([column]) => !VOLATILE_JOB_COLUMNS.has(column) && !(column in JOB_INCLUDE));
   const schedules = job.schedules.map((row) => Object.fromEntries(Object.entries(row).filter(([column]) => !VOLATILE_SCHEDULE_COLUMNS.has(column))));
   // The hook's switch counts (a document may turn it on or off); its secret never is read here.
-  return canonical({ ...Object.fromEntries(columns), ...referenceIds(job), schedules, webhook: job.webhook });
+  return canonical({ ...Object.fromEntries(columns), ...referenceIds(job), schedules, webhook: job.webhook, calendars: job.calendars });
 }
 
 /** A key from a job's name: `Send weekly digest` → `send-weekly-digest` (then -2, -3… if taken). */
@@ -106,7 +111,20 @@ function toScheduleEntryDefinition({ id: _id, label, enabled, args, ...timing }:
 
 /** The file's job as the service's input, without the references (resolved to ids separately, follow-ups last). */
 export function jobFields(job: JobDefinition): JobInput {
-  const { key: _key, schedule, schedules, targetUsers: _targetUsers, targetRoles: _targetRoles, notifyUsers: _notifyUsers, notifyRoles: _notifyRoles, followUps: _followUps, webhook: _webhook, ...rest } = job;
+  const {
+    key: _key,
+    schedule,
+    schedules,
+    targetUsers: _targetUsers,
+    targetRoles: _targetRoles,
+    notifyUsers: _notifyUsers,
+    notifyRoles: _notifyRoles,
+    followUps: _followUps,
+    webhook: _webhook,
+    calendars: _calendars,
+    blackoutPolicy: _blackoutPolicy,
+    ...rest
+  } = job;
   if (schedules) return { ...rest, schedules: schedules.map(({ kind, ...entry }) => ({ scheduleKind: kind, ...entry })) };
   return { ...rest, schedule: toScheduleInput(schedule) };
 }

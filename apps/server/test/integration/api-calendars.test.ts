@@ -1,0 +1,180 @@
+// Calendars over the real HTTP API: create, read, update and delete a calendar (refused input names its field and
+// changes nothing), attach calendars to a job with a blackout policy, the job's next runs marked as skipped or
+// moved, and "pause until" with its audit record.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestApi, type TestApi } from '../support/api.js';
+
+let api: TestApi;
+// A whole server (migrations, actions, HTTP) starts first; on a loaded machine that takes longer than a test.
+beforeAll(async () => {
+  api = await startTestApi();
+}, 300_000);
+afterAll(() => api?.close());
+
+const CREATE_CALENDAR = /* GraphQL */ `mutation C($input: CalendarInput!) { createCalendar(input: $input) {
+  __typename ... on MutationCreateCalendarSuccess { calendar { id name timezone blackoutForAllJobs entries { kind label from to days startTime endTime month day } } }
+  ... on ValidationError { fieldErrors { field message } } } }`;
+
+type Created = { createCalendar: { __typename: string; calendar?: { id: string; entries: unknown[] }; fieldErrors?: Array<{ field: string; message: string }> } };
+
+async function job(name: string, cron: string): Promise<string> {
+  const result = await api.gql<{ createJob: { job: { id: string } } }>(
+    `mutation C($input: CreateJobInput!) { createJob(input: $input) { ... on MutationCreateJobSuccess { job { id } } } }`,
+    { input: { name, action: 'examples.noop', schedules: [{ kind: 'CRON', cron, timezone: 'Europe/Berlin' }] } },
+  );
+  expect(result.errors).toBeUndefined();
+  return result.data!.createJob.job.id;
+}
+
+describe('calendars API', () => {
+  it('refuses bad input naming each field, and creates nothing', async () => {
+    const refused = await api.gql<Created>(CREATE_CALENDAR, {
+      input: { name: ' ', timezone: 'Mars/Olympus', entries: [{ kind: 'WEEKLY', days: [], startTime: '22:00', endTime: '6:00' }, { kind: 'YEARLY', month: 13 }] },
+    });
+    expect(refused.errors).toBeUndefined();
+    expect(refused.data?.createCalendar.__typename).toBe('ValidationError');
+    expect(refused.data?.createCalendar.fieldErrors?.map((error) => error.field)).toEqual([
+      'name',
+      'timezone',
+      'entries[0].days',
+      'entries[0].endTime',
+      'entries[1].month',
+    ]);
+    const listed = await api.gql<{ calendars: unknown[] }>('{ calendars { id } }');
+    expect(listed.data?.calendars).toEqual([]);
+  });
+
+  it('creates, reads, updates a calendar; a duplicate name is refused on its field', async () => {
+    const created = await api.gql<Created>(CREATE_CALENDAR, {
+      input: {
+        name: 'Nights',
+        timezone: 'Europe/Berlin',
+        entries: [{ kind: 'WEEKLY', label: 'overnight', days: ['MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT', 'SUN'], startTime: '22:00', endTime: '06:00' }],
+      },
+    });
+    const calendar = created.data!.createCalendar.calendar!;
+    expect(calendar).toMatchObject({
+      name: 'Nights',
+      timezone: 'Europe/Berlin',
+      blackoutForAllJobs: false,
+      entries: [{ kind: 'WEEKLY', label: 'overnight', from: null, to: null, days: ['MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT', 'SUN'], startTime: '22:00', endTime: '06:00', month: null, day: null }],
+    });
+    const duplicate = await api.gql<Created>(CREATE_CALENDAR, { input: { name: 'Nights', entries: [] } });
+    expect(duplicate.data?.createCalendar.fieldErrors).toEqual([{ field: 'name', message: 'a calendar named "Nights" exists already; calendars have unique names' }]);
+
+    const updated = await api.gql<{ updateCalendar: { calendar: { entries: Array<{ kind: string; month: number; day: number }> } } }>(
+      `mutation U($id: ID!, $input: CalendarInput!) { updateCalendar(id: $id, input: $input) { ... on MutationUpdateCalendarSuccess { calendar { entries { kind month day } } } } }`,
+      { id: calendar.id, input: { name: 'Nights', timezone: 'Europe/Berlin', entries: [{ kind: 'YEARLY', month: 12, day: 25 }] } },
+    );
+    expect(updated.data?.updateCalendar.calendar.entries).toEqual([{ kind: 'YEARLY', month: 12, day: 25 }]);
+  });
+
+  it("attaches calendars to a job; its next runs say which are skipped or moved and why", async () => {
+    const nights = await api.gql<Created>(CREATE_CALENDAR, {
+      input: { name: 'Quiet hours', timezone: 'Europe/Berlin', entries: [{ kind: 'WEEKLY', days: ['MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT', 'SUN'], startTime: '22:00', endTime: '06:00' }] },
+    });
+    const calendarId = nights.data!.createCalendar.calendar!.id;
+    const jobId = await job('every three hours', '0 */3 * * *');
+    const SET = `mutation S($jobId: ID!, $input: JobCalendarsInput!) { setJobCalendars(jobId: $jobId, input: $input) {
+      __typename ... on MutationSetJobCalendarsSuccess { job { blackoutPolicy calendars { mode calendar { name } } } }
+      ... on ValidationError { fieldErrors { field message } } } }`;
+    const refused = await api.gql<{ setJobCalendars: { fieldErrors: Array<{ field: string }> } }>(SET, {
+      jobId,
+      input: { calendars: [{ calendarId: '00000000-0000-4000-8000-000000000000', mode: 'NEVER_INSIDE' }] },
+    });
+    expect(refused.data?.setJobCalendars.fieldErrors.map((error) => error.field)).toEqual(['calendars[0].calendarId']);
+
+    const set = await api.gql<{ setJobCalendars: { job: unknown } }>(SET, { jobId, input: { blackoutPolicy: 'SKIP', calendars: [{ calendarId, mode: 'NEVER_INSIDE' }] } });
+    expect(set.data?.setJobCalendars.job).toEqual({ blackoutPolicy: 'SKIP', calendars: [{ mode: 'NEVER_INSIDE', calendar: { name: 'Quiet hours' } }] });
+
+    type Upcoming = { job: { upcomingRuns: Array<{ at: string; skipped: boolean; movedFrom: string | null; calendarReason: string | null }> } };
+    const UPCOMING = `{ job(id: "${jobId}") { upcomingRuns(count: 8) { at skipped movedFrom calendarReason } } }`;
+    const skipping = (await api.gql<Upcoming>(UPCOMING)).data!.job.upcomingRuns;
+    const hour = (at: string) => Number(new Date(at).toLocaleString('en-GB', { timeZone: 'Europe/Berlin', hour: '2-digit', hourCycle: 'h23' }));
+    expect(skipping).toHaveLength(8);
+    for (const slot of skipping) {
+      const inside = hour(slot.at) >= 22 || hour(slot.at) < 6;
+      expect(slot.skipped).toBe(inside);
+      expect(slot.calendarReason).toBe(inside ? 'inside blackout calendar "Quiet hours"' : null);
+    }
+
+    await api.gql(SET, { jobId, input: { blackoutPolicy: 'MOVE', calendars: [{ calendarId, mode: 'NEVER_INSIDE' }] } });
+    const moving = (await api.gql<Upcoming>(UPCOMING)).data!.job.upcomingRuns;
+    expect(moving.every((slot) => !slot.skipped)).toBe(true);
+    const moved = moving.filter((slot) => slot.movedFrom);
+    expect(moved.length).toBeGreaterThan(0);
+    for (const slot of moved) {
+      // The night's slots (00:00 and 03:00) become one run at 06:00.
+      expect(hour(slot.at)).toBe(6);
+      expect(slot.calendarReason).toMatch(/^moved from .*: the slot was inside blackout calendar "Quiet hours"$/);
+    }
+    expect(moving.filter((slot) => [0, 3].includes(hour(slot.at)))).toEqual([]);
+
+    const deleted = await api.gql<{ deleteCalendar: { __typename: string; message?: string } }>(
+      `mutation { deleteCalendar(id: "${calendarId}") { __typename ... on ConflictError { message } } }`,
+    );
+    expect(deleted.data?.deleteCalendar).toEqual({ __typename: 'ConflictError', message: 'calendar "Quiet hours" is attached to "every three hours"; detach it from those jobs first' });
+  });
+
+  it('pauses a job until a time; the pause is audited; a past time is refused on its field', async () => {
+    const jobId = await job('paused over the holidays', '0 9 * * *');
+    const PAUSE = `mutation P($id: ID!, $until: DateTime!) { pauseJobUntil(id: $id, until: $until) {
+      __typename ... on MutationPauseJobUntilSuccess { job { enabled pausedUntil nextRunAt } } ... on ValidationError { fieldErrors { field } } } }`;
+    const past = await api.gql<{ pauseJobUntil: { __typename: string; fieldErrors: unknown[] } }>(PAUSE, { id: jobId, until: '2020-01-01T00:00:00Z' });
+    expect(past.data?.pauseJobUntil).toEqual({ __typename: 'ValidationError', fieldErrors: [{ field: 'until' }] });
+    const until = new Date(Date.now() + 86_400_000).toISOString();
+    const paused = await api.gql<{ pauseJobUntil: { job: unknown } }>(PAUSE, { id: jobId, until });
+    expect(paused.data?.pauseJobUntil.job).toEqual({ enabled: false, pausedUntil: until, nextRunAt: null });
+    const audit = await api.gql<{ auditEvents: { edges: Array<{ node: { action: string; targetId: string; outcome: string } }> } }>(
+      `{ auditEvents(first: 5) { edges { node { action targetId outcome } } } }`,
+    );
+    expect(audit.data?.auditEvents.edges.map((edge) => edge.node)).toContainEqual({ action: 'pauseJobUntil', targetId: jobId, outcome: 'SUCCESS' });
+  });
+
+  it('jobs as code: calendars and a job\'s attachments import, export and re-import unchanged; an unknown name is refused on its path', async () => {
+    const IMPORT = `mutation I($document: String!) { importDefinitions(document: $document, format: YAML) {
+      __typename ... on MutationImportDefinitionsSuccess { summary { calendars { created updated unchanged } jobs { created updated unchanged } } }
+      ... on ValidationError { fieldErrors { field message } } } }`;
+    const document = [
+      'calendars:',
+      '  - name: Office hours',
+      '    timezone: America/New_York',
+      '    entries:',
+      '      - { kind: WEEKLY, label: Weekdays, days: [MON, TUE, WED, THU, FRI], startTime: "09:00", endTime: "17:00" }',
+      '      - { kind: YEARLY, label: Independence Day, month: 7, day: 4 }',
+      'jobs:',
+      '  - key: office-ping',
+      '    name: Office ping',
+      '    action: examples.noop',
+      '    schedules: [{ kind: INTERVAL, intervalSeconds: 3600 }]',
+      '    calendars: [{ calendar: Office hours, mode: ONLY_INSIDE }]',
+      '    blackoutPolicy: MOVE',
+      '',
+    ].join('\n');
+    type Summary = { importDefinitions: { __typename: string; summary?: Record<string, { created: string[]; updated: string[]; unchanged: string[] }>; fieldErrors?: Array<{ field: string; message: string }> } };
+    const first = await api.gql<Summary>(IMPORT, { document });
+    expect(first.data?.importDefinitions.summary).toEqual({
+      calendars: { created: ['Office hours'], updated: [], unchanged: [] },
+      jobs: { created: ['office-ping'], updated: [], unchanged: [] },
+    });
+    const again = await api.gql<Summary>(IMPORT, { document });
+    expect(again.data?.importDefinitions.summary).toEqual({
+      calendars: { created: [], updated: [], unchanged: ['Office hours'] },
+      jobs: { created: [], updated: [], unchanged: ['office-ping'] },
+    });
+
+    const exported = await api.gql<{ exportDefinitions: { data: { text: string } } }>(
+      `{ exportDefinitions(format: YAML, jobKeys: ["office-ping"]) { ... on QueryExportDefinitionsSuccess { data { text } } } }`,
+    );
+    const text = exported.data!.exportDefinitions.data.text;
+    expect(text).toContain('calendars:\n  - name: Office hours\n    timezone: America/New_York\n');
+    expect(text).toContain('    calendars:\n      - calendar: Office hours\n        mode: ONLY_INSIDE\n    blackoutPolicy: MOVE\n');
+    const roundTrip = await api.gql<Summary>(IMPORT, { document: text });
+    expect(roundTrip.data?.importDefinitions.summary?.jobs).toEqual({ created: [], updated: [], unchanged: ['office-ping'] });
+
+    const unknown = await api.gql<Summary>(IMPORT, { document: document.replace('calendar: Office hours, mode', 'calendar: Nowhere, mode') });
+    expect(unknown.data?.importDefinitions.fieldErrors).toEqual([
+      { field: 'jobs[0].calendars[0].calendar', message: 'no calendar named "Nowhere": declare it under calendars: or create it first' },
+    ]);
+  });
+});
