@@ -197,6 +197,7 @@ export async function startApp(config: Config, { logger, inMemory, webDist = WEB
       publicUrl: config.server.public_url,
       onRecordFailed: (error) => logger.error(`audit: could not record a webhook request: ${(error as Error).message.trim().split('\n').pop()}`),
     },
+    oidc: services.oidc,
     onRefused: (req, code, reason) => {
       void refusals.record({ headers: headersOf(req), ip: String(req.headers['x-sundial-client-ip'] ?? '') || null, code, reason });
     },

@@ -1,6 +1,7 @@
 import { builder } from './builder.js';
 import './types/health.js';
 import './types/viewer.js';
+import './types/sign-in-options.js';
 import './types/api-token.js';
 import './types/session.js';
 import './types/two-factor.js';

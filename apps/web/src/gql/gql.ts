@@ -97,7 +97,7 @@ type Documents = {
     "\n  query RunsPageQuery($first: Int!, $after: String, $filter: RunFilter) {\n    runs(first: $first, after: $after, filter: $filter) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        node {\n          id\n          job {\n            id\n            name\n          }\n          ...RunRow_RunFragment\n        }\n      }\n    }\n  }\n": typeof types.RunsPageQueryDocument,
     "\n  query RunsPageFilterOptions {\n    jobs(first: 100) {\n      edges {\n        node {\n          id\n          name\n        }\n      }\n    }\n    users(first: 100) {\n      edges {\n        node {\n          id\n          name\n        }\n      }\n    }\n  }\n": typeof types.RunsPageFilterOptionsDocument,
     "\n  subscription RunsPageFeed {\n    runFeed {\n      id\n      status\n    }\n  }\n": typeof types.RunsPageFeedDocument,
-    "\n  query SignInPageQuery {\n    viewer {\n      userId\n    }\n  }\n": typeof types.SignInPageQueryDocument,
+    "\n  query SignInPageQuery {\n    viewer {\n      userId\n    }\n    signInOptions {\n      localSignIn\n      sso {\n        name\n        startPath\n      }\n    }\n  }\n": typeof types.SignInPageQueryDocument,
     "\n  mutation SignInMutation($email: String!, $password: String!) {\n    signIn(email: $email, password: $password) {\n      userId\n    }\n  }\n": typeof types.SignInMutationDocument,
     "\n  mutation SignInWithCodeMutation($challenge: String!, $code: String!) {\n    signInWithCode(challenge: $challenge, oneTimeCode: $code) {\n      userId\n    }\n  }\n": typeof types.SignInWithCodeMutationDocument,
     "\n  query StatusPageQuery {\n    health {\n      ...HealthCard_HealthFragment\n    }\n  }\n": typeof types.StatusPageQueryDocument,
@@ -189,7 +189,7 @@ const documents: Documents = {
     "\n  query RunsPageQuery($first: Int!, $after: String, $filter: RunFilter) {\n    runs(first: $first, after: $after, filter: $filter) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        node {\n          id\n          job {\n            id\n            name\n          }\n          ...RunRow_RunFragment\n        }\n      }\n    }\n  }\n": types.RunsPageQueryDocument,
     "\n  query RunsPageFilterOptions {\n    jobs(first: 100) {\n      edges {\n        node {\n          id\n          name\n        }\n      }\n    }\n    users(first: 100) {\n      edges {\n        node {\n          id\n          name\n        }\n      }\n    }\n  }\n": types.RunsPageFilterOptionsDocument,
     "\n  subscription RunsPageFeed {\n    runFeed {\n      id\n      status\n    }\n  }\n": types.RunsPageFeedDocument,
-    "\n  query SignInPageQuery {\n    viewer {\n      userId\n    }\n  }\n": types.SignInPageQueryDocument,
+    "\n  query SignInPageQuery {\n    viewer {\n      userId\n    }\n    signInOptions {\n      localSignIn\n      sso {\n        name\n        startPath\n      }\n    }\n  }\n": types.SignInPageQueryDocument,
     "\n  mutation SignInMutation($email: String!, $password: String!) {\n    signIn(email: $email, password: $password) {\n      userId\n    }\n  }\n": types.SignInMutationDocument,
     "\n  mutation SignInWithCodeMutation($challenge: String!, $code: String!) {\n    signInWithCode(challenge: $challenge, oneTimeCode: $code) {\n      userId\n    }\n  }\n": types.SignInWithCodeMutationDocument,
     "\n  query StatusPageQuery {\n    health {\n      ...HealthCard_HealthFragment\n    }\n  }\n": types.StatusPageQueryDocument,
@@ -547,7 +547,7 @@ export function graphql(source: "\n  subscription RunsPageFeed {\n    runFeed {\
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query SignInPageQuery {\n    viewer {\n      userId\n    }\n  }\n"): (typeof documents)["\n  query SignInPageQuery {\n    viewer {\n      userId\n    }\n  }\n"];
+export function graphql(source: "\n  query SignInPageQuery {\n    viewer {\n      userId\n    }\n    signInOptions {\n      localSignIn\n      sso {\n        name\n        startPath\n      }\n    }\n  }\n"): (typeof documents)["\n  query SignInPageQuery {\n    viewer {\n      userId\n    }\n    signInOptions {\n      localSignIn\n      sso {\n        name\n        startPath\n      }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -1,6 +1,6 @@
 // The signed-in identity, and signing in and out.
 import { createGraphQLError } from 'graphql-yoga';
-import { SecondFactorRequiredError, SignInError, SignInThrottledError } from '../../services/auth/auth-service.js';
+import { LocalSignInOffError, SecondFactorRequiredError, SignInError, SignInThrottledError } from '../../services/auth/auth-service.js';
 import { ValidationError } from '../../services/errors.js';
 import { clearedSessionCookie, sessionCookie } from '../../http/identity.js';
 import { ALL_PERMISSIONS } from '../../services/auth/permissions.js';
@@ -53,6 +53,7 @@ builder.mutationField('signIn', (t) =>
         if (error instanceof SecondFactorRequiredError) {
           throw createGraphQLError(error.message, { extensions: { code: 'TWO_FACTOR_REQUIRED', challenge: error.challenge } });
         }
+        if (error instanceof LocalSignInOffError) throw createGraphQLError(error.message, { extensions: { code: 'FORBIDDEN' } });
         if (error instanceof SignInThrottledError) {
           throw createGraphQLError(error.message, { extensions: { code: 'RATE_LIMITED', retryAfterSeconds: error.retryAfterSeconds } });
         }

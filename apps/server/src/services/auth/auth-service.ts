@@ -35,12 +35,29 @@ export class SignInError extends Error {
   }
 }
 
+/** auth.local_sign_in is false: accounts sign in through single sign-on only. */
+export class LocalSignInOffError extends Error {
+  override name = 'LocalSignInOffError';
+  constructor() {
+    super('signing in with a password is turned off on this server (auth.local_sign_in); sign in with single sign-on');
+  }
+}
+
 export interface AuthSettings extends SignInLimitSettings {
   admin_email: string;
   admin_password: string;
   session_idle_timeout_seconds: number;
   session_absolute_timeout_seconds: number;
   require_totp_for_admins: boolean;
+  /** Password sign-in (signIn); false: single sign-on only. */
+  local_sign_in: boolean;
+}
+
+/** Where a sign-in comes from, and the session it replaces (the request's cookie, if any). */
+export interface SessionMeta {
+  ip: string | null;
+  userAgent: string | null;
+  replacing?: string | null;
 }
 
 export interface AuthServiceDeps {
@@ -99,7 +116,8 @@ export class AuthService {
    * Creates a session for valid credentials, with a new secret; the session the request came with (`replacing`)
    * ends. Every attempt counts against the account and the address.
    */
-  async signIn(email: string, password: string, meta: { ip: string | null; userAgent: string | null; replacing?: string | null }) {
+  async signIn(email: string, password: string, meta: SessionMeta) {
+    if (!this.settings.local_sign_in) throw new LocalSignInOffError();
     const account = email.trim().toLowerCase();
     await this.limits.admit(account, meta.ip);
     const user = await this.prisma.user.findUnique({ where: { email: account } });
@@ -117,16 +135,24 @@ export class AuthService {
       throw new SecondFactorRequiredError(challenge);
     }
     await this.limits.succeeded(account, meta.ip);
-    const { session, secret } = await this.sessions.start(user.id, { ip: meta.ip, userAgent: meta.userAgent, replacing: meta.replacing ?? null });
-    await this.prisma.user.update({ where: { id: user.id }, data: { lastSignInAt: new Date() } });
-    return { session, secret, user };
+    return { ...(await this.openSession(user.id, meta)), user };
+  }
+
+  /**
+   * A new session, with a new secret (the cookie), for a user whose identity was proven: password, password and
+   * code, or single sign-on. The session the request came with (`replacing`) ends.
+   */
+  async openSession(userId: string, meta: SessionMeta) {
+    const { session, secret } = await this.sessions.start(userId, { ip: meta.ip, userAgent: meta.userAgent, replacing: meta.replacing ?? null });
+    await this.prisma.user.update({ where: { id: userId }, data: { lastSignInAt: new Date() } });
+    return { session, secret };
   }
 
   /**
    * The second step of a sign-in with two-factor on: the challenge from the first step and a code (from the app, or
    * a recovery code, which is used up). A wrong code is a field error; guesses are limited (two-factor.ts).
    */
-  async signInWithCode(challenge: string, code: string, meta: { ip: string | null; userAgent: string | null; replacing?: string | null }) {
+  async signInWithCode(challenge: string, code: string, meta: SessionMeta) {
     const found = await this.prisma.signInChallenge.findUnique({ where: { tokenHash: hashSecret(challenge) }, include: { user: true } });
     if (!found || found.usedAt || found.expiresAt <= new Date() || !found.user.active) {
       throw new ValidationError([{ field: 'challenge', message: 'has expired or was used; sign in with your password again' }]);
@@ -136,9 +162,7 @@ export class AuthService {
     const { count } = await this.prisma.signInChallenge.updateMany({ where: { id: found.id, usedAt: null }, data: { usedAt: new Date() } });
     if (count !== 1) throw new ValidationError([{ field: 'challenge', message: 'has expired or was used; sign in with your password again' }]);
     await this.limits.succeeded(found.user.email, meta.ip);
-    const { session, secret } = await this.sessions.start(found.user.id, { ip: meta.ip, userAgent: meta.userAgent, replacing: meta.replacing ?? null });
-    await this.prisma.user.update({ where: { id: found.user.id }, data: { lastSignInAt: new Date() } });
-    return { session, secret, user: found.user, used };
+    return { ...(await this.openSession(found.user.id, meta)), user: found.user, used };
   }
 
   /** Starts two-factor enrolment for the caller: a new secret, shown once. */
