@@ -99,10 +99,9 @@ export function costRefusal(cost: number, maxCost: number) {
 }
 
 export function useQueryCost({ maxCost }: { maxCost: number }): Plugin {
-  /** The refusal when the operation costs more than the limit; envelop types its arguments loosely. */
+  /** The refusal when the operation costs more than the limit. */
   const refusal = (args: ExecutionArgs) => {
-    const variables = (args.variableValues ?? undefined) as Record<string, unknown> | undefined;
-    const cost = operationCost(args.schema, args.document, variables, (args.operationName ?? undefined) as string | undefined);
+    const cost = operationCost(args.schema, args.document, args.variableValues ?? undefined, args.operationName ?? undefined);
     return cost !== null && cost > maxCost ? costRefusal(cost, maxCost) : null;
   };
   return {
