@@ -6,7 +6,7 @@ import path from 'node:path';
 import type { DocumentNode, GraphQLInputType, GraphQLSchema, OperationDefinitionNode } from 'graphql';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { configSchema } from '../../src/config/schema.js';
-import { operationCost } from '../../src/graphql/plugins/cost.js';
+import { costRefusal, operationCost } from '../../src/graphql/plugins/cost.js';
 import { graphql } from '../../src/graphql/plugins/graphql-runtime.js';
 import { DOCS, extractBlocks, REPO } from '../support/guide-blocks.js';
 
@@ -163,5 +163,12 @@ describe('query cost', () => {
     expect(cost('{ jobs(first: 100) { edges { node { runs(first: 100) { edges { node { log(first: 1000) { edges { node { message } } } } } } } } } }')).toBe(10_020_201);
     expect(cost('subscription ($id: ID!) { runLogLines(runId: $id) { lastSequence lines { sequence message } } }')).toBe(1002);
     expect(cost('mutation { enableJob(id: "nope") { ... on MutationEnableJobSuccess { job { runs(first: 200) { edges { node { log(first: 1000) { edges { node { message } } } } } } } } } }')).toBe(200_403);
+  });
+
+  it('refuses fragments that multiply a short document past the fields it counts', () => {
+    const levels = Array.from({ length: 16 }, (_, level) => `fragment F${level} on Job { ...F${level + 1} ...F${level + 1} }`).join(' ');
+    const document = `query ($id: ID!) { job(id: $id) { ...F0 } } ${levels} fragment F16 on Job { id name }`;
+    expect(cost(document)).toBe(Number.POSITIVE_INFINITY);
+    expect(costRefusal(Number.POSITIVE_INFINITY, MAX_COST).message).toBe(`Query cost limit of ${MAX_COST} exceeded, found more than 10000 fields once its fragments are expanded (graphql.max_cost).`);
   });
 });

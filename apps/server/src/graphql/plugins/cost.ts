@@ -79,22 +79,27 @@ export function fieldCost({ type, field, node, args, childComplexity }: Complexi
   return 0;
 }
 
+/** Fields counted at most, fragments expanded; past it the operation is refused without an exact cost. */
+export const MAX_COUNTED_FIELDS = 10_000;
+
 /**
- * The cost of the operation, or null when it cannot be estimated (variables that do not fit their types: execution
- * refuses them with its own error).
+ * The cost of the operation; Infinity past MAX_COUNTED_FIELDS (fragments spread into each other can multiply a
+ * short document); null when it cannot be estimated (variables that do not fit their types: execution refuses
+ * them with its own error).
  */
 export function operationCost(schema: GraphQLSchema, document: DocumentNode, variables?: Record<string, unknown>, operationName?: string): number | null {
   try {
-    return getComplexity({ schema, query: document, variables: variables ?? {}, operationName, estimators: [fieldCost] });
-  } catch {
-    return null;
+    return getComplexity({ schema, query: document, variables: variables ?? {}, operationName, estimators: [fieldCost], maxQueryNodes: MAX_COUNTED_FIELDS });
+  } catch (error) {
+    return error instanceof Error && /maximum allowed number of nodes/.test(error.message) ? Number.POSITIVE_INFINITY : null;
   }
 }
 
 /** The refusal: the cost found beside the limit and the setting, as the other document limits word it. */
 export function costRefusal(cost: number, maxCost: number) {
-  return createGraphQLError(`Query cost limit of ${maxCost} exceeded, found ${cost} (graphql.max_cost).`, {
-    extensions: { code: 'QUERY_LIMIT_EXCEEDED', cost, maxCost, http: { status: 400 } },
+  const found = Number.isFinite(cost) ? `found ${cost}` : `found more than ${MAX_COUNTED_FIELDS} fields once its fragments are expanded`;
+  return createGraphQLError(`Query cost limit of ${maxCost} exceeded, ${found} (graphql.max_cost).`, {
+    extensions: { code: 'QUERY_LIMIT_EXCEEDED', cost: Number.isFinite(cost) ? cost : null, maxCost, http: { status: 400 } },
   });
 }
 
