@@ -140,7 +140,7 @@ describe('definitions in sundial.yaml, applied on start', () => {
       osUser: os.userInfo().username,
       host: os.hostname(),
       jobs: { counts: { created: 0, updated: 1, deleted: 0, unchanged: 1 }, updated: ['tick'] },
-      users: { counts: { created: 0, updated: 0, deleted: 0, unchanged: 2 } },
+      users: { counts: { created: 0, deleted: 0 } },
     });
     // The audit log API shows it like any other event.
     const admin = await app.database.prisma.user.findUniqueOrThrow({ where: { email: 'admin@example.com' } });
