@@ -61,6 +61,7 @@ test('problems show after leaving a field or submitting, in words, and submit fo
 });
 
 test('a name another job has is pointed out at the field', async ({ page }) => {
+  test.slow();
   const taken = unique('Taken name');
   const otherId = await createJob(page, { name: taken, action: 'examples.noop' });
   await page.goto('/jobs/new');
@@ -174,4 +175,15 @@ test('pickers search the server as you type: users and roles in the job form, ro
   await jobFilter.press('ArrowDown');
   await jobFilter.press('Enter');
   await expect(page).toHaveURL(new RegExp(`job=${targetId}`));
+});
+
+test('list URLs are read through a schema: unknown values fall back to the defaults, known ones are kept', async ({ page }) => {
+  test.slow();
+  await page.goto('/jobs?sort=BOGUS&dir=sideways&status=NOPE&q=%20');
+  await expect(page.getByRole('heading', { level: 1, name: 'Jobs' })).toBeVisible({ timeout: 30_000 });
+  await expect(page.getByRole('table')).toBeVisible({ timeout: 30_000 });
+  await page.goto('/runs?status=NOPE&trigger=MANUAL&from=yesterday');
+  await expect(page.getByLabel('Status')).toHaveValue('', { timeout: 30_000 });
+  await expect(page.getByLabel('Trigger')).toHaveValue('MANUAL');
+  await expect(page.getByLabel(/Created from/)).toHaveValue('');
 });

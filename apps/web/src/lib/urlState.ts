@@ -19,11 +19,16 @@ export function urlMatching(pattern: RegExp): z.ZodType<string> {
   return z.unknown().transform((value) => (typeof value === 'string' && pattern.test(value.trim()) ? value.trim() : ''));
 }
 
+/** Every field of the schema read from the URL, an absent one as '' (so it takes its default). */
+function readUrl<Shape extends z.ZodRawShape>(schema: z.ZodObject<Shape>, search: URLSearchParams) {
+  return schema.parse(Object.fromEntries(Object.keys(schema.shape).map((name) => [name, search.get(name) ?? ''])));
+}
+
 export function useUrlState<Shape extends z.ZodRawShape>(schema: z.ZodObject<Shape>) {
   const [params, setParams] = useSearchParams();
   const key = params.toString();
-  const state = useMemo(() => schema.parse(Object.fromEntries(new URLSearchParams(key))), [schema, key]);
-  const defaults = useMemo(() => schema.parse({}), [schema]);
+  const state = useMemo(() => readUrl(schema, new URLSearchParams(key)), [schema, key]);
+  const defaults = useMemo(() => readUrl(schema, new URLSearchParams()), [schema]);
   const update = (changes: Partial<Record<keyof Shape & string, string>>, { replace = false } = {}) =>
     setParams(
       (previous) => {

@@ -1,6 +1,6 @@
 // Choose one job by searching the server as you type (part of its name or action), so any job of a big install
 // can be picked; the chosen job's name is read by id, so a choice from the URL or a saved form shows its name.
-import { useState } from 'react';
+import { useMemo, useState } from 'react';
 import { useQuery } from 'urql';
 import { graphql } from '../../gql';
 import { useDebounced } from '../../lib/useDebounced';
@@ -62,13 +62,16 @@ export function JobSelect({
   const search = useDebounced(text, 250);
   const [{ data, fetching }] = useQuery({ query: JobSelectSearchQuery, variables: { search: search || null } });
   const chosenName = useJobName(value);
-  const items = (data?.jobs.edges ?? []).map(({ node }) => node).filter((job) => job.id !== exclude);
+  const items = useMemo(
+    () => (data?.jobs.edges ?? []).filter(({ node }) => node.id !== exclude).map(({ node }) => ({ id: node.id, label: node.name, detail: node.action })),
+    [data, exclude],
+  );
   return (
     <SearchSelect
       label={label}
       value={value}
       selectedLabel={chosenName ?? ''}
-      items={items.map((job) => ({ id: job.id, label: job.name, detail: job.action }))}
+      items={items}
       onSearch={setText}
       onChange={onChange}
       loading={fetching || search !== text}

@@ -1,6 +1,6 @@
 // Choose one user by searching the server as you type (part of the name or e-mail), so any of 10,000 users can
 // be picked; the chosen user's name is read by id, so a choice from the URL shows its name.
-import { useState } from 'react';
+import { useMemo, useState } from 'react';
 import { useQuery } from 'urql';
 import { graphql } from '../../gql';
 import { useDebounced } from '../../lib/useDebounced';
@@ -48,12 +48,13 @@ export function UserSelect({
   const search = useDebounced(text, 250);
   const [{ data, fetching }] = useQuery({ query: UserSelectSearchQuery, variables: { search: search || null } });
   const [{ data: chosen }] = useQuery({ query: UserSelectChosenQuery, variables: { id: value }, pause: !value });
+  const items = useMemo(() => (data?.users.edges ?? []).map(({ node }) => ({ id: node.id, label: node.name, detail: node.email })), [data]);
   return (
     <SearchSelect
       label={label}
       value={value}
       selectedLabel={value ? (chosen?.user?.id === value ? chosen.user.name : '') : ''}
-      items={(data?.users.edges ?? []).map(({ node }) => ({ id: node.id, label: node.name, detail: node.email }))}
+      items={items}
       onSearch={setText}
       onChange={onChange}
       loading={fetching || search !== text}

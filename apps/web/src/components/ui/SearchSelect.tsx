@@ -2,7 +2,7 @@
 // (↓ opens, ↑/↓ move, Enter picks, Esc closes), screen reader and focus behaviour come with it. The caller runs
 // the search (debounced) and gives the matches; the chosen item's label is given separately, since it may not be
 // among the current matches. A clear button empties the choice when `clearable`.
-import { useState } from 'react';
+import { useMemo, useRef, useState } from 'react';
 import { Button, ComboBox, FieldError, Input, Label, ListBox, ListBoxItem, Popover, Text } from 'react-aria-components';
 import { cx } from '../../lib/cx';
 import { controlClass } from './Field';
@@ -49,9 +49,16 @@ export function SearchSelect({
 }) {
   // null: not typing, the box shows the chosen item's label.
   const [input, setInput] = useState<string | null>(null);
+  // Labels of every item offered, so a pick shows its name at once (before the caller has read it by id).
+  const seen = useRef(new Map<string, string>());
+  for (const item of items) seen.current.set(item.id, item.label);
+  const shownLabel = selectedLabel || (value ? (seen.current.get(value) ?? '') : '');
   // The chosen item stays in the collection even when the current matches do not hold it, so the combobox can
-  // name it (it resets the box to the chosen item's text when the choice changes).
-  const collection = value && selectedLabel && !items.some((item) => item.id === value) ? [{ id: value, label: selectedLabel }, ...items] : items;
+  // name it. One array per change of the matches or the choice: the combobox rebuilds its collection on a new one.
+  const collection = useMemo(
+    () => (value && shownLabel && !items.some((item) => item.id === value) ? [{ id: value, label: shownLabel }, ...items] : items),
+    [items, value, shownLabel],
+  );
   const stopTyping = () => {
     setInput(null);
     onSearch('');
@@ -61,10 +68,10 @@ export function SearchSelect({
       className={cx('flex min-w-0 flex-col gap-1.5', className)}
       items={collection}
       selectedKey={value || null}
-      inputValue={input ?? selectedLabel}
+      inputValue={input ?? shownLabel}
       onInputChange={(text) => {
         // The combobox showing the chosen item again is not a search.
-        if (input === null && text === selectedLabel) return;
+        if (input === null && text === shownLabel) return;
         setInput(text);
         onSearch(text.trim());
       }}
