@@ -167,7 +167,7 @@ test('pickers search the server as you type: users and roles in the job form, ro
   // Runs filters: a job from a shared URL shows its name; the picker clears; the user filter is searched too.
   await page.goto(`/runs?job=${targetId}&user=${userId}`);
   const jobFilter = page.getByRole('combobox', { name: 'Job', exact: true });
-  await expect(jobFilter).toHaveValue(target);
+  await expect(jobFilter).toHaveValue(target, { timeout: 30_000 });
   await expect(page.getByRole('combobox', { name: 'Started by' })).toHaveValue(person);
   await page.getByRole('button', { name: 'Clear Job' }).click();
   await expect(page).toHaveURL(new RegExp(`/runs\\?user=${userId}$`));
