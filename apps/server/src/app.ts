@@ -143,7 +143,7 @@ export async function startApp(config: Config, { logger, inMemory, webDist = WEB
       : 'scheduler: this process does not execute jobs (jobs.enabled=false)',
   );
 
-  const health = () => checkHealth(database, scheduler);
+  const health = () => checkHealth(database, scheduler, services.queues);
   const readiness = () => checkReadiness(database, scheduler, loop, loopStaleAfterMs(config.scheduler.process_every_ms));
   const refusals = createRefusalRecorder(database.prisma, database.pool, logger);
   const yoga = createYoga<GraphQLContext>({

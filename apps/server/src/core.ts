@@ -44,6 +44,7 @@ export async function createCore({ config, database, actions, bus, logger, auth 
     timers,
     dispatcher,
     engine: run,
+    workerStaleAfterMs: config.jobs.stale_after_ms,
     webhooks: {
       secretKey: config.webhooks.secret_key,
       maxBodyBytes: config.webhooks.max_body_bytes,

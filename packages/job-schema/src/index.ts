@@ -38,6 +38,11 @@ function text(what: string) {
   return z.string({ error: (issue) => (issue.input === undefined ? 'is required' : `must be text (${what})`) });
 }
 
+/** A queue's name (a job's queue, a worker's jobs.queues): letters, digits, dots, dashes and underscores. */
+export const queueName = text('a queue name')
+  .trim()
+  .regex(identifier(JOB_LIMITS.queue), { error: identifierMessage(JOB_LIMITS.queue) });
+
 function wholeNumber({ min, max }: { min: number; max: number }) {
   const message = `must be a whole number from ${min} to ${max}`;
   return z.number({ error: message }).int({ error: message }).min(min, { error: message }).max(max, { error: message });
@@ -121,10 +126,7 @@ export const jobInputSchema = z.object({
   retries: wholeNumber(JOB_LIMITS.retries).nullish(),
   retryBackoffMs: wholeNumber(JOB_LIMITS.retryBackoffMs).nullish(),
   timeoutMs: wholeNumber(JOB_LIMITS.timeoutMs).nullish(),
-  queue: text('a queue name')
-    .trim()
-    .regex(identifier(JOB_LIMITS.queue), { error: identifierMessage(JOB_LIMITS.queue) })
-    .optional(),
+  queue: queueName.optional(),
   priority: wholeNumber(JOB_LIMITS.priority).optional(),
   concurrency: wholeNumber(JOB_LIMITS.concurrency).nullish(),
   overlapPolicy: oneOf(overlapPolicies).optional(),

@@ -1,4 +1,5 @@
 import net from 'node:net';
+import { queueName } from '@sundial/job-schema';
 import { z } from 'zod';
 
 // Values from the environment arrive as strings; values from sundial.yaml arrive typed. Each field accepts both
@@ -52,6 +53,20 @@ const postgresUrl = z
   .string()
   .trim()
   .regex(/^postgres(ql)?:\/\/.+/, { error: 'must be a postgres://… or postgresql://… URL' });
+
+/** `reports=2, exports=1` → { reports: '2', exports: '1' } (each value is checked as a number afterwards). */
+function parseQueueLimits(text: string, context: z.RefinementCtx): Record<string, string> {
+  const limits: Record<string, string> = {};
+  for (const part of text.split(',').map((entry) => entry.trim()).filter(Boolean)) {
+    const [name, limit, ...rest] = part.split('=').map((side) => side.trim());
+    if (!name || limit === undefined || rest.length > 0) {
+      context.addIssue({ code: 'custom', message: `"${part}" must be queue=limit, e.g. reports=2` });
+      return {};
+    }
+    limits[name] = limit;
+  }
+  return limits;
+}
 
 /** Definitions entries (roles, users, jobs): a YAML list here; in the environment, a JSON array. Checked entry by entry on start. */
 const definitionList = (what: string) =>
@@ -167,6 +182,24 @@ export const configSchema = z.strictObject({
       heartbeat_ms: integer(100, 60_000).default(5000),
       /** A running run without a heartbeat for this long lost its worker: it is interrupted (and retried). */
       stale_after_ms: integer(500, 3_600_000).default(30_000),
+      /** The queues whose runs this worker takes; empty: every queue. In the environment: comma-separated. */
+      queues: z
+        .union([z.array(z.unknown()), z.string().transform((text) => text.split(',').map((name) => name.trim()).filter(Boolean))], {
+          error: 'must be a list of queue names (in the environment: comma-separated)',
+        })
+        .pipe(z.array(queueName))
+        .transform((names) => [...new Set(names)])
+        .default([]),
+      /**
+       * Runs of a queue running at once across all workers, by queue name; a queue not listed has no limit beyond
+       * each worker's concurrency. Every worker must have the same map. In the environment: `reports=2,exports=1`.
+       */
+      queue_concurrency: z
+        .union([z.record(z.string(), z.unknown()), z.string().transform(parseQueueLimits)], {
+          error: 'must map queue names to whole numbers (in the environment: reports=2,exports=1)',
+        })
+        .pipe(z.record(queueName, integer(1, 10_000)))
+        .default({}),
     })
     .prefault({}),
   scheduler: z

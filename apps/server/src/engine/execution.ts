@@ -4,7 +4,9 @@
 // run, to the fan-out (engine/fan-out.ts). Every ending goes through engine/finish.ts.
 import type { Run } from '../db/prisma.js';
 import { readExecutableJob, type ExecutableJob } from '../db/sql/jobs/read-executable.js';
-import { claimRuns } from '../db/sql/runs/claim.js';
+import { prismaSql } from '../db/sql/client.js';
+import { claimQueueLocks, claimRuns } from '../db/sql/runs/claim.js';
+import { readStillQueued } from '../db/sql/runs/still-queued.js';
 import { resolveJobTargets } from './targets.js';
 import type { ActionUser } from './actions.js';
 import { checkArgs, type AttemptRunner } from './attempt.js';
@@ -15,7 +17,7 @@ import { failureOutcome } from './outcome.js';
 import { publishRun, type EngineResources } from './resources.js';
 import { RunLog } from './run-log.js';
 import { RunSlots } from './slots.js';
-import { ACTIVE_STATUSES, CLAIMABLE_STATUSES } from './transitions.js';
+import { ACTIVE_STATUSES } from './transitions.js';
 
 /** One run a queue entry is for. */
 export interface RunEntry {
@@ -24,7 +26,22 @@ export interface RunEntry {
   attempt: number;
   /** The run's job, so it can be read while the run is claimed (absent in entries saved by older versions). */
   jobId?: string;
+  /** The run's queue (absent in entries saved by older versions: the default queue). */
+  queue?: string;
 }
+
+/** Which queues this worker takes (jobs.queues) and the concurrency limit of each limited queue (jobs.queue_concurrency). */
+export interface QueueRouting {
+  /** Null: every queue. */
+  takes: readonly string[] | null;
+  /** Runs of a queue running at once across all workers. */
+  limits: Readonly<Record<string, number>>;
+}
+
+export const DEFAULT_QUEUE = 'default';
+
+/** How long a run left queued by a claim (its queue at its limit) waits before its entry wakes a worker again. */
+const RECLAIM_AFTER_MS = 1000;
 
 interface JobRead {
   job: ExecutableJob;
@@ -38,12 +55,24 @@ export class Executor {
   /** Set when the worker stops taking work: runs not yet claimed are left to other workers. */
   private stopping = false;
 
+  /** The limited queues among this worker's, as the claim takes them. */
+  private readonly limits: Array<{ queue: string; limit: number }>;
+
   constructor(
     private readonly resources: EngineResources,
     private readonly parts: { heartbeat: Heartbeat; attempts: AttemptRunner; finishing: Finishing; fanOut: FanOut },
     concurrency: number,
+    readonly routing: QueueRouting = { takes: null, limits: {} },
   ) {
     this.slots = new RunSlots(concurrency);
+    this.limits = Object.entries(routing.limits)
+      .filter(([queue]) => this.takes(queue))
+      .map(([queue, limit]) => ({ queue, limit }));
+  }
+
+  /** Whether this worker takes runs of the queue. */
+  takes(queue: string | undefined): boolean {
+    return this.routing.takes === null || this.routing.takes.includes(queue ?? DEFAULT_QUEUE);
   }
 
   start(): void {
@@ -95,12 +124,14 @@ export class Executor {
    */
   executeHere(entries: RunEntry[]): RunEntry[] {
     if (this.stopping || !this.parts.heartbeat.running) return entries;
-    const count = this.slots.tryAcquire(entries.length);
+    const mine = entries.filter((entry) => this.takes(entry.queue));
+    const others = entries.filter((entry) => !this.takes(entry.queue));
+    const count = this.slots.tryAcquire(mine.length);
     if (count === 0) return entries;
-    const execution = this.claimAndExecute(entries.slice(0, count), 'requeue');
+    const execution = this.claimAndExecute(mine.slice(0, count), 'requeue');
     this.here.add(execution);
     void execution.finally(() => this.here.delete(execution));
-    return entries.slice(count);
+    return [...mine.slice(count), ...others];
   }
 
   /** Waits up to graceMs for the runs started by executeHere (the queue's drain waits for the others). */
@@ -119,14 +150,22 @@ export class Executor {
    */
   private async claimAndExecute(group: RunEntry[], onClaimFailure: 'leave-queued' | 'requeue'): Promise<void> {
     let claimed: Array<{ run: Run; read: Promise<JobRead> }> = [];
+    let failed = false;
     try {
       claimed = await this.claim(group);
     } catch (error) {
+      failed = true;
       this.resources.logger.error(`runs ${group.map((e) => e.runId).join(', ')}: the claim failed: ${(error as Error).message}`);
       if (onClaimFailure === 'requeue') await this.requeue(group);
     }
+    // Alongside the claimed runs' start, not before it: the runs left unclaimed wait for another slot anyway.
+    const redispatched = failed
+      ? Promise.resolve()
+      : this.redispatchUnclaimed(group, claimed, onClaimFailure === 'requeue' ? 0 : RECLAIM_AFTER_MS).catch((error: unknown) => {
+          this.resources.logger.warn(`runs ${group.map((e) => e.runId).join(', ')}: could not queue the runs left unclaimed again: ${(error as Error).message}`);
+        });
     this.slots.release(group.length - claimed.length);
-    await Promise.all(claimed.map(({ run, read }) => this.executeClaimed(run, read).finally(() => this.slots.release())));
+    await Promise.all([redispatched, ...claimed.map(({ run, read }) => this.executeClaimed(run, read).finally(() => this.slots.release()))]);
   }
 
   /**
@@ -143,12 +182,22 @@ export class Executor {
       read.catch(() => {}); // awaited by the runs that claim; a claim that fails drops it
       reads.set(entry.jobId, read);
     }
-    const runs = await claimRuns(this.resources.sql, {
-      runs: group,
-      from: CLAIMABLE_STATUSES,
+    const claim = {
+      limit: group.length,
+      queues: this.routing.takes,
+      limits: this.limits,
       workerId: this.resources.workerId,
       now: new Date(),
-    });
+    };
+    // A limited queue's places are counted under its lock, in a transaction; other claims are one prepared statement.
+    const runs =
+      this.limits.length === 0
+        ? await claimRuns(this.resources.sql, claim)
+        : await this.resources.prisma.$transaction(async (tx) => {
+            await claimQueueLocks(prismaSql(tx), this.limits.map((l) => l.queue));
+            // Started once the places are counted: a claim that waited for the lock starts after the runs it waited on.
+            return claimRuns(prismaSql(tx), { ...claim, now: new Date() });
+          });
     for (const run of runs) this.parts.heartbeat.claim(run.id);
     return runs.map((run) => {
       let read = reads.get(run.jobId);
@@ -157,12 +206,32 @@ export class Executor {
     });
   }
 
+  /**
+   * The claim takes the best queued runs of this worker's queues, which need not be the ones the entry named (a run
+   * of higher priority queued later, or one whose own entry another worker holds). When it took fewer than the entry
+   * named, the entry's runs still queued and due get an entry again, so none is left without one: at once for runs
+   * handed to this process directly, a moment later for an entry's (their queue is at its limit, most likely).
+   */
+  private async redispatchUnclaimed(group: RunEntry[], claimed: Array<{ run: Run }>, afterMs: number): Promise<void> {
+    const took = new Set(claimed.map(({ run }) => run.id));
+    if (group.every((entry) => took.has(entry.runId))) return;
+    const now = new Date();
+    const left = await readStillQueued(this.resources.sql, { ids: group.filter((entry) => !took.has(entry.runId)).map((entry) => entry.runId), now });
+    const at = afterMs > 0 ? new Date(now.getTime() + afterMs) : undefined;
+    await Promise.all(
+      left.map((run) => this.resources.dispatcher.dispatch(run, { queueOnly: true, ...(at ? { at } : {}) }).catch(() => {})),
+    );
+  }
+
   /** Puts runs this worker will not start back in the queue (a new entry) for another worker. */
   private async requeue(entries: RunEntry[]): Promise<void> {
     await Promise.all(
       entries.map((entry) =>
         this.resources.dispatcher
-          .dispatch({ id: entry.runId, attempt: entry.attempt, ...(entry.jobId ? { jobId: entry.jobId } : {}) }, { queueOnly: true })
+          .dispatch(
+            { id: entry.runId, attempt: entry.attempt, ...(entry.jobId ? { jobId: entry.jobId } : {}), ...(entry.queue ? { queue: entry.queue } : {}) },
+            { queueOnly: true },
+          )
           .catch(() => {}),
       ),
     );
@@ -229,11 +298,12 @@ export class Executor {
       select: { id: true },
     });
     if (!earlier) return false;
+    const at = new Date(Date.now() + 1000);
     await this.resources.prisma.run.updateMany({
       where: { id: run.id, status: 'RUNNING' },
-      data: { status: 'QUEUED', startedAt: null, workerId: null, statusReason: `waiting for run ${earlier.id} to finish` },
+      data: { status: 'QUEUED', startedAt: null, workerId: null, notBefore: at, statusReason: `waiting for run ${earlier.id} to finish` },
     });
-    await this.resources.dispatcher.dispatch(run, { at: new Date(Date.now() + 1000), priority: job.priority });
+    await this.resources.dispatcher.dispatch(run, { at, priority: run.priority });
     return true;
   }
 }

@@ -44,6 +44,7 @@ export class Finishing {
           errorStack: outcome.errorStack ?? null,
           logSequence,
           workerId: null,
+          notBefore: at,
         },
       });
       if (queued) {

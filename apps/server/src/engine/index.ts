@@ -16,9 +16,11 @@ import { Occurrences } from './occurrences.js';
 import { Repairer, type RepairQueue } from './repair.js';
 import type { EngineResources } from './resources.js';
 import { Sweeper } from './sweeper.js';
+import { WorkerPresence } from './workers.js';
+import type { QueueRouting } from './execution.js';
 
 export type { EngineResources, RunDispatcher, DispatchOptions } from './resources.js';
-export type { RunEntry } from './execution.js';
+export { DEFAULT_QUEUE, type QueueRouting, type RunEntry } from './execution.js';
 export type { RepairQueue } from './repair.js';
 
 export interface RunEngineOptions {
@@ -28,6 +30,8 @@ export interface RunEngineOptions {
   /** A run without a heartbeat for this long lost its worker (jobs.stale_after_ms). */
   staleAfterMs: number;
   misfireThresholdMs: number;
+  /** The queues this worker takes and the queues' concurrency limits (jobs.queues, jobs.queue_concurrency). */
+  routing?: QueueRouting;
 }
 
 export class RunEngine {
@@ -40,6 +44,7 @@ export class RunEngine {
   readonly backfills: Backfills;
   readonly sweeper: Sweeper;
   readonly repairer: Repairer;
+  readonly presence: WorkerPresence;
 
   private readonly notificationListeners = new Set<(count: number) => void>();
 
@@ -55,7 +60,9 @@ export class RunEngine {
     this.finishing = new Finishing(resources);
     const attempts = new AttemptRunner(resources, this.heartbeat);
     const fanOut = new FanOut(resources, { creation: this.creation, attempts, heartbeat: this.heartbeat });
-    this.executor = new Executor(resources, { heartbeat: this.heartbeat, attempts, finishing: this.finishing, fanOut }, options.concurrency);
+    const routing = options.routing ?? { takes: null, limits: {} };
+    this.executor = new Executor(resources, { heartbeat: this.heartbeat, attempts, finishing: this.finishing, fanOut }, options.concurrency, routing);
+    this.presence = new WorkerPresence(resources, routing, { everyMs: options.heartbeatMs, staleAfterMs: options.staleAfterMs });
     this.occurrences = new Occurrences(resources, this.creation, options.misfireThresholdMs);
     this.cancelling = new Cancelling(resources);
     this.backfills = new Backfills(resources, this.creation, this.cancelling);
@@ -74,7 +81,8 @@ export class RunEngine {
   }
 
   /** This process executes runs from now on (jobs.enabled): heartbeats, sweeps and repairs too. */
-  startWorking(): void {
+  async startWorking(): Promise<void> {
+    await this.presence.start();
     this.heartbeat.start();
     this.executor.start();
     this.sweeper.start();
@@ -89,6 +97,6 @@ export class RunEngine {
   async stop(): Promise<void> {
     this.executor.stopTakingWork();
     this.heartbeat.stop();
-    await Promise.all([this.sweeper.stop(), this.repairer.stop()]);
+    await Promise.all([this.sweeper.stop(), this.repairer.stop(), this.presence.stop()]);
   }
 }

@@ -8,7 +8,7 @@ import type { EngineResources } from './resources.js';
 /** What the repair needs of the scheduler's queue and timers. */
 export interface RepairQueue {
   /** Whether a queue entry still holds the run. */
-  hasEntry(runId: string): Promise<boolean>;
+  hasEntry(runId: string, queue: string): Promise<boolean>;
   /** One timer for every enabled scheduled job, none for anything else; how many stale timers it removed. */
   reconcileTimers(): Promise<{ removed: number }>;
 }
@@ -56,14 +56,14 @@ export class Repairer {
     const cutoff = new Date(Date.now() - this.options.orphanAfterMs);
     const candidates = await this.resources.prisma.run.findMany({
       where: { status: 'QUEUED', parentRunId: null, createdAt: { lt: cutoff } },
-      select: { id: true, attempt: true, jobId: true, job: { select: { priority: true } } },
+      select: { id: true, attempt: true, jobId: true, queue: true, priority: true },
       orderBy: { createdAt: 'asc' },
       take: 200,
     });
     let redispatched = 0;
     for (const run of candidates) {
-      if (await this.queue.hasEntry(run.id)) continue;
-      await this.resources.dispatcher.dispatch(run, { priority: run.job.priority });
+      if (await this.queue.hasEntry(run.id, run.queue)) continue;
+      await this.resources.dispatcher.dispatch(run, { priority: run.priority });
       redispatched += 1;
     }
     return redispatched;

@@ -10,7 +10,7 @@ import type { ActionCatalog } from './actions.js';
 
 /** Hands a queued run to the queue to execute, now or at a time (retry backoff). The scheduler implements it. */
 export interface RunDispatcher {
-  dispatch(run: Pick<Run, 'id' | 'attempt'> & Partial<Pick<Run, 'jobId'>>, options?: DispatchOptions): Promise<void>;
+  dispatch(run: Pick<Run, 'id' | 'attempt'> & Partial<Pick<Run, 'jobId' | 'queue'>>, options?: DispatchOptions): Promise<void>;
 }
 
 export interface DispatchOptions {

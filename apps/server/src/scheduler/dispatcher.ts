@@ -7,11 +7,20 @@
 // per group instead of once per run. Whoever executes the entry claims each run conditionally, so an entry run
 // twice (expired lock) or a run queued in two entries still executes once.
 import type { Agenda } from 'agenda';
-import type { RunDispatcher, RunEntry } from '../engine/index.js';
+import { DEFAULT_QUEUE, type RunDispatcher, type RunEntry } from '../engine/index.js';
 import { GroupCommit } from '../lib/group-commit.js';
 import type { SchedulerBackendName } from './agenda.js';
 
+/** The Agenda job of the default queue's runs; another queue's are `sundial.run:<queue>` (runJobName). */
 export const RUN_JOB = 'sundial.run';
+
+/**
+ * A queue's runs have an Agenda job name of their own, so a worker defines processors only for the queues it takes
+ * (jobs.queues) and is never handed another queue's entries. The default queue keeps the plain name.
+ */
+export function runJobName(queue: string | undefined): string {
+  return !queue || queue === DEFAULT_QUEUE ? RUN_JOB : `${RUN_JOB}:${queue}`;
+}
 
 /** An Agenda entry's data: a group of runs, or (entries saved by older versions) a single run. */
 export type RunJobData = { runs: RunEntry[] } | RunEntry;
@@ -31,9 +40,9 @@ function entryFilters(runId: string, backend: SchedulerBackendName): Array<Recor
 }
 
 /** Whether an Agenda entry (a group, or an older version's single-run entry) still holds the run. */
-export async function hasQueueEntry(agenda: Agenda, backend: SchedulerBackendName, runId: string): Promise<boolean> {
+export async function hasQueueEntry(agenda: Agenda, backend: SchedulerBackendName, runId: string, queue: string): Promise<boolean> {
   for (const data of entryFilters(runId, backend)) {
-    const { total } = await agenda.queryJobs({ name: RUN_JOB, data, limit: 1 });
+    const { total } = await agenda.queryJobs({ name: runJobName(queue), data, limit: 1 });
     if (total > 0) return true;
   }
   return false;
@@ -53,17 +62,18 @@ export interface SchedulerDispatcher extends RunDispatcher {
 export function createRunDispatcher(agenda: Agenda): SchedulerDispatcher {
   let local: LocalRunner | null = null;
   async function save(entries: RunEntry[], priority: number | undefined, at: Date): Promise<void> {
-    const job = agenda.create<RunJobData>(RUN_JOB, { runs: entries });
+    const job = agenda.create<RunJobData>(runJobName(entries[0]?.queue), { runs: entries });
     if (priority) job.priority(priority);
     job.schedule(at);
     await job.save();
   }
   async function saveGroup(entries: RunEntry[], priority: number, queueOnly: boolean): Promise<void[]> {
+    // The local runner takes only runs of queues it takes; it hands back the others.
     const rest = local && !queueOnly ? local.executeHere(entries) : entries;
     if (rest.length > 0) await save(rest, priority, new Date());
     return entries.map(() => undefined);
   }
-  /** One group per priority (an entry has one) and per path: handed-back runs never start here again. */
+  /** One group per queue and priority (an entry has one of each) and per path: handed-back runs never start here again. */
   const groups = new Map<string, GroupCommit<RunEntry>>();
 
   return {
@@ -71,7 +81,12 @@ export function createRunDispatcher(agenda: Agenda): SchedulerDispatcher {
       local = runner;
     },
     async dispatch(run, options = {}) {
-      const entry: RunEntry = { runId: run.id, attempt: run.attempt, ...(run.jobId ? { jobId: run.jobId } : {}) };
+      const entry: RunEntry = {
+        runId: run.id,
+        attempt: run.attempt,
+        ...(run.jobId ? { jobId: run.jobId } : {}),
+        ...(run.queue && run.queue !== DEFAULT_QUEUE ? { queue: run.queue } : {}),
+      };
       // Later runs (retry backoff, overlap waits) keep an entry of their own, due at their time.
       if (options.at && options.at.getTime() > Date.now()) {
         await save([entry], options.priority, options.at);
@@ -79,7 +94,7 @@ export function createRunDispatcher(agenda: Agenda): SchedulerDispatcher {
       }
       const priority = options.priority ?? 0;
       const queueOnly = options.queueOnly ?? false;
-      const key = `${priority}:${queueOnly}`;
+      const key = `${entry.queue ?? DEFAULT_QUEUE}:${priority}:${queueOnly}`;
       let group = groups.get(key);
       if (!group) groups.set(key, (group = new GroupCommit((entries) => saveGroup(entries, priority, queueOnly), RUNS_PER_ENTRY)));
       await group.add(entry);

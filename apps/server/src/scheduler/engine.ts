@@ -8,7 +8,7 @@ import type { Config } from '../config/load.js';
 import type { Database } from '../db/database.js';
 import type { ActionCatalog } from '../engine/actions.js';
 import type { Executor } from '../engine/execution.js';
-import { RunEngine } from '../engine/index.js';
+import { DEFAULT_QUEUE, RunEngine } from '../engine/index.js';
 import type { Repairer } from '../engine/repair.js';
 import type { Sweeper } from '../engine/sweeper.js';
 import type { Logger } from '../lib/logger.js';
@@ -17,7 +17,7 @@ import type { JobService, JobTimers } from '../services/jobs.js';
 import type { RunService } from '../services/runs.js';
 import { createSundialData } from '../services/sundial-data.js';
 import type { Scheduler } from './agenda.js';
-import { hasQueueEntry, RUN_JOB, runEntries, type RunJobData, type SchedulerDispatcher } from './dispatcher.js';
+import { hasQueueEntry, runEntries, runJobName, type RunJobData, type SchedulerDispatcher } from './dispatcher.js';
 import { createOccurrenceHandler, OCCURRENCE_JOB, reconcileTimers } from './occurrences.js';
 
 /** An occurrence entry's lock outlives a busy firing: below this, a slow database would expire a live lock. */
@@ -55,7 +55,7 @@ export function createRunEngine({ config, database, actions, bus, logger, schedu
   return new RunEngine(
     { prisma: database.prisma, pool: database.pool, sql: database.statements, actions, bus, dispatcher, logger, workerId, sundial: createSundialData(database.pool) },
     {
-      hasEntry: (runId) => hasQueueEntry(agenda, scheduler.backend, runId),
+      hasEntry: (runId, queue) => hasQueueEntry(agenda, scheduler.backend, runId, queue),
       reconcileTimers: () => reconcileTimers(database.prisma, agenda, timers),
     },
     {
@@ -63,6 +63,7 @@ export function createRunEngine({ config, database, actions, bus, logger, schedu
       concurrency: config.jobs.concurrency,
       staleAfterMs: config.jobs.stale_after_ms,
       misfireThresholdMs: config.scheduler.misfire_threshold_ms,
+      routing: { takes: config.jobs.queues.length > 0 ? config.jobs.queues : null, limits: config.jobs.queue_concurrency },
     },
   );
 }
@@ -75,13 +76,24 @@ export interface EngineDeps extends RunEngineDeps {
 
 export async function createEngine({ config, database, logger, scheduler, timers, dispatcher, run, services }: EngineDeps): Promise<Engine> {
   const { agenda } = scheduler;
-  agenda.define(
-    RUN_JOB,
-    async (job: AgendaJob<RunJobData>) => {
-      await run.executor.executeEntries(runEntries(job.attrs.data));
-    },
-    { concurrency: config.jobs.concurrency, lockLimit: 100, removeOnComplete: true },
-  );
+  // One Agenda job per queue (runJobName): this worker defines the processors of the queues it takes, so it is
+  // never handed another queue's entries. Taking every queue, it defines each queue it learns of (at each beat).
+  const defined = new Set<string>();
+  const takeQueue = (queue: string): void => {
+    const name = runJobName(queue);
+    if (defined.has(name)) return;
+    defined.add(name);
+    agenda.define(
+      name,
+      async (job: AgendaJob<RunJobData>) => {
+        await run.executor.executeEntries(runEntries(job.attrs.data));
+      },
+      { concurrency: config.jobs.concurrency, lockLimit: 100, removeOnComplete: true },
+    );
+  };
+  const takes = run.executor.routing.takes;
+  for (const queue of takes ?? [DEFAULT_QUEUE]) takeQueue(queue);
+  if (takes === null) run.presence.onQueues((queues) => queues.forEach(takeQueue));
   agenda.define(OCCURRENCE_JOB, createOccurrenceHandler(run.occurrences, logger), {
     concurrency: 10,
     removeOnComplete: true,
@@ -103,7 +115,7 @@ export async function createEngine({ config, database, logger, scheduler, timers
       if (scheduler.executesJobs) {
         const { synced, removed } = await reconcileTimers(database.prisma, agenda, timers);
         logger.info(`scheduler: ${synced} existing scheduled job(s) have timers${removed ? `, ${removed} stale timer(s) removed` : ''}`);
-        run.startWorking();
+        await run.startWorking();
         dispatcher.runHere(run.executor);
       }
       await scheduler.start();

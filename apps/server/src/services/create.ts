@@ -13,6 +13,7 @@ import { DispatchService } from './dispatch.js';
 import { InboxService } from './inbox.js';
 import { JobSummaries } from './job-summaries.js';
 import { JobService, type JobTimers } from './jobs.js';
+import { QueueService } from './queues.js';
 import { RoleService } from './roles.js';
 import type { RunDispatcher } from '../engine/index.js';
 import { RunService, type RunServiceDeps } from './runs.js';
@@ -37,6 +38,8 @@ export interface Services {
   /** Jobs' inbound webhooks: enabling, rotating (admins), and requests to them (receiver). */
   webhooks: WebhookService;
   webhookReceiver: WebhookReceiver;
+  /** Which queues live workers take; why a queued run waits for one. */
+  queues: QueueService;
 }
 
 export interface ServicesDeps {
@@ -57,9 +60,11 @@ export interface ServicesDeps {
   engine: RunServiceDeps['engine'] & ConstructorParameters<typeof BackfillService>[0]['engine'];
   /** webhooks.* and server.public_url; secretKey is webhooks.secret_key. */
   webhooks: WebhookSettings & { secretKey: string };
+  /** jobs.stale_after_ms: a worker without a beat for this long is not live. */
+  workerStaleAfterMs?: number;
 }
 
-export function createServices({ prisma, pool, statements, prepareStatements, actions, bus, auth, timers, dispatcher, engine, webhooks: webhookConfig }: ServicesDeps): Services {
+export function createServices({ prisma, pool, statements, prepareStatements, actions, bus, auth, timers, dispatcher, engine, webhooks: webhookConfig, workerStaleAfterMs = 30_000 }: ServicesDeps): Services {
   const jobs = new JobService({ db: prisma, actions, timers, bus });
   const runs = new RunService({ prisma, statements, actions, dispatcher, bus, engine });
   const users = new UserService(prisma);
@@ -79,6 +84,7 @@ export function createServices({ prisma, pool, statements, prepareStatements, ac
     definitions: new DefinitionsService({ db: prisma, jobs, users, roles, webhooks }),
     auth,
     webhooks,
+    queues: new QueueService({ prisma, pool, workerStaleAfterMs }),
     webhookReceiver: new WebhookReceiver({ prisma, pool, box, settings: webhookSettings, runs, engine, dispatcher, bus, audit: new AuditService(prisma) }),
   };
 }

@@ -21,15 +21,23 @@ export interface Health {
     backend: SchedulerStatus['backend'];
     executesJobs: boolean;
   };
+  /** Queues with queued runs that no live worker takes (jobs.queues), each with how many runs wait in it. */
+  queuesWithoutWorker: Array<{ queue: string; waiting: number }>;
 }
 
-export async function checkHealth(database: Database, scheduler: SchedulerStatus): Promise<Health> {
+export async function checkHealth(
+  database: Database,
+  scheduler: SchedulerStatus,
+  queues?: { withoutWorker(): Promise<Health['queuesWithoutWorker']> },
+): Promise<Health> {
   const databaseUp = await database.ping();
+  const queuesWithoutWorker = databaseUp && queues ? await queues.withoutWorker().catch(() => []) : [];
   const state = scheduler.state();
   const schedulerUp = scheduler.executesJobs ? state === 'running' : state === 'idle';
   return {
     status: databaseUp && schedulerUp ? 'healthy' : 'unhealthy',
     database: { up: databaseUp, mode: database.mode },
     scheduler: { up: schedulerUp, state, backend: scheduler.backend, executesJobs: scheduler.executesJobs },
+    queuesWithoutWorker,
   };
 }

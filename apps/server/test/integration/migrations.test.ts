@@ -42,6 +42,17 @@ const TABLES_OUTSIDE_SCHEMA = [
   'agenda_jobs', // Agenda's queue; test/integration/agenda-schema.test.ts checks it against Agenda's own DDL
 ];
 
+/**
+ * Indexes the migrations make partial, which schema.prisma cannot say (its comment on the index says so): the
+ * predicate PostgreSQL reports for each. Only these may have one.
+ */
+const PARTIAL_INDEXES: Record<string, string> = {
+  // The claim's order: queued top-level runs only (migration 20261208020000_run_queues).
+  runs_priority_created_at_id_idx: `((status = 'QUEUED'::"RunStatus") AND (parent_run_id IS NULL))`,
+  // Running top-level runs per queue, for queue concurrency limits (same migration).
+  runs_queue_idx: `((status = ANY (ARRAY['RUNNING'::"RunStatus", 'CANCELLING'::"RunStatus"])) AND (parent_run_id IS NULL))`,
+};
+
 // ---------------------------------------------------------------------------------------------------------------
 // What schema.prisma means in PostgreSQL, following Prisma Migrate's mapping.
 
@@ -156,14 +167,15 @@ function expectedIndexes(model: DatamodelModel) {
       const columns = index.fields.map((part) => columnOf(fieldOf(model, part.name)));
       const unique = index.type !== 'normal';
       const primary = index.type === 'id';
+      const name = index.dbName ?? (primary ? primaryKeyName(table) : indexName(table, columns, unique));
       return {
         table,
-        name: index.dbName ?? (primary ? primaryKeyName(table) : indexName(table, columns, unique)),
+        name,
         unique,
         primary,
         columns,
         descending: index.fields.map((part) => part.sortOrder === 'desc'),
-        predicate: null,
+        predicate: PARTIAL_INDEXES[name] ?? null,
       };
     })
     .sort((a, b) => a.name.localeCompare(b.name));

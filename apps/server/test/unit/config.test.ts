@@ -173,6 +173,16 @@ describe('environment overrides', () => {
     expect(() => load({ SUNDIAL_BUILTIN__HTTP__ALLOW_HOSTS: 'example.com/8' })).toThrow(/builtin\.http\.allow_hosts/);
   });
 
+  it('reads the queues a worker takes and the queues\' limits from the environment, naming a bad entry', () => {
+    const config = load({ SUNDIAL_JOBS__QUEUES: 'default, reports,reports', SUNDIAL_JOBS__QUEUE_CONCURRENCY: 'reports=2, exports = 1' });
+    expect(config.jobs.queues).toEqual(['default', 'reports']);
+    expect(config.jobs.queue_concurrency).toEqual({ reports: 2, exports: 1 });
+    expect(load().jobs.queues).toEqual([]);
+    expect(failure({ SUNDIAL_JOBS__QUEUES: 'default,bad queue!' })).toMatch(/jobs\.queues/);
+    expect(failure({ SUNDIAL_JOBS__QUEUE_CONCURRENCY: 'reports' })).toMatch(/jobs\.queue_concurrency.*reports=2/);
+    expect(failure({ SUNDIAL_JOBS__QUEUE_CONCURRENCY: 'reports=0' })).toMatch(/jobs\.queue_concurrency/);
+  });
+
   it('SUNDIAL_SERVER__PORT gives a number', () => {
     expect(load({ SUNDIAL_SERVER__PORT: '8080' }).server.port).toBe(8080);
   });

@@ -34,6 +34,9 @@ const RunPageQuery = graphql(`
       title
       status
       statusReason
+      waitingReason
+      queue
+      priority
       trigger
       attempt
       maxAttempts
@@ -249,6 +252,13 @@ function RunView({ run }: { run: LoadedRun }) {
             </p>
           </Alert>
         )}
+        {run.waitingReason && (
+          <Alert tone="warning" title="No worker takes this run's queue">
+            <p data-testid="waiting-reason">
+              {run.waitingReason}: it starts once a worker whose <code>jobs.queues</code> include it is running.
+            </p>
+          </Alert>
+        )}
         {run.errorMessage && !cancelled && (
           <Alert title="The run failed with an error">
             <p className="font-mono text-[13px] break-words whitespace-pre-wrap">{run.errorMessage}</p>
@@ -281,6 +291,10 @@ function RunView({ run }: { run: LoadedRun }) {
               </Fact>
               <Fact term="Attempt">
                 {run.attempt} of {run.maxAttempts}
+              </Fact>
+              <Fact term="Queue">
+                {run.queue}
+                {run.priority !== 0 && ` · priority ${run.priority}`}
               </Fact>
               {run.since != null && <Fact term="Since">{formatDateTime(run.since, { seconds: true })}</Fact>}
               {run.progressTotal != null && (

@@ -21,8 +21,20 @@ const SchedulerHealth = builder.objectRef<Health['scheduler']>('SchedulerHealth'
   }),
 });
 
+const QueueWithoutWorker = builder.objectRef<Health['queuesWithoutWorker'][number]>('QueueWithoutWorker').implement({
+  description: 'A queue with queued runs that no live worker takes (jobs.queues).',
+  fields: (t) => ({
+    queue: t.exposeString('queue'),
+    waiting: t.exposeInt('waiting', { description: 'Top-level runs queued in it.' }),
+  }),
+});
+
 const HealthRef = builder.objectRef<Health>('Health').implement({
   fields: (t) => ({
+    queuesWithoutWorker: t.expose('queuesWithoutWorker', {
+      type: [QueueWithoutWorker],
+      description: 'Queues with queued runs that no live worker takes: their runs wait until a worker that takes them starts.',
+    }),
     status: t.expose('status', { type: HealthStatus }),
     database: t.expose('database', { type: DatabaseHealth }),
     scheduler: t.expose('scheduler', { type: SchedulerHealth }),

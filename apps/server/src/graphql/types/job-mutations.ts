@@ -39,8 +39,11 @@ function jobInputFields(t: PothosSchemaTypes.InputFieldBuilder<SchemaTypes, 'Inp
     retries: t.int({ required: false }),
     retryBackoffMs: t.int({ required: false }),
     timeoutMs: t.int({ required: false }),
-    queue: t.string({ required: false }),
-    priority: t.int({ required: false }),
+    queue: t.string({
+      required: false,
+      description: 'The queue its runs go to: only workers whose jobs.queues include it run them. Letters, digits, dots, dashes, underscores. Default: default.',
+    }),
+    priority: t.int({ required: false, description: 'From -100 to 100: within a queue, runs of higher priority start first. Default: 0.' }),
     concurrency: t.int({ required: false }),
     overlapPolicy: t.field({ type: OverlapPolicyEnum, required: false }),
     misfirePolicy: t.field({ type: MisfirePolicyEnum, required: false }),

@@ -67,6 +67,13 @@ export const RunRef = builder.prismaObject('Run', {
         orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
       }),
     }),
+    queue: t.exposeString('queue', { description: "The job's queue when the run was created; only workers that take it run it." }),
+    priority: t.exposeInt('priority', { description: "The job's priority when the run was created: higher starts first within its queue." }),
+    waitingReason: t.string({
+      nullable: true,
+      description: 'Why a queued run does not start: no live worker takes its queue ("waiting for a worker that takes queue reports"). Null otherwise.',
+      resolve: (run, _args, context) => context.services.queues.waitingReason(run),
+    }),
     viewerCanCancel: t.boolean({ resolve: (run, _args, context) => can(context, 'RUNS_EXECUTE') && canCancel(run.status) }),
     viewerCanRetry: t.boolean({
       description: 'Failed, cancelled, timed out or interrupted top-level runs can be started again.',

@@ -42,6 +42,8 @@ export const JobForm_JobFragment = graphql(`
     perUser
     retries
     timeoutMs
+    queue
+    priority
     overlapPolicy
     misfirePolicy
     targetUsers {
@@ -116,6 +118,8 @@ export interface JobDraft {
   schedules: ScheduleEntryDraft[];
   retries: string;
   timeoutSeconds: string;
+  queue: string;
+  priority: string;
   overlapPolicy: OverlapPolicy;
   misfirePolicy: MisfirePolicy;
   notifications: NotificationsDraft;
@@ -135,6 +139,8 @@ export function jobInput(draft: JobDraft) {
     schedules: scheduleEntriesInput(draft.schedules),
     retries: draft.retries === '' ? null : Number(draft.retries),
     timeoutMs: draft.timeoutSeconds === '' ? null : Math.round(Number(draft.timeoutSeconds) * 1000),
+    queue: draft.queue.trim() === '' ? 'default' : draft.queue.trim(),
+    priority: draft.priority.trim() === '' ? 0 : Number(draft.priority),
     overlapPolicy: draft.overlapPolicy,
     misfirePolicy: draft.misfirePolicy,
     ...notificationsInput(draft.notifications),
@@ -148,7 +154,7 @@ export interface TargetOptions {
   roles: readonly FragmentType<typeof RolePicker_RoleFragment>[];
 }
 
-/** The job's fields this form shows: an error on any other (key, queue, …) is listed above the form instead. */
+/** The job's fields this form shows: an error on any other (key, concurrency, …) is listed above the form instead. */
 const SHOWN_FIELDS = new Set<string>([
   'name',
   'description',
@@ -161,6 +167,8 @@ const SHOWN_FIELDS = new Set<string>([
   'schedules',
   'retries',
   'timeoutMs',
+  'queue',
+  'priority',
   'overlapPolicy',
   'misfirePolicy',
   'notifyOn',
@@ -174,8 +182,8 @@ const shownAtItsField = (field: string) => SHOWN_FIELDS.has(field.split(/[.[]/)[
 
 /** The rules of the job schema for the plain fields the form sends; their messages are the server's own. */
 function fieldProblems(draft: JobDraft): FieldError[] {
-  const { name, description, retries, timeoutMs } = jobInput(draft);
-  return checkJobFields({ name, description, retries, timeoutMs });
+  const { name, description, retries, timeoutMs, queue, priority } = jobInput(draft);
+  return checkJobFields({ name, description, retries, timeoutMs, queue, priority });
 }
 
 export function JobForm({
@@ -213,6 +221,8 @@ export function JobForm({
             schedules: job.schedules.length > 0 ? job.schedules.map(draftFromScheduleEntry) : [emptyScheduleEntryDraft()],
             retries: job.retries != null ? String(job.retries) : '',
             timeoutSeconds: job.timeoutMs != null ? String(job.timeoutMs / 1000) : '',
+            queue: job.queue,
+            priority: String(job.priority),
             overlapPolicy: job.overlapPolicy,
             misfirePolicy: job.misfirePolicy,
             notifications: {
@@ -236,6 +246,8 @@ export function JobForm({
             schedules: [emptyScheduleEntryDraft()],
             retries: '',
             timeoutSeconds: '',
+            queue: 'default',
+            priority: '0',
             overlapPolicy: 'SKIP',
             misfirePolicy: 'CATCH_UP_ONCE',
             notifications: emptyNotificationsDraft(),
@@ -422,6 +434,23 @@ export function JobForm({
             error={inWords('Timeout', errors.timeoutMs)}
             placeholder={action ? String(action.defaults.timeoutMs / 1000) : undefined}
             help={`A run taking longer is stopped. Empty: the action's default${action ? ` (${formatDuration(action.defaults.timeoutMs)})` : ''}.`}
+          />
+          <Input
+            label="Queue"
+            value={draft.queue}
+            onChange={(event) => set('queue', event.target.value)}
+            error={errors.queue}
+            help="Only workers whose jobs.queues include it run this job's runs. Empty: default."
+          />
+          <Input
+            label="Priority"
+            type="number"
+            min={-100}
+            max={100}
+            value={draft.priority}
+            onChange={(event) => set('priority', event.target.value)}
+            error={errors.priority}
+            help="From −100 to 100: within its queue, a run of higher priority starts first."
           />
           <Select
             label="When the previous run is still going"

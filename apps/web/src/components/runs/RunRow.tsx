@@ -13,6 +13,7 @@ export const RunRow_RunFragment = graphql(`
     title
     status
     statusReason
+    waitingReason
     trigger
     attempt
     createdAt
@@ -56,6 +57,7 @@ export function RunRow(props: { run: FragmentType<typeof RunRow_RunFragment>; jo
         <p className="mt-0.5 truncate text-xs text-stone-500 dark:text-stone-400">
           {run.trigger === 'SCHEDULE' ? `Slot ${formatDateTime(run.scheduledFor)}` : `Run ${run.id.slice(0, 8)}`}
           {run.statusReason && ` · ${run.statusReason}`}
+          {run.waitingReason && <span className="text-amber-700 dark:text-amber-300">{` · ${run.waitingReason}`}</span>}
         </p>
       </Td>
       {props.showJob && (

@@ -42,6 +42,9 @@ export const runRow = z
     caused_by_run_id: uuid.nullable(),
     follow_up_id: uuid.nullable(),
     chain_depth: int,
+    queue: z.string(),
+    priority: int,
+    not_before: timestamp.nullable(),
   })
   .transform(
     (row): Run => ({
@@ -80,5 +83,8 @@ export const runRow = z
       causedByRunId: row.caused_by_run_id,
       followUpId: row.follow_up_id,
       chainDepth: row.chain_depth,
+      queue: row.queue,
+      priority: row.priority,
+      notBefore: row.not_before,
     }),
   );
