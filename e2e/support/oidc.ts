@@ -1,13 +1,12 @@
-// Single sign-on for the browser tests: a real OpenID Connect provider (the oidc-provider package, with its own login
-// page) on loopback, and a Sundial server of the test's own configured to sign in through it — the shared server
-// of playwright.config.ts has no single sign-on, so the other specs see the sign-in page they expect.
+// Single sign-on for the browser tests: the integration tests' real OpenID Connect provider (the oidc-provider
+// package, with its own login page) on loopback, and a Sundial server of the test's own configured to sign in through
+// it — the shared server of playwright.config.ts has no single sign-on, so the other specs see the sign-in page they
+// expect.
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import http from 'node:http';
-import type net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import Provider from 'oidc-provider';
+import { startTestProvider } from '../../apps/server/test/support/oidc-provider.ts';
 import { freePort } from './environment.ts';
 
 export interface ProviderAccount {
@@ -24,36 +23,13 @@ export interface SsoSetup {
   close(): Promise<void>;
 }
 
-const CLIENT = { id: 'sundial-e2e', secret: 'e2e-client-secret-0123456789abcdef' };
-
 /** The provider, then Sundial (single sign-on only, its sign-in button named `name`), ready when this returns. */
 export async function startSso(accounts: Record<string, ProviderAccount>, sundial: { name: string; roleMapping: Record<string, string> }): Promise<SsoSetup> {
   const sundialPort = await freePort();
   const sundialUrl = `http://127.0.0.1:${sundialPort}`;
-  let handle: http.RequestListener = (_req, res) => res.writeHead(503).end();
-  const providerServer = http.createServer((req, res) => handle(req, res));
-  await new Promise<void>((resolve) => providerServer.listen(0, '127.0.0.1', resolve));
-  const issuer = `http://127.0.0.1:${(providerServer.address() as net.AddressInfo).port}`;
-  const provider = new Provider(issuer, {
-    clients: [{ client_id: CLIENT.id, client_secret: CLIENT.secret, redirect_uris: [`${sundialUrl}/auth/oidc/callback`], grant_types: ['authorization_code'], response_types: ['code'] }],
-    claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['name', 'groups'] },
-    cookies: { keys: ['e2e-cookie-key-0123456789'] },
-    features: { devInteractions: { enabled: true } },
-    ttl: { Interaction: 600, Grant: 600, Session: 600, AccessToken: 600, IdToken: 600, AuthorizationCode: 60 },
-    findAccount: (_ctx, id) => {
-      const account = accounts[id];
-      return account ? { accountId: id, claims: () => ({ sub: id, ...account }) } : undefined;
-    },
-    // No consent page: the login page is the one step a person takes.
-    loadExistingGrant: async (ctx) => {
-      const grant = new ctx.oidc.provider.Grant({ clientId: ctx.oidc.client!.clientId, accountId: ctx.oidc.session!.accountId! });
-      grant.addOIDCScope(String(ctx.oidc.params?.scope ?? 'openid'));
-      await grant.save();
-      return grant;
-    },
-  });
-  const callback = provider.callback();
-  handle = (req, res) => void callback(req, res);
+  const provider = await startTestProvider([`${sundialUrl}/auth/oidc/callback`]);
+  for (const [id, account] of Object.entries(accounts)) provider.accounts.set(id, account);
+  const { issuer } = provider;
 
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sundial-e2e-sso-'));
   const server: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'apps/server/src/main.ts'], {
@@ -72,8 +48,8 @@ export async function startSso(accounts: Record<string, ProviderAccount>, sundia
       SUNDIAL_AUTH__ADMIN_PASSWORD: 'correct horse battery staple',
       SUNDIAL_AUTH__LOCAL_SIGN_IN: 'false',
       SUNDIAL_AUTH__OIDC__ISSUER: issuer,
-      SUNDIAL_AUTH__OIDC__CLIENT_ID: CLIENT.id,
-      SUNDIAL_AUTH__OIDC__CLIENT_SECRET: CLIENT.secret,
+      SUNDIAL_AUTH__OIDC__CLIENT_ID: provider.clientId,
+      SUNDIAL_AUTH__OIDC__CLIENT_SECRET: provider.clientSecret,
       SUNDIAL_AUTH__OIDC__NAME: sundial.name,
       SUNDIAL_AUTH__OIDC__CREATE_USERS: 'true',
       SUNDIAL_AUTH__OIDC__ROLE_MAPPING: JSON.stringify(sundial.roleMapping),
@@ -105,8 +81,7 @@ export async function startSso(accounts: Record<string, ProviderAccount>, sundia
     async close() {
       server.kill('SIGTERM');
       await exited;
-      providerServer.closeAllConnections();
-      await new Promise<void>((resolve) => providerServer.close(() => resolve()));
+      await provider.close();
       fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };
