@@ -23,8 +23,10 @@ export default defineConfig({
           // when it ends, so a failure or a timeout does not poison the next test.
           globalSetup: ['apps/server/test/support/global-setup.ts'],
           setupFiles: ['apps/server/test/support/setup-children.ts'],
-          testTimeout: 60_000,
-          hookTimeout: 60_000,
+          // A safety net for a hang, not a speed check: at a load average of 35 on 2 cores, starting a server and
+          // migrating a database in a file's beforeAll took over 60 s. Readiness is awaited, never slept on.
+          testTimeout: 180_000,
+          hookTimeout: 180_000,
           // PGlite runs one query at a time and real-process tests need the cores: keep files few at once.
           maxWorkers: 2,
           sequence: { groupOrder: 1 },

@@ -19,13 +19,22 @@ export interface Figure {
   /** The issue's target, when this metric has one. */
   target?: Target;
   note?: string;
+  /** Other job queues' figures for the same metric on the same database in the same run (bench/peers.ts). */
+  peers?: PeerFigure[];
+}
+
+export interface PeerFigure {
+  name: string;
+  value: number;
 }
 
 export type Target =
   | { kind: 'at most'; value: number }
   | { kind: 'at least'; value: number }
   /** A share of raw Agenda's figure, e.g. 0.8 = at least 80 % of its throughput. */
-  | { kind: 'share of agenda'; value: number };
+  | { kind: 'share of agenda'; value: number }
+  /** A share of a peer's figure (by name) from the same run. */
+  | { kind: 'share of peer'; peer: string; value: number };
 
 export type Verdict = 'met' | 'MISSED' | '';
 
@@ -40,6 +49,11 @@ export function verdict(figure: Figure): Verdict {
     case 'share of agenda':
       if (figure.agenda === null) return '';
       return figure.sundial >= target.value * figure.agenda ? 'met' : 'MISSED';
+    case 'share of peer': {
+      const peer = figure.peers?.find((p) => p.name === target.peer);
+      if (!peer) return '';
+      return figure.sundial >= target.value * peer.value ? 'met' : 'MISSED';
+    }
   }
 }
 
@@ -53,6 +67,8 @@ export function describeTarget(figure: Figure): string {
       return `≥ ${format(target.value)} ${figure.unit}`;
     case 'share of agenda':
       return `≥ ${Math.round(target.value * 100)} % of Agenda`;
+    case 'share of peer':
+      return `≥ ${format(target.value)} × ${target.peer}`;
   }
 }
 
@@ -106,13 +122,14 @@ export function printFigure(figure: Figure): void {
     const r = ratio(figure);
     parts.push(`Agenda ${format(figure.agenda)} ${figure.unit}`, `ratio ${r === null ? '—' : format(r)}`);
   }
+  for (const peer of figure.peers ?? []) parts.push(`${peer.name} ${format(peer.value)} ${figure.unit}, ratio ${format(figure.sundial / peer.value)}`);
   if (figure.target) parts.push(`target ${describeTarget(figure)} → ${verdict(figure)}`);
   if (figure.note) parts.push(figure.note);
   console.log(parts.join('  ·  '));
 }
 
 export function printTable(figures: Figure[]): void {
-  const header = ['benchmark', 'db', 'metric', 'Sundial', 'raw Agenda', 'ratio', 'target', 'verdict'];
+  const header = ['benchmark', 'db', 'metric', 'Sundial', 'raw Agenda', 'ratio', 'peers (ratio)', 'target', 'verdict'];
   const rows = figures.map((figure) => {
     const r = ratio(figure);
     return [
@@ -122,6 +139,7 @@ export function printTable(figures: Figure[]): void {
       `${format(figure.sundial)} ${figure.unit}`,
       figure.agenda === null ? '—' : `${format(figure.agenda)} ${figure.unit}`,
       r === null ? '—' : format(r),
+      figure.peers?.map((peer) => `${peer.name} ${format(peer.value)} (${format(figure.sundial / peer.value)})`).join('; ') || '—',
       describeTarget(figure) || '—',
       verdict(figure) || '—',
     ];

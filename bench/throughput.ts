@@ -4,6 +4,7 @@
 import { performance } from 'node:perf_hooks';
 import noop from '../actions/examples/noop.js';
 import type { Figure } from './report.js';
+import { measurePeers } from './peers.js';
 import { enqueueAll, startBenchEngine, startRawAgenda, withDeadline, type BenchDatabase } from './setup.js';
 
 export interface ThroughputOptions {
@@ -14,6 +15,7 @@ export interface ThroughputOptions {
 const PRODUCERS = 8;
 const LOG_LINES = 2;
 const TARGET_SHARE_OF_AGENDA = 0.8;
+const TARGET_SHARE_OF_GRAPHILE_WORKER = 1.0;
 
 interface Measurement {
   perSecond: number;
@@ -27,6 +29,7 @@ interface Measurement {
 export async function benchThroughput(db: BenchDatabase, { runs }: ThroughputOptions): Promise<{ figures: Figure[]; details: unknown }> {
   const agenda = await measureAgenda(db, runs);
   const sundial = await measureSundial(db, runs);
+  const peers = await measurePeers(db, runs);
   return {
     figures: [
       {
@@ -40,8 +43,25 @@ export async function benchThroughput(db: BenchDatabase, { runs }: ThroughputOpt
         target: { kind: 'share of agenda', value: TARGET_SHARE_OF_AGENDA },
         note: `Sundial ${sundial.seconds.toFixed(2)} s, ${sundial.cpuMsPerRun.toFixed(2)} ms CPU/run; Agenda ${agenda.seconds.toFixed(2)} s, ${agenda.cpuMsPerRun.toFixed(2)} ms CPU/job`,
       },
+      ...(peers.length > 0
+        ? [
+            {
+              benchmark: 'throughput',
+              mode: db.mode,
+              metric: `${runs} runs vs peers`,
+              unit: 'runs/s',
+              better: 'higher',
+              sundial: sundial.perSecond,
+              agenda: null,
+              peers: peers.map((peer) => ({ name: peer.name, value: peer.perSecond })),
+              // T1: Sundial's full semantics at least as fast as graphile-worker tuned, which does none of them.
+              target: { kind: 'share of peer', peer: 'graphile-worker', value: TARGET_SHARE_OF_GRAPHILE_WORKER },
+              note: peers.map((peer) => `${peer.name} ${peer.seconds.toFixed(2)} s, ${peer.cpuMsPerJob.toFixed(2)} ms CPU/job`).join('; '),
+            } satisfies Figure,
+          ]
+        : []),
     ],
-    details: { runs, producers: PRODUCERS, sundial, agenda },
+    details: { runs, producers: PRODUCERS, sundial, agenda, peers },
   };
 }
 

@@ -79,8 +79,11 @@ test('runs are named by their job, found by filters, and open under their job; t
   await expect(page.getByText('No run matches these filters')).toBeVisible();
   await page.getByLabel('Status').selectOption('SUCCEEDED');
   await page.getByLabel('Trigger').selectOption('MANUAL');
-  await page.getByLabel('Started by').selectOption({ label: 'Administrator' });
-  await page.getByLabel('Job', { exact: true }).selectOption({ label: jobName });
+  // Job and user pickers search the server as you type.
+  await page.getByRole('combobox', { name: 'Started by' }).fill('Administrator');
+  await page.getByRole('option', { name: /Administrator/ }).click();
+  await page.getByRole('combobox', { name: 'Job', exact: true }).fill(jobName);
+  await page.getByRole('option', { name: new RegExp(jobName) }).click();
   await expect(table.getByRole('row')).toHaveCount(3);
   // A date range entirely in the past finds nothing.
   await page.getByLabel(/Created before/).fill('2020-01-01T00:00');

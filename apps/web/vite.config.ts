@@ -9,7 +9,7 @@ const API = 'http://127.0.0.1:4000';
 export default defineConfig({
   plugins: [react(), tailwindcss()],
   server: {
-    proxy: { '/graphql': API, '/healthz': API },
+    proxy: { '/graphql': API, '/healthz': API, '/auth/oidc': API },
   },
   build: {
     outDir: 'dist',

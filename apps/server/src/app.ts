@@ -145,7 +145,7 @@ export async function startApp(config: Config, { logger, inMemory, webDist = WEB
 
   const health = () => checkHealth(database, scheduler, services.queues);
   const readiness = () => checkReadiness(database, scheduler, loop, loopStaleAfterMs(config.scheduler.process_every_ms));
-  const refusals = createRefusalRecorder(database.prisma, database.pool, logger);
+  const refusals = createRefusalRecorder(database.prisma, database.pool, logger, auth.sessionPolicy);
   const yoga = createYoga<GraphQLContext>({
     schema,
     context: createContextFactory({
@@ -158,7 +158,7 @@ export async function startApp(config: Config, { logger, inMemory, webDist = WEB
     plugins: [
       useResponseCookies(),
       useRequestRelease(),
-      useSubscriptionGuard(database.prisma, { everyMs: 2000 }),
+      useSubscriptionGuard(database.prisma, { everyMs: 2000, sessionPolicy: auth.sessionPolicy }),
       // The live log's events are executed once for all the subscribers of a run (see the plugin for why).
       useSharedSubscriptionEvents(['runLogLines', 'runLog']),
       useMetrics(metrics.registry),
@@ -197,6 +197,7 @@ export async function startApp(config: Config, { logger, inMemory, webDist = WEB
       publicUrl: config.server.public_url,
       onRecordFailed: (error) => logger.error(`audit: could not record a webhook request: ${(error as Error).message.trim().split('\n').pop()}`),
     },
+    oidc: services.oidc,
     onRefused: (req, code, reason) => {
       void refusals.record({ headers: headersOf(req), ip: String(req.headers['x-sundial-client-ip'] ?? '') || null, code, reason });
     },

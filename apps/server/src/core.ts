@@ -2,6 +2,7 @@
 // timers, run dispatcher), the domain services on them (once), and the engine that executes runs with them.
 // app.ts adds HTTP and GraphQL; the CLI uses this alone, with jobs.enabled off.
 import type { Config } from './config/load.js';
+import { oidcRedirectUrl } from './config/schema.js';
 import type { Database } from './db/database.js';
 import type { Logger } from './lib/logger.js';
 import type { RealtimeBus } from './realtime/bus.js';
@@ -52,6 +53,11 @@ export async function createCore({ config, database, actions, bus, logger, auth 
       toleranceSeconds: config.webhooks.tolerance_seconds,
       rotationOverlapSeconds: config.webhooks.rotation_overlap_seconds,
       publicUrl: config.server.public_url,
+    },
+    oidc: {
+      settings: { ...config.auth.oidc, redirect_url: oidcRedirectUrl(config) },
+      localSignIn: config.auth.local_sign_in,
+      logger,
     },
   });
   const engine = await createEngine({ config, database, actions, bus, logger, scheduler, timers, dispatcher, run, services });

@@ -23,6 +23,7 @@ const UsersPage = lazy(() => import('./pages/UsersPage'));
 const RolesPage = lazy(() => import('./pages/RolesPage'));
 const AuditPage = lazy(() => import('./pages/AuditPage'));
 const InboxPage = lazy(() => import('./pages/InboxPage'));
+const AccountPage = lazy(() => import('./pages/AccountPage'));
 const NotFoundPage = lazy(() => import('./pages/NotFoundPage'));
 
 function SignedInLayout() {
@@ -92,6 +93,7 @@ export const router = createBrowserRouter([
       { path: 'audit', element: page(AuditPage, { needs: 'AUDIT_READ', title: 'Audit log' }) },
       { path: 'tokens', element: page(ApiTokensPage, { needs: 'TOKENS_MANAGE', title: 'API tokens' }) },
       { path: 'inbox', element: page(InboxPage) },
+      { path: 'account', element: page(AccountPage) },
       { path: 'status', element: page(StatusPage) },
       { path: '*', element: page(NotFoundPage) },
     ],

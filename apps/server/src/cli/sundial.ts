@@ -17,7 +17,7 @@ import { MigrationError } from '../db/migrate.js';
 import { createLogger } from '../lib/logger.js';
 import { createCore } from '../core.js';
 import { createRealtime } from '../realtime/create.js';
-import { formatFromName, stringifyDefinitions, type DefinitionsFormat, type DefinitionsService } from '../services/definitions.js';
+import { formatFromName, localActor, stringifyDefinitions, type DefinitionsFormat, type DefinitionsService } from '../services/definitions.js';
 import { describeChanges } from '../services/definitions/startup.js';
 import { AuthService } from '../services/auth/auth-service.js';
 import { ValidationError } from '../services/errors.js';
@@ -129,7 +129,7 @@ async function importCommand(argv: string[]): Promise<number> {
   const config = loadConfig();
   const dryRun = values['dry-run'] ?? false;
   try {
-    const summary = await withDefinitions(config, true, (service) => service.applyText(source, format, { dryRun, prune: values.prune ?? false }));
+    const summary = await withDefinitions(config, true, (service) => service.applyText(source, format, { dryRun, prune: values.prune ?? false, actor: localActor('CLI', file) }));
     process.stdout.write(`${dryRun ? 'Dry run, nothing changed. Would apply' : 'Applied'} ${file}: ${describeChanges(summary)}\n`);
     for (const kind of ['calendars', 'roles', 'users', 'jobs'] as const) {
       for (const change of ['created', 'updated', 'deleted'] as const) {

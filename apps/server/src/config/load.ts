@@ -113,6 +113,16 @@ export function loadConfig(options: LoadOptions = {}): Config {
   config.database.data_dir = path.resolve(cwd, config.database.data_dir);
   config.actions.dir = path.resolve(cwd, config.actions.dir);
   if (config.definitions.file) config.definitions.file = path.resolve(cwd, config.definitions.file);
+  // The OIDC client secret may live in a file (a container secret) rather than in the environment.
+  const secretFile = config.auth.oidc.client_secret_file;
+  if (secretFile) {
+    const where = path.resolve(cwd, secretFile);
+    try {
+      config.auth.oidc.client_secret = fs.readFileSync(where, 'utf8').trim();
+    } catch (error) {
+      throw new ConfigError(`auth.oidc.client_secret_file: cannot read ${where} (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+    }
+  }
   return config;
 }
 

@@ -83,6 +83,76 @@ const definitionList = (what: string) =>
     })
     .pipe(z.array(z.unknown(), { error: `must be a JSON array of ${what} (in sundial.yaml: a YAML list)` }));
 
+/** A list from YAML, or comma-separated text from the environment. */
+const textList = (error: string) =>
+  z.union([z.array(z.string().trim().min(1)), z.string().transform((text) => text.split(',').map((entry) => entry.trim()).filter(Boolean))], { error });
+
+/** Loopback hosts, the only ones an OIDC issuer may be reached at over plain http (a provider on this machine). */
+const LOOPBACK_HOSTS: ReadonlySet<string> = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+const ISSUER_ERROR = "must be empty or the provider's https:// issuer URL, e.g. https://login.example.com/realms/staff (http:// only for localhost)";
+
+const oidcIssuer = z.union([
+  z.literal(''),
+  z
+    .string()
+    .trim()
+    .refine(
+      (text) => {
+        if (!URL.canParse(text)) return false;
+        const url = new URL(text);
+        return !url.search && !url.hash && (url.protocol === 'https:' || (url.protocol === 'http:' && LOOPBACK_HOSTS.has(url.hostname)));
+      },
+      { error: ISSUER_ERROR },
+    )
+    .transform((url) => url.replace(/\/+$/, '')),
+], { error: ISSUER_ERROR });
+
+const oidcSection = z
+  .strictObject({
+    /** The provider's issuer URL (its discovery document is <issuer>/.well-known/openid-configuration). Empty: off. */
+    issuer: oidcIssuer.default(''),
+    client_id: z.string().trim().default(''),
+    /** Never logged or returned. From the environment, or client_secret_file (read by load.ts). */
+    client_secret: z.string().default(''),
+    /** A file holding the client secret (a container secret); its content, trimmed, is used. */
+    client_secret_file: z.string().trim().default(''),
+    /** Where the provider sends the browser back. Empty: server.public_url + /auth/oidc/callback. */
+    redirect_url: z
+      .union([z.literal(''), z.string().trim().regex(/^https?:\/\/[^\s?#]+$/, { error: 'must be empty or an http(s):// URL without ?query or #fragment' })])
+      .default(''),
+    /** Shown on the sign-in page's button: "Sign in with <name>". */
+    name: z.string().trim().min(1, { error: 'must not be empty' }).max(60, { error: 'must be at most 60 characters' }).default('SSO'),
+    /** Scopes asked for; openid is always among them. */
+    scopes: textList('must be a list of scopes (in the environment: comma-separated)').default(['openid', 'email', 'profile']),
+    /** The claim (in the ID token or the userinfo answer) that lists the user's groups. */
+    groups_claim: z.string().trim().min(1, { error: 'must name a claim, e.g. groups' }).default('groups'),
+    /** IdP group → Sundial role name. A user gets the roles of all their groups that are listed here. */
+    role_mapping: z
+      .union([z.record(z.string(), z.string().trim().min(1)), z.string()], { error: 'must map group names to role names, e.g. sundial-admins: admin' })
+      .transform((value, context) => {
+        if (typeof value !== 'string') return value;
+        try {
+          return JSON.parse(value) as unknown;
+        } catch {
+          context.addIssue({ code: 'custom', message: 'must be a JSON object of group → role (in sundial.yaml: a mapping)' });
+          return z.NEVER;
+        }
+      })
+      .pipe(z.record(z.string(), z.string().trim().min(1), { error: 'must be a JSON object of group → role (in sundial.yaml: a mapping)' }))
+      .default({}),
+    /** The role of a user none of whose groups is in role_mapping. Empty: such a user is refused. */
+    default_role: z.string().trim().default(''),
+    /** Create an account for a verified e-mail that has none. false: only existing accounts may sign in. */
+    create_users: boolean.default(false),
+  })
+  .refine((oidc) => !oidc.issuer || oidc.client_id !== '', { error: 'auth.oidc.client_id must be set when auth.oidc.issuer is', path: ['client_id'] })
+  .refine((oidc) => !oidc.client_secret || !oidc.client_secret_file, {
+    error: 'give either auth.oidc.client_secret or auth.oidc.client_secret_file, not both',
+    path: ['client_secret_file'],
+  })
+  .prefault({});
+
 export const configSchema = z.strictObject({
   server: z
     .strictObject({
@@ -365,14 +435,26 @@ export const configSchema = z.strictObject({
       admin_email: z.email({ error: 'must be an e-mail address' }).default('admin@localhost'),
       /** Empty: a password is generated and printed once on first start. */
       admin_password: z.string().default(''),
-      /** How long a browser session lasts without signing in again. */
-      session_ttl_hours: integer(1, 24 * 365).default(24 * 7),
+      /** A browser session ends after this many seconds without a request (30 minutes). */
+      session_idle_timeout_seconds: integer(1, 30 * 24 * 3600).default(30 * 60),
+      /** A browser session ends this many seconds after its sign-in, however busy (12 hours). */
+      session_absolute_timeout_seconds: integer(1, 365 * 24 * 3600).default(12 * 3600),
+      /** Admins (accounts that may manage users or roles) must have TOTP two-factor on before their session may do anything. */
+      require_totp_for_admins: boolean.default(false),
       /** Failed sign-ins at one account (from every address) in 15 minutes before each further guess must wait. */
       sign_in_attempts_per_account: integer(1, 10_000).default(10),
       /** Failed sign-ins from one client address (at every account) in 15 minutes before that address is refused. */
       sign_in_attempts_per_address: integer(1, 100_000).default(100),
       /** The longest wait between guesses at an account over its limit (the wait doubles from 1 s up to this). */
       sign_in_max_delay_seconds: integer(1, 3600).default(60),
+      /** Signing in with an e-mail and a password (the signIn mutation). false: single sign-on only. */
+      local_sign_in: boolean.default(true),
+      /** Single sign-on with an OpenID Connect provider (services/auth/oidc.ts). Off while issuer is empty. */
+      oidc: oidcSection,
+    })
+    .refine((auth) => auth.local_sign_in || auth.oidc.issuer !== '', {
+      error: 'auth.local_sign_in is false but auth.oidc.issuer is empty: nobody could sign in',
+      path: ['local_sign_in'],
     })
     .prefault({}),
   metrics: z
@@ -395,6 +477,19 @@ export const configSchema = z.strictObject({
       level: z.enum(['debug', 'info', 'warn', 'error'], { error: 'must be one of debug, info, warn, error' }).default('info'),
     })
     .prefault({}),
+}).superRefine((config, context) => {
+  if (config.auth.oidc.issuer && !config.auth.oidc.redirect_url && !config.server.public_url) {
+    context.addIssue({
+      code: 'custom',
+      path: ['auth', 'oidc', 'issuer'],
+      message: 'needs auth.oidc.redirect_url or server.public_url: the address the provider sends browsers back to',
+    });
+  }
 });
 
 export type Config = z.infer<typeof configSchema>;
+
+/** Where the OIDC provider sends the browser back: auth.oidc.redirect_url, or server.public_url's callback path. */
+export function oidcRedirectUrl(config: Pick<Config, 'server' | 'auth'>): string {
+  return config.auth.oidc.redirect_url || (config.server.public_url ? `${config.server.public_url}/auth/oidc/callback` : '');
+}

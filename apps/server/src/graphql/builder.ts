@@ -4,11 +4,12 @@ import ErrorsPlugin from '@pothos/plugin-errors';
 import PrismaPlugin from '@pothos/plugin-prisma';
 import RelayPlugin from '@pothos/plugin-relay';
 import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
-import { DateTimeResolver, JSONResolver } from 'graphql-scalars';
+import { JSONResolver } from 'graphql-scalars';
 import type PrismaTypes from '../db/generated/pothos-types.js';
 import { getDatamodel } from '../db/generated/pothos-types.js';
 import type { Permission } from '../db/prisma.js';
 import type { GraphQLContext } from './context.js';
+import { DATE_TIME_INPUTS_PLUGIN, DateTimeScalar } from './date-time.js';
 
 export type { GraphQLContext } from './context.js';
 
@@ -28,8 +29,9 @@ export const builder = new SchemaBuilder<{
     JSON: { Input: unknown; Output: unknown };
   };
 }>({
-  // Scope auth first: it wraps every other plugin's resolvers.
-  plugins: [ScopeAuthPlugin, ErrorsPlugin, PrismaPlugin, RelayPlugin],
+  // Scope auth first: it wraps every other plugin's resolvers. DateTime inputs inside errors: the ValidationError
+  // they throw is answered as the field's error result (date-time.ts).
+  plugins: [ScopeAuthPlugin, ErrorsPlugin, DATE_TIME_INPUTS_PLUGIN, PrismaPlugin, RelayPlugin],
   defaultFieldNullability: false,
   defaultInputFieldRequiredness: true,
   scopeAuth: {
@@ -54,7 +56,7 @@ export const builder = new SchemaBuilder<{
   },
 });
 
-builder.addScalarType('DateTime', DateTimeResolver);
+builder.addScalarType('DateTime', DateTimeScalar);
 builder.addScalarType('JSON', JSONResolver);
 
 builder.queryType({});

@@ -14,7 +14,7 @@ export function createContextFactory(shared: Shared) {
     cookiesByRequest.set(request, responseCookies);
     return {
       ...shared,
-      identity: await identityOf(shared.prisma, request.headers),
+      identity: await identityOf(shared.prisma, request.headers, shared.services.auth.sessionPolicy),
       request: {
         ip: request.headers.get('x-sundial-client-ip'),
         userAgent: request.headers.get('user-agent'),

@@ -1,7 +1,10 @@
 import { builder } from './builder.js';
 import './types/health.js';
 import './types/viewer.js';
+import './types/sign-in-options.js';
 import './types/api-token.js';
+import './types/session.js';
+import './types/two-factor.js';
 import './types/common.js';
 import './types/action.js';
 import './types/schedule.js';

@@ -4,22 +4,24 @@
 import { createGraphQLError, type Plugin } from 'graphql-yoga';
 import type { ExecutionResult } from 'graphql';
 import type { PrismaClient } from '../db/prisma.js';
-import { stillValid, type Identity } from '../services/auth/identity.js';
+import { stillValid, type Identity, type SessionPolicy } from '../services/auth/identity.js';
 import type { GraphQLContext } from './context.js';
 
 export interface SubscriptionGuardOptions {
   /** How often each identity with open subscriptions is checked again. */
   everyMs: number;
+  /** The session policy in force: a session that reaches one has its streams closed. */
+  sessionPolicy: SessionPolicy;
 }
 
-export function useSubscriptionGuard(prisma: PrismaClient, { everyMs }: SubscriptionGuardOptions): Plugin<GraphQLContext> {
+export function useSubscriptionGuard(prisma: PrismaClient, { everyMs, sessionPolicy }: SubscriptionGuardOptions): Plugin<GraphQLContext> {
   // One check per identity per interval, however many subscriptions it has open.
   const checks = new Map<string, { at: number; result: Promise<string | null> }>();
   const reasonToStop = (identity: Identity): Promise<string | null> => {
     const key = identity.via.kind === 'session' ? `s:${identity.via.sessionId}` : `t:${identity.via.tokenId}`;
     const cached = checks.get(key);
     if (cached && Date.now() - cached.at < everyMs) return cached.result;
-    const result = stillValid(prisma, identity).then(
+    const result = stillValid(prisma, identity, sessionPolicy).then(
       (current) => {
         if (!current) return identity.via.kind === 'session' ? 'your session ended' : 'this API token is no longer valid';
         const lost = [...identity.permissions].filter((permission) => !current.permissions.has(permission));

@@ -1,15 +1,15 @@
 // Who a request is: a session cookie (the browser) or `Authorization: Bearer <token>` (integrators).
 import type { PrismaClient } from '../db/prisma.js';
-import { identityFromSession, identityFromToken, SESSION_COOKIE, type Identity } from '../services/auth/identity.js';
+import { identityFromSession, identityFromToken, SESSION_COOKIE, type Identity, type SessionPolicy } from '../services/auth/identity.js';
 
-export async function identityOf(prisma: PrismaClient, headers: Headers): Promise<Identity | null> {
+export async function identityOf(prisma: PrismaClient, headers: Headers, policy: SessionPolicy): Promise<Identity | null> {
   const authorization = headers.get('authorization');
   if (authorization) {
     const match = /^Bearer\s+(\S+)$/i.exec(authorization.trim());
     return match ? identityFromToken(prisma, match[1]!) : null;
   }
   const session = readCookie(headers.get('cookie'), SESSION_COOKIE);
-  return session ? identityFromSession(prisma, session) : null;
+  return session ? identityFromSession(prisma, session, policy) : null;
 }
 
 export function readCookie(header: string | null, name: string): string | null {

@@ -12,6 +12,8 @@ import { createForwardedGuard, misdirectedMessage, type ForwardedPolicy } from '
 import { createRequestLimiter } from './load-shedding.js';
 import { serveMetrics, type Metrics } from './metrics.js';
 import { handleWebhook, HOOKS_PREFIX, type WebhookRouteOptions } from './webhooks.js';
+import { handleOidc, OIDC_PREFIX } from './oidc.js';
+import type { OidcSignIn } from '../services/auth/oidc.js';
 import {
   ADMIN_APP_CSP,
   attachBody,
@@ -38,6 +40,8 @@ export interface HttpServerOptions {
   security: HttpSecurityOptions & ForwardedPolicy & ConnectionLimits;
   /** POST /hooks/<id>: jobs' inbound webhooks. */
   webhooks: WebhookRouteOptions;
+  /** GET /auth/oidc/start and /auth/oidc/callback: single sign-on (404 while it is not configured). */
+  oidc: OidcSignIn;
   /** Told of each request refused here before GraphQL (CSRF), for the audit log. */
   onRefused?: (req: http.IncomingMessage, code: string, reason: string) => void;
   /** GraphQL over WebSocket (websocket.ts); without it, upgrade requests are refused. */
@@ -56,7 +60,7 @@ export interface ConnectionLimits {
   maxRequestsInFlight: number;
 }
 
-export function createHttpServer({ yoga, health, readiness, metrics, webDist, security, webhooks, onRefused, webSocket }: HttpServerOptions): http.Server {
+export function createHttpServer({ yoga, health, readiness, metrics, webDist, security, webhooks, oidc, onRefused, webSocket }: HttpServerOptions): http.Server {
   const hasWeb = fs.existsSync(webDist);
   const serveWeb = hasWeb
     ? sirv(webDist, { single: true, etag: true, immutable: true, gzip: false })
@@ -126,6 +130,13 @@ export function createHttpServer({ yoga, health, readiness, metrics, webDist, se
       if (pathname?.startsWith(HOOKS_PREFIX)) {
         handleWebhook(req, res, pathname, webhooks).catch(() => {
           if (!res.headersSent) sendJsonError(res, 500, 'INTERNAL_SERVER_ERROR', 'The webhook could not be handled; try again.', true);
+          else res.destroy();
+        });
+        return;
+      }
+      if (pathname?.startsWith(OIDC_PREFIX)) {
+        handleOidc(req, res, pathname, oidc).catch(() => {
+          if (!res.headersSent) sendJsonError(res, 500, 'INTERNAL_SERVER_ERROR', 'Single sign-on could not be completed; try again.', true);
           else res.destroy();
         });
         return;

@@ -29,9 +29,10 @@ export const REDACTED = '[redacted]';
 
 /**
  * Key names whose values are secrets, inside longer names (newPassword, apiKey, clientSecret), matched on the name
- * in lower case without `-`, `_` and spaces, so `X-Api-Key`, `api_key` and `APIKEY` are one name.
+ * in lower case without `-`, `_` and spaces, so `X-Api-Key`, `api_key` and `APIKEY` are one name. `oneTimeCode` is a
+ * two-factor or recovery code.
  */
-const SECRET_KEY = /pass(word|phrase)|secret|token|apikey|privatekey|credential|authori[sz]ation|cookie|session/;
+const SECRET_KEY = /pass(word|phrase)|secret|token|apikey|privatekey|credential|authori[sz]ation|cookie|session|challenge|onetimecode|recoverycode/;
 /** …except references to secrets, which are ids, not secrets (tokenId, sessionIds). */
 const REFERENCE_KEY = /(id|ids)$/;
 
@@ -70,7 +71,8 @@ export function redactSecrets(value: unknown, depth = 0): unknown {
   const out: Record<string, unknown> = {};
   const entries = Object.entries(value);
   for (const [key, item] of entries.slice(0, MAX_DETAIL_KEYS)) {
-    out[storable(key)] = isSecretKey(key) ? REDACTED : redactSecrets(item, depth + 1);
+    // A yes/no is no secret (signOutEverywhere's revokeApiTokens says what was done).
+    out[storable(key)] = isSecretKey(key) && typeof item !== 'boolean' ? REDACTED : redactSecrets(item, depth + 1);
   }
   if (entries.length > MAX_DETAIL_KEYS) out['…'] = `${entries.length - MAX_DETAIL_KEYS} more keys cut (at most ${MAX_DETAIL_KEYS} are kept)`;
   return out;

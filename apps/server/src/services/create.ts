@@ -19,6 +19,8 @@ import type { RunDispatcher } from '../engine/index.js';
 import { RunService, type RunServiceDeps } from './runs.js';
 import { UserService } from './users.js';
 import { AuditService } from './audit.js';
+import { OidcSignIn, type OidcSettings } from './auth/oidc.js';
+import type { Logger } from '../lib/logger.js';
 import { CalendarService } from './calendars.js';
 import { WebhookService, type WebhookSettings } from './webhooks/hooks.js';
 import { WebhookReceiver } from './webhooks/receive.js';
@@ -36,6 +38,8 @@ export interface Services {
   dispatch: DispatchService;
   definitions: DefinitionsService;
   auth: AuthService;
+  /** Single sign-on (OpenID Connect); `enabled` is false while auth.oidc.issuer is empty. */
+  oidc: OidcSignIn;
   /** Jobs' inbound webhooks: enabling, rotating (admins), and requests to them (receiver). */
   webhooks: WebhookService;
   webhookReceiver: WebhookReceiver;
@@ -63,11 +67,27 @@ export interface ServicesDeps {
   engine: RunServiceDeps['engine'] & ConstructorParameters<typeof BackfillService>[0]['engine'];
   /** webhooks.* and server.public_url; secretKey is webhooks.secret_key. */
   webhooks: WebhookSettings & { secretKey: string };
+  /** auth.oidc (with its redirect URL worked out) and auth.local_sign_in. */
+  oidc: { settings: OidcSettings; localSignIn: boolean; logger?: Logger | null };
   /** jobs.stale_after_ms: a worker without a beat for this long is not live. */
   workerStaleAfterMs?: number;
 }
 
-export function createServices({ prisma, pool, statements, prepareStatements, actions, bus, auth, timers, dispatcher, engine, webhooks: webhookConfig, workerStaleAfterMs = 30_000 }: ServicesDeps): Services {
+export function createServices({
+  prisma,
+  pool,
+  statements,
+  prepareStatements,
+  actions,
+  bus,
+  auth,
+  timers,
+  dispatcher,
+  engine,
+  webhooks: webhookConfig,
+  oidc,
+  workerStaleAfterMs = 30_000,
+}: ServicesDeps): Services {
   const jobs = new JobService({ db: prisma, actions, timers, bus });
   const runs = new RunService({ prisma, statements, actions, dispatcher, bus, engine });
   const users = new UserService(prisma);
@@ -87,6 +107,7 @@ export function createServices({ prisma, pool, statements, prepareStatements, ac
     dispatch: new DispatchService({ jobs, runs }),
     definitions: new DefinitionsService({ db: prisma, jobs, users, roles, webhooks, calendars }),
     auth,
+    oidc: new OidcSignIn({ prisma, pool, auth, ...oidc }),
     webhooks,
     calendars,
     queues: new QueueService({ prisma, pool, workerStaleAfterMs }),

@@ -18,6 +18,7 @@ import {
   type DefinitionsDocument,
   type DefinitionsFormat,
 } from './definitions/format.js';
+import { recordDefinitionsApply, type DefinitionsActor } from './definitions/audit.js';
 import { applyFollowUps, followUpClosure, followUpDefinitions } from './definitions/follow-ups.js';
 import { JOB_INCLUDE, referenceIds, toJobDefinition, uniqueKey } from './definitions/stored.js';
 import { jobToInput, type JobInput, type JobService } from './jobs.js';
@@ -30,6 +31,7 @@ import { storedEntries } from './schedule.js';
 export { DOCUMENT_VERSION, formatFromName, parseDefinitions, stringifyDefinitions } from './definitions/format.js';
 export type { DefinitionsDocument, DefinitionsFormat } from './definitions/format.js';
 export type { DefinitionsSummary, KindChanges } from './definitions/apply-run.js';
+export { localActor, type DefinitionsActor } from './definitions/audit.js';
 
 export interface DefinitionsDeps {
   /** The app's client: an apply opens its own transaction on it. */
@@ -46,6 +48,8 @@ export interface ApplyOptions {
   dryRun?: boolean;
   /** Delete jobs that have a key but are not in the document (never `sundial.*` built-ins, never jobs without a key). */
   prune?: boolean;
+  /** Who applies it outside the API (the CLI, the configuration): the apply is audited (not a dry run). */
+  actor?: DefinitionsActor;
 }
 
 export interface ExportResult {
@@ -89,17 +93,37 @@ export class DefinitionsService {
   }
 
   /** Parses text (YAML or JSON) and applies it; unreadable text is a ValidationError like any other problem. */
-  applyText(source: string, format: DefinitionsFormat, options: ApplyOptions = {}): Promise<DefinitionsSummary> {
+  async applyText(source: string, format: DefinitionsFormat, options: ApplyOptions = {}): Promise<DefinitionsSummary> {
     const parsed = parseDefinitions(source, format);
-    if ('error' in parsed) return Promise.reject(new ValidationError([{ field: '', message: parsed.error }]));
+    if ('error' in parsed) {
+      const problems = [{ field: '', message: parsed.error }];
+      if (options.actor && !options.dryRun) await recordDefinitionsApply(this.deps.db, options.actor, { prune: options.prune ?? false }, { problems });
+      throw new ValidationError(problems);
+    }
     return this.apply(parsed.raw, options);
   }
 
   /**
    * Upserts the document's roles (by name), users (by e-mail) and jobs (by key); what it does not name is left
    * alone (unless `prune`). Throws a ValidationError listing every problem, and then nothing has changed.
+   * With an `actor`, the outcome is recorded in the audit log (definitions/audit.ts).
    */
   async apply(raw: unknown, options: ApplyOptions = {}): Promise<DefinitionsSummary> {
+    const { actor } = options;
+    if (!actor || options.dryRun) return this.applyDocument(raw, options);
+    const prune = options.prune ?? false;
+    let summary: DefinitionsSummary;
+    try {
+      summary = await this.applyDocument(raw, options);
+    } catch (error) {
+      if (error instanceof ValidationError) await recordDefinitionsApply(this.deps.db, actor, { prune }, { problems: error.errors });
+      throw error;
+    }
+    await recordDefinitionsApply(this.deps.db, actor, { prune }, { summary });
+    return summary;
+  }
+
+  private async applyDocument(raw: unknown, options: ApplyOptions): Promise<DefinitionsSummary> {
     const { document, errors, invalid } = readDocument(raw, (name) => this.deps.jobs.unknownAction(name));
     const summary: DefinitionsSummary = { dryRun: options.dryRun ?? false, calendars: emptyChanges(), roles: emptyChanges(), users: emptyChanges(), jobs: emptyChanges() };
     const afterCommit = new AfterCommit();

@@ -17,7 +17,7 @@ export class ValidationError extends Error {
 export class NotFoundError extends Error {
   override name = 'NotFoundError';
   constructor(
-    readonly entity: 'job' | 'run' | 'user' | 'role' | 'action' | 'token' | 'backfill' | 'calendar',
+    readonly entity: 'job' | 'run' | 'user' | 'role' | 'action' | 'token' | 'backfill' | 'calendar' | 'session',
     readonly id: string,
   ) {
     super(`no ${entity} with id ${id}`);

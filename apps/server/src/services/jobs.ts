@@ -230,7 +230,10 @@ export class JobService {
       errors.push({ field: 'action', message: unknown });
     } else if (action && !wrong.has('args')) {
       const checked = action.validateArgs(input.args ?? {});
-      if (checked.ok) args = checked.args;
+      // Stored as given (normalised), without the defaults the schema fills in: a job keeps following the
+      // action's defaults unless it sets a value; each run applies them when it starts.
+      const given = new Set(Object.keys(input.args ?? {}));
+      if (checked.ok) args = Object.fromEntries(Object.entries(checked.args).filter(([key]) => given.has(key)));
       else errors.push(...prefixFields('args', checked.errors));
     }
 
@@ -243,6 +246,12 @@ export class JobService {
         const checked = action.validateArgs({ ...(input.args ?? {}), ...entry.args });
         if (!checked.ok) errors.push(...prefixFields(`schedules[${index}].args`, checked.errors));
       });
+    }
+
+    // A key names one job: a second job with it is refused at the field (the database would refuse it anyway).
+    if (!wrong.has('key') && input.key && input.key !== current?.key) {
+      const taken = await this.deps.db.job.findUnique({ where: { key: input.key }, select: { name: true } });
+      if (taken) errors.push({ field: 'key', message: `is already the key of the job "${taken.name}"` });
     }
 
     const targetUserIds = [...new Set(wrong.has('targetUserIds') ? [] : (input.targetUserIds ?? []))];

@@ -108,6 +108,48 @@ describe('dispatch', () => {
     expect(await api.app.database.prisma.job.count()).toBe(before);
   });
 
+  it('answers a startAt without an offset, or in epoch milliseconds, with a ValidationError on startAt', async () => {
+    const before = await api.app.database.prisma.job.count();
+    const local = (await dispatch({ action: 'test.echo', args: { message: 'x' }, startAt: '2026-12-24T10:00:00' })).data!.dispatch;
+    expect(local).toEqual({
+      __typename: 'ValidationError',
+      fieldErrors: [
+        { field: 'startAt', message: 'startAt needs an offset: "2026-12-24T10:00:00" has none; an offset is required, e.g. "2026-12-24T10:00:00+01:00" or "2026-12-24T10:00:00Z" (UTC)' },
+      ],
+    });
+    const epoch = await dispatch({ action: 'test.echo', args: { message: 'x' }, cron: '0 9 * * *', startAt: 1_798_106_400_000, endDate: '2027-01-01' });
+    expect(epoch.errors).toBeUndefined();
+    expect([...epoch.data!.dispatch.fieldErrors!].sort((a, b) => b.field.localeCompare(a.field))).toEqual([
+      { field: 'startAt', message: expect.stringMatching(/^startAt must be an ISO 8601 date-time with an offset, not a number \(1798106400000 as epoch milliseconds is "2026-12-24T10:00:00.000Z"\)/) },
+      { field: 'endDate', message: expect.stringMatching(/^endDate must be an ISO 8601 date-time with an offset, e\.g\. .*; got "2027-01-01"$/) },
+    ]);
+    // Written in the document rather than passed as a variable: the same answer.
+    const literal = await api.gql<DispatchData>(
+      'mutation { dispatch(input: { action: "test.echo", args: { message: "x" }, startAt: "2026-12-24T10:00" }) { __typename ... on ValidationError { fieldErrors { field message } } } }',
+      undefined,
+      { token: integrator },
+    );
+    expect(literal.errors).toBeUndefined();
+    expect(literal.data!.dispatch.fieldErrors).toEqual([{ field: 'startAt', message: expect.stringContaining('"2026-12-24T10:00+01:00" or "2026-12-24T10:00Z"') }]);
+    expect(await api.app.database.prisma.job.count()).toBe(before);
+  });
+
+  it("names a schedule's start and end, and a backfill range, the same way", async () => {
+    const create = await api.gql<{ createJob: { __typename: string; fieldErrors?: { field: string; message: string }[] } }>(
+      'mutation ($input: CreateJobInput!) { createJob(input: $input) { __typename ... on ValidationError { fieldErrors { field message } } } }',
+      { input: { name: 'Local times', action: 'test.echo', args: { message: 'x' }, schedules: [{ kind: 'CRON', cron: '0 9 * * *', timezone: 'UTC', startAt: '2026-12-24T10:00:00', endAt: '2027-01-31T10:00:00Z' }, { kind: 'INTERVAL', intervalSeconds: 60, endAt: 1_798_106_400_000 }] } },
+    );
+    expect(create.data!.createJob.__typename).toBe('ValidationError');
+    expect(create.data!.createJob.fieldErrors!.map((error) => error.field)).toEqual(['schedules[0].startAt', 'schedules[1].endAt']);
+    expect(create.data!.createJob.fieldErrors![0]!.message).toMatch(/^startAt needs an offset/);
+    const job = (await dispatch({ action: 'test.echo', args: { message: 'x' }, cron: '0 9 * * *' })).data!.dispatch.result!.job;
+    const backfill = await api.gql<{ backfillPreview: { __typename: string; fieldErrors?: { field: string; message: string }[] } }>(
+      'query ($input: BackfillInput!) { backfillPreview(input: $input) { __typename ... on ValidationError { fieldErrors { field message } } } }',
+      { input: { jobId: job.id, from: '2026-11-01T00:00:00', to: '2026-11-30T23:59:59Z' } },
+    );
+    expect(backfill.data!.backfillPreview).toEqual({ __typename: 'ValidationError', fieldErrors: [{ field: 'from', message: expect.stringMatching(/^from needs an offset/) }] });
+  });
+
   it('needs both JOBS_WRITE and RUNS_EXECUTE', async () => {
     const writer = await api.tokenWith(['JOBS_READ', 'JOBS_WRITE']);
     const refused = await dispatch({ action: 'test.echo', args: { message: 'x' } }, writer);

@@ -82,7 +82,8 @@ describe('jobs API', () => {
     const job = result.data!.createJob.job!;
     expect(result.data!.createJob.__typename).toBe('MutationCreateJobSuccess');
     expect(job.name).toBe('Daily hello');
-    expect(job.args).toEqual({ message: 'hi', count: 1 });
+    // The action's default (count: 1) is not stored: the job follows the action's default; its runs get it.
+    expect(job.args).toEqual({ message: 'hi' });
     expect(job.schedules).toMatchObject([{ kind: 'CRON', cron: '0 9 * * 1-5', timezone: 'Europe/Madrid', runCount: 0 }]);
     expect(job.scheduleDescription).toContain('Europe/Madrid');
     expect(job.nextFireTimes).toHaveLength(3);
@@ -114,6 +115,20 @@ describe('jobs API', () => {
       expect.arrayContaining(['name', 'args.message', 'args.count', 'schedules[0].cron', 'schedules[0].timezone', 'targetUserIds']),
     );
     expect(await api.app.database.prisma.job.count()).toBe(before);
+  });
+
+  it('refuses a second job with a taken key at the key field, and lets a job keep its own key', async () => {
+    const first = await api.gql<CreateResult>(CREATE, { input: { name: 'Keyed', key: 'keyed-job', action: 'test.echo', args: { message: 'a' } } });
+    expect(first.data!.createJob.__typename).toBe('MutationCreateJobSuccess');
+    const before = await api.app.database.prisma.job.count();
+    const second = await api.gql<CreateResult>(CREATE, { input: { name: 'Other', key: 'keyed-job', action: 'test.echo', args: { message: 'a' } } });
+    expect(second.errors).toBeUndefined();
+    expect(second.data!.createJob.fieldErrors).toEqual([{ field: 'key', message: 'is already the key of the job "Keyed"' }]);
+    expect(await api.app.database.prisma.job.count()).toBe(before);
+    const UPDATE = /* GraphQL */ `mutation U($id: ID!, $input: UpdateJobInput!) { updateJob(id: $id, input: $input) {
+      __typename ... on ValidationError { fieldErrors { field message } } } }`;
+    const kept = await api.gql<{ updateJob: { __typename: string } }>(UPDATE, { id: first.data!.createJob.job!.id, input: { key: 'keyed-job', name: 'Keyed again' } });
+    expect(kept.data!.updateJob.__typename).toBe('MutationUpdateJobSuccess');
   });
 
   it('names schedules[i].kind (the input field), not the service field, and refuses args that are not an object', async () => {

@@ -62,6 +62,15 @@ describe('sundial CLI', SPAWNING, () => {
   let folder: string;
   let env: Record<string, string>;
   const run = (...args: string[]) => cli(args, env, folder);
+  /** The audit log's import events, read once the CLI has exited (the embedded database serves one process). */
+  const importEvents = async () => {
+    const database = await openDatabase(configSchema.parse({ database: target.inMemory ? { data_dir: path.join(folder, 'data') } : { url: target.config.database.url } }));
+    try {
+      return await database.prisma.auditEvent.findMany({ where: { action: 'importDefinitions' }, orderBy: { id: 'asc' } });
+    } finally {
+      await database.close();
+    }
+  };
 
   beforeAll(async () => {
     folder = fs.mkdtempSync(path.join(os.tmpdir(), 'sundial-cli-'));
@@ -97,6 +106,22 @@ describe('sundial CLI', SPAWNING, () => {
     const again = await run('import', 'good.yaml');
     expect(again.code).toBe(0);
     expect(again.stdout).toContain('jobs: 0 created, 0 updated, 1 unchanged');
+
+    // Each import (not the dry run) is in the audit log: actor CLI with the OS user and host, and what changed.
+    const events = await importEvents();
+    expect(events).toHaveLength(2);
+    const who = `${os.userInfo().username}@${os.hostname()}`;
+    expect(events[0]).toMatchObject({ actorKind: 'CLI', actorId: null, actorLabel: `sundial import good.yaml (${who})`, outcome: 'SUCCESS' });
+    expect(events[0]!.details).toMatchObject({
+      source: 'good.yaml',
+      osUser: os.userInfo().username,
+      host: os.hostname(),
+      prune: false,
+      roles: { counts: { created: 1 }, created: ['night-shift'] },
+      users: { counts: { created: 1 }, created: ['nia@example.com'] },
+      jobs: { counts: { created: 1, updated: 0, deleted: 0, unchanged: 0 }, created: ['nightly-noop'] },
+    });
+    expect(events[1]!.details).toMatchObject({ jobs: { counts: { created: 0, unchanged: 1 }, created: [] } });
   });
 
   it('refuses an invalid document with every problem on its own line, exit code 1, nothing changed', async () => {
@@ -108,6 +133,9 @@ describe('sundial CLI', SPAWNING, () => {
     expect(lines[0]).toBe('sundial import: bad.yaml was refused, nothing was changed (3 problem(s)):');
     expect(lines.slice(1).map((line) => line.split(':')[0])).toEqual(['jobs[0].action', 'jobs[1].targetRoles[0]', 'jobs[1].schedule.intervalSeconds']);
     expect((await run('export', '--format', 'json')).stdout).toBe(before);
+    const refusal = (await importEvents()).at(-1)!;
+    expect(refusal).toMatchObject({ actorKind: 'CLI', outcome: 'FAILURE' });
+    expect(refusal.details).toMatchObject({ source: 'bad.yaml', problemCount: 3, problems: [{ field: 'jobs[0].action' }, { field: 'jobs[1].targetRoles[0]' }, { field: 'jobs[1].schedule.intervalSeconds' }] });
   });
 
   it('exports to a file (format from its name) and to stdout; unknown keys and bad usage are errors', async () => {

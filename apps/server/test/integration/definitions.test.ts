@@ -127,6 +127,38 @@ describe('definitions in sundial.yaml, applied on start', () => {
     expect((await app.database.prisma.user.findUniqueOrThrow({ where: { email: 'bo@example.com' } })).name).toBe('Bo B.');
   });
 
+  it('records what a start changed in the audit log (actor CONFIGURATION, OS user and host); an unchanged start records nothing', async () => {
+    const changed = structuredClone(DOCUMENT);
+    changed.jobs[1]!.name = 'Tick (audited)';
+    app = await start(changed);
+    const rows = () => app!.database.prisma.auditEvent.findMany({ where: { action: 'importDefinitions', actorKind: 'CONFIGURATION' }, orderBy: { id: 'asc' } });
+    const recorded = await rows();
+    const last = recorded.at(-1)!;
+    expect(last).toMatchObject({ outcome: 'SUCCESS', actorId: null, actorLabel: `configuration sundial.yaml definitions (${os.userInfo().username}@${os.hostname()})` });
+    expect(last.details).toMatchObject({
+      source: 'sundial.yaml definitions',
+      osUser: os.userInfo().username,
+      host: os.hostname(),
+      jobs: { counts: { created: 0, updated: 1, deleted: 0, unchanged: 1 }, updated: ['tick'] },
+      users: { counts: { created: 0, deleted: 0 } },
+    });
+    // The audit log API shows it like any other event.
+    const admin = await app.database.prisma.user.findUniqueOrThrow({ where: { email: 'admin@example.com' } });
+    const { secret } = await app.auth.createApiToken(admin.id, { name: 'audit reader' });
+    const response = await fetch(`${app.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${secret}` },
+      body: JSON.stringify({ query: '{ auditEvents(first: 1, filter: { action: "importDefinitions" }) { edges { node { actorKind actorLabel outcome details } } } }' }),
+    });
+    const body = (await response.json()) as { data?: { auditEvents: { edges: { node: { actorKind: string; details: { jobs: { updated: string[] } } } }[] } }; errors?: unknown };
+    expect(body.errors).toBeUndefined();
+    expect(body.data!.auditEvents.edges[0]!.node).toMatchObject({ actorKind: 'CONFIGURATION', details: { jobs: { updated: ['tick'] } } });
+    await app.close(1000);
+
+    app = await start(changed);
+    expect(await rows()).toHaveLength(recorded.length);
+  });
+
   it('takes a list of schedules with labels and args; an unchanged list keeps its counts; problems name the entry', async () => {
     app = await start({});
     const list = {

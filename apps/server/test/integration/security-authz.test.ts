@@ -13,7 +13,9 @@ import { startTestApi, type TestApi } from '../support/api.js';
 const PUBLIC_FIELDS: Readonly<Record<string, string>> = {
   'Query.health': 'load balancers and the status page probe it',
   'Query.viewer': 'answers null when nobody is signed in; the web app asks it first',
+  'Query.signInOptions': 'the sign-in page asks how to sign in before anyone is signed in',
   'Mutation.signIn': 'how an identity is obtained',
+  'Mutation.signInWithCode': "a sign-in's second step, after signIn's right password (the challenge proves it)",
 };
 
 // --- the schema as the server describes it (introspection), and each field's scopes as Pothos declared them -------

@@ -1,5 +1,5 @@
-// Limits on what one request may ask for, through the real server: document depth, aliases, tokens, cost and
-// directives (GraphQL Armor); variables size, depth and prototype keys; one password check per request. Each refusal
+// Limits on what one request may ask for, through the real server: document depth, aliases, tokens and
+// directives (GraphQL Armor; cost: query-cost.test.ts); variables size, depth and prototype keys; one password check per request. Each refusal
 // has a clear message and executes nothing (checked with mutations that would create API tokens).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN, startTestApi, type TestApi } from '../support/api.js';
@@ -7,7 +7,7 @@ import { ADMIN, startTestApi, type TestApi } from '../support/api.js';
 let api: TestApi;
 beforeAll(async () => {
   api = await startTestApi({
-    graphql: { max_depth: 2, max_aliases: 3, max_tokens: 400, max_cost: 100, max_directives: 2, max_variables_bytes: 4096, max_variables_depth: 5 },
+    graphql: { max_depth: 2, max_aliases: 3, max_tokens: 400, max_directives: 2, max_variables_bytes: 4096, max_variables_depth: 5 },
     auth: { admin_email: ADMIN.email, admin_password: ADMIN.password, sign_in_attempts_per_account: 5 },
   });
 });
@@ -65,12 +65,6 @@ describe('document limits (GraphQL Armor)', () => {
     // Named and coded like the other limits, not as a syntax error.
     const { body } = await post({ query: `mutation { createApiToken(name: "t") { secret ${fields} } }` });
     expect(body.errors?.[0]?.extensions?.code).toBe('QUERY_LIMIT_EXCEEDED');
-  });
-
-  it('refuses cost over graphql.max_cost', async () => {
-    // Within depth (2), aliases (3) and tokens (400), but 101 scalar fields cost more than 100.
-    const fields = Array.from({ length: 101 }, () => 'secret').join(' ');
-    await expectRefused({ query: `mutation { createApiToken(name: "costly") { ${fields} } }` }, /Query Cost limit of 100 exceeded/);
   });
 
   it('refuses more directives than graphql.max_directives', async () => {

@@ -1,4 +1,5 @@
-// /jobs/new and /jobs/:jobId/edit: loads the actions and the possible targets (and the job), then the form.
+// /jobs/new and /jobs/:jobId/edit: loads the actions (and the job), then the form; users and roles are searched
+// on the server by the form's pickers.
 import { Link, useNavigate, useParams } from 'react-router';
 import { useMutation, useQuery } from 'urql';
 import { JobForm, jobInput, type JobDraft } from '../components/jobs/JobForm';
@@ -19,25 +20,6 @@ const JobFormPageQuery = graphql(`
     actions {
       name
       ...JobForm_ActionFragment
-    }
-    users(first: 100) {
-      edges {
-        node {
-          id
-          name
-          email
-        }
-      }
-    }
-    roles(first: 50) {
-      edges {
-        node {
-          id
-          name
-          description
-          memberCount
-        }
-      }
     }
     job(id: $id) @include(if: $editing) {
       id
@@ -144,7 +126,6 @@ export default function JobFormPage() {
       <JobForm
         job={data.job}
         actions={data.actions}
-        targets={{ users: data.users.edges.map((edge) => edge.node), roles: data.roles.edges.map((edge) => edge.node) }}
         onSubmit={save}
         onCancel={() => navigate(editing && jobId ? `/jobs/${jobId}` : '/jobs')}
         submitLabel={editing ? 'Save changes' : 'Create job'}

@@ -1,7 +1,8 @@
 // All jobs: search, filters and sort live in the URL (shareable, back/forward work); pages by cursor. Live: the
 // jobsFeed subscription says a job or one of its runs changed, and the page re-reads (coalesced).
 import { useEffect, useMemo, useState } from 'react';
-import { Link, useSearchParams } from 'react-router';
+import { Link } from 'react-router';
+import { z } from 'zod';
 import { useQuery, useSubscription } from 'urql';
 import { DefinitionsButtons } from '../components/jobs/DefinitionsButtons';
 import { JobRow } from '../components/jobs/JobRow';
@@ -18,12 +19,13 @@ import { Select } from '../components/ui/Select';
 import { SkeletonRows } from '../components/ui/Skeleton';
 import { SortableTh, Table, TBody, Th, THead, type SortDirection } from '../components/ui/Table';
 import { graphql } from '../gql';
-import type { JobFilter, JobOrderField, RunStatus } from '../gql/graphql';
+import type { JobFilter, JobOrderField } from '../gql/graphql';
 import { describeError } from '../lib/errors';
 import { usePermission } from '../lib/viewer';
 import { useCursorPages } from '../lib/useCursorPages';
 import { useDebounced } from '../lib/useDebounced';
 import { useThrottledCallback } from '../lib/useLiveRefresh';
+import { urlEnum, urlText, useUrlState } from '../lib/urlState';
 
 const JobsPageFeed = graphql(`
   subscription JobsPageFeed {
@@ -55,32 +57,27 @@ const JobsPageQuery = graphql(`
 `);
 
 const PAGE_SIZE = 25;
+const JOB_ORDER_FIELDS: readonly JobOrderField[] = ['NAME', 'ACTION', 'CREATED_AT', 'LAST_RUN_AT', 'NEXT_RUN_AT', 'UPDATED_AT'];
+const SORT_DIRECTIONS: readonly SortDirection[] = ['asc', 'desc'];
+
+/** The page's URL: ?q=&enabled=&status=&action=&sort=&dir=, each checked (an unknown value is its default). */
+const JobsPageUrl = z.object({
+  q: urlText,
+  enabled: urlEnum(['true', 'false'], ''),
+  status: urlEnum(RUN_STATUSES, ''),
+  action: urlText,
+  sort: urlEnum(JOB_ORDER_FIELDS, 'NAME'),
+  dir: urlEnum(SORT_DIRECTIONS, 'asc'),
+});
 const CONTEXT = { additionalTypenames: ['Job'] };
 
 export default function JobsPage() {
-  const [params, setParams] = useSearchParams();
-  const search = params.get('q') ?? '';
-  const enabled = params.get('enabled') ?? '';
-  const status = params.get('status') ?? '';
-  const action = params.get('action') ?? '';
-  const sort = (params.get('sort') ?? 'NAME') as JobOrderField;
-  const direction = (params.get('dir') ?? 'asc') as SortDirection;
+  const [{ q: search, enabled, status, action, sort, dir: direction }, setUrl] = useUrlState(JobsPageUrl);
   const [searchText, setSearchText] = useState(search);
   const settledSearch = useDebounced(searchText, 250);
   const write = usePermission('JOBS_WRITE');
 
-  const update = (changes: Record<string, string>) =>
-    setParams(
-      (previous) => {
-        const next = new URLSearchParams(previous);
-        for (const [key, value] of Object.entries(changes)) {
-          if (value) next.set(key, value);
-          else next.delete(key);
-        }
-        return next;
-      },
-      { replace: true },
-    );
+  const update = (changes: Parameters<typeof setUrl>[0]) => setUrl(changes, { replace: true });
 
   useEffect(() => {
     if (settledSearch !== search) update({ q: settledSearch });
@@ -91,7 +88,7 @@ export default function JobsPage() {
     () => ({
       search: search || null,
       enabled: enabled === '' ? null : enabled === 'true',
-      lastRunStatus: status ? [status as RunStatus] : null,
+      lastRunStatus: status ? [status] : null,
       action: action || null,
     }),
     [search, enabled, status, action],

@@ -3,9 +3,10 @@
 // against the allowed values; ?parent= narrows to one run's per-user children, ?causedBy= to the follow-ups one
 // run's ending started, ?cause= (a job) to the follow-ups its runs started.
 import { useEffect, useMemo, useState } from 'react';
-import { useSearchParams } from 'react-router';
 import { useQuery, useSubscription } from 'urql';
 import { PageHeader } from '../components/layout/PageHeader';
+import { JobSelect, useJobName } from '../components/pickers/JobSelect';
+import { UserSelect } from '../components/pickers/UserSelect';
 import { RunRow, RunTableHead } from '../components/runs/RunRow';
 import { RUN_STATUS, RUN_STATUSES, RUN_TRIGGER_LABEL } from '../components/runs/runStatus';
 import { Button } from '../components/ui/Button';
@@ -19,11 +20,13 @@ import { Select } from '../components/ui/Select';
 import { SkeletonRows } from '../components/ui/Skeleton';
 import { TBody, THead } from '../components/ui/Table';
 import { graphql } from '../gql';
-import type { RunFilter, RunStatus, RunTrigger } from '../gql/graphql';
+import type { RunFilter, RunTrigger } from '../gql/graphql';
 import { describeError } from '../lib/errors';
 import { fromZonedInput, zoneName } from '../lib/format';
 import { useThrottledCallback } from '../lib/useLiveRefresh';
 import { useCursorPages } from '../lib/useCursorPages';
+import { urlEnum, urlMatching, urlText, useUrlState } from '../lib/urlState';
+import { z } from 'zod';
 
 const RunsPageQuery = graphql(`
   query RunsPageQuery($first: Int!, $after: String, $filter: RunFilter) {
@@ -47,27 +50,6 @@ const RunsPageQuery = graphql(`
   }
 `);
 
-const RunsPageFilterOptions = graphql(`
-  query RunsPageFilterOptions {
-    jobs(first: 100) {
-      edges {
-        node {
-          id
-          name
-        }
-      }
-    }
-    users(first: 100) {
-      edges {
-        node {
-          id
-          name
-        }
-      }
-    }
-  }
-`);
-
 const RunsPageFeed = graphql(`
   subscription RunsPageFeed {
     runFeed {
@@ -79,38 +61,28 @@ const RunsPageFeed = graphql(`
 
 const PAGE_SIZE = 50;
 const TRIGGERS = Object.keys(RUN_TRIGGER_LABEL) as RunTrigger[];
-const isStatus = (value: string): value is RunStatus => (RUN_STATUSES as readonly string[]).includes(value);
-const isTrigger = (value: string): value is RunTrigger => (TRIGGERS as readonly string[]).includes(value);
 const LOCAL_INPUT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/;
 
 /** The page's URL state, each value checked: an unknown status or a malformed date is dropped, not sent. */
-function parseParams(params: URLSearchParams) {
-  const text = (key: string) => params.get(key)?.trim() ?? '';
-  const status = text('status');
-  const trigger = text('trigger');
-  const from = text('from');
-  const to = text('to');
-  return {
-    status: isStatus(status) ? status : null,
-    trigger: isTrigger(trigger) ? trigger : null,
-    job: text('job'),
-    user: text('user'),
-    parent: text('parent'),
-    cause: text('cause'),
-    causedBy: text('causedBy'),
-    q: text('q'),
-    from: LOCAL_INPUT.test(from) ? from : '',
-    to: LOCAL_INPUT.test(to) ? to : '',
-  };
-}
+const RunsPageUrl = z.object({
+  status: urlEnum(RUN_STATUSES, ''),
+  trigger: urlEnum(TRIGGERS, ''),
+  job: urlText,
+  user: urlText,
+  parent: urlText,
+  cause: urlText,
+  causedBy: urlText,
+  q: urlText,
+  from: urlMatching(LOCAL_INPUT),
+  to: urlMatching(LOCAL_INPUT),
+});
 
 // Module-level: urql re-runs a query whose context object changes, so it must not be rebuilt per render.
 // The typenames make lists that may be empty refresh after a mutation creates the first item.
 const CONTEXT = { additionalTypenames: ['Run'] };
 
 export default function RunsPage() {
-  const [params, setParams] = useSearchParams();
-  const state = parseParams(params);
+  const [state, update, setParams] = useUrlState(RunsPageUrl);
   const [search, setSearch] = useState(state.q);
 
   const filter = useMemo<RunFilter>(
@@ -133,7 +105,6 @@ export default function RunsPage() {
   const pages = useCursorPages(PAGE_SIZE, filterKey);
 
   const [{ data, error, fetching }, reexecute] = useQuery({ query: RunsPageQuery, variables: { first: pages.first, after: pages.after, filter }, context: CONTEXT });
-  const [{ data: options }] = useQuery({ query: RunsPageFilterOptions });
   const refresh = useThrottledCallback(() => {
     // Only the first page moves under the reader's eyes; later pages stay put until asked.
     if (pages.onFirstPage) reexecute({ requestPolicy: 'network-only' });
@@ -143,13 +114,7 @@ export default function RunsPage() {
     if (changed) refresh();
   }, [changed, refresh]);
 
-  const set = (key: string, value: string) =>
-    setParams((previous) => {
-      const next = new URLSearchParams(previous);
-      if (value) next.set(key, value);
-      else next.delete(key);
-      return next;
-    });
+  const set = (key: keyof typeof RunsPageUrl.shape, value: string) => update({ [key]: value });
 
   // The text filter follows typing after a pause, so each keystroke is not a request.
   useEffect(() => {
@@ -169,7 +134,7 @@ export default function RunsPage() {
 
   const runs = data?.runs;
   const filtered = Boolean(state.status || state.trigger || state.job || state.user || state.cause || state.causedBy || state.q || state.from || state.to);
-  const jobName = options?.jobs.edges.find((edge) => edge.node.id === state.job)?.node.name;
+  const jobName = useJobName(state.job);
   const zone = zoneName();
 
   return (
@@ -187,35 +152,9 @@ export default function RunsPage() {
       <Card flush>
         <div role="search" aria-label="Filter runs" className="grid grid-cols-2 gap-3 border-b border-stone-100 px-4 py-3 lg:grid-cols-4 dark:border-stone-800">
           <Input className="col-span-2 lg:col-span-1" label="Search" type="search" placeholder="Run title or job name" value={search} onChange={(event) => setSearch(event.target.value)} />
-          <Select
-            className="min-w-0"
-            label="Job"
-            value={state.job}
-            onChange={(event) => set('job', event.target.value)}
-            options={[
-              { value: '', label: 'Any job' },
-              ...(state.job && !jobName ? [{ value: state.job, label: 'The chosen job' }] : []),
-              ...(options?.jobs.edges ?? []).map(({ node }) => ({ value: node.id, label: node.name })),
-            ]}
-          />
-          <Select
-            className="min-w-0"
-            label="Started by"
-            value={state.user}
-            onChange={(event) => set('user', event.target.value)}
-            options={[{ value: '', label: 'Anyone' }, ...(options?.users.edges ?? []).map(({ node }) => ({ value: node.id, label: node.name }))]}
-          />
-          <Select
-            className="min-w-0"
-            label="Caused by job"
-            value={state.cause}
-            onChange={(event) => set('cause', event.target.value)}
-            options={[
-              { value: '', label: 'Any cause' },
-              ...(state.cause && !options?.jobs.edges.some((edge) => edge.node.id === state.cause) ? [{ value: state.cause, label: 'The chosen job' }] : []),
-              ...(options?.jobs.edges ?? []).map(({ node }) => ({ value: node.id, label: `Follow-ups of ${node.name}` })),
-            ]}
-          />
+          <JobSelect className="min-w-0" label="Job" placeholder="Any job" clearable value={state.job} onChange={(id) => set('job', id)} />
+          <UserSelect className="min-w-0" label="Started by" placeholder="Anyone" clearable value={state.user} onChange={(id) => set('user', id)} />
+          <JobSelect className="min-w-0" label="Caused by job" placeholder="Any cause" clearable value={state.cause} onChange={(id) => set('cause', id)} help="Follow-ups its runs started." />
           <Select
             className="min-w-0"
             label="Status"

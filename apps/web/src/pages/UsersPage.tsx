@@ -49,15 +49,8 @@ const UsersPageQuery = graphql(`
           roles {
             id
             name
+            ...RolePicker_RoleFragment
           }
-        }
-      }
-    }
-    roles(first: 50) {
-      edges {
-        node {
-          id
-          name
         }
       }
     }
@@ -122,7 +115,6 @@ export default function UsersPage() {
   const canAssignRoles = usePermission('ROLES_MANAGE').allowed;
   const toast = useToast();
   const users = data?.users;
-  const roles = data?.roles.edges.map((edge) => edge.node) ?? [];
   const create = (
     <Button variant="primary" icon={<PlusIcon />} onClick={() => setEditing('new')}>
       New user
@@ -229,7 +221,6 @@ export default function UsersPage() {
           key={editing === 'new' ? 'new' : editing.id}
           open
           user={editing === 'new' ? null : editing}
-          roles={roles}
           canAssignRoles={canAssignRoles}
           onClose={() => setEditing(null)}
         />

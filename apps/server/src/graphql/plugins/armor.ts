@@ -33,7 +33,8 @@ export function useSundialArmor(limits: Config['graphql'], { hideSuggestions }: 
     // The token limit works in the parser, where there is no validation context: its refusal is thrown (Yoga answers 400).
     maxTokens: { n: limits.max_tokens, exposeLimits: true, ...reportAs('graphql.max_tokens') },
     maxDirectives: { n: limits.max_directives, exposeLimits: true, ...reportAs('graphql.max_directives') },
-    costLimit: { maxCost: limits.max_cost, exposeLimits: true, ignoreIntrospection: true, ...reportAs('graphql.max_cost') },
+    // The cost limit is ours (cost.ts): Armor's counts a page size only when it is a literal.
+    costLimit: { enabled: false },
     // "Did you mean …?" reveals field names; hidden whenever introspection is.
     blockFieldSuggestion: { enabled: hideSuggestions },
   });

@@ -39,7 +39,7 @@ const ENTITIES: readonly [word: string, type: string][] = [
   ['Password', 'user'],
   ['Session', 'session'],
 ];
-const SPECIAL_TARGETS: Readonly<Record<string, string>> = { dispatch: 'job', signIn: 'session', signOut: 'session' };
+const SPECIAL_TARGETS: Readonly<Record<string, string>> = { dispatch: 'job', signIn: 'session', signOut: 'session', signOutEverywhere: 'user' };
 
 /** The target's type from the mutation's name: the first entity after the verb (`runJobNow` → job). */
 export function targetTypeOf(fieldName: string): string | null {

@@ -6,8 +6,8 @@ import type { FragmentDefinitionNode, SelectionSetNode, ValidationContext } from
 import type { Plugin } from 'graphql-yoga';
 import { graphql } from './graphql-runtime.js';
 
-/** Mutation fields that check a password. */
-export const CREDENTIAL_FIELDS: ReadonlySet<string> = new Set(['signIn', 'changePassword']);
+/** Mutation fields that check a password or a two-factor code. */
+export const CREDENTIAL_FIELDS: ReadonlySet<string> = new Set(['signIn', 'changePassword', 'signInWithCode', 'confirmTwoFactorEnrolment', 'disableTwoFactor']);
 
 /** Root fields of a selection set, through inline fragments and fragment spreads (each fragment counted where used). */
 function countCredentialFields(selectionSet: SelectionSetNode, context: ValidationContext, seen: Set<string>): number {

@@ -11,6 +11,7 @@ import { useAnonymousMutationLimit } from './anonymous-limit.js';
 import { useSundialArmor } from './armor.js';
 import { useAudit } from './audit.js';
 import { useOneCredentialCheckPerRequest } from './credential-guard.js';
+import { useQueryCost } from './cost.js';
 import { createMaskError } from './errors.js';
 import { useDisableIntrospection } from './introspection.js';
 import { useRefusalAudit, type RefusalRecorder } from './refusal-audit.js';
@@ -36,6 +37,7 @@ export function graphqlSecurityPlugins(
     useRefusalAudit(refusals),
     useVariablesLimits({ maxBytes: config.graphql.max_variables_bytes, maxDepth: config.graphql.max_variables_depth }),
     useSundialArmor(config.graphql, { hideSuggestions: !introspection }) as Plugin,
+    useQueryCost({ maxCost: config.graphql.max_cost }),
     useOneCredentialCheckPerRequest(),
     useAnonymousMutationLimit({ pool, perMinute: config.graphql.anonymous_mutations_per_minute }),
     useRetryAfter(),

@@ -11,6 +11,7 @@ import type { PrismaClient } from '../../db/prisma.js';
 import { createRateLimiter } from '../../db/rate-limits.js';
 import { identityOf } from '../../http/identity.js';
 import type { Logger } from '../../lib/logger.js';
+import type { SessionPolicy } from '../../services/auth/identity.js';
 import { AuditService } from '../../services/audit.js';
 import { actorOf } from './audit.js';
 
@@ -24,7 +25,7 @@ export interface RefusalRecorder {
   record(refusal: { headers: Headers; ip: string | null; code: string; reason: string }): Promise<void>;
 }
 
-export function createRefusalRecorder(prisma: PrismaClient, pool: pg.Pool, logger: Logger): RefusalRecorder {
+export function createRefusalRecorder(prisma: PrismaClient, pool: pg.Pool, logger: Logger, policy: SessionPolicy): RefusalRecorder {
   const audit = new AuditService(prisma);
   const perAddress = createRateLimiter(pool, { name: 'refused-operation-rows', points: ROWS_PER_ADDRESS_PER_MINUTE, durationSeconds: 60 });
   return {
@@ -37,7 +38,7 @@ export function createRefusalRecorder(prisma: PrismaClient, pool: pg.Pool, logge
         logger.warn(`audit: refused operation from ${ip ?? 'unknown'} not recorded (over ${ROWS_PER_ADDRESS_PER_MINUTE} a minute): ${code}`);
         return;
       }
-      const identity = await identityOf(prisma, headers).catch(() => null);
+      const identity = await identityOf(prisma, headers, policy).catch(() => null);
       try {
         await audit.record({
           actorId: identity?.userId ?? null,

@@ -5,8 +5,9 @@ import { isUuid } from './common.js';
 
 const AuditOutcomeEnum = builder.enumType('AuditOutcome', { values: ['SUCCESS', 'FAILURE', 'DENIED'] as const });
 const AuditActorKindEnum = builder.enumType('AuditActorKind', {
-  description: 'How the actor was identified: not signed in, a browser session, an API token, or Sundial itself (SYSTEM: e.g. a paused job re-enabled at the time it was paused until).',
-  values: ['ANONYMOUS', 'SESSION', 'TOKEN', 'SYSTEM'] as const,
+  description:
+    'How the actor was identified: not signed in, a browser session, an API token; Sundial itself (SYSTEM: e.g. a paused job re-enabled at the time it was paused until); or, for definitions applied outside the API, `sundial import` on the command line (CLI) or sundial.yaml at start (CONFIGURATION), with the OS user and host.',
+  values: ['ANONYMOUS', 'SESSION', 'TOKEN', 'SYSTEM', 'CLI', 'CONFIGURATION'] as const,
 });
 
 builder.prismaObject('AuditEvent', {

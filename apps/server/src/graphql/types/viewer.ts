@@ -1,6 +1,6 @@
 // The signed-in identity, and signing in and out.
 import { createGraphQLError } from 'graphql-yoga';
-import { SignInError, SignInThrottledError } from '../../services/auth/auth-service.js';
+import { LocalSignInOffError, SecondFactorRequiredError, SignInError, SignInThrottledError } from '../../services/auth/auth-service.js';
 import { ValidationError } from '../../services/errors.js';
 import { clearedSessionCookie, sessionCookie } from '../../http/identity.js';
 import { ALL_PERMISSIONS } from '../../services/auth/permissions.js';
@@ -39,15 +39,21 @@ builder.mutationType({});
 builder.mutationField('signIn', (t) =>
   t.field({
     type: Viewer,
-    description: 'Starts a browser session (HttpOnly cookie). Wrong e-mail or password get one generic error.',
+    description:
+      'Starts a browser session (HttpOnly cookie) with a new id; a session the request came with ends. Wrong e-mail or password get one generic error.',
     args: { email: t.arg.string(), password: t.arg.string() },
     resolve: async (_root, { email, password }, context) => {
       try {
-        const { session, secret } = await context.services.auth.signIn(email, password, context.request);
+        const current = context.identity?.via.kind === 'session' ? context.identity.via.sessionId : null;
+        const { session, secret } = await context.services.auth.signIn(email, password, { ...context.request, replacing: current });
         context.responseCookies.push(sessionCookie(secret, session.expiresAt, context.request.secure));
-        return (await identityFromSession(context.prisma, secret))!;
+        return (await identityFromSession(context.prisma, secret, context.services.auth.sessionPolicy))!;
       } catch (error) {
         if (error instanceof SignInError) throw createGraphQLError(error.message, { extensions: { code: 'UNAUTHENTICATED' } });
+        if (error instanceof SecondFactorRequiredError) {
+          throw createGraphQLError(error.message, { extensions: { code: 'TWO_FACTOR_REQUIRED', challenge: error.challenge } });
+        }
+        if (error instanceof LocalSignInOffError) throw createGraphQLError(error.message, { extensions: { code: 'FORBIDDEN' } });
         if (error instanceof SignInThrottledError) {
           throw createGraphQLError(error.message, { extensions: { code: 'RATE_LIMITED', retryAfterSeconds: error.retryAfterSeconds } });
         }

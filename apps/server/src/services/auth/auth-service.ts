@@ -5,13 +5,27 @@ import type { ApiToken, PrismaClient } from '../../db/prisma.js';
 import type { Logger } from '../../lib/logger.js';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.js';
 import { InboxService } from '../inbox.js';
-import { SESSION_PREFIX, TOKEN_PREFIX, type Identity } from './identity.js';
+import { TOKEN_PREFIX, type Identity, type SessionPolicy } from './identity.js';
 import { burnPasswordCheck, hashPassword, passwordProblems, verifyPassword } from './passwords.js';
 import { BUILT_IN_ROLES } from './permissions.js';
 import { hashSecret, newSecret } from './secrets.js';
+import { Sessions } from './sessions.js';
+import { TwoFactor, type TwoFactorEnrolment } from './two-factor.js';
 import { SIGN_IN_WINDOW_SECONDS, SignInLimits, type AccountThrottle, type OwnerAlert, type SignInLimitSettings } from './sign-in-limits.js';
 
 export { SignInThrottledError, type AccountThrottle } from './sign-in-limits.js';
+
+/** The password was right and the account has two-factor on: the code comes next, with this challenge. */
+export class SecondFactorRequiredError extends Error {
+  override name = 'SecondFactorRequiredError';
+  constructor(readonly challenge: string) {
+    super('enter the code from your authenticator app, or a recovery code');
+  }
+}
+
+/** How long the second step of a sign-in may take after the password. */
+const CHALLENGE_SECONDS = 5 * 60;
+const CHALLENGE_PREFIX = 'sdc_';
 
 /** Bad credentials look the same whether or not the account exists: nothing to learn about which accounts do. */
 export class SignInError extends Error {
@@ -21,10 +35,29 @@ export class SignInError extends Error {
   }
 }
 
+/** auth.local_sign_in is false: accounts sign in through single sign-on only. */
+export class LocalSignInOffError extends Error {
+  override name = 'LocalSignInOffError';
+  constructor() {
+    super('signing in with a password is turned off on this server (auth.local_sign_in); sign in with single sign-on');
+  }
+}
+
 export interface AuthSettings extends SignInLimitSettings {
   admin_email: string;
   admin_password: string;
-  session_ttl_hours: number;
+  session_idle_timeout_seconds: number;
+  session_absolute_timeout_seconds: number;
+  require_totp_for_admins: boolean;
+  /** Password sign-in (signIn); false: single sign-on only. */
+  local_sign_in: boolean;
+}
+
+/** Where a sign-in comes from, and the session it replaces (the request's cookie, if any). */
+export interface SessionMeta {
+  ip: string | null;
+  userAgent: string | null;
+  replacing?: string | null;
 }
 
 export interface AuthServiceDeps {
@@ -44,11 +77,21 @@ export class AuthService {
   private readonly prisma: PrismaClient;
   private readonly settings: AuthSettings;
   private readonly limits: SignInLimits;
+  /** Browser sessions: started at sign-in, listed, revoked, ended everywhere. */
+  readonly sessions: Sessions;
+  /** TOTP two-factor: enrolment, codes, recovery codes. */
+  readonly twoFactor: TwoFactor;
 
   constructor({ prisma, pool, settings, logger = null }: AuthServiceDeps) {
     this.prisma = prisma;
     this.settings = settings;
     this.limits = new SignInLimits(prisma, pool, settings, this.alertOwner, logger);
+    this.sessions = new Sessions(prisma, {
+      idleSeconds: settings.session_idle_timeout_seconds,
+      absoluteSeconds: settings.session_absolute_timeout_seconds,
+      twoFactorForAdmins: settings.require_totp_for_admins,
+    });
+    this.twoFactor = new TwoFactor(prisma, pool, settings);
   }
 
   /** Tells an account's owner, in their inbox, that its password is being guessed. */
@@ -65,8 +108,16 @@ export class AuthService {
     });
   };
 
-  /** Creates a session for valid credentials. Every attempt counts against the account and the address. */
-  async signIn(email: string, password: string, meta: { ip: string | null; userAgent: string | null }) {
+  get sessionPolicy(): SessionPolicy {
+    return this.sessions.policy;
+  }
+
+  /**
+   * Creates a session for valid credentials, with a new secret; the session the request came with (`replacing`)
+   * ends. Every attempt counts against the account and the address.
+   */
+  async signIn(email: string, password: string, meta: SessionMeta) {
+    if (!this.settings.local_sign_in) throw new LocalSignInOffError();
     const account = email.trim().toLowerCase();
     await this.limits.admit(account, meta.ip);
     const user = await this.prisma.user.findUnique({ where: { email: account } });
@@ -75,14 +126,68 @@ export class AuthService {
       throw new SignInError();
     }
     if (!(await verifyPassword(user.passwordHash, password))) throw new SignInError();
+    if (user.totpEnabledAt) {
+      // The password guess counts as failed until the code is right too.
+      const challenge = newSecret(CHALLENGE_PREFIX);
+      await this.prisma.signInChallenge.create({
+        data: { userId: user.id, tokenHash: hashSecret(challenge), expiresAt: new Date(Date.now() + CHALLENGE_SECONDS * 1000) },
+      });
+      throw new SecondFactorRequiredError(challenge);
+    }
     await this.limits.succeeded(account, meta.ip);
-    const secret = newSecret(SESSION_PREFIX);
-    const expiresAt = new Date(Date.now() + this.settings.session_ttl_hours * 3600 * 1000);
-    const session = await this.prisma.session.create({
-      data: { userId: user.id, tokenHash: hashSecret(secret), ip: meta.ip, userAgent: meta.userAgent?.slice(0, 500) ?? null, expiresAt },
-    });
-    await this.prisma.user.update({ where: { id: user.id }, data: { lastSignInAt: new Date() } });
-    return { session, secret, user };
+    return { ...(await this.openSession(user.id, meta)), user };
+  }
+
+  /**
+   * A new session, with a new secret (the cookie), for a user whose identity was proven: password, password and
+   * code, or single sign-on. The session the request came with (`replacing`) ends.
+   */
+  async openSession(userId: string, meta: SessionMeta) {
+    const { session, secret } = await this.sessions.start(userId, { ip: meta.ip, userAgent: meta.userAgent, replacing: meta.replacing ?? null });
+    await this.prisma.user.update({ where: { id: userId }, data: { lastSignInAt: new Date() } });
+    return { session, secret };
+  }
+
+  /**
+   * The second step of a sign-in with two-factor on: the challenge from the first step and a code (from the app, or
+   * a recovery code, which is used up). A wrong code is a field error; guesses are limited (two-factor.ts).
+   */
+  async signInWithCode(challenge: string, code: string, meta: SessionMeta) {
+    const found = await this.prisma.signInChallenge.findUnique({ where: { tokenHash: hashSecret(challenge) }, include: { user: true } });
+    if (!found || found.usedAt || found.expiresAt <= new Date() || !found.user.active) {
+      throw new ValidationError([{ field: 'challenge', message: 'has expired or was used; sign in with your password again' }]);
+    }
+    const used = await this.twoFactor.check(found.user, code, meta.ip);
+    if (!used) throw new ValidationError([{ field: 'oneTimeCode', message: 'is not a current code of your authenticator app nor an unused recovery code' }]);
+    const { count } = await this.prisma.signInChallenge.updateMany({ where: { id: found.id, usedAt: null }, data: { usedAt: new Date() } });
+    if (count !== 1) throw new ValidationError([{ field: 'challenge', message: 'has expired or was used; sign in with your password again' }]);
+    await this.limits.succeeded(found.user.email, meta.ip);
+    return { ...(await this.openSession(found.user.id, meta)), user: found.user, used };
+  }
+
+  /** Starts two-factor enrolment for the caller: a new secret, shown once. */
+  async beginTwoFactor(identity: Identity): Promise<TwoFactorEnrolment> {
+    return this.twoFactor.begin(await this.prisma.user.findUniqueOrThrow({ where: { id: identity.userId } }));
+  }
+
+  /** Turns two-factor on with a code; the recovery codes are in the result and nowhere else. */
+  async confirmTwoFactor(identity: Identity, code: string, meta: { ip: string | null }): Promise<string[]> {
+    return this.twoFactor.confirm(await this.prisma.user.findUniqueOrThrow({ where: { id: identity.userId } }), code, meta.ip);
+  }
+
+  /** Turns two-factor off: needs the password (counted like a sign-in) and a code (or a recovery code). */
+  async disableTwoFactor(identity: Identity, password: string, code: string, meta: { ip: string | null }): Promise<void> {
+    const user = await this.prisma.user.findUniqueOrThrow({ where: { id: identity.userId } });
+    if (!user.totpEnabledAt) throw new ConflictError('two-factor sign-in is not on');
+    await this.limits.admit(user.email, meta.ip);
+    if (!user.passwordHash || !(await verifyPassword(user.passwordHash, password))) {
+      throw new ValidationError([{ field: 'password', message: 'is not your current password' }]);
+    }
+    await this.limits.succeeded(user.email, meta.ip);
+    if (!(await this.twoFactor.check(user, code, meta.ip))) {
+      throw new ValidationError([{ field: 'oneTimeCode', message: 'is not a current code of your authenticator app nor an unused recovery code' }]);
+    }
+    await this.twoFactor.disable(user.id);
   }
 
   async signOut(identity: Identity): Promise<void> {

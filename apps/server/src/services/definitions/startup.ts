@@ -4,7 +4,7 @@
 import fs from 'node:fs';
 import { ConfigError, type Config } from '../../config/load.js';
 import type { Logger } from '../../lib/logger.js';
-import { DefinitionsService, type DefinitionsSummary, type KindChanges } from '../definitions.js';
+import { DefinitionsService, localActor, type DefinitionsSummary, type KindChanges } from '../definitions.js';
 import { ValidationError } from '../errors.js';
 import { formatFromName, parseDefinitions } from './format.js';
 
@@ -26,6 +26,11 @@ function declared(config: Config): { raw: unknown; source: string } | null {
   return { raw: { roles, users, jobs }, source: 'definitions' };
 }
 
+/** The audit log's name for where the document came from. */
+function auditSource(source: string): string {
+  return source === 'definitions' ? 'sundial.yaml definitions' : source;
+}
+
 export function describeChanges(summary: DefinitionsSummary): string {
   const kind = (name: string, changes: KindChanges) =>
     `${name}: ${changes.created.length} created, ${changes.updated.length} updated, ${changes.unchanged.length} unchanged` +
@@ -39,7 +44,7 @@ export async function applyDeclaredDefinitions(config: Config, service: Definiti
   const document = declared(config);
   if (!document) return;
   try {
-    const summary = await service.apply(document.raw, { prune: config.definitions.prune });
+    const summary = await service.apply(document.raw, { prune: config.definitions.prune, actor: localActor('CONFIGURATION', auditSource(document.source)) });
     logger.info(`definitions (${document.source}): ${describeChanges(summary)}`);
   } catch (error) {
     if (!(error instanceof ValidationError)) throw error;

@@ -1,5 +1,6 @@
 // The signed-in part of the app: asks the server who is calling, sends anyone signed out to the sign-in page
-// (remembering where they were going), and gives the pages the viewer's permissions.
+// (remembering where they were going), sends an admin who must turn on two-factor to the account page, and gives
+// the pages the viewer's permissions.
 import { useEffect, useMemo, type ReactNode } from 'react';
 import { Navigate, useLocation } from 'react-router';
 import { useQuery } from 'urql';
@@ -17,6 +18,7 @@ const ViewerGateQuery = graphql(`
       userId
       permissions
       via
+      mustEnrolTwoFactor
       ...AppShell_ViewerFragment
     }
   }
@@ -57,6 +59,8 @@ export function ViewerGate({ children }: { children: (viewer: GateViewer) => Rea
     const next = `${location.pathname}${location.search}`;
     return <Navigate to={next === '/' ? '/sign-in' : `/sign-in?next=${encodeURIComponent(next)}`} replace />;
   }
+  // An admin who must have two-factor on (auth.require_totp_for_admins) can do nothing else until it is.
+  if (viewer.mustEnrolTwoFactor && location.pathname !== '/account') return <Navigate to="/account" replace />;
   return <ViewerContext value={info}>{children(viewer)}</ViewerContext>;
 }
 

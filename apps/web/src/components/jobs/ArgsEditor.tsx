@@ -1,11 +1,14 @@
-// The job's args: a form drawn from the action's JSON Schema, or raw JSON (toggle). Both edit one object; the
-// form checks as you type, and the server's messages for `args.<field>` appear at their field after saving.
-import { useState } from 'react';
+// The job's args: a form drawn from the action's JSON Schema, or raw JSON (toggle). Both edit one object, checked
+// against the schema as you type; a field's problem shows once it has been left or the form submitted, and the
+// server's messages for `args.<field>` appear at their field after saving. Labels are the schema's titles or the
+// keys in words (the key itself beside, for the API and raw JSON); a default is a placeholder, not a value.
+import { useState, type ReactNode } from 'react';
+import { displayTimeZone, fromZonedInput, toZonedInput } from '../../lib/format';
 import { Checkbox } from '../ui/Checkbox';
 import { Input } from '../ui/Input';
 import { Select } from '../ui/Select';
 import { Textarea } from '../ui/Textarea';
-import { argFields, argProblems, type ArgField } from './jsonSchema';
+import { argFields, argProblems, joinSentences, type ArgField } from './jsonSchema';
 import { parseJsonObject } from './json';
 
 export interface ArgsEditorProps {
@@ -16,15 +19,20 @@ export interface ArgsEditorProps {
   serverErrors: Record<string, string>;
   /** The raw-JSON text is invalid: the form must not be saved. */
   onValidityChange: (valid: boolean) => void;
+  /** The form was submitted: every problem shows, touched or not. */
+  submitted?: boolean;
 }
 
-export function ArgsEditor({ schema, value, onChange, serverErrors, onValidityChange }: ArgsEditorProps) {
+export function ArgsEditor({ schema, value, onChange, serverErrors, onValidityChange, submitted = false }: ArgsEditorProps) {
   const fields = argFields(schema);
   const [raw, setRaw] = useState(fields === null);
   const [text, setText] = useState(() => JSON.stringify(value, null, 2));
   const [rawProblem, setRawProblem] = useState<string | null>(null);
+  const [touched, setTouched] = useState<ReadonlySet<string>>(() => new Set());
+  const touch = (name: string) => setTouched((current) => (current.has(name) ? current : new Set(current).add(name)));
   const problems = fields ? argProblems(fields, value) : {};
   const rootError = serverErrors.args;
+  const labelOf = (name: string) => fields?.find((field) => field.name === name)?.label ?? name;
 
   const switchTo = (toRaw: boolean) => {
     if (toRaw) {
@@ -60,6 +68,7 @@ export function ArgsEditor({ schema, value, onChange, serverErrors, onValidityCh
         value={text}
         onChange={(event) => {
           setText(event.target.value);
+          touch('(raw)');
           const parsed = parseJsonObject(event.target.value || '{}');
           if (parsed.ok) {
             setRawProblem(null);
@@ -70,8 +79,17 @@ export function ArgsEditor({ schema, value, onChange, serverErrors, onValidityCh
             onValidityChange(false);
           }
         }}
-        error={rawProblem ?? rootError ?? (otherErrors.length > 0 ? otherErrors.map(([key, message]) => `${key.slice(5)}: ${message}`).join('; ') : null)}
-        help="A JSON object; its keys are the action's argument names."
+        onBlur={() => touch('(raw)')}
+        error={
+          rawProblem ??
+          rootError ??
+          (otherErrors.length > 0
+            ? otherErrors.map(([key, message]) => `${labelOf(key.slice(5))} ${message}`).join('; ')
+            : Object.keys(problems).length > 0 && (submitted || touched.has('(raw)'))
+              ? Object.entries(problems).map(([name, message]) => `${labelOf(name)} (${name}) ${message}`).join('; ')
+              : null)
+        }
+        help="A JSON object; its keys are the action's argument names. Checked against the action's schema as you type."
       />
     );
   }
@@ -90,7 +108,8 @@ export function ArgsEditor({ schema, value, onChange, serverErrors, onValidityCh
           key={field.name}
           field={field}
           value={value[field.name]}
-          error={serverErrors[`args.${field.name}`] ?? (value[field.name] !== undefined || field.required ? problems[field.name] : undefined)}
+          error={serverErrors[`args.${field.name}`] ?? (submitted || touched.has(field.name) ? problems[field.name] : undefined)}
+          onBlur={() => touch(field.name)}
           onChange={(next) => {
             const copy = { ...value };
             if (next === undefined) delete copy[field.name];
@@ -103,13 +122,32 @@ export function ArgsEditor({ schema, value, onChange, serverErrors, onValidityCh
   );
 }
 
-function ArgInput({ field, value, error, onChange }: { field: ArgField; value: unknown; error?: string; onChange: (value: unknown) => void }) {
-  const help = [field.description, field.defaultValue !== undefined ? `Default: ${JSON.stringify(field.defaultValue)}` : null].filter(Boolean).join('. ');
-  const label = <code className="font-mono text-[13px]">{field.name}</code>;
-  const shownError = error ? `${field.name} ${error}` : null;
+function ArgInput({ field, value, error, onChange, onBlur }: { field: ArgField; value: unknown; error?: string; onChange: (value: unknown) => void; onBlur: () => void }) {
+  const help = joinSentences([field.description, field.defaultValue !== undefined ? `Default: ${JSON.stringify(field.defaultValue)}` : null]);
+  const label = (
+    <>
+      {field.label}
+      {field.kind === 'datetime' && ` (${displayTimeZone()})`}{' '}
+      <code className="ml-1 font-mono text-xs font-normal text-stone-500 dark:text-stone-400">{field.name}</code>
+    </>
+  );
+  const shownError = error ? `${field.label} ${error}` : null;
   switch (field.kind) {
     case 'boolean':
-      return <Checkbox label={label} help={help} checked={value === true || (value === undefined && field.defaultValue === true)} onChange={(event) => onChange(event.target.checked)} />;
+      return <Checkbox label={label} help={help} checked={value === true || (value === undefined && field.defaultValue === true)} onChange={(event) => onChange(event.target.checked)} onBlur={onBlur} />;
+    case 'datetime':
+      return (
+        <Input
+          label={label}
+          help={help}
+          error={shownError}
+          required={field.required}
+          type="datetime-local"
+          value={typeof value === 'string' ? toZonedInput(value) : ''}
+          onBlur={onBlur}
+          onChange={(event) => onChange(fromZonedInput(event.target.value)?.toISOString())}
+        />
+      );
     case 'enum':
       return (
         <Select
@@ -136,6 +174,7 @@ function ArgInput({ field, value, error, onChange }: { field: ArgField; value: u
           max={field.maximum}
           placeholder={field.defaultValue !== undefined ? String(field.defaultValue) : undefined}
           value={typeof value === 'number' ? value : ''}
+          onBlur={onBlur}
           onChange={(event) => onChange(event.target.value === '' ? undefined : Number(event.target.value))}
         />
       );
@@ -149,6 +188,7 @@ function ArgInput({ field, value, error, onChange }: { field: ArgField; value: u
           rows={3}
           value={typeof value === 'string' ? value : ''}
           placeholder={typeof field.defaultValue === 'string' ? field.defaultValue : undefined}
+          onBlur={onBlur}
           onChange={(event) => onChange(event.target.value === '' ? undefined : event.target.value)}
         />
       ) : (
@@ -159,23 +199,25 @@ function ArgInput({ field, value, error, onChange }: { field: ArgField; value: u
           required={field.required}
           value={typeof value === 'string' ? value : ''}
           placeholder={typeof field.defaultValue === 'string' ? field.defaultValue : undefined}
+          onBlur={onBlur}
           onChange={(event) => onChange(event.target.value === '' ? undefined : event.target.value)}
         />
       );
     default:
-      return <JsonArg field={field} value={value} error={shownError} help={help} onChange={onChange} />;
+      return <JsonArg label={label} value={value} error={shownError} help={help} onChange={onChange} onBlur={onBlur} />;
   }
 }
 
-function JsonArg({ field, value, error, help, onChange }: { field: ArgField; value: unknown; error: string | null; help: string; onChange: (value: unknown) => void }) {
+function JsonArg({ label, value, error, help, onChange, onBlur }: { label: ReactNode; value: unknown; error: string | null; help: string; onChange: (value: unknown) => void; onBlur: () => void }) {
   const [text, setText] = useState(value === undefined ? '' : JSON.stringify(value));
   const [problem, setProblem] = useState<string | null>(null);
   return (
     <Textarea
-      label={<code className="font-mono text-[13px]">{field.name}</code>}
+      label={label}
       code
       rows={2}
-      help={`${help ? `${help}. ` : ''}JSON value.`}
+      onBlur={onBlur}
+      help={joinSentences([help, `A JSON value`])}
       error={problem ?? error}
       value={text}
       onChange={(event) => {

@@ -2,28 +2,12 @@
 // starts it and its arg mappings (a JSON path into the ended run, a literal value, or a template). The server checks
 // everything on save (the job exists, no cycle, the paths, the follow-up's action); its messages show at the fields.
 import { FOLLOW_UP_LIMITS, followUpOns } from '@sundial/job-schema';
-import { useQuery } from 'urql';
-import { graphql } from '../../gql';
 import type { FollowUpOn } from '../../gql/graphql';
-import { describeError } from '../../lib/errors';
+import { JobSelect } from '../pickers/JobSelect';
 import { Button } from '../ui/Button';
 import { PlusIcon, TrashIcon } from '../ui/icons';
 import { Input } from '../ui/Input';
 import { Select } from '../ui/Select';
-
-// Its own query: the job form's query is at the server's cost limit already.
-const FollowUpsEditorJobs = graphql(`
-  query FollowUpsEditorJobs {
-    jobs(first: 100) {
-      edges {
-        node {
-          id
-          name
-        }
-      }
-    }
-  }
-`);
 
 export type ArgSource = 'path' | 'value' | 'template';
 
@@ -104,27 +88,12 @@ export function FollowUpsEditor({
   jobId: string | null;
   errors: Record<string, string>;
 }) {
-  const [{ data, error, fetching }, reexecute] = useQuery({ query: FollowUpsEditorJobs });
-  const jobs = (data?.jobs.edges ?? []).map((edge) => edge.node).filter((candidate) => candidate.id !== jobId);
   const update = (index: number, change: Partial<FollowUpDraft>) => onChange(drafts.map((draft, at) => (at === index ? { ...draft, ...change } : draft)));
   const updateArg = (index: number, position: number, change: Partial<FollowUpArgDraft>) =>
     update(index, { args: drafts[index]!.args.map((entry, at) => (at === position ? { ...entry, ...change } : entry)) });
 
   return (
     <div className="flex flex-col gap-4" data-testid="follow-ups">
-      {error && !data && (
-        <p role="alert" className="flex items-center gap-2 text-sm text-red-600 dark:text-red-400">
-          Could not load the jobs: {describeError(error)}
-          <Button size="sm" loading={fetching} onClick={() => reexecute({ requestPolicy: 'network-only' })}>
-            Retry
-          </Button>
-        </p>
-      )}
-      {!data && !error && (
-        <p role="status" className="text-sm text-stone-500 dark:text-stone-400">
-          Loading jobs…
-        </p>
-      )}
       {drafts.length === 0 && (
         <p className="text-sm text-stone-500 dark:text-stone-400">No follow-ups: this job's runs start nothing when they end.</p>
       )}
@@ -135,12 +104,12 @@ export function FollowUpsEditor({
         return (
           <fieldset key={index} aria-label={`Follow-up ${number}`} className="flex flex-col gap-3 rounded-xl border border-stone-200 p-4 dark:border-stone-800">
             <div className="grid gap-3 sm:grid-cols-[1fr_1fr_auto] sm:items-end">
-              <Select
+              <JobSelect
                 label={`Follow-up ${number}: start job`}
                 value={draft.jobId}
-                onChange={(event) => update(index, { jobId: event.target.value })}
+                onChange={(id) => update(index, { jobId: id })}
+                exclude={jobId}
                 error={errors[`${at}.jobId`] ?? errors[at]}
-                options={[{ value: '', label: 'Choose a job…' }, ...jobs.map((job) => ({ value: job.id, label: job.name }))]}
               />
               <Select
                 label="When a run"
@@ -209,7 +178,7 @@ export function FollowUpsEditor({
       <div>
         <Button
           icon={<PlusIcon />}
-          disabled={drafts.length >= FOLLOW_UP_LIMITS.followUps || jobs.length === 0}
+          disabled={drafts.length >= FOLLOW_UP_LIMITS.followUps}
           onClick={() => onChange([...drafts, { jobId: '', on: 'SUCCEEDED', args: [] }])}
         >
           Add a follow-up

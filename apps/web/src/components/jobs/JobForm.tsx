@@ -1,9 +1,11 @@
 // Create or edit a job (Kamihi's "New Job", InvenioRDM's create form): name, description, action with its
 // description, args from the action's JSON Schema, users and roles, per user, schedule, limits and policies,
 // notifications, follow-ups (chains).
-// The fields' own rules (lengths, ranges) are checked before sending, with the job schema the server validates
-// with (@sundial/job-schema), so their messages are the server's; the server judges the rest on save (action, args,
-// schedule, users and roles) and its messages appear at their fields. Leaving with unsaved changes asks first.
+// The fields' own rules (lengths, ranges) and the args' schema are checked before sending, with the rules the server
+// validates with (@sundial/job-schema), so their messages are the server's; the server judges the rest on save
+// (action, schedule, users and roles) and its messages appear at their fields. A field's problem shows once it has
+// been left or the form submitted; submitting with problems focuses the first field that has one. Leaving with
+// unsaved changes asks first.
 import { checkJobFields, type JobField } from '@sundial/job-schema';
 import { useEffect, useMemo, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { useBlocker } from 'react-router';
@@ -17,10 +19,13 @@ import { Card } from '../ui/Card';
 import { Checkbox } from '../ui/Checkbox';
 import { ConfirmDialog } from '../ui/ConfirmDialog';
 import { Input } from '../ui/Input';
-import { MultiSelect } from '../ui/MultiSelect';
+import { RolePicker, type RolePicker_RoleFragment } from '../pickers/RolePicker';
+import { UserPicker, type UserPicker_UserFragment } from '../pickers/UserPicker';
 import { Select } from '../ui/Select';
 import { Textarea } from '../ui/Textarea';
 import { ArgsEditor } from './ArgsEditor';
+import { JobNameInput } from './JobNameInput';
+import { argProblemList } from './jsonSchema';
 import { draftFromFollowUps, FollowUpsEditor, followUpsInput, type FollowUpDraft } from './FollowUpsEditor';
 import { emptyNotificationsDraft, NotificationsEditor, notificationsInput, type NotificationsDraft } from './NotificationsEditor';
 import { draftFromScheduleEntry, emptyScheduleEntryDraft, scheduleEntriesInput, type ScheduleEntryDraft } from './schedule';
@@ -43,18 +48,22 @@ export const JobForm_JobFragment = graphql(`
     misfirePolicy
     targetUsers {
       id
+      ...UserPicker_UserFragment
     }
     targetRoles {
       id
+      ...RolePicker_RoleFragment
     }
     notifyOn
     notifyEmails
     notifyWebhooks
     notifyUsers {
       id
+      ...UserPicker_UserFragment
     }
     notifyRoles {
       id
+      ...RolePicker_RoleFragment
     }
     followUps {
       on
@@ -139,9 +148,10 @@ export function jobInput(draft: JobDraft) {
   };
 }
 
+/** The users and roles the job names (targets and notified), so the pickers show their names before any search. */
 export interface TargetOptions {
-  users: { id: string; name: string; email: string }[];
-  roles: { id: string; name: string; description: string; memberCount: number }[];
+  users: readonly FragmentType<typeof UserPicker_UserFragment>[];
+  roles: readonly FragmentType<typeof RolePicker_RoleFragment>[];
 }
 
 /** The job's fields this form shows: an error on any other (key, concurrency, …) is listed above the form instead. */
@@ -179,14 +189,12 @@ function fieldProblems(draft: JobDraft): FieldError[] {
 export function JobForm({
   job: jobRef,
   actions: actionRefs,
-  targets,
   onSubmit,
   onCancel,
   submitLabel,
 }: {
   job?: FragmentType<typeof JobForm_JobFragment> | null;
   actions: readonly FragmentType<typeof JobForm_ActionFragment>[];
-  targets: TargetOptions;
   /** Saves; resolves to the server's field errors and message when it refuses. */
   onSubmit: (draft: JobDraft) => Promise<{ message: string; fieldErrors: FieldError[] } | null>;
   onCancel: () => void;
@@ -194,6 +202,10 @@ export function JobForm({
 }) {
   const job = useFragment(JobForm_JobFragment, jobRef);
   const actions = useFragment(JobForm_ActionFragment, actionRefs);
+  const targets: TargetOptions = {
+    users: [...(job?.targetUsers ?? []), ...(job?.notifyUsers ?? [])],
+    roles: [...(job?.targetRoles ?? []), ...(job?.notifyRoles ?? [])],
+  };
   const initial = useMemo<JobDraft>(
     () =>
       job
@@ -248,11 +260,29 @@ export function JobForm({
   const [argsValid, setArgsValid] = useState(true);
   const [saving, setSaving] = useState(false);
   const [refusal, setRefusal] = useState<{ message: string; fieldErrors: FieldError[] } | null>(null);
+  const [submitted, setSubmitted] = useState(false);
+  const [touched, setTouched] = useState<ReadonlySet<string>>(() => new Set());
+  const touch = (field: string) => setTouched((current) => (current.has(field) ? current : new Set(current).add(field)));
+  // Bumped to move focus to the first field showing a problem, once the form has drawn them.
+  const [focusRequest, setFocusRequest] = useState(0);
+  const formRef = useRef<HTMLFormElement>(null);
   const saved = useRef(false);
-  const errors = fieldErrorMap(refusal?.fieldErrors ?? []);
+  const ownProblems = fieldErrorMap(fieldProblems(draft));
+  const errors: Record<string, string> = {
+    ...Object.fromEntries(Object.entries(ownProblems).filter(([field]) => submitted || touched.has(field))),
+    ...fieldErrorMap(refusal?.fieldErrors ?? []),
+  };
   const otherErrors = (refusal?.fieldErrors ?? []).filter((error) => !shownAtItsField(error.field));
   const action = actions.find((candidate) => candidate.name === draft.action);
   const dirty = JSON.stringify(draft) !== JSON.stringify(initial);
+
+  useEffect(() => {
+    if (focusRequest === 0) return;
+    const form = formRef.current;
+    const first = form?.querySelector<HTMLElement>('[aria-invalid="true"]') ?? form?.querySelector<HTMLElement>('[data-form-alert]');
+    first?.focus({ preventScroll: true });
+    first?.scrollIntoView({ block: 'center', behavior: 'smooth' });
+  }, [focusRequest]);
 
   const set = <K extends keyof JobDraft>(key: K, value: JobDraft[K]) => setDraft((current) => ({ ...current, [key]: value }));
 
@@ -267,10 +297,11 @@ export function JobForm({
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    if (!argsValid) return;
-    const problems = fieldProblems(draft);
-    if (problems.length > 0) {
-      setRefusal({ message: 'Some fields need a change.', fieldErrors: problems });
+    setSubmitted(true);
+    const problems = [...fieldProblems(draft), ...(action ? argProblemList(action.argsJsonSchema, draft.args) : [])];
+    if (!argsValid || problems.length > 0) {
+      setRefusal(null);
+      setFocusRequest((count) => count + 1);
       return;
     }
     setSaving(true);
@@ -279,32 +310,38 @@ export function JobForm({
     setSaving(false);
     if (problem) {
       setRefusal(problem);
-      window.scrollTo({ top: 0, behavior: 'smooth' });
+      setFocusRequest((count) => count + 1);
     } else {
       saved.current = true;
     }
   };
 
   return (
-    <form onSubmit={submit} aria-label={job ? 'Edit job' : 'New job'} className="flex flex-col gap-6 pb-24" noValidate>
+    <form ref={formRef} onSubmit={submit} aria-label={job ? 'Edit job' : 'New job'} className="flex flex-col gap-6 pb-24" noValidate>
       {refusal && (
-        <Alert title="The job was not saved">
-          {refusal.message}
-          {otherErrors.length > 0 && (
-            <ul className="mt-1 list-disc pl-5">
-              {otherErrors.map((error) => (
-                <li key={error.field}>
-                  <code className="font-mono">{error.field}</code> {error.message}
-                </li>
-              ))}
-            </ul>
-          )}
-        </Alert>
+        <div data-form-alert tabIndex={-1} className="outline-none">
+          <Alert title="The job was not saved">
+            {refusal.fieldErrors.length === 0
+              ? refusal.message
+              : otherErrors.length === refusal.fieldErrors.length
+                ? 'The server refused these values:'
+                : `${refusal.fieldErrors.length === 1 ? 'One field needs' : `${refusal.fieldErrors.length} fields need`} a change; each says why next to it.`}
+            {otherErrors.length > 0 && (
+              <ul className="mt-1 list-disc pl-5">
+                {otherErrors.map((error) => (
+                  <li key={error.field}>
+                    <code className="font-mono">{error.field}</code> {error.message}
+                  </li>
+                ))}
+              </ul>
+            )}
+          </Alert>
+        </div>
       )}
 
       <Section title="Job" description="What it is called and what it does.">
         <div className="grid gap-4 sm:grid-cols-2">
-          <Input label="Name" required autoFocus value={draft.name} onChange={(event) => set('name', event.target.value)} error={errors.name} placeholder="e.g. Weekly report reminder" />
+          <JobNameInput value={draft.name} onChange={(name) => set('name', name)} onBlur={() => touch('name')} error={inWords('Name', errors.name)} jobId={job?.id ?? null} />
           <Select
             label="Action"
             required
@@ -319,7 +356,7 @@ export function JobForm({
             help={action ? action.description : 'The code this job runs. Actions are TypeScript files in the server’s actions folder.'}
           />
         </div>
-        <Textarea label="Description" rows={2} value={draft.description} onChange={(event) => set('description', event.target.value)} error={errors.description} placeholder="Notes for whoever looks at this job next" />
+        <Textarea label="Description" rows={2} value={draft.description} onChange={(event) => set('description', event.target.value)} onBlur={() => touch('description')} error={inWords('Description', errors.description)} placeholder="Notes for whoever looks at this job next" />
         {!job && (
           <Checkbox
             label="Enabled"
@@ -339,30 +376,15 @@ export function JobForm({
             onChange={(args) => set('args', args)}
             serverErrors={errors}
             onValidityChange={setArgsValid}
+            submitted={submitted}
           />
         </Section>
       )}
 
       <Section title="Targets" description="The users the action is for. Roles include their members as they are when a run starts.">
         <div className="grid gap-4 sm:grid-cols-2">
-          <MultiSelect
-            label="Users"
-            placeholder="Search users"
-            options={targets.users.map((user) => ({ value: user.id, label: user.name, detail: user.email }))}
-            value={draft.targetUserIds}
-            onChange={(value) => set('targetUserIds', value)}
-            error={errors.targetUserIds}
-            emptyText="No user matches"
-          />
-          <MultiSelect
-            label="Roles"
-            placeholder="Search roles"
-            options={targets.roles.map((role) => ({ value: role.id, label: role.name, detail: `${role.memberCount} member${role.memberCount === 1 ? '' : 's'}` }))}
-            value={draft.targetRoleIds}
-            onChange={(value) => set('targetRoleIds', value)}
-            error={errors.targetRoleIds}
-            emptyText="No role matches"
-          />
+          <UserPicker label="Users" known={targets.users} value={draft.targetUserIds} onChange={(value) => set('targetUserIds', value)} error={errors.targetUserIds} />
+          <RolePicker label="Roles" known={targets.roles} value={draft.targetRoleIds} onChange={(value) => set('targetRoleIds', value)} error={errors.targetRoleIds} />
         </div>
         <Checkbox
           label="Per user"
@@ -397,7 +419,8 @@ export function JobForm({
             min={0}
             value={draft.retries}
             onChange={(event) => set('retries', event.target.value)}
-            error={errors.retries}
+            onBlur={() => touch('retries')}
+            error={inWords('Retries', errors.retries)}
             placeholder={action ? String(action.defaults.retries) : undefined}
             help={`Attempts after a failure. Empty: the action's default${action ? ` (${action.defaults.retries})` : ''}.`}
           />
@@ -407,7 +430,8 @@ export function JobForm({
             min={1}
             value={draft.timeoutSeconds}
             onChange={(event) => set('timeoutSeconds', event.target.value)}
-            error={errors.timeoutMs}
+            onBlur={() => touch('timeoutMs')}
+            error={inWords('Timeout', errors.timeoutMs)}
             placeholder={action ? String(action.defaults.timeoutMs / 1000) : undefined}
             help={`A run taking longer is stopped. Empty: the action's default${action ? ` (${formatDuration(action.defaults.timeoutMs)})` : ''}.`}
           />
@@ -498,6 +522,11 @@ function Section({ title, description, children }: { title: string; description?
       <div className="flex flex-col gap-5">{children}</div>
     </Card>
   );
+}
+
+/** A field's message as a sentence about it: "is required" at Name → "Name is required". */
+function inWords(label: string, message: string | undefined): string | undefined {
+  return message ? `${label} ${message}` : undefined;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -4,7 +4,8 @@ import { useId } from 'react';
 import type { NotificationOutcome } from '../../gql/graphql';
 import { Alert } from '../ui/Alert';
 import { Checkbox } from '../ui/Checkbox';
-import { MultiSelect } from '../ui/MultiSelect';
+import { RolePicker } from '../pickers/RolePicker';
+import { UserPicker } from '../pickers/UserPicker';
 import { Textarea } from '../ui/Textarea';
 import type { TargetOptions } from './JobForm';
 
@@ -110,24 +111,20 @@ export function NotificationsEditor({
           placeholder="https://hooks.example.com/sundial"
           help="One per line. Each gets a JSON POST signed with the X-Sundial-Signature header."
         />
-        <MultiSelect
+        <UserPicker
           label="People to notify"
-          placeholder="Search users"
-          options={targets.users.map((user) => ({ value: user.id, label: user.name, detail: user.email }))}
+          known={targets.users}
           value={draft.notifyUserIds}
           onChange={(value) => set('notifyUserIds', value)}
           error={errors.notifyUserIds}
-          emptyText="No user matches"
           help="At their e-mail address, while they are active."
         />
-        <MultiSelect
+        <RolePicker
           label="Notify role members"
-          placeholder="Search roles"
-          options={targets.roles.map((role) => ({ value: role.id, label: role.name, detail: `${role.memberCount} member${role.memberCount === 1 ? '' : 's'}` }))}
+          known={targets.roles}
           value={draft.notifyRoleIds}
           onChange={(value) => set('notifyRoleIds', value)}
           error={errors.notifyRoleIds}
-          emptyText="No role matches"
           help="Their active members, by e-mail, as they are when the run ends."
         />
       </div>

@@ -137,13 +137,13 @@ export function ScheduleEditor({
       {draft.kind === 'ONCE' && (
         <div className="grid gap-4 sm:grid-cols-2">
           <Input
-            label="Run at"
+            label={`Run at (${draft.timezone})`}
             required
             type="datetime-local"
             value={draft.runAt}
             onChange={(event) => set({ runAt: event.target.value })}
             error={errorOf('runAt')}
-            help="In your browser's time."
+            help="Read in the schedule's timezone; change it beside."
           />
           <TimezoneSelect value={draft.timezone} onChange={(timezone) => set({ timezone })} error={errorOf('timezone')} />
         </div>
@@ -151,8 +151,8 @@ export function ScheduleEditor({
 
       {recurring && (
         <div className="grid gap-4 sm:grid-cols-3">
-          <Input label="Start" type="datetime-local" value={draft.startAt} onChange={(event) => set({ startAt: event.target.value })} error={errorOf('startAt')} help="No run before it (optional)." />
-          <Input label="End" type="datetime-local" value={draft.endAt} onChange={(event) => set({ endAt: event.target.value })} error={errorOf('endAt')} help="No run after it (optional)." />
+          <Input label={`Start (${draft.timezone})`} type="datetime-local" value={draft.startAt} onChange={(event) => set({ startAt: event.target.value })} error={errorOf('startAt')} help="No run before it (optional), in the schedule's timezone." />
+          <Input label={`End (${draft.timezone})`} type="datetime-local" value={draft.endAt} onChange={(event) => set({ endAt: event.target.value })} error={errorOf('endAt')} help="No run after it (optional), in the schedule's timezone." />
           <Input label="Limit" type="number" min={1} value={draft.runLimit} onChange={(event) => set({ runLimit: event.target.value })} error={errorOf('runLimit')} help="At most this many scheduled runs." />
         </div>
       )}

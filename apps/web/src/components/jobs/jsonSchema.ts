@@ -3,7 +3,9 @@
 
 export interface ArgField {
   name: string;
-  kind: 'string' | 'number' | 'integer' | 'boolean' | 'enum' | 'json';
+  kind: 'string' | 'datetime' | 'number' | 'integer' | 'boolean' | 'enum' | 'json';
+  /** What the form calls it: the schema's title, else the key in words (`logLines` → "Log lines"). */
+  label: string;
   required: boolean;
   description?: string;
   defaultValue?: unknown;
@@ -26,6 +28,7 @@ export function argFields(schema: unknown): ArgField[] | null {
     const property = isObject(raw) ? raw : {};
     const base = {
       name,
+      label: typeof property.title === 'string' && property.title.trim() ? property.title.trim() : humanize(name),
       required: required.has(name) && !('default' in property),
       description: typeof property.description === 'string' ? property.description : undefined,
       defaultValue: property.default,
@@ -37,6 +40,7 @@ export function argFields(schema: unknown): ArgField[] | null {
     if (Array.isArray(property.enum) && property.enum.every((v) => typeof v === 'string')) {
       return { ...base, kind: 'enum', options: property.enum };
     }
+    if (property.type === 'string' && property.format === 'date-time') return { ...base, kind: 'datetime' };
     if (property.type === 'string' || property.type === 'number' || property.type === 'integer' || property.type === 'boolean') {
       return { ...base, kind: property.type };
     }
@@ -64,4 +68,30 @@ export function argProblems(fields: ArgField[], args: Record<string, unknown>): 
     }
   }
   return problems;
+}
+
+/** `logLines` / `log_lines` → "Log lines". */
+export function humanize(key: string): string {
+  const words = key
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .replace(/[_-]+/g, ' ')
+    .trim()
+    .toLowerCase();
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
+
+/** Sentences joined without doubled punctuation: ["Who gets it.", "Default: 3"] → "Who gets it. Default: 3." */
+export function joinSentences(parts: readonly (string | null | undefined)[]): string {
+  return parts
+    .map((part) => part?.trim())
+    .filter((part): part is string => Boolean(part))
+    .map((part) => (/[.!?…:]$/.test(part) ? part : `${part}.`))
+    .join(' ');
+}
+
+/** The problems as a list of field errors (`args.<name>`), for the form's submit. */
+export function argProblemList(schema: unknown, args: Record<string, unknown>): { field: string; message: string }[] {
+  const fields = argFields(schema);
+  if (!fields) return [];
+  return Object.entries(argProblems(fields, args)).map(([name, message]) => ({ field: `args.${name}`, message }));
 }

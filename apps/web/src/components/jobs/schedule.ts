@@ -1,6 +1,6 @@
 // The schedule part of the job form: what the inputs hold (strings, as typed), and the ScheduleInput they mean.
 import type { ScheduleEntryInput, ScheduleInput, ScheduleKind } from '../../gql/graphql';
-import { toDate } from '../../lib/format';
+import { fromZonedInput, toZonedInput } from '../../lib/format';
 
 export type IntervalUnit = 'seconds' | 'minutes' | 'hours' | 'days';
 const UNIT_SECONDS: Record<IntervalUnit, number> = { seconds: 1, minutes: 60, hours: 3600, days: 86400 };
@@ -11,7 +11,7 @@ export interface ScheduleDraft {
   timezone: string;
   intervalValue: string;
   intervalUnit: IntervalUnit;
-  /** datetime-local values, in the browser's time. */
+  /** datetime-local values, read in the schedule's own timezone (the inputs' labels name it). */
   runAt: string;
   startAt: string;
   endAt: string;
@@ -35,18 +35,23 @@ export function emptyScheduleDraft(): ScheduleDraft {
   return { kind: 'MANUAL', cron: '0 9 * * *', timezone: browserTimezone(), intervalValue: '15', intervalUnit: 'minutes', runAt: '', startAt: '', endAt: '', runLimit: '' };
 }
 
-/** `2026-11-23T09:30` for a datetime-local input, in the browser's time. */
-export function toLocalInput(value: unknown): string {
-  const date = toDate(value);
-  if (!date) return '';
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}T${pad(date.getHours())}:${pad(date.getMinutes())}`;
+/** `2026-11-23T09:30` for a datetime-local input, in the schedule's timezone. */
+export function toLocalInput(value: unknown, timezone: string): string {
+  return toZonedInput(value, validZone(timezone));
 }
 
-function fromLocalInput(value: string): string | null {
-  if (!value) return null;
-  const date = new Date(value);
-  return Number.isNaN(date.getTime()) ? null : date.toISOString();
+function fromLocalInput(value: string, timezone: string): string | null {
+  return value ? (fromZonedInput(value, validZone(timezone))?.toISOString() ?? null) : null;
+}
+
+/** The zone as typed when the browser knows it, else UTC (the server names a bad zone at its field). */
+function validZone(timezone: string): string {
+  try {
+    new Intl.DateTimeFormat(undefined, { timeZone: timezone });
+    return timezone;
+  } catch {
+    return 'UTC';
+  }
 }
 
 export function draftFromSchedule(schedule: {
@@ -67,9 +72,9 @@ export function draftFromSchedule(schedule: {
     timezone: schedule.timezone,
     intervalValue: String(seconds / UNIT_SECONDS[unit]),
     intervalUnit: unit,
-    runAt: toLocalInput(schedule.runAt),
-    startAt: toLocalInput(schedule.startAt),
-    endAt: toLocalInput(schedule.endAt),
+    runAt: toLocalInput(schedule.runAt, schedule.timezone),
+    startAt: toLocalInput(schedule.startAt, schedule.timezone),
+    endAt: toLocalInput(schedule.endAt, schedule.timezone),
     runLimit: schedule.runLimit != null ? String(schedule.runLimit) : '',
   };
 }
@@ -81,9 +86,9 @@ export function scheduleInput(draft: ScheduleDraft): ScheduleInput {
     kind: draft.kind,
     cron: draft.kind === 'CRON' ? draft.cron.trim() : null,
     intervalSeconds: draft.kind === 'INTERVAL' && draft.intervalValue !== '' ? Math.round(interval * UNIT_SECONDS[draft.intervalUnit]) : null,
-    runAt: draft.kind === 'ONCE' ? fromLocalInput(draft.runAt) : null,
-    startAt: recurring ? fromLocalInput(draft.startAt) : null,
-    endAt: recurring ? fromLocalInput(draft.endAt) : null,
+    runAt: draft.kind === 'ONCE' ? fromLocalInput(draft.runAt, draft.timezone) : null,
+    startAt: recurring ? fromLocalInput(draft.startAt, draft.timezone) : null,
+    endAt: recurring ? fromLocalInput(draft.endAt, draft.timezone) : null,
     runLimit: recurring && draft.runLimit !== '' ? Number(draft.runLimit) : null,
     timezone: draft.kind === 'MANUAL' ? null : draft.timezone,
   };

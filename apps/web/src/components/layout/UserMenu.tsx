@@ -8,7 +8,7 @@ import { browserTimeZone, describeZone, setZoneChoice, useZoneChoice } from '../
 import { PERMISSION_LABELS } from '../../lib/permissions';
 import { useSession } from '../../lib/session';
 import { DropdownMenu } from '../ui/DropdownMenu';
-import { ChevronDownIcon, ClockIcon, KeyIcon, LogOutIcon } from '../ui/icons';
+import { ChevronDownIcon, ClockIcon, KeyIcon, LogOutIcon, ShieldIcon } from '../ui/icons';
 import { ChangePasswordDialog } from './ChangePasswordDialog';
 import { useToast } from '../ui/Toasts';
 
@@ -92,6 +92,7 @@ export function UserMenu(props: { viewer: FragmentType<typeof UserMenu_ViewerFra
         zone === 'utc'
           ? { label: `Show times in browser time (${browserTimeZone()})`, icon: <ClockIcon />, onSelect: () => setZoneChoice('browser') }
           : { label: 'Show times in UTC', icon: <ClockIcon />, onSelect: () => setZoneChoice('utc') },
+        { label: 'Account and sessions', icon: <ShieldIcon />, onSelect: () => void navigate('/account') },
         ...(viewer.via === 'token' ? [] : [{ label: 'Change password', icon: <KeyIcon />, onSelect: () => setChangingPassword(true) }]),
         'separator',
         { label: 'Sign out', icon: <LogOutIcon />, onSelect: () => void doSignOut() },

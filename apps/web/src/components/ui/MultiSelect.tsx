@@ -26,9 +26,11 @@ export interface MultiSelectProps extends FieldProps {
    * server's matches and are not filtered again here. Chosen items keep their labels when they drop out of them.
    */
   onQueryChange?: (query: string) => void;
+  /** Labels for chosen values the options may not hold (with a server-side search: what was chosen before). */
+  known?: readonly MultiSelectOption[];
 }
 
-export function MultiSelect({ options, value, onChange, placeholder = 'Search…', emptyText = 'Nothing matches', onQueryChange, ...field }: MultiSelectProps) {
+export function MultiSelect({ options, value, onChange, placeholder = 'Search…', emptyText = 'Nothing matches', onQueryChange, known, ...field }: MultiSelectProps) {
   const [query, setQuery] = useState('');
   const [open, setOpen] = useState(false);
   const [active, setActive] = useState(0);
@@ -38,9 +40,10 @@ export function MultiSelect({ options, value, onChange, placeholder = 'Search…
   // Every option seen, so a chip keeps its label after a server-side search no longer returns it.
   const seen = useRef(new Map<string, MultiSelectOption>());
   const byValue = useMemo(() => {
+    for (const option of known ?? []) if (!seen.current.has(option.value)) seen.current.set(option.value, option);
     for (const option of options) seen.current.set(option.value, option);
     return seen.current;
-  }, [options]);
+  }, [options, known]);
 
   const needle = query.trim().toLowerCase();
   const matches = onQueryChange

@@ -11,7 +11,7 @@ import { Button } from '../ui/Button';
 import { Checkbox } from '../ui/Checkbox';
 import { Dialog } from '../ui/Dialog';
 import { Input } from '../ui/Input';
-import { MultiSelect } from '../ui/MultiSelect';
+import { RolePicker } from '../pickers/RolePicker';
 import { Textarea } from '../ui/Textarea';
 import { useToast } from '../ui/Toasts';
 import { parseJsonObject } from '../jobs/json';
@@ -47,6 +47,7 @@ const UpdateUserMutation = graphql(`
           roles {
             id
             name
+            ...RolePicker_RoleFragment
           }
         }
       }
@@ -59,13 +60,11 @@ type UserNode = UsersPageQueryQuery['users']['edges'][number]['node'];
 
 export function UserDialog({
   user,
-  roles,
   canAssignRoles,
   open,
   onClose,
 }: {
   user: UserNode | null;
-  roles: { id: string; name: string }[];
   canAssignRoles: boolean;
   open: boolean;
   onClose: () => void;
@@ -151,9 +150,9 @@ export function UserDialog({
           }
         />
         {canAssignRoles ? (
-          <MultiSelect
+          <RolePicker
             label="Roles"
-            options={roles.map((role) => ({ value: role.id, label: role.name }))}
+            known={user?.roles ?? []}
             value={roleIds}
             onChange={setRoleIds}
             error={errors.roleIds}

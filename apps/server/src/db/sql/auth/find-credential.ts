@@ -16,8 +16,9 @@ const TABLES: Record<CredentialKind, { table: string; name: string; lastAt: stri
 const statement = (kind: CredentialKind, where: string) => {
   const { table, name, lastAt } = TABLES[kind];
   return `
-    SELECT c.id::text AS id, ${name} AS name, c.revoked_at AS "revokedAt", c.expires_at AS "expiresAt", ${lastAt} AS "lastAt",
-      u.id::text AS "userId", u.email, u.name AS "userName", u.active,
+    SELECT c.id::text AS id, ${name} AS name, c.created_at AS "createdAt", c.revoked_at AS "revokedAt", c.expires_at AS "expiresAt",
+      ${lastAt} AS "lastAt",
+      u.id::text AS "userId", u.email, u.name AS "userName", u.active, u.totp_enabled_at IS NOT NULL AS "twoFactor",
       ARRAY(SELECT DISTINCT p::text FROM user_roles ur JOIN roles r ON r.id = ur.role_id, unnest(r.permissions) AS p
             WHERE ur.user_id = u.id) AS permissions
     FROM ${table} c JOIN users u ON u.id = c.user_id
@@ -32,6 +33,7 @@ const STATEMENTS = {
 const credentialRow = z.object({
   id: z.string(),
   name: z.string().nullable(),
+  createdAt: z.date(),
   revokedAt: z.date().nullable(),
   expiresAt: z.date().nullable(),
   lastAt: z.date().nullable(),
@@ -39,6 +41,7 @@ const credentialRow = z.object({
   email: z.string(),
   userName: z.string(),
   active: z.boolean(),
+  twoFactor: z.boolean(),
   permissions: z.array(z.enum(Permission)),
 });
 

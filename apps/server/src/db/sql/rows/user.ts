@@ -12,6 +12,10 @@ export const userRow = z
     password_hash: z.string().nullable(),
     active: z.boolean(),
     last_sign_in_at: timestamp.nullable(),
+    totp_secret: z.string().nullable(),
+    totp_enabled_at: timestamp.nullable(),
+    // int8 arrives as text from pg
+    totp_last_step: z.union([z.string(), z.number(), z.bigint()]).nullable().transform((step) => (step === null ? null : BigInt(step))),
     created_at: timestamp,
     updated_at: timestamp,
   })
@@ -24,6 +28,9 @@ export const userRow = z
       passwordHash: row.password_hash,
       active: row.active,
       lastSignInAt: row.last_sign_in_at,
+      totpSecret: row.totp_secret,
+      totpEnabledAt: row.totp_enabled_at,
+      totpLastStep: row.totp_last_step,
       createdAt: row.created_at,
       updatedAt: row.updated_at,
     }),
