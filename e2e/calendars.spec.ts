@@ -1,6 +1,7 @@
 // Calendars in the browser: create one with a weekly window from the keyboard, see it listed, a duplicate name is
 // refused at the Name field, deleting one a job attaches is refused naming the job; and a job paused until a time
 // says "Paused until …" and resumes by hand.
+import { expectNoSeriousAxeViolations } from './app-helpers.ts';
 import { createJob, unique } from './support/api.ts';
 import { expect, gql, test } from './support/fixtures.ts';
 
@@ -28,6 +29,7 @@ test('a calendar with a weekly window is created, listed, and protected while a 
   await expect(row).toContainText('UTC');
   await expect(row).toContainText('1 entry');
   await expect(row).not.toContainText('Blackout for all jobs');
+  await expectNoSeriousAxeViolations(page);
 
   // The server keeps its days and times.
   const { calendars } = await gql<{ calendars: { id: string; name: string; entries: { days: string[]; startTime: string; endTime: string }[] }[] }>(
@@ -37,12 +39,21 @@ test('a calendar with a weekly window is created, listed, and protected while a 
   const saved = calendars.find((calendar) => calendar.name === name);
   expect(saved?.entries).toEqual([{ days: ['MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT', 'SUN'], startTime: '22:00', endTime: '06:00' }]);
 
-  // A second calendar of that name: the server's message sits at the Name field.
+  // A second calendar of that name, with a date range ending before it starts: the server's messages sit at the
+  // Name field and at the To field of the second entry.
   await page.getByRole('button', { name: 'New calendar' }).first().click();
   await dialog.getByLabel('Name').fill(name);
+  await dialog.getByRole('button', { name: 'Add entry' }).click();
+  const range = dialog.getByRole('group', { name: 'Entry 2' });
+  await range.getByLabel('Kind').selectOption('DATE_RANGE');
+  await range.getByLabel('From').fill('2026-12-28');
+  await range.getByLabel('To', { exact: true }).fill('2026-12-20');
+  await expectNoSeriousAxeViolations(page);
   await dialog.getByRole('button', { name: 'Create calendar' }).click();
   await expect(dialog.getByLabel('Name')).toHaveAttribute('aria-invalid', 'true');
   await expect(dialog.getByLabel('Name')).toHaveAccessibleDescription(/exists already/);
+  await expect(range.getByLabel('To', { exact: true })).toHaveAttribute('aria-invalid', 'true');
+  await expect(range.getByLabel('To', { exact: true })).toHaveAccessibleDescription(/before it starts/);
   await dialog.getByRole('button', { name: 'Cancel' }).click();
   await expect(dialog).toBeHidden();
 
