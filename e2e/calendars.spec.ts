@@ -9,7 +9,7 @@ test('a calendar with a weekly window is created, listed, and protected while a 
   const name = unique('Quiet hours');
   await page.goto('/');
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Calendars' }).click();
-  await expect(page.getByRole('heading', { name: 'Calendars', level: 1 })).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'Calendars', level: 1 })).toBeVisible({ timeout: 30_000 });
 
   await page.getByRole('button', { name: 'New calendar' }).first().click();
   const dialog = page.getByRole('dialog', { name: 'New calendar' });
@@ -77,7 +77,7 @@ test('a job paused until a time says so and resumes by hand', async ({ page }) =
   const jobName = unique('Paused job');
   const jobId = await createJob(page, { name: jobName, action: 'examples.noop', args: {}, schedules: [{ kind: 'INTERVAL', intervalSeconds: 3600 }] });
   await page.goto(`/jobs/${jobId}`);
-  await expect(page.getByRole('heading', { name: jobName })).toBeVisible();
+  await expect(page.getByRole('heading', { level: 1, name: jobName })).toBeVisible({ timeout: 30_000 });
 
   await page.getByRole('button', { name: 'Pause until…' }).click();
   const dialog = page.getByRole('dialog', { name: `Pause “${jobName}” until…` });
@@ -108,7 +108,7 @@ test('a job attaches a calendar as only inside, with the move policy', async ({ 
   const jobName = unique('Office job');
   const jobId = await createJob(page, { name: jobName, action: 'examples.noop', args: {}, schedules: [{ kind: 'INTERVAL', intervalSeconds: 3600 }] });
   await page.goto(`/jobs/${jobId}`);
-  await expect(page.getByRole('heading', { name: jobName })).toBeVisible();
+  await expect(page.getByRole('heading', { level: 1, name: jobName })).toBeVisible({ timeout: 30_000 });
 
   await page.getByRole('button', { name: 'Edit calendars' }).click();
   const dialog = page.getByRole('dialog', { name: `Calendars of “${jobName}”` });
