@@ -42,7 +42,7 @@ test('schedule by interval, configure and run with title, args override and sinc
   // Back on the job: the run is listed, then pause.
   await page.getByRole('navigation', { name: 'Breadcrumb' }).getByRole('link', { name: jobName }).click();
   await expect(page.getByRole('row', { name: 'Run Backfill after the outage' })).toContainText('Succeeded');
-  await page.getByRole('button', { name: 'Pause' }).click();
+  await page.getByRole('button', { name: 'Pause', exact: true }).click();
   await expect(page.getByText('Paused', { exact: true })).toBeVisible();
   await expect(page.getByRole('button', { name: 'Resume' })).toBeVisible();
 

@@ -18,6 +18,7 @@ const JobPage = lazy(() => import('./pages/JobPage'));
 const JobFormPage = lazy(() => import('./pages/JobFormPage'));
 const RunsPage = lazy(() => import('./pages/RunsPage'));
 const RunPage = lazy(() => import('./pages/RunPage'));
+const CalendarsPage = lazy(() => import('./pages/CalendarsPage'));
 const UsersPage = lazy(() => import('./pages/UsersPage'));
 const RolesPage = lazy(() => import('./pages/RolesPage'));
 const AuditPage = lazy(() => import('./pages/AuditPage'));
@@ -86,6 +87,7 @@ export const router = createBrowserRouter([
       { path: 'jobs/:jobId/edit', element: page(JobFormPage, { needs: 'JOBS_WRITE', title: 'Edit job' }) },
       { path: 'runs', element: page(RunsPage, { needs: 'JOBS_READ', title: 'Runs' }) },
       { path: 'runs/:runId', element: page(RunPage, { needs: 'JOBS_READ', title: 'Run' }) },
+      { path: 'calendars', element: page(CalendarsPage, { needs: 'JOBS_READ', title: 'Calendars' }) },
       { path: 'users', element: page(UsersPage, { needs: 'USERS_MANAGE', title: 'Users' }) },
       { path: 'roles', element: page(RolesPage, { needs: 'ROLES_MANAGE', title: 'Roles' }) },
       { path: 'audit', element: page(AuditPage, { needs: 'AUDIT_READ', title: 'Audit log' }) },

@@ -1,15 +1,18 @@
 // One job: its definition and schedule, and its runs — live: new runs appear and statuses change as they happen
 // (the runsOfJob subscription says "run X changed"; the page re-reads its runs).
-import { useEffect } from 'react';
+import { useEffect, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { useQuery, useSubscription } from 'urql';
 import { useJobActions } from '../components/jobs/JobActions';
 import { BackfillCard } from '../components/jobs/BackfillCard';
+import { JobCalendars } from '../components/jobs/JobCalendars';
 import { JobDefinition, JobSchedule } from '../components/jobs/JobDefinition';
 import { JobNotifications } from '../components/jobs/JobNotifications';
 import { JobWebhook } from '../components/jobs/JobWebhook';
+import { PauseUntilDialog } from '../components/jobs/PauseUntilDialog';
 import { PageHeader } from '../components/layout/PageHeader';
 import { RunRow, RunTableHead } from '../components/runs/RunRow';
+import { Alert } from '../components/ui/Alert';
 import { Badge } from '../components/ui/Badge';
 import { Button, buttonClass } from '../components/ui/Button';
 import { Card } from '../components/ui/Card';
@@ -19,8 +22,9 @@ import { ListIcon, PauseIcon, PencilIcon, PlayIcon, SearchIcon, TrashIcon } from
 import { Skeleton, SkeletonRows } from '../components/ui/Skeleton';
 import { TBody, THead } from '../components/ui/Table';
 import { graphql } from '../gql';
-import type { JobPageQueryQuery } from '../gql/graphql';
+import type { JobPageCalendarsQueryQuery, JobPageQueryQuery } from '../gql/graphql';
 import { describeError } from '../lib/errors';
+import { formatDateTime, useZoneChoice } from '../lib/format';
 import { useThrottledCallback } from '../lib/useLiveRefresh';
 
 const JobPageQuery = graphql(`
@@ -55,6 +59,18 @@ const JobPageQuery = graphql(`
   }
 `);
 
+// The pause and the calendars, read apart from the page's query so they add nothing to its cost (graphql.max_cost).
+const JobPageCalendarsQuery = graphql(`
+  query JobPageCalendarsQuery($id: ID!) {
+    job(id: $id) {
+      id
+      enabled
+      pausedUntil
+      ...JobCalendars_JobFragment
+    }
+  }
+`);
+
 const JobPageRunsSubscription = graphql(`
   subscription JobPageRunsSubscription($jobId: ID!) {
     runsOfJob(jobId: $jobId, includeChildren: false) {
@@ -76,7 +92,11 @@ const JobPageJobSubscription = graphql(`
 export default function JobPage() {
   const { jobId = '' } = useParams();
   const [{ data, error, fetching }, reexecute] = useQuery({ query: JobPageQuery, variables: { id: jobId } });
-  const refresh = useThrottledCallback(() => reexecute({ requestPolicy: 'network-only' }), 400);
+  const [{ data: extra }, reexecuteExtra] = useQuery({ query: JobPageCalendarsQuery, variables: { id: jobId } });
+  const refresh = useThrottledCallback(() => {
+    reexecute({ requestPolicy: 'network-only' });
+    reexecuteExtra({ requestPolicy: 'network-only' });
+  }, 400);
   // Each event is a new object: the effect runs once per "something changed" and the page re-reads.
   const [{ data: runChanged }] = useSubscription({ query: JobPageRunsSubscription, variables: { jobId } });
   const [{ data: jobChanged }] = useSubscription({ query: JobPageJobSubscription, variables: { jobId } });
@@ -107,15 +127,19 @@ export default function JobPage() {
       </>
     );
   }
-  return <JobView job={data.job} onRefresh={refresh} refreshing={fetching} />;
+  return <JobView job={data.job} extra={extra?.job ?? null} onRefresh={refresh} refreshing={fetching} />;
 }
 
 type LoadedJob = NonNullable<JobPageQueryQuery['job']>;
+type JobExtra = NonNullable<JobPageCalendarsQueryQuery['job']>;
 
-function JobView({ job, onRefresh, refreshing }: { job: LoadedJob; onRefresh: () => void; refreshing: boolean }) {
+function JobView({ job, extra, onRefresh, refreshing }: { job: LoadedJob; extra: JobExtra | null; onRefresh: () => void; refreshing: boolean }) {
   const navigate = useNavigate();
   const actions = useJobActions(job, { afterDelete: () => void navigate('/jobs', { replace: true }) });
+  const [pausingUntil, setPausingUntil] = useState(false);
+  useZoneChoice();
   const runs = job.runs;
+  const pausedUntil = !job.enabled && extra && !extra.enabled && extra.pausedUntil ? extra.pausedUntil : null;
 
   return (
     <>
@@ -142,6 +166,11 @@ function JobView({ job, onRefresh, refreshing }: { job: LoadedJob; onRefresh: ()
                 {job.enabled ? 'Pause' : 'Resume'}
               </Button>
             )}
+            {actions.setEnabled && (
+              <Button icon={<PauseIcon />} onClick={() => setPausingUntil(true)}>
+                Pause until…
+              </Button>
+            )}
             {actions.canEdit && (
               <Link to={`/jobs/${job.id}/edit`} className={buttonClass()}>
                 <PencilIcon />
@@ -157,6 +186,24 @@ function JobView({ job, onRefresh, refreshing }: { job: LoadedJob; onRefresh: ()
         }
       />
       {actions.dialogs}
+      {pausingUntil && <PauseUntilDialog job={job} open onClose={() => setPausingUntil(false)} />}
+      {pausedUntil && (
+        <div className="mb-4" data-testid="paused-until">
+          <Alert
+            tone="info"
+            title={`Paused until ${formatDateTime(pausedUntil)}`}
+            actions={
+              actions.setEnabled && (
+                <Button size="sm" icon={<PlayIcon />} loading={actions.toggling} onClick={() => void actions.setEnabled?.(true)}>
+                  Resume now
+                </Button>
+              )
+            }
+          >
+            No scheduled runs until then; the job is enabled again by itself at that time.
+          </Alert>
+        </div>
+      )}
       {!actions.canRun && !actions.canEdit && (
         <p className="mb-4 text-sm text-stone-500 dark:text-stone-400">
           You can look at this job and its runs. Running it needs the “Run and cancel jobs” permission; changing it needs
@@ -201,6 +248,7 @@ function JobView({ job, onRefresh, refreshing }: { job: LoadedJob; onRefresh: ()
         </div>
         <div className="flex min-w-0 flex-col gap-6">
           <JobSchedule job={job} />
+          {extra && <JobCalendars job={extra} />}
           <BackfillCard jobId={job.id} />
           <JobNotifications job={job} onRefresh={onRefresh} refreshing={refreshing} />
           <JobWebhook job={job} />

@@ -4,7 +4,7 @@ import type { ComponentType, SVGProps } from 'react';
 import type { Permission } from '../../gql/graphql';
 import { InboxIcon } from '../inbox/InboxIcon';
 import { UnreadInboxBadge } from '../inbox/UnreadInboxBadge';
-import { ClockIcon, HomeIcon, KeyIcon, ListIcon, PulseIcon, ScrollIcon, ShieldIcon, UsersIcon } from '../ui/icons';
+import { CalendarIcon, ClockIcon, HomeIcon, KeyIcon, ListIcon, PulseIcon, ScrollIcon, ShieldIcon, UsersIcon } from '../ui/icons';
 
 export interface NavItem {
   to: string;
@@ -25,6 +25,7 @@ export const NAV_SECTIONS: { title: string | null; items: NavItem[] }[] = [
       { to: '/', label: 'Dashboard', icon: HomeIcon, permission: 'JOBS_READ', end: true },
       { to: '/jobs', label: 'Jobs', icon: ClockIcon, permission: 'JOBS_READ' },
       { to: '/runs', label: 'Runs', icon: ListIcon, permission: 'JOBS_READ' },
+      { to: '/calendars', label: 'Calendars', icon: CalendarIcon, permission: 'JOBS_READ' },
       { to: '/inbox', label: 'Inbox', icon: InboxIcon, permission: null, badge: UnreadInboxBadge },
     ],
   },
