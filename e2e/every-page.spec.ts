@@ -37,6 +37,8 @@ const ROUTES: { name: string; path: (scene: Scene) => string; ready: (page: Page
   { name: 'users', path: () => '/users', ready: (page) => expect(page.getByRole('heading', { level: 1, name: 'Users' })).toBeVisible() },
   { name: 'roles', path: () => '/roles', ready: (page) => expect(page.getByRole('heading', { level: 1, name: 'Roles' })).toBeVisible() },
   { name: 'tokens', path: () => '/tokens', ready: (page) => expect(page.getByRole('heading', { level: 1, name: 'API tokens' })).toBeVisible() },
+  { name: 'calendars', path: () => '/calendars', ready: (page) => expect(page.getByRole('heading', { level: 1, name: 'Calendars' })).toBeVisible() },
+  { name: 'account', path: () => '/account', ready: (page) => expect(page.getByRole('heading', { level: 1, name: 'Account' })).toBeVisible() },
   { name: 'audit', path: () => '/audit', ready: (page) => expect(page.getByRole('heading', { level: 1, name: 'Audit log' })).toBeVisible() },
   { name: 'inbox', path: () => '/inbox', ready: (page) => expect(page.getByRole('heading', { level: 1, name: 'Inbox' })).toBeVisible() },
   { name: 'status', path: () => '/status', ready: (page) => expect(page.getByLabel('Overall status')).toHaveText('healthy') },
@@ -48,7 +50,7 @@ for (const [size, viewport] of [
   ['phone', PHONE],
 ] as const) {
   test(`every page at ${viewport.width}×${viewport.height}: ${size === 'phone' ? 'no sideways scroll, ' : ''}no serious axe violation, light and dark`, async ({ page }) => {
-    test.setTimeout(240_000);
+    test.setTimeout(360_000);
     await page.setViewportSize(viewport);
     const scene = await setScene(page);
     for (const route of ROUTES) {
