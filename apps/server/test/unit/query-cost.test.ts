@@ -136,6 +136,11 @@ describe('query cost', () => {
     expect(cost('{ jobs(first: 50) { edges { node { id runs(first: 5) { edges { node { id } } } } } } }')).toBeLessThan(MAX_COST / 2);
   });
 
+  it('lets the full introspection query through (it reads the schema, no rows) and still counts data beside it', () => {
+    expect(cost(graphql.getIntrospectionQuery())).toBe(0);
+    expect(cost('{ __schema { types { name } } jobs(first: 50) { edges { node { id } } } }')).toBe(1 + 50 * 1);
+  });
+
   it('counts a page size given as a variable like one written in the document', () => {
     const query = 'query ($n: Int) { runs(first: $n) { edges { node { id } } } }';
     expect(cost(query, { n: 100_000 })).toBe(cost('{ runs(first: 100000) { edges { node { id } } } }'));

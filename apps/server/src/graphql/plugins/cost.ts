@@ -5,7 +5,8 @@
 // - a list costs 1 + its size × the cost of one item. The size is the `first`, `last` or `count` asked for (or its
 //   default), else a connection's default page size, else the bound the list is documented with (UNSIZED_LISTS) or
 //   10. A connection's `edges` and `pageInfo` are counted inside their connection, `totalCount` once. The items of
-//   a list one aggregate statement makes (a histogram's buckets, counts by status) cost nothing beyond the list.
+//   a list one aggregate statement makes (a histogram's buckets, counts by status) cost nothing beyond the list;
+// - introspection (`__schema`, `__type` and what is under them) costs nothing: it reads no rows.
 // GraphQL Armor's own cost rule multiplies by `first` only when it is a literal and weights each level by 1.5, so
 // ordinary pages (1,000 log lines; jobs with their latest runs) cost more than abusive ones that pass the size as a
 // variable. The estimate is graphql-query-complexity's (fragments, unions, @skip/@include); the weights are ours.
@@ -60,6 +61,8 @@ export function fieldCost({ type, field, node, args, childComplexity }: Complexi
   const parent = type.name;
   const returns = namedTypeName(field.type);
   const coordinate = `${parent}.${field.name}`;
+  // Introspection is answered from the schema in memory, reading no rows; depth and alias limits still bound it.
+  if (parent.startsWith('__') || field.name.startsWith('__')) return childComplexity;
   if (isConnectionName(parent)) {
     // Inside a connection: the connection counted its page and its count.
     if (field.name === 'edges' || field.name === 'pageInfo') return childComplexity;
