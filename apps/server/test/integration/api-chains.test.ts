@@ -45,7 +45,7 @@ describe('chains API', () => {
     });
     expect(started.status).toBe('SUCCEEDED');
     expect(started.startedRuns).toEqual([
-      { id: expect.any(String), trigger: 'CHAIN', args: { message: 'imported 6', channel: 'email' }, causedByRun: { id: runId, job: { name: 'Import' } } },
+      { id: expect.any(String), trigger: 'CHAIN', args: { message: 'imported 6' }, causedByRun: { id: runId, job: { name: 'Import' } } },
     ]);
 
     const byRun = await api.gql<{ runs: { totalCount: number; edges: Array<{ node: { id: string } }> } }>(

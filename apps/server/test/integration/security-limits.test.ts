@@ -131,7 +131,7 @@ describe('one password check per request', () => {
     const guesses = Array.from({ length: 3 }, (_, index) => attempt(`g${index}`, `wrong-${index}`)).join(' ');
     const { status, body } = await post({ query: `mutation { ${guesses} }` }, null);
     expect(status).toBe(400);
-    expect(body.errors?.[0]?.message).toBe('Only one of signIn, changePassword may be sent per request; this operation has 3.');
+    expect(body.errors?.[0]?.message).toBe('Only one of signIn, changePassword, signInWithCode, confirmTwoFactorEnrolment, disableTwoFactor may be sent per request; this operation has 3.');
     expect(body.errors?.[0]?.extensions?.code).toBe('TOO_MANY_CREDENTIAL_CHECKS');
   });
 

@@ -69,6 +69,7 @@ const HEALTHY = {
   status: 'healthy',
   database: { up: true, mode: usingRealPostgres ? 'external' : 'embedded' },
   scheduler: { up: true, state: 'running', backend: 'postgres', executesJobs: true },
+  queuesWithoutWorker: [],
 };
 
 /** A message on its own line, without a stack trace under it. */
