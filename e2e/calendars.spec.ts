@@ -124,3 +124,26 @@ test('a job attaches a calendar as only inside, with the move policy', async ({ 
   await expect(attached).toContainText('only inside');
   await expect(page.getByText('Scheduled slots a calendar rules out are moved to the end of the window.')).toBeVisible();
 });
+
+test('the next runs say which slots a calendar skips, and why', async ({ page }) => {
+  const calendarName = unique('Shutdown');
+  const today = new Date();
+  const nextYear = new Date(today.getTime() + 365 * 24 * 3600 * 1000);
+  const created = await gql<{ createCalendar: { calendar?: { id: string } } }>(
+    page,
+    'mutation($input: CalendarInput!) { createCalendar(input: $input) { ... on MutationCreateCalendarSuccess { calendar { id } } } }',
+    { input: { name: calendarName, timezone: 'UTC', entries: [{ kind: 'DATE_RANGE', from: today.toISOString().slice(0, 10), to: nextYear.toISOString().slice(0, 10) }] } },
+  );
+  const jobName = unique('Skipped job');
+  const jobId = await createJob(page, { name: jobName, action: 'examples.noop', args: {}, schedules: [{ kind: 'INTERVAL', intervalSeconds: 3600 }] });
+  await gql(page, 'mutation($jobId: ID!, $input: JobCalendarsInput!) { setJobCalendars(jobId: $jobId, input: $input) { __typename } }', {
+    jobId,
+    input: { blackoutPolicy: 'SKIP', calendars: [{ calendarId: created.createCalendar.calendar!.id, mode: 'NEVER_INSIDE' }] },
+  });
+  await page.goto(`/jobs/${jobId}`);
+  const next = page.getByRole('list', { name: 'Next runs' });
+  await expect(next).toBeVisible({ timeout: 30_000 });
+  await expect(next.getByRole('listitem')).toHaveCount(5);
+  for (const item of await next.getByRole('listitem').all()) await expect(item).toContainText(`Skipped`);
+  await expect(next).toContainText(calendarName);
+});

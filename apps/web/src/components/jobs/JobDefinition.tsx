@@ -54,6 +54,9 @@ export const JobSchedule_JobFragment = graphql(`
     upcomingRuns(count: 5) {
       at
       scheduleTitle
+      skipped
+      movedFrom
+      calendarReason
     }
     schedules {
       id
@@ -182,9 +185,16 @@ export function JobSchedule(props: { job: FragmentType<typeof JobSchedule_JobFra
           ) : (
             <ol className="mt-1.5 flex flex-col gap-1 text-sm tabular-nums" aria-label="Next runs">
               {job.upcomingRuns.map((run) => (
-                <li key={`${String(run.at)}-${run.scheduleTitle}`} className="flex justify-between gap-3">
-                  <span>{formatDateTime(run.at)}</span>
+                <li key={`${String(run.at)}-${run.scheduleTitle}`} className="flex flex-wrap justify-between gap-x-3">
+                  <span className={run.skipped ? 'text-stone-500 line-through dark:text-stone-400' : undefined}>{formatDateTime(run.at)}</span>
                   {several && <span className="text-stone-600 dark:text-stone-400">{run.scheduleTitle}</span>}
+                  {/* A calendar's verdict on the slot, as the engine will record it (SKIPPED run, or moved). */}
+                  {(run.skipped || run.movedFrom != null) && (
+                    <span className="basis-full text-xs text-amber-700 dark:text-amber-400">
+                      {run.skipped ? 'Skipped' : `Moved from ${formatDateTime(run.movedFrom)}`}
+                      {run.calendarReason ? `: ${run.calendarReason}` : ''}
+                    </span>
+                  )}
                 </li>
               ))}
             </ol>
