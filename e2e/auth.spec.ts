@@ -23,7 +23,7 @@ test.describe('signed out', () => {
     await page.getByLabel('Password').fill(ADMIN.password);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await expect(page).toHaveURL(/\/tokens$/);
-    await expect(page.getByRole('heading', { name: 'API tokens' })).toBeVisible();
+    await expect(page.getByRole('heading', { level: 1, name: 'API tokens' })).toBeVisible();
     await expect(page.getByTestId('viewer-name')).toHaveText('Administrator');
   });
 
@@ -51,6 +51,8 @@ test('the header shows who is signed in and what they may do; signing out ends t
   await expect(menu).toContainText(ADMIN.email);
   await expect(menu.getByRole('list', { name: 'Your permissions' })).toContainText('Manage users');
   await expect(menu.getByRole('menuitem', { name: 'Show times in UTC' })).toBeFocused();
+  await page.keyboard.press('ArrowDown');
+  await expect(menu.getByRole('menuitem', { name: 'Account and sessions' })).toBeFocused();
   await page.keyboard.press('ArrowDown');
   await expect(menu.getByRole('menuitem', { name: 'Change password' })).toBeFocused();
   await page.keyboard.press('End');
