@@ -174,6 +174,8 @@ test('pickers search the server as you type: users and roles in the job form, ro
   await page.getByRole('button', { name: 'Clear Job' }).click();
   await expect(page).toHaveURL(new RegExp(`/runs\\?user=${userId}$`));
   await jobFilter.fill(target);
+  await expect(page.getByRole('option', { name: new RegExp(target) })).toBeVisible();
+  await expect(page.getByRole('option')).toHaveCount(1);
   await jobFilter.press('ArrowDown');
   await jobFilter.press('Enter');
   await expect(page).toHaveURL(new RegExp(`job=${targetId}`));
