@@ -1,6 +1,6 @@
 // Calendars over the real HTTP API: create, read, update and delete a calendar (refused input names its field and
 // changes nothing), attach calendars to a job with a blackout policy, the job's next runs marked as skipped or
-// moved, and "pause until" with its audit record.
+// moved, and "pause until" with its audit record, and kept through jobs as code (export → import).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApi, type TestApi } from '../support/api.js';
 
@@ -176,5 +176,67 @@ describe('calendars API', () => {
     expect(unknown.data?.importDefinitions.fieldErrors).toEqual([
       { field: 'jobs[0].calendars[0].calendar', message: 'no calendar named "Nowhere": declare it under calendars: or create it first' },
     ]);
+  });
+
+  it('a job paused until a time keeps its pause through export → import; bad times are refused at their path', async () => {
+    const jobId = await job('Paused as code', '0 12 * * *');
+    const until = new Date(Date.now() + 3 * 86_400_000);
+    until.setUTCMilliseconds(0);
+    const key = await api.gql<{ updateJob: { __typename: string } }>(
+      `mutation U($id: ID!, $input: UpdateJobInput!) { updateJob(id: $id, input: $input) { __typename } }`,
+      { id: jobId, input: { key: 'paused-as-code' } },
+    );
+    expect(key.data?.updateJob.__typename).toBe('MutationUpdateJobSuccess');
+    const paused = await api.gql(`mutation P($id: ID!, $until: DateTime!) { pauseJobUntil(id: $id, until: $until) { __typename } }`, { id: jobId, until: until.toISOString() });
+    expect(paused.errors).toBeUndefined();
+    const state = async (id: string) => {
+      const row = await api.app.database.prisma.job.findUniqueOrThrow({ where: { id } });
+      const timers = await api.app.scheduler.agenda.queryJobs({ name: 'sundial.occurrence', data: { jobId: id } });
+      return { enabled: row.enabled, pausedUntil: row.pausedUntil?.toISOString(), nextRunAt: row.nextRunAt, timers: timers.jobs.map((entry) => entry.nextRunAt?.toISOString()) };
+    };
+    const before = await state(jobId);
+    expect(before).toEqual({ enabled: false, pausedUntil: until.toISOString(), nextRunAt: null, timers: [until.toISOString()] });
+
+    const exported = await api.gql<{ exportDefinitions: { data: { text: string } } }>(
+      `{ exportDefinitions(format: YAML, jobKeys: ["paused-as-code"]) { ... on QueryExportDefinitionsSuccess { data { text } } } }`,
+    );
+    const text = exported.data!.exportDefinitions.data.text;
+    expect(text).toContain('    enabled: false\n');
+    expect(text).toContain(`    pausedUntil: ${until.toISOString()}\n`);
+
+    const IMPORT = `mutation I($document: String!) { importDefinitions(document: $document, format: YAML) {
+      __typename ... on MutationImportDefinitionsSuccess { summary { jobs { created updated unchanged } } }
+      ... on ValidationError { fieldErrors { field message } } } }`;
+    type Imported = { importDefinitions: { __typename: string; summary?: { jobs: unknown }; fieldErrors?: Array<{ field: string; message: string }> } };
+    // The same install: nothing to do.
+    const same = await api.gql<Imported>(IMPORT, { document: text });
+    expect(same.data?.importDefinitions.summary?.jobs).toEqual({ created: [], updated: [], unchanged: ['paused-as-code'] });
+
+    // Another install (here: the job gone): the import makes it again, paused until the same time, its timer then.
+    const deleted = await api.gql(`mutation X($id: ID!) { deleteJob(id: $id) { __typename } }`, { id: jobId });
+    expect(deleted.errors).toBeUndefined();
+    const imported = await api.gql<Imported>(IMPORT, { document: text });
+    expect(imported.data?.importDefinitions.summary?.jobs).toEqual({ created: ['paused-as-code'], updated: [], unchanged: [] });
+    const recreated = await api.app.database.prisma.job.findUniqueOrThrow({ where: { key: 'paused-as-code' } });
+    expect(await state(recreated.id)).toEqual(before);
+
+    // A later end moves the pause; the document's time wins over the stored one.
+    const later = new Date(until.getTime() + 86_400_000);
+    const moved = await api.gql<Imported>(IMPORT, { document: text.replace(until.toISOString(), later.toISOString()) });
+    expect(moved.data?.importDefinitions.summary?.jobs).toEqual({ created: [], updated: ['paused-as-code'], unchanged: [] });
+    expect(await state(recreated.id)).toMatchObject({ enabled: false, pausedUntil: later.toISOString(), timers: [later.toISOString()] });
+
+    const refused = async (pausedUntil: string, enabled = 'false') =>
+      (await api.gql<Imported>(IMPORT, { document: text.replace(`pausedUntil: ${until.toISOString()}`, `pausedUntil: "${pausedUntil}"`).replace('enabled: false', `enabled: ${enabled}`) })).data
+        ?.importDefinitions.fieldErrors;
+    expect(await refused('2030-01-07T08:00:00')).toEqual([
+      { field: 'jobs[0].pausedUntil', message: 'must be a date and time with its offset, e.g. 2026-12-24T18:00:00+01:00 or 2026-12-24T17:00:00Z' },
+    ]);
+    expect(await refused('2020-01-07T08:00:00+01:00')).toEqual([{ field: 'jobs[0].pausedUntil', message: expect.stringMatching(/^must be in the future/) }]);
+    expect(await refused(later.toISOString(), 'true')).toEqual([
+      { field: 'jobs[0].pausedUntil', message: 'a job paused until a time is disabled until then: leave enabled out or set it to false' },
+    ]);
+    // Refused documents change nothing.
+    expect(await state(recreated.id)).toMatchObject({ pausedUntil: later.toISOString() });
   });
 });
