@@ -239,4 +239,53 @@ describe('calendars API', () => {
     // Refused documents change nothing.
     expect(await state(recreated.id)).toMatchObject({ pausedUntil: later.toISOString() });
   });
+
+  it('createJob and updateJob attach calendars with the job in one transaction; a bad id changes nothing', async () => {
+    const made = await api.gql<Created>(CREATE_CALENDAR, { input: { name: 'Form calendar', timezone: 'UTC', entries: [{ kind: 'YEARLY', month: 1, day: 1 }] } });
+    const calendarId = made.data!.createCalendar.calendar!.id;
+    const missing = '00000000-0000-4000-8000-000000000000';
+    const CREATE = `mutation C($input: CreateJobInput!) { createJob(input: $input) {
+      __typename ... on MutationCreateJobSuccess { job { id name blackoutPolicy calendars { mode calendar { id } } } }
+      ... on ValidationError { fieldErrors { field message } } } }`;
+    type Saved = { __typename: string; job?: { id: string; name: string; blackoutPolicy: string; calendars: unknown[] }; fieldErrors?: Array<{ field: string; message: string }> };
+    const jobCount = () => api.app.database.prisma.job.count({ where: { name: { startsWith: 'With calendars' } } });
+
+    // Refused: the job's own problem and the calendar's, together; no job is made.
+    const refused = await api.gql<{ createJob: Saved }>(CREATE, {
+      input: { name: 'With calendars', action: 'examples.noop', retries: -1, calendars: [{ calendarId: missing, mode: 'NEVER_INSIDE' }] },
+    });
+    expect(refused.data?.createJob.__typename).toBe('ValidationError');
+    expect(refused.data?.createJob.fieldErrors?.map((error) => error.field)).toEqual(['retries', 'calendars[0].calendarId']);
+    const unknownOnly = await api.gql<{ createJob: Saved }>(CREATE, {
+      input: { name: 'With calendars', action: 'examples.noop', calendars: [{ calendarId: missing, mode: 'NEVER_INSIDE' }] },
+    });
+    expect(unknownOnly.data?.createJob.fieldErrors).toEqual([{ field: 'calendars[0].calendarId', message: `no calendar with id ${missing}` }]);
+    expect(await jobCount()).toBe(0);
+
+    const created = await api.gql<{ createJob: Saved }>(CREATE, {
+      input: { name: 'With calendars', action: 'examples.noop', blackoutPolicy: 'MOVE', calendars: [{ calendarId, mode: 'ONLY_INSIDE' }] },
+    });
+    const job = created.data!.createJob.job!;
+    expect(job).toMatchObject({ name: 'With calendars', blackoutPolicy: 'MOVE', calendars: [{ mode: 'ONLY_INSIDE', calendar: { id: calendarId } }] });
+
+    const UPDATE = `mutation U($id: ID!, $input: UpdateJobInput!) { updateJob(id: $id, input: $input) {
+      __typename ... on MutationUpdateJobSuccess { job { id name blackoutPolicy calendars { mode calendar { id } } } }
+      ... on ValidationError { fieldErrors { field message } } } }`;
+    // A rename with a bad calendar: neither is saved.
+    const bad = await api.gql<{ updateJob: Saved }>(UPDATE, {
+      id: job.id,
+      input: { name: 'With calendars, renamed', calendars: [{ calendarId, mode: 'NEVER_INSIDE' }, { calendarId, mode: 'ONLY_INSIDE' }] },
+    });
+    expect(bad.data?.updateJob.fieldErrors).toEqual([{ field: 'calendars[1].calendarId', message: 'this calendar is listed twice; attach each calendar once' }]);
+    const unchanged = await api.app.database.prisma.job.findUniqueOrThrow({ where: { id: job.id }, include: { calendars: true } });
+    expect(unchanged).toMatchObject({ name: 'With calendars', blackoutPolicy: 'MOVE', calendars: [{ calendarId, mode: 'ONLY_INSIDE' }] });
+
+    // The policy alone keeps the calendars; an empty list detaches them; calendars left out stay.
+    const policy = await api.gql<{ updateJob: Saved }>(UPDATE, { id: job.id, input: { blackoutPolicy: 'SKIP' } });
+    expect(policy.data?.updateJob.job).toMatchObject({ blackoutPolicy: 'SKIP', calendars: [{ mode: 'ONLY_INSIDE', calendar: { id: calendarId } }] });
+    const renamed = await api.gql<{ updateJob: Saved }>(UPDATE, { id: job.id, input: { name: 'With calendars, renamed' } });
+    expect(renamed.data?.updateJob.job).toMatchObject({ name: 'With calendars, renamed', calendars: [{ mode: 'ONLY_INSIDE' }] });
+    const detached = await api.gql<{ updateJob: Saved }>(UPDATE, { id: job.id, input: { calendars: [] } });
+    expect(detached.data?.updateJob.job).toMatchObject({ calendars: [] });
+  });
 });

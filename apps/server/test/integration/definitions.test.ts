@@ -279,9 +279,9 @@ describe('definitions in sundial.yaml, applied on start', () => {
     bad.calendars.push({ name: 'Typo', timezone: 'Europe/Berlin', entries: [], colour: 'red' });
     const failed = await start(bad).catch((caught: unknown) => caught as Error);
     expect(failed).toBeInstanceOf(Error);
-    expect(failed!.message).toMatch(/nothing was applied/);
-    expect(failed!.message).toContain('definitions.calendars[0].entries[1].startTime');
-    expect(failed!.message).toContain('definitions.calendars[1].colour: unknown field');
+    expect((failed as Error).message).toMatch(/nothing was applied/);
+    expect((failed as Error).message).toContain('definitions.calendars[0].entries[1].startTime');
+    expect((failed as Error).message).toContain('definitions.calendars[1].colour: unknown field');
     app = await start({});
     expect(await app.database.prisma.calendar.findMany({ orderBy: { name: 'asc' } })).toEqual(calendarsBefore);
   });
