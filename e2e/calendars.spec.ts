@@ -149,6 +149,7 @@ test('the next runs say which slots a calendar skips, and why', async ({ page })
 });
 
 test('the job form attaches calendars with the job: searched by name from the keyboard, saved in one go, refused whole', async ({ page }) => {
+  test.slow();
   const calendarName = unique('Form hours');
   const otherName = unique('Form freeze');
   const created = await gql<{ first: { calendar: { id: string } }; second: { calendar: { id: string } } }>(
@@ -171,7 +172,7 @@ test('the job form attaches calendars with the job: searched by name from the ke
   const section = page.getByTestId('job-form-calendars');
   await section.getByRole('button', { name: 'Attach a calendar' }).focus();
   await page.keyboard.press('Enter');
-  const picker = section.getByRole('combobox', { name: 'Calendar 1' });
+  const picker = section.getByRole('combobox', { name: 'Calendar 1', exact: true });
   await picker.focus();
   await picker.pressSequentially(calendarName);
   await expect(page.getByRole('option', { name: new RegExp(calendarName) })).toBeVisible();
@@ -194,10 +195,10 @@ test('the job form attaches calendars with the job: searched by name from the ke
 
   // Editing shows the attached calendar by name. A row left empty is the form's own problem.
   await page.goto(`/jobs/${jobId}/edit`);
-  await expect(page.getByRole('combobox', { name: 'Calendar 1' })).toHaveValue(calendarName, { timeout: 30_000 });
+  await expect(page.getByRole('combobox', { name: 'Calendar 1', exact: true })).toHaveValue(calendarName, { timeout: 30_000 });
   await section.getByRole('button', { name: 'Attach a calendar' }).click();
   await page.getByRole('button', { name: 'Save changes' }).click();
-  const second = section.getByRole('combobox', { name: 'Calendar 2' });
+  const second = section.getByRole('combobox', { name: 'Calendar 2', exact: true });
   await expect(second).toHaveAttribute('aria-invalid', 'true');
   await expect(second).toHaveAccessibleDescription(/choose a calendar/);
 
