@@ -1,6 +1,6 @@
 // Calendars in the browser: create one with a weekly window from the keyboard, see it listed, a duplicate name is
 // refused at the Name field, deleting one a job attaches is refused naming the job; and a job paused until a time
-// says "Paused until …" and resumes by hand.
+// says "Paused until …" and resumes by hand; the job form attaches calendars with the job (searched, keyboard, axe).
 import { expectNoSeriousAxeViolations } from './app-helpers.ts';
 import { createJob, unique } from './support/api.ts';
 import { expect, gql, test } from './support/fixtures.ts';
@@ -146,4 +146,78 @@ test('the next runs say which slots a calendar skips, and why', async ({ page })
   await expect(next.getByRole('listitem')).toHaveCount(5);
   for (const item of await next.getByRole('listitem').all()) await expect(item).toContainText(`Skipped`);
   await expect(next).toContainText(calendarName);
+});
+
+test('the job form attaches calendars with the job: searched by name from the keyboard, saved in one go, refused whole', async ({ page }) => {
+  test.slow();
+  const calendarName = unique('Form hours');
+  const otherName = unique('Form freeze');
+  const created = await gql<{ first: { calendar: { id: string } }; second: { calendar: { id: string } } }>(
+    page,
+    `mutation($first: CalendarInput!, $second: CalendarInput!) {
+      first: createCalendar(input: $first) { ... on MutationCreateCalendarSuccess { calendar { id } } }
+      second: createCalendar(input: $second) { ... on MutationCreateCalendarSuccess { calendar { id } } } }`,
+    {
+      first: { name: calendarName, timezone: 'Europe/Berlin', entries: [{ kind: 'WEEKLY', days: ['MON', 'TUE', 'WED', 'THU', 'FRI'], startTime: '09:00', endTime: '17:00' }] },
+      second: { name: otherName, timezone: 'UTC', entries: [{ kind: 'YEARLY', month: 12, day: 25 }] },
+    },
+  );
+  const jobName = unique('Form calendar job');
+  await page.goto('/jobs/new');
+  await expect(page.getByRole('heading', { level: 1, name: 'New job' })).toBeVisible({ timeout: 30_000 });
+  await page.getByRole('textbox', { name: 'Name', exact: true }).fill(jobName);
+  await page.getByLabel('Action').selectOption('examples.noop');
+
+  // Keyboard only: the button, the picker (type, ↓, Enter), the mode and the policy.
+  const section = page.getByTestId('job-form-calendars');
+  await section.getByRole('button', { name: 'Attach a calendar' }).focus();
+  await page.keyboard.press('Enter');
+  const picker = section.getByRole('combobox', { name: 'Calendar 1', exact: true });
+  await picker.focus();
+  await picker.pressSequentially(calendarName);
+  await expect(page.getByRole('option', { name: new RegExp(calendarName) })).toBeVisible();
+  await expect(page.getByRole('option')).toHaveCount(1);
+  await picker.press('ArrowDown');
+  await picker.press('Enter');
+  await expect(picker).toHaveValue(calendarName);
+  await section.getByLabel('Mode of calendar 1').selectOption('ONLY_INSIDE');
+  await section.getByLabel('Blackout policy').selectOption('MOVE');
+  await expectNoSeriousAxeViolations(page);
+  await page.getByRole('button', { name: 'Create job' }).press('Enter');
+  await expect(page).toHaveURL(/\/jobs\/(?!new$)[^/]+$/, { timeout: 30_000 });
+  const jobId = page.url().split('/').pop()!;
+
+  // The job page's card shows what the form saved.
+  const attached = page.getByRole('list', { name: 'Attached calendars' });
+  await expect(attached).toContainText(calendarName);
+  await expect(attached).toContainText('only inside');
+  await expect(page.getByText('Scheduled slots a calendar rules out are moved to the end of the window.')).toBeVisible();
+
+  // Editing shows the attached calendar by name. A row left empty is the form's own problem.
+  await page.goto(`/jobs/${jobId}/edit`);
+  await expect(page.getByRole('combobox', { name: 'Calendar 1', exact: true })).toHaveValue(calendarName, { timeout: 30_000 });
+  await section.getByRole('button', { name: 'Attach a calendar' }).click();
+  await page.getByRole('button', { name: 'Save changes' }).click();
+  const second = section.getByRole('combobox', { name: 'Calendar 2', exact: true });
+  await expect(second).toHaveAttribute('aria-invalid', 'true');
+  await expect(second).toHaveAccessibleDescription(/choose a calendar/);
+
+  // A calendar deleted while the form is open: the server refuses at its row, and neither the calendars nor the
+  // job's other changes are saved.
+  await second.fill(otherName);
+  await expect(page.getByRole('option')).toHaveCount(1);
+  await second.press('ArrowDown');
+  await second.press('Enter');
+  await expect(second).toHaveValue(otherName);
+  await page.getByRole('textbox', { name: 'Name', exact: true }).fill(`${jobName} renamed`);
+  await gql(page, 'mutation($id: ID!) { deleteCalendar(id: $id) { __typename } }', { id: created.second.calendar.id });
+  await page.getByRole('button', { name: 'Save changes' }).click();
+  await expect(second).toHaveAttribute('aria-invalid', 'true');
+  await expect(second).toHaveAccessibleDescription(/no calendar with id/);
+  const { job } = await gql<{ job: { name: string; blackoutPolicy: string; calendars: { mode: string; calendar: { name: string } }[] } }>(
+    page,
+    'query($id: ID!) { job(id: $id) { name blackoutPolicy calendars { mode calendar { name } } } }',
+    { id: jobId },
+  );
+  expect(job).toEqual({ name: jobName, blackoutPolicy: 'MOVE', calendars: [{ mode: 'ONLY_INSIDE', calendar: { name: calendarName } }] });
 });

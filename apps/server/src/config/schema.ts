@@ -420,14 +420,16 @@ export const configSchema = z.strictObject({
       file: z.string().trim().default(''),
       /** Delete jobs that have a key but are no longer declared (never jobs made in the app, never sundial.*). */
       prune: boolean.default(false),
-      /** Roles, users and jobs declared right here, applied on start (upserted by name, e-mail and key). */
+      /** Calendars, roles, users and jobs declared right here, applied on start (upserted by name, e-mail and key). */
+      calendars: definitionList('calendars').default([]),
       roles: definitionList('roles').default([]),
       users: definitionList('users').default([]),
       jobs: definitionList('jobs').default([]),
     })
-    .refine((section) => !section.file || (section.roles.length === 0 && section.users.length === 0 && section.jobs.length === 0), {
-      error: 'give either definitions.file or roles/users/jobs under definitions, not both',
-    })
+    .refine(
+      (section) => !section.file || (section.calendars.length === 0 && section.roles.length === 0 && section.users.length === 0 && section.jobs.length === 0),
+      { error: 'give either definitions.file or calendars/roles/users/jobs under definitions, not both' },
+    )
     .prefault({}),
   auth: z
     .strictObject({

@@ -72,10 +72,8 @@ export class CalendarService {
     return calendar;
   }
 
-  /** Replaces the calendars a job attaches and its blackout policy (left out: unchanged). */
-  async setJobCalendars(jobId: string, input: JobCalendarsInput): Promise<Job> {
-    const job = isUuid(jobId) ? await this.deps.db.job.findUnique({ where: { id: jobId } }) : null;
-    if (!job) throw new NotFoundError('job', jobId);
+  /** What is wrong with a job's calendars (too many, unknown ids, one listed twice), each at its field; [] when none. */
+  async checkJobCalendars(input: JobCalendarsInput): Promise<FieldError[]> {
     const errors: FieldError[] = [];
     if (input.calendars.length > MAX_JOB_CALENDARS) errors.push({ field: 'calendars', message: `at most ${MAX_JOB_CALENDARS} calendars per job` });
     const ids = input.calendars.map((entry) => entry.calendarId);
@@ -86,6 +84,14 @@ export class CalendarService {
       else if (seen.has(entry.calendarId)) errors.push({ field: `calendars[${index}].calendarId`, message: 'this calendar is listed twice; attach each calendar once' });
       seen.add(entry.calendarId);
     });
+    return errors;
+  }
+
+  /** Replaces the calendars a job attaches and its blackout policy (left out: unchanged). */
+  async setJobCalendars(jobId: string, input: JobCalendarsInput): Promise<Job> {
+    const job = isUuid(jobId) ? await this.deps.db.job.findUnique({ where: { id: jobId } }) : null;
+    if (!job) throw new NotFoundError('job', jobId);
+    const errors = await this.checkJobCalendars(input);
     if (errors.length > 0) throw new ValidationError(errors);
     const updated = await inTransaction(this.deps.db, async (tx) => {
       await tx.jobCalendar.deleteMany({ where: { jobId } });

@@ -21,6 +21,7 @@ import { UserService } from './users.js';
 import { AuditService } from './audit.js';
 import { OidcSignIn, type OidcSettings } from './auth/oidc.js';
 import type { Logger } from '../lib/logger.js';
+import { JobSaveService } from './job-save.js';
 import { CalendarService } from './calendars.js';
 import { WebhookService, type WebhookSettings } from './webhooks/hooks.js';
 import { WebhookReceiver } from './webhooks/receive.js';
@@ -45,6 +46,8 @@ export interface Services {
   webhookReceiver: WebhookReceiver;
   /** Calendars and the calendars jobs attach. */
   calendars: CalendarService;
+  /** A job saved with the calendars it attaches, in one transaction (createJob and updateJob with calendars). */
+  jobSave: JobSaveService;
   /** Which queues live workers take; why a queued run waits for one. */
   queues: QueueService;
 }
@@ -110,6 +113,7 @@ export function createServices({
     oidc: new OidcSignIn({ prisma, pool, auth, ...oidc }),
     webhooks,
     calendars,
+    jobSave: new JobSaveService({ db: prisma, jobs, calendars }),
     queues: new QueueService({ prisma, pool, workerStaleAfterMs }),
     webhookReceiver: new WebhookReceiver({ prisma, pool, box, settings: webhookSettings, runs, engine, dispatcher, bus, audit: new AuditService(prisma) }),
   };

@@ -125,7 +125,7 @@ export class DefinitionsService {
 
   private async applyDocument(raw: unknown, options: ApplyOptions): Promise<DefinitionsSummary> {
     const { document, errors, invalid } = readDocument(raw, (name) => this.deps.jobs.unknownAction(name));
-    const summary: DefinitionsSummary = { dryRun: options.dryRun ?? false, calendars: emptyChanges(), roles: emptyChanges(), users: emptyChanges(), jobs: emptyChanges() };
+    const summary: DefinitionsSummary = { dryRun: options.dryRun ?? false, calendars: emptyChanges(), roles: emptyChanges(), users: emptyChanges(), jobs: emptyChanges(), paused: [] };
     const afterCommit = new AfterCommit();
     try {
       await this.deps.db.$transaction(
@@ -254,7 +254,8 @@ export class DefinitionsService {
           ...(job.calendars.length > 0 ? { calendars: job.calendars.map((attached) => ({ calendar: calendarNameOf.get(attached.calendarId)!, mode: attached.mode })) } : {}),
           ...(job.blackoutPolicy !== 'SKIP' ? { blackoutPolicy: job.blackoutPolicy } : {}),
         };
-        const withHook = job.webhook ? { ...withCalendars, webhook: { enabled: job.webhook.enabled } } : withCalendars;
+        const withPause = job.pausedUntil ? { ...withCalendars, pausedUntil: job.pausedUntil.toISOString() } : withCalendars;
+        const withHook = job.webhook ? { ...withPause, webhook: { enabled: job.webhook.enabled } } : withPause;
         return chain ? { ...withHook, followUps: chain } : withHook;
       }),
     };

@@ -1,6 +1,6 @@
 // Calendars over the real HTTP API: create, read, update and delete a calendar (refused input names its field and
 // changes nothing), attach calendars to a job with a blackout policy, the job's next runs marked as skipped or
-// moved, and "pause until" with its audit record.
+// moved, and "pause until" with its audit record, and kept through jobs as code (export → import).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApi, type TestApi } from '../support/api.js';
 
@@ -176,5 +176,116 @@ describe('calendars API', () => {
     expect(unknown.data?.importDefinitions.fieldErrors).toEqual([
       { field: 'jobs[0].calendars[0].calendar', message: 'no calendar named "Nowhere": declare it under calendars: or create it first' },
     ]);
+  });
+
+  it('a job paused until a time keeps its pause through export → import; bad times are refused at their path', async () => {
+    const jobId = await job('Paused as code', '0 12 * * *');
+    const until = new Date(Date.now() + 3 * 86_400_000);
+    until.setUTCMilliseconds(0);
+    const key = await api.gql<{ updateJob: { __typename: string } }>(
+      `mutation U($id: ID!, $input: UpdateJobInput!) { updateJob(id: $id, input: $input) { __typename } }`,
+      { id: jobId, input: { key: 'paused-as-code' } },
+    );
+    expect(key.data?.updateJob.__typename).toBe('MutationUpdateJobSuccess');
+    const paused = await api.gql(`mutation P($id: ID!, $until: DateTime!) { pauseJobUntil(id: $id, until: $until) { __typename } }`, { id: jobId, until: until.toISOString() });
+    expect(paused.errors).toBeUndefined();
+    const state = async (id: string) => {
+      const row = await api.app.database.prisma.job.findUniqueOrThrow({ where: { id } });
+      const timers = await api.app.scheduler.agenda.queryJobs({ name: 'sundial.occurrence', data: { jobId: id } });
+      return { enabled: row.enabled, pausedUntil: row.pausedUntil?.toISOString(), nextRunAt: row.nextRunAt, timers: timers.jobs.map((entry) => entry.nextRunAt?.toISOString()) };
+    };
+    const before = await state(jobId);
+    expect(before).toEqual({ enabled: false, pausedUntil: until.toISOString(), nextRunAt: null, timers: [until.toISOString()] });
+
+    const exported = await api.gql<{ exportDefinitions: { data: { text: string } } }>(
+      `{ exportDefinitions(format: YAML, jobKeys: ["paused-as-code"]) { ... on QueryExportDefinitionsSuccess { data { text } } } }`,
+    );
+    const text = exported.data!.exportDefinitions.data.text;
+    expect(text).toContain('    enabled: false\n');
+    expect(text).toContain(`    pausedUntil: ${until.toISOString()}\n`);
+
+    const IMPORT = `mutation I($document: String!) { importDefinitions(document: $document, format: YAML) {
+      __typename ... on MutationImportDefinitionsSuccess { summary { jobs { created updated unchanged } } }
+      ... on ValidationError { fieldErrors { field message } } } }`;
+    type Imported = { importDefinitions: { __typename: string; summary?: { jobs: unknown }; fieldErrors?: Array<{ field: string; message: string }> } };
+    // The same install: nothing to do.
+    const same = await api.gql<Imported>(IMPORT, { document: text });
+    expect(same.data?.importDefinitions.summary?.jobs).toEqual({ created: [], updated: [], unchanged: ['paused-as-code'] });
+
+    // Another install (here: the job gone): the import makes it again, paused until the same time, its timer then.
+    const deleted = await api.gql(`mutation X($id: ID!) { deleteJob(id: $id) { __typename } }`, { id: jobId });
+    expect(deleted.errors).toBeUndefined();
+    const imported = await api.gql<Imported>(IMPORT, { document: text });
+    expect(imported.data?.importDefinitions.summary?.jobs).toEqual({ created: ['paused-as-code'], updated: [], unchanged: [] });
+    const recreated = await api.app.database.prisma.job.findUniqueOrThrow({ where: { key: 'paused-as-code' } });
+    expect(await state(recreated.id)).toEqual(before);
+
+    // A later end moves the pause; the document's time wins over the stored one.
+    const later = new Date(until.getTime() + 86_400_000);
+    const moved = await api.gql<Imported>(IMPORT, { document: text.replace(until.toISOString(), later.toISOString()) });
+    expect(moved.data?.importDefinitions.summary?.jobs).toEqual({ created: [], updated: ['paused-as-code'], unchanged: [] });
+    expect(await state(recreated.id)).toMatchObject({ enabled: false, pausedUntil: later.toISOString(), timers: [later.toISOString()] });
+
+    const refused = async (pausedUntil: string, enabled = 'false') =>
+      (await api.gql<Imported>(IMPORT, { document: text.replace(`pausedUntil: ${until.toISOString()}`, `pausedUntil: "${pausedUntil}"`).replace('enabled: false', `enabled: ${enabled}`) })).data
+        ?.importDefinitions.fieldErrors;
+    expect(await refused('2030-01-07T08:00:00')).toEqual([
+      { field: 'jobs[0].pausedUntil', message: 'must be a date and time with its offset, e.g. 2026-12-24T18:00:00+01:00 or 2026-12-24T17:00:00Z' },
+    ]);
+    expect(await refused('2020-01-07T08:00:00+01:00')).toEqual([{ field: 'jobs[0].pausedUntil', message: expect.stringMatching(/^must be in the future/) }]);
+    expect(await refused(later.toISOString(), 'true')).toEqual([
+      { field: 'jobs[0].pausedUntil', message: 'a job paused until a time is disabled until then: leave enabled out or set it to false' },
+    ]);
+    // Refused documents change nothing.
+    expect(await state(recreated.id)).toMatchObject({ pausedUntil: later.toISOString() });
+  });
+
+  it('createJob and updateJob attach calendars with the job in one transaction; a bad id changes nothing', async () => {
+    const made = await api.gql<Created>(CREATE_CALENDAR, { input: { name: 'Form calendar', timezone: 'UTC', entries: [{ kind: 'YEARLY', month: 1, day: 1 }] } });
+    const calendarId = made.data!.createCalendar.calendar!.id;
+    const missing = '00000000-0000-4000-8000-000000000000';
+    const CREATE = `mutation C($input: CreateJobInput!) { createJob(input: $input) {
+      __typename ... on MutationCreateJobSuccess { job { id name blackoutPolicy calendars { mode calendar { id } } } }
+      ... on ValidationError { fieldErrors { field message } } } }`;
+    type Saved = { __typename: string; job?: { id: string; name: string; blackoutPolicy: string; calendars: unknown[] }; fieldErrors?: Array<{ field: string; message: string }> };
+    const jobCount = () => api.app.database.prisma.job.count({ where: { name: { startsWith: 'With calendars' } } });
+
+    // Refused: the job's own problem and the calendar's, together; no job is made.
+    const refused = await api.gql<{ createJob: Saved }>(CREATE, {
+      input: { name: 'With calendars', action: 'examples.noop', retries: -1, calendars: [{ calendarId: missing, mode: 'NEVER_INSIDE' }] },
+    });
+    expect(refused.data?.createJob.__typename).toBe('ValidationError');
+    expect(refused.data?.createJob.fieldErrors?.map((error) => error.field)).toEqual(['retries', 'calendars[0].calendarId']);
+    const unknownOnly = await api.gql<{ createJob: Saved }>(CREATE, {
+      input: { name: 'With calendars', action: 'examples.noop', calendars: [{ calendarId: missing, mode: 'NEVER_INSIDE' }] },
+    });
+    expect(unknownOnly.data?.createJob.fieldErrors).toEqual([{ field: 'calendars[0].calendarId', message: `no calendar with id ${missing}` }]);
+    expect(await jobCount()).toBe(0);
+
+    const created = await api.gql<{ createJob: Saved }>(CREATE, {
+      input: { name: 'With calendars', action: 'examples.noop', blackoutPolicy: 'MOVE', calendars: [{ calendarId, mode: 'ONLY_INSIDE' }] },
+    });
+    const job = created.data!.createJob.job!;
+    expect(job).toMatchObject({ name: 'With calendars', blackoutPolicy: 'MOVE', calendars: [{ mode: 'ONLY_INSIDE', calendar: { id: calendarId } }] });
+
+    const UPDATE = `mutation U($id: ID!, $input: UpdateJobInput!) { updateJob(id: $id, input: $input) {
+      __typename ... on MutationUpdateJobSuccess { job { id name blackoutPolicy calendars { mode calendar { id } } } }
+      ... on ValidationError { fieldErrors { field message } } } }`;
+    // A rename with a bad calendar: neither is saved.
+    const bad = await api.gql<{ updateJob: Saved }>(UPDATE, {
+      id: job.id,
+      input: { name: 'With calendars, renamed', calendars: [{ calendarId, mode: 'NEVER_INSIDE' }, { calendarId, mode: 'ONLY_INSIDE' }] },
+    });
+    expect(bad.data?.updateJob.fieldErrors).toEqual([{ field: 'calendars[1].calendarId', message: 'this calendar is listed twice; attach each calendar once' }]);
+    const unchanged = await api.app.database.prisma.job.findUniqueOrThrow({ where: { id: job.id }, include: { calendars: true } });
+    expect(unchanged).toMatchObject({ name: 'With calendars', blackoutPolicy: 'MOVE', calendars: [{ calendarId, mode: 'ONLY_INSIDE' }] });
+
+    // The policy alone keeps the calendars; an empty list detaches them; calendars left out stay.
+    const policy = await api.gql<{ updateJob: Saved }>(UPDATE, { id: job.id, input: { blackoutPolicy: 'SKIP' } });
+    expect(policy.data?.updateJob.job).toMatchObject({ blackoutPolicy: 'SKIP', calendars: [{ mode: 'ONLY_INSIDE', calendar: { id: calendarId } }] });
+    const renamed = await api.gql<{ updateJob: Saved }>(UPDATE, { id: job.id, input: { name: 'With calendars, renamed' } });
+    expect(renamed.data?.updateJob.job).toMatchObject({ name: 'With calendars, renamed', calendars: [{ mode: 'ONLY_INSIDE' }] });
+    const detached = await api.gql<{ updateJob: Saved }>(UPDATE, { id: job.id, input: { calendars: [] } });
+    expect(detached.data?.updateJob.job).toMatchObject({ calendars: [] });
   });
 });

@@ -1,5 +1,5 @@
 // Jobs as code: sundial.yaml's definitions applied on start (upserted by key, e-mail and name, unchanged when the
-// file is), invalid documents refused whole with every problem listed, export → import round trips between two
+// file is; calendars inline too), invalid documents refused whole with every problem listed, export → import round trips between two
 // installs, and the GraphQL query and mutation with their permissions. Real servers, real databases.
 import fs from 'node:fs';
 import os from 'node:os';
@@ -59,7 +59,7 @@ describe('definitions in sundial.yaml, applied on start', () => {
   let app: App | undefined;
   const start = (definitions: Record<string, unknown>) =>
     startApp(
-      { ...target.config, definitions: { file: '', prune: false, roles: [], users: [], jobs: [], ...definitions } },
+      { ...target.config, definitions: { file: '', prune: false, calendars: [], roles: [], users: [], jobs: [], ...definitions } },
       { logger: createLogger('error') },
     );
 
@@ -253,6 +253,39 @@ describe('definitions in sundial.yaml, applied on start', () => {
     expect(await counts(app)).toEqual(countsBefore);
   });
 
+  it("inline calendars (docs/calendars.md's sundial.yaml) are created and attached on start; a bad one stops the start naming its path", async () => {
+    const guide = fs.readFileSync(path.join(REPO_ROOT, 'docs/calendars.md'), 'utf8');
+    const snippet = [...guide.matchAll(/```yaml\n(definitions:[\s\S]*?)```/g)].map((match) => match[1]!);
+    expect(snippet).toHaveLength(1);
+    const { definitions } = configSchema.parse(parseYaml(snippet[0]!));
+    expect(definitions.calendars).toHaveLength(1);
+    app = await start(definitions);
+    const prisma = app.database.prisma;
+    const job = await prisma.job.findUniqueOrThrow({ where: { key: 'status-ping' }, include: { calendars: { include: { calendar: true } } } });
+    expect(job.calendars.map((attached) => ({ name: attached.calendar.name, timezone: attached.calendar.timezone, mode: attached.mode }))).toEqual([
+      { name: 'Quiet hours', timezone: 'Europe/Berlin', mode: 'NEVER_INSIDE' },
+    ]);
+    await app.close(1000);
+    app = undefined;
+    // A restart with the same section changes nothing.
+    app = await start(definitions);
+    expect((await service(app).apply({ calendars: definitions.calendars, jobs: definitions.jobs })).calendars.unchanged).toEqual(['Quiet hours']);
+    const calendarsBefore = await app.database.prisma.calendar.findMany({ orderBy: { name: 'asc' } });
+    await app.close(1000);
+    app = undefined;
+
+    const bad = structuredClone(definitions);
+    (bad.calendars[0] as { entries: Array<Record<string, unknown>> }).entries.push({ kind: 'WEEKLY', days: ['MON'], startTime: '25:00', endTime: '06:00' });
+    bad.calendars.push({ name: 'Typo', timezone: 'Europe/Berlin', entries: [], colour: 'red' });
+    const failed = await start(bad).catch((caught: unknown) => caught as Error);
+    expect(failed).toBeInstanceOf(Error);
+    expect((failed as Error).message).toMatch(/nothing was applied/);
+    expect((failed as Error).message).toContain('definitions.calendars[0].entries[1].startTime');
+    expect((failed as Error).message).toContain('definitions.calendars[1].colour: unknown field');
+    app = await start({});
+    expect(await app.database.prisma.calendar.findMany({ orderBy: { name: 'asc' } })).toEqual(calendarsBefore);
+  });
+
   it('two applies at once (processes starting together) take turns: one creates, the other finds it unchanged', async () => {
     app = await start({});
     const document = { roles: [{ name: 'together' }], jobs: [{ key: 'together', name: 'Together', action: 'examples.noop', targetRoles: ['together'] }] };
@@ -370,7 +403,7 @@ describe('export → import between two installs, and the GraphQL API', () => {
     for (const snippet of configs) {
       const config = configSchema.parse(parseYaml(snippet));
       if (config.definitions.file) continue;
-      await expect(service(second.app).apply({ jobs: config.definitions.jobs }, { dryRun: true })).resolves.toMatchObject({ dryRun: true });
+      await expect(service(second.app).apply({ calendars: config.definitions.calendars, jobs: config.definitions.jobs }, { dryRun: true })).resolves.toMatchObject({ dryRun: true });
     }
   });
 

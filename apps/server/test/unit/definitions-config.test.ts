@@ -30,7 +30,7 @@ const refusal = (yaml: string, env: Record<string, string> = {}) => {
 
 describe('definitions in the configuration', () => {
   it('reads inline lists and defaults to none', () => {
-    expect(load('').definitions).toEqual({ file: '', prune: false, roles: [], users: [], jobs: [] });
+    expect(load('').definitions).toEqual({ file: '', prune: false, calendars: [], roles: [], users: [], jobs: [] });
     const config = load('definitions:\n  jobs:\n    - key: a\n      name: A\n      action: examples.noop\n');
     expect(config.definitions.jobs).toEqual([{ key: 'a', name: 'A', action: 'examples.noop' }]);
   });
@@ -46,7 +46,7 @@ describe('definitions in the configuration', () => {
   it('resolves definitions.file from the start folder, and refuses a file together with inline lists', () => {
     expect(load('definitions:\n  file: ./jobs.yaml\n').definitions.file).toBe(path.join(dir, 'jobs.yaml'));
     expect(refusal('definitions:\n  file: ./jobs.yaml\n  jobs:\n    - key: a\n')).toMatch(
-      /give either definitions\.file or roles\/users\/jobs under definitions, not both/,
+      /give either definitions\.file or calendars\/roles\/users\/jobs under definitions, not both/,
     );
   });
 });

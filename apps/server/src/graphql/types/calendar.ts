@@ -98,7 +98,7 @@ const CalendarInputRef = builder.inputType('CalendarInput', {
   }),
 });
 
-const JobCalendarInputRef = builder.inputType('JobCalendarInput', {
+export const JobCalendarInputRef = builder.inputType('JobCalendarInput', {
   fields: (t) => ({
     calendarId: t.id({ required: true }),
     mode: t.field({ type: CalendarModeEnum, required: true }),
@@ -119,8 +119,18 @@ builder.queryFields((t) => ({
   calendars: t.prismaField({
     type: [CalendarRef],
     authScopes: { permission: 'JOBS_READ' },
-    description: 'Every calendar, by name.',
-    resolve: (query, _root, _args, context) => context.prisma.calendar.findMany({ ...query, orderBy: { name: 'asc' } }),
+    description: 'Every calendar, by name; with `search`, those whose name contains it (any case), at most `first`.',
+    args: {
+      search: t.arg.string({ required: false, description: 'Part of the name, any case.' }),
+      first: t.arg.int({ required: false, description: 'At most this many (1–100); default all.' }),
+    },
+    resolve: (query, _root, { search, first }, context) =>
+      context.prisma.calendar.findMany({
+        ...query,
+        where: search?.trim() ? { name: { contains: search.trim(), mode: 'insensitive' } } : {},
+        orderBy: { name: 'asc' },
+        ...(first != null ? { take: Math.min(Math.max(first, 1), 100) } : {}),
+      }),
   }),
   calendar: t.prismaField({
     type: CalendarRef,

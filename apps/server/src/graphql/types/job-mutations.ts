@@ -6,6 +6,8 @@ import { ValidationError } from '../../services/errors.js';
 import type { JobInput, JobPatch } from '../../services/jobs.js';
 import { builder, type SchemaTypes } from '../builder.js';
 import { DOMAIN_ERRORS, MisfirePolicyEnum, OverlapPolicyEnum } from './common.js';
+import type { JobCalendarsPatch } from '../../services/job-save.js';
+import { BlackoutPolicyEnum, JobCalendarInputRef } from './calendar.js';
 import { FollowUpInputRef, toFollowUps } from './chains.js';
 import { JobRef } from './job.js';
 import { NotificationOutcomeEnum } from './notification.js';
@@ -60,17 +62,41 @@ function jobInputFields(t: PothosSchemaTypes.InputFieldBuilder<SchemaTypes, 'Inp
   } satisfies Record<Exclude<JobField, 'enabled' | 'schedule'>, unknown>;
 }
 
+/**
+ * The calendars a job attaches, saved with the job in one transaction (as setJobCalendars would, afterwards): a
+ * refused calendar leaves the job unchanged (or not created).
+ */
+function jobCalendarFields(t: PothosSchemaTypes.InputFieldBuilder<SchemaTypes, 'InputObject'>) {
+  return {
+    calendars: t.field({
+      type: [JobCalendarInputRef],
+      required: false,
+      description: 'Replaces the calendars the job attaches (empty: none). Left out: unchanged (none for a new job).',
+    }),
+    blackoutPolicy: t.field({ type: BlackoutPolicyEnum, required: false, description: 'Left out: unchanged (SKIP for a new job).' }),
+  };
+}
+
 const CreateJobInput = builder.inputType('CreateJobInput', {
   fields: (t) => ({
     ...jobInputFields(t, true),
+    ...jobCalendarFields(t),
     enabled: t.boolean({ required: false, description: 'Default true.' }),
   }),
 });
 
 const UpdateJobInput = builder.inputType('UpdateJobInput', {
   description: "Only the fields given change. For retries, retryBackoffMs, timeoutMs and concurrency, null means the action's default.",
-  fields: (t) => jobInputFields(t, false),
+  fields: (t) => ({ ...jobInputFields(t, false), ...jobCalendarFields(t) }),
 });
+
+/** The input's calendars part as the service takes it. */
+function toCalendarsPatch(input: { calendars?: ReadonlyArray<{ calendarId: string | number; mode: 'ONLY_INSIDE' | 'NEVER_INSIDE' }> | null; blackoutPolicy?: 'SKIP' | 'MOVE' | null }): JobCalendarsPatch {
+  return {
+    calendars: input.calendars?.map((entry) => ({ calendarId: String(entry.calendarId), mode: entry.mode })) ?? null,
+    blackoutPolicy: input.blackoutPolicy ?? null,
+  };
+}
 
 type JobFieldsInput = Partial<Record<JobField, unknown>>;
 
@@ -123,7 +149,7 @@ builder.mutationFields((t) => ({
     resolve: (_root, { input }, context) =>
       inInputNames(() => {
         const job: JobInput = { ...toJobPatch(input), name: input.name, action: input.action };
-        return context.services.jobs.create(job, context.identity?.userId ?? null);
+        return context.services.jobSave.create(job, context.identity?.userId ?? null, toCalendarsPatch(input));
       }),
   }),
   updateJob: t.field({
@@ -131,7 +157,7 @@ builder.mutationFields((t) => ({
     authScopes: { permission: 'JOBS_WRITE' },
     args: { id: t.arg.id(), input: t.arg({ type: UpdateJobInput }) },
     errors: { types: DOMAIN_ERRORS, dataField: { name: 'job' } },
-    resolve: (_root, { id, input }, context) => inInputNames(() => context.services.jobs.update(String(id), toJobPatch(input))),
+    resolve: (_root, { id, input }, context) => inInputNames(() => context.services.jobSave.update(String(id), toJobPatch(input), toCalendarsPatch(input))),
   }),
   deleteJob: t.field({
     type: 'ID',

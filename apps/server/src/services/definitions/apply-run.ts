@@ -32,6 +32,8 @@ export interface DefinitionsSummary {
   roles: KindChanges;
   users: KindChanges;
   jobs: KindChanges;
+  /** Jobs the document paused until a time (`pausedUntil`), for the audit log. */
+  paused: Array<{ key: string; until: string }>;
 }
 
 /** The services an apply runs, each bound to the apply's transaction. */
@@ -48,7 +50,8 @@ const FILE_FIELD_NAMES: Record<DocumentKind, Record<string, string>> = {
   calendars: {},
   roles: {},
   users: { roleIds: 'roles' },
-  jobs: Object.fromEntries(Object.entries(JOB_REFERENCES).map(([field, ref]) => [field, ref.field])),
+  // JobService.pauseUntil names its time `until` (the mutation's argument).
+  jobs: { ...Object.fromEntries(Object.entries(JOB_REFERENCES).map(([field, ref]) => [field, ref.field])), until: 'pausedUntil' },
 };
 
 function fileField(kind: keyof typeof FILE_FIELD_NAMES, field: string): string {
@@ -143,7 +146,19 @@ export class ApplyRun {
         const row = await this.tx.job.findUnique({ where: { key }, include: JOB_INCLUDE });
         return row && { id: row.id, row, state: jobState(row) };
       };
-      const setWebhook = async (jobId: string) => {
+      const pausedUntil = job.pausedUntil === undefined ? null : new Date(job.pausedUntil);
+      // A pause ends by re-enabling the job: a job declared enabled cannot be paused meanwhile.
+      const refusePausedAndEnabled = () => {
+        if (pausedUntil && job.enabled === true) {
+          throw new ValidationError([{ field: 'pausedUntil', message: 'a job paused until a time is disabled until then: leave enabled out or set it to false' }]);
+        }
+      };
+      const setWebhook = async (jobId: string, current: Date | null) => {
+        // The mutation's own path (JobService.pauseUntil): the timer moves to the end of the pause after the commit.
+        if (pausedUntil && pausedUntil.getTime() !== current?.getTime()) {
+          await this.services.jobs.pauseUntil(jobId, pausedUntil);
+          this.summary.paused.push({ key, until: pausedUntil.toISOString() });
+        }
         if (job.webhook) await this.services.webhooks.setEnabled(jobId, job.webhook.enabled);
         if (job.calendars || job.blackoutPolicy) {
           const calendars = job.calendars
@@ -157,10 +172,14 @@ export class ApplyRun {
         index,
         key,
         snapshot,
-        async () => setWebhook((await this.services.jobs.create(input, null)).id),
+        async () => {
+          refusePausedAndEnabled();
+          await setWebhook((await this.services.jobs.create(input, null)).id, null);
+        },
         async (id, current) => {
+          refusePausedAndEnabled();
           await this.services.jobs.update(id, jobPatch(input, current.row));
-          await setWebhook(id);
+          await setWebhook(id, current.row.pausedUntil);
         },
       );
     }

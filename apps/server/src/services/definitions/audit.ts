@@ -1,8 +1,8 @@
 // Definitions applied outside the API leave audit events like the API's importDefinitions: `sundial import` on the
 // command line (actor kind CLI) and sundial.yaml's definitions at start (CONFIGURATION). Neither has a signed-in
 // user, so the actor is the OS user and host that ran the process, with the file it read. The details say what
-// changed: the created, updated and deleted keys (jobs), e-mails (users) and names (roles), with their counts; a
-// refused document records its problems, and nothing changed.
+// changed: the created, updated and deleted keys (jobs), e-mails (users) and names (roles), with their counts, and
+// the jobs paused until a time (key and time); a refused document records its problems, and nothing changed.
 import os from 'node:os';
 import type { PrismaClient } from '../../db/prisma.js';
 import { AuditService } from '../audit.js';
@@ -68,7 +68,12 @@ export async function recordDefinitionsApply(
       host: actor.host,
       prune: options.prune,
       ...('summary' in outcome
-        ? { roles: changesOf(outcome.summary.roles), users: changesOf(outcome.summary.users), jobs: changesOf(outcome.summary.jobs) }
+        ? {
+            roles: changesOf(outcome.summary.roles),
+            users: changesOf(outcome.summary.users),
+            jobs: changesOf(outcome.summary.jobs),
+            ...(outcome.summary.paused.length > 0 ? { paused: outcome.summary.paused } : {}),
+          }
         : { problemCount: outcome.problems.length, problems: outcome.problems.slice(0, 20) }),
     },
   });

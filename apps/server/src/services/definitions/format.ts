@@ -118,6 +118,13 @@ export const jobSchema = z
     ).optional(),
     /** What a slot its calendars rule out becomes. Left out: left as it is (SKIP for a new job). */
     blackoutPolicy: oneOf(['SKIP', 'MOVE'] as const).optional(),
+    /**
+     * Paused until then (the pauseJobUntil mutation's pause): the job is disabled and re-enabled at this time. A time
+     * with its offset (`2026-12-24T18:00:00+01:00` or `…Z`), in the future. Left out: left as it is.
+     */
+    pausedUntil: z.iso
+      .datetime({ offset: true, error: 'must be a date and time with its offset, e.g. 2026-12-24T18:00:00+01:00 or 2026-12-24T17:00:00Z' })
+      .optional(),
     /** Whether the job's inbound webhook is on; its secret never appears in a document. Left out: left as it is. */
     webhook: z.strictObject({ enabled: z.boolean({ error: 'must be true or false' }) }, { error: 'must be a mapping with enabled: true or false' }).optional(),
   });

@@ -10,7 +10,7 @@ import { formatFromName, parseDefinitions } from './format.js';
 
 /** The declared document, or null when sundial.yaml declares nothing. */
 function declared(config: Config): { raw: unknown; source: string } | null {
-  const { file, roles, users, jobs } = config.definitions;
+  const { file, calendars, roles, users, jobs } = config.definitions;
   if (file) {
     let text: string;
     try {
@@ -22,8 +22,8 @@ function declared(config: Config): { raw: unknown; source: string } | null {
     if ('error' in parsed) throw new ConfigError(`definitions.file ${file}: ${parsed.error}`);
     return { raw: parsed.raw ?? {}, source: file };
   }
-  if (roles.length === 0 && users.length === 0 && jobs.length === 0) return null;
-  return { raw: { roles, users, jobs }, source: 'definitions' };
+  if (calendars.length === 0 && roles.length === 0 && users.length === 0 && jobs.length === 0) return null;
+  return { raw: { calendars, roles, users, jobs }, source: 'definitions' };
 }
 
 /** The audit log's name for where the document came from. */

@@ -5,8 +5,11 @@ import type { JobInput } from '../jobs.js';
 import type { ScheduleEntryInput, ScheduleInput } from '../schedule.js';
 import { JOB_REFERENCES, jobSchema, type JobDefinition, type JobReference, type ScheduleDefinition, type ScheduleEntryDefinition } from './format.js';
 
-/** Columns that move on their own (timers, counters, bookkeeping): not part of what a document defines. */
-const VOLATILE_JOB_COLUMNS = new Set(['id', 'nextRunAt', 'runCount', 'disabledReason', 'pausedUntil', 'createdById', 'createdAt', 'updatedAt']);
+/**
+ * Columns that move on their own (timers, counters, bookkeeping): not part of what a document defines. The end of a
+ * pause (`pausedUntil`) is defined by a document, so a changed one counts as a change.
+ */
+const VOLATILE_JOB_COLUMNS = new Set(['id', 'nextRunAt', 'runCount', 'disabledReason', 'createdById', 'createdAt', 'updatedAt']);
 
 /** The relations that hold a job's references to users and roles (targets, notification recipients). */
 export const REFERENCE_RELATIONS = {
@@ -123,6 +126,7 @@ export function jobFields(job: JobDefinition): JobInput {
     webhook: _webhook,
     calendars: _calendars,
     blackoutPolicy: _blackoutPolicy,
+    pausedUntil: _pausedUntil,
     ...rest
   } = job;
   if (schedules) return { ...rest, schedules: schedules.map(({ kind, ...entry }) => ({ scheduleKind: kind, ...entry })) };

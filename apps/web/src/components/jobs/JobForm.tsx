@@ -1,6 +1,6 @@
 // Create or edit a job (Kamihi's "New Job", InvenioRDM's create form): name, description, action with its
 // description, args from the action's JSON Schema, users and roles, per user, schedule, limits and policies,
-// notifications, follow-ups (chains).
+// notifications, follow-ups (chains), the calendars it attaches (saved with the job in one transaction).
 // The fields' own rules (lengths, ranges) and the args' schema are checked before sending, with the rules the server
 // validates with (@sundial/job-schema), so their messages are the server's; the server judges the rest on save
 // (action, schedule, users and roles) and its messages appear at their fields. A field's problem shows once it has
@@ -24,6 +24,7 @@ import { UserPicker, type UserPicker_UserFragment } from '../pickers/UserPicker'
 import { Select } from '../ui/Select';
 import { Textarea } from '../ui/Textarea';
 import { ArgsEditor } from './ArgsEditor';
+import { calendarsInput, CalendarsEditor, calendarsProblems, draftFromCalendars, type CalendarsDraft } from './CalendarsEditor';
 import { JobNameInput } from './JobNameInput';
 import { argProblemList } from './jsonSchema';
 import { draftFromFollowUps, FollowUpsEditor, followUpsInput, type FollowUpDraft } from './FollowUpsEditor';
@@ -64,6 +65,13 @@ export const JobForm_JobFragment = graphql(`
     notifyRoles {
       id
       ...RolePicker_RoleFragment
+    }
+    blackoutPolicy
+    calendars {
+      mode
+      calendar {
+        id
+      }
     }
     followUps {
       on
@@ -124,6 +132,7 @@ export interface JobDraft {
   misfirePolicy: MisfirePolicy;
   notifications: NotificationsDraft;
   followUps: FollowUpDraft[];
+  calendars: CalendarsDraft;
 }
 
 /** What the form sends: the fields CreateJobInput and UpdateJobInput share (plus `enabled` on create). */
@@ -145,6 +154,7 @@ export function jobInput(draft: JobDraft) {
     misfirePolicy: draft.misfirePolicy,
     ...notificationsInput(draft.notifications),
     followUps: followUpsInput(draft.followUps),
+    ...calendarsInput(draft.calendars),
   };
 }
 
@@ -177,13 +187,15 @@ const SHOWN_FIELDS = new Set<string>([
   'notifyRoleIds',
   'notifyWebhooks',
   'followUps',
-] satisfies JobField[]);
+  'calendars',
+  'blackoutPolicy',
+] satisfies (JobField | 'calendars' | 'blackoutPolicy')[]);
 const shownAtItsField = (field: string) => SHOWN_FIELDS.has(field.split(/[.[]/)[0] ?? field);
 
 /** The rules of the job schema for the plain fields the form sends; their messages are the server's own. */
 function fieldProblems(draft: JobDraft): FieldError[] {
   const { name, description, retries, timeoutMs, queue, priority } = jobInput(draft);
-  return checkJobFields({ name, description, retries, timeoutMs, queue, priority });
+  return [...checkJobFields({ name, description, retries, timeoutMs, queue, priority }), ...calendarsProblems(draft.calendars)];
 }
 
 export function JobForm({
@@ -233,6 +245,7 @@ export function JobForm({
               notifyWebhooks: job.notifyWebhooks.join('\n'),
             },
             followUps: draftFromFollowUps(job.followUps),
+            calendars: draftFromCalendars(job),
           }
         : {
             name: '',
@@ -252,6 +265,7 @@ export function JobForm({
             misfirePolicy: 'CATCH_UP_ONCE',
             notifications: emptyNotificationsDraft(),
             followUps: [],
+            calendars: { calendars: [], blackoutPolicy: 'SKIP' },
           },
     // eslint-disable-next-line react-hooks/exhaustive-deps -- starts from the job as loaded; a refetch must not overwrite what is being typed
     [],
@@ -409,6 +423,10 @@ export function JobForm({
 
       <Section title="Schedules" description="When it runs by itself: any number of schedules, the earliest slot first. Every job can also be run by hand.">
         <SchedulesEditor drafts={draft.schedules} onChange={(schedules) => set('schedules', schedules)} serverErrors={errors} />
+      </Section>
+
+      <Section title="Calendars" description="Only inside: scheduled slots run inside the calendar's windows only. Never inside: not inside them (a blackout).">
+        <CalendarsEditor draft={draft.calendars} onChange={(calendars) => set('calendars', calendars)} errors={errors} />
       </Section>
 
       <Section title="Limits and policies">
