@@ -38,11 +38,6 @@ export class WorkShare {
     this.peers = [];
   }
 
-  /** The live other workers, for /metrics and tests. */
-  get peerCount(): number {
-    return this.peers.length;
-  }
-
   /**
    * Whether this worker starts the run itself. `busyHere`: runs in this worker's slots right now. Scheduled runs
    * (`spread`) are always placed; others start here when this worker is idle (a lone run now, no added latency).
