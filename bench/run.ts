@@ -1,6 +1,6 @@
 // `npm run bench`: Sundial's engine against raw Agenda on the same database, in the same run.
 //   --quick            a short smoke run (fewer samples, runs and users)
-//   --only <name>      one benchmark: latency, throughput, fanout, api-jobs, api-live-log, api-load or web-ui (repeatable, or comma-separated)
+//   --only <name>      one benchmark: latency, throughput, fanout, api-jobs, api-live-log, api-load, web-ui or workers-share (repeatable, or comma-separated)
 //   --db <mode>        postgres or embedded (default: both)
 // Prints each figure beside its target and raw Agenda, a table at the end, and writes bench/results/<time>.json.
 // Exits 0 even when a target is missed (the table says MISSED); 1 only when a benchmark could not run.
@@ -16,8 +16,9 @@ import { benchThroughput } from './throughput.js';
 import { run as runApiBenchmarks } from './api-suite.js';
 import { run as runWebUiBenchmark } from './web-ui.js';
 import { benchApiLoad } from './api-load.js';
+import { benchWorkersShare } from './workers-share.js';
 
-type BenchmarkName = 'latency' | 'throughput' | 'fanout' | 'api-jobs' | 'api-live-log' | 'api-load' | 'web-ui';
+type BenchmarkName = 'latency' | 'throughput' | 'fanout' | 'api-jobs' | 'api-live-log' | 'api-load' | 'web-ui' | 'workers-share';
 
 interface Benchmark {
   name: BenchmarkName;
@@ -80,6 +81,15 @@ const BENCHMARKS: Benchmark[] = [
     modes: ['embedded'],
     run: async (_db, quick, mode) => ({ figures: await runWebUiBenchmark({ mode, quick }), details: null }),
   },
+  {
+    name: 'workers-share',
+    title: (quick) =>
+      `two worker processes and an API process: run-now bursts of ${quick ? 300 : 2000} runs (one worker, then two) and 10 jobs every 2 s for ${quick ? 10 : 30} slots; share per worker, runs/s, CPU per run`,
+    ownDatabase: true,
+    // Several processes on one database: the embedded database is single-process.
+    modes: ['postgres'],
+    run: (_db, quick) => benchWorkersShare(quick ? { burstRuns: 300, scheduledSlots: 10 } : { burstRuns: 2000, scheduledSlots: 30 }),
+  },
 ];
 
 function size(quick: boolean) {
@@ -97,7 +107,7 @@ function parseOptions() {
     strict: true,
   });
   if (values.help) {
-    console.log('npm run bench -- [--quick] [--only latency|throughput|fanout|api-jobs|api-live-log|api-load|web-ui] [--db postgres|embedded]');
+    console.log('npm run bench -- [--quick] [--only latency|throughput|fanout|api-jobs|api-live-log|api-load|web-ui|workers-share] [--db postgres|embedded]');
     process.exit(0);
   }
   const split = (list: string[] | undefined) => (list ?? []).flatMap((item) => item.split(',')).map((item) => item.trim()).filter(Boolean);

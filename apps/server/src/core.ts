@@ -32,7 +32,7 @@ export interface Core {
 export async function createCore({ config, database, actions, bus, logger, auth }: CoreDeps): Promise<Core> {
   const scheduler = await createScheduler(config, database, logger);
   const timers = createJobTimers(scheduler.agenda);
-  const dispatcher = createRunDispatcher(scheduler.agenda);
+  const dispatcher = createRunDispatcher(scheduler.agenda, scheduler.handOffs);
   const run = createRunEngine({ config, database, actions, bus, logger, scheduler, timers, dispatcher });
   const services = createServices({
     prisma: database.prisma,

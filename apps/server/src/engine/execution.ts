@@ -16,6 +16,7 @@ import type { Heartbeat } from './heartbeat.js';
 import { failureOutcome } from './outcome.js';
 import { publishRun, type EngineResources } from './resources.js';
 import { RunLog } from './run-log.js';
+import type { WorkShare } from './share.js';
 import { RunSlots } from './slots.js';
 import { ACTIVE_STATUSES } from './transitions.js';
 
@@ -60,7 +61,7 @@ export class Executor {
 
   constructor(
     private readonly resources: EngineResources,
-    private readonly parts: { heartbeat: Heartbeat; attempts: AttemptRunner; finishing: Finishing; fanOut: FanOut },
+    private readonly parts: { heartbeat: Heartbeat; attempts: AttemptRunner; finishing: Finishing; fanOut: FanOut; share: WorkShare },
     concurrency: number,
     readonly routing: QueueRouting = { takes: null, limits: {} },
   ) {
@@ -82,6 +83,11 @@ export class Executor {
   /** Runs (and per-user children) executing in this process now. */
   get activeCount(): number {
     return this.parts.heartbeat.activeCount;
+  }
+
+  /** Slots taken now: runs claimed or executing in this process (recorded at each beat for the other workers). */
+  get slotsInUse(): number {
+    return this.slots.inUse;
   }
 
   /** Claims no more runs; the ones claimed finish. */
@@ -117,21 +123,30 @@ export class Executor {
 
   /**
    * Starts queued runs in this process at once, as many as it has free slots for right now (run now, a fired
-   * occurrence): no queue entry, no wake-up round trip, so the action starts sooner. Returns the entries it did
-   * not take; those go to the queue. A run taken here is claimed like any other and covered by the heartbeat, so
-   * a crash is recovered the same way (the sweeper interrupts it; a crash before the claim leaves it queued
-   * without an entry, which the repair pass dispatches again).
+   * occurrence): no queue entry, no wake-up round trip, so the action starts sooner. Runs another worker should take
+   * (engine/share.ts; `spread`: scheduled runs, always placed) come back as `handedOff`, runs it cannot take now as
+   * `rest`; both go to the queue. A run taken here is claimed like any other and covered by the heartbeat, so a
+   * crash is recovered the same way (the sweeper interrupts it; a crash before the claim leaves it queued without
+   * an entry, which the repair pass dispatches again).
    */
-  executeHere(entries: RunEntry[]): RunEntry[] {
-    if (this.stopping || !this.parts.heartbeat.running) return entries;
-    const mine = entries.filter((entry) => this.takes(entry.queue));
-    const others = entries.filter((entry) => !this.takes(entry.queue));
+  executeHere(entries: RunEntry[], { spread = false }: { spread?: boolean } = {}): { rest: RunEntry[]; handedOff: RunEntry[] } {
+    if (this.stopping || !this.parts.heartbeat.running) return { rest: entries, handedOff: [] };
+    const mine: RunEntry[] = [];
+    const handedOff: RunEntry[] = [];
+    const others: RunEntry[] = [];
+    const busy = this.slots.inUse;
+    for (const entry of entries) {
+      if (!this.takes(entry.queue)) others.push(entry);
+      else if (this.parts.share.startsHere(entry.runId, entry.queue, busy, spread)) mine.push(entry);
+      else handedOff.push(entry);
+    }
     const count = this.slots.tryAcquire(mine.length);
-    if (count === 0) return entries;
-    const execution = this.claimAndExecute(mine.slice(0, count), 'requeue');
-    this.here.add(execution);
-    void execution.finally(() => this.here.delete(execution));
-    return [...mine.slice(count), ...others];
+    if (count > 0) {
+      const execution = this.claimAndExecute(mine.slice(0, count), 'requeue');
+      this.here.add(execution);
+      void execution.finally(() => this.here.delete(execution));
+    }
+    return { rest: [...mine.slice(count), ...others], handedOff };
   }
 
   /** Waits up to graceMs for the runs started by executeHere (the queue's drain waits for the others). */

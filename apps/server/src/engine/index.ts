@@ -15,6 +15,7 @@ import { Heartbeat } from './heartbeat.js';
 import { Occurrences } from './occurrences.js';
 import { Repairer, type RepairQueue } from './repair.js';
 import type { EngineResources } from './resources.js';
+import { WorkShare } from './share.js';
 import { Sweeper } from './sweeper.js';
 import { WorkerPresence } from './workers.js';
 import type { QueueRouting } from './execution.js';
@@ -45,6 +46,8 @@ export class RunEngine {
   readonly sweeper: Sweeper;
   readonly repairer: Repairer;
   readonly presence: WorkerPresence;
+  /** How this worker shares scheduled runs with the others (engine/share.ts). */
+  readonly share: WorkShare;
 
   private readonly notificationListeners = new Set<(count: number) => void>();
 
@@ -61,8 +64,10 @@ export class RunEngine {
     const attempts = new AttemptRunner(resources, this.heartbeat);
     const fanOut = new FanOut(resources, { creation: this.creation, attempts, heartbeat: this.heartbeat });
     const routing = options.routing ?? { takes: null, limits: {} };
-    this.executor = new Executor(resources, { heartbeat: this.heartbeat, attempts, finishing: this.finishing, fanOut }, options.concurrency, routing);
-    this.presence = new WorkerPresence(resources, routing, { everyMs: options.heartbeatMs, staleAfterMs: options.staleAfterMs });
+    this.share = new WorkShare(resources.workerId, options.concurrency);
+    this.executor = new Executor(resources, { heartbeat: this.heartbeat, attempts, finishing: this.finishing, fanOut, share: this.share }, options.concurrency, routing);
+    const executor = this.executor;
+    this.presence = new WorkerPresence(resources, routing, { everyMs: options.heartbeatMs, staleAfterMs: options.staleAfterMs }, { inUse: () => executor.slotsInUse, share: this.share });
     this.occurrences = new Occurrences(resources, this.creation, options.misfireThresholdMs);
     this.cancelling = new Cancelling(resources);
     this.backfills = new Backfills(resources, this.creation, this.cancelling);

@@ -4,7 +4,8 @@
 // (reaching either disables that schedule with the reason; a job none of whose schedules has a slot left is disabled
 // too). A job has several schedules; its nextRunAt is the earliest of theirs, and every schedule due by then fires.
 // Sundial computes the slots itself (services/schedule), so the UI's preview and the real fire times come from one
-// place. The scheduler's timers call `fireDue` and move to the next slot it returns.
+// place. The scheduler's timers call `fireDue` and move to the next slot it returns. A slot's run is placed among the
+// live workers (engine/share.ts), not started by whichever worker's timer fired.
 // Calendars (services/schedule/calendars.ts) judge each slot: one they rule out becomes a SKIPPED run naming the
 // calendar (blackout policy SKIP), or the schedule's next slot becomes the end of the window (MOVE): the slots
 // inside the window become that one run, whose reason says where it was moved from. A job paused until a time has
@@ -85,7 +86,7 @@ export class Occurrences {
     });
     if (!firing) return null;
     for (const run of firing.runs) {
-      if (run.status === 'QUEUED') await this.resources.dispatcher.dispatch(run, { priority: firing.job.priority });
+      if (run.status === 'QUEUED') await this.resources.dispatcher.dispatch(run, { priority: firing.job.priority, spread: true });
       publishRun(this.resources, run);
     }
     this.resources.bus.publishJobChange({ jobId, change: 'updated' });

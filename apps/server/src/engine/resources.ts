@@ -19,6 +19,8 @@ export interface DispatchOptions {
   priority?: number;
   /** Through the queue even if this process could start the run at once (a worker handing runs back). */
   queueOnly?: boolean;
+  /** A scheduled run: placed among the live workers by their load (engine/share.ts), not started where it fired. */
+  spread?: boolean;
 }
 
 export interface EngineResources {

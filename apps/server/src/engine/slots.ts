@@ -8,6 +8,11 @@ export class RunSlots {
     this.free = size;
   }
 
+  /** Slots taken now (runs claimed or executing, or about to be claimed). */
+  get inUse(): number {
+    return this.size - this.free;
+  }
+
   /** Waits for at least one free slot and takes up to `want` of them; resolves with how many it took. */
   acquire(want: number): Promise<number> {
     if (this.waiters.length === 0 && this.free > 0) return Promise.resolve(this.take(want));

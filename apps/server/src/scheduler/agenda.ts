@@ -1,10 +1,11 @@
 // Agenda holds Sundial's timers and queue; the jobs table stays the truth. Its backend follows
 // scheduler.url: empty → the app's PostgreSQL (tables from our migrations), mongodb://… → Agenda's MongoDB backend.
-import { Agenda, InMemoryNotificationChannel, type AgendaBackend, type NotificationChannel } from 'agenda';
+import { Agenda, InMemoryNotificationChannel, type AgendaBackend, type JobNotification, type NotificationChannel, type NotificationHandler } from 'agenda';
 import { PostgresBackend, PostgresNotificationChannel } from '@agendajs/postgres-backend';
 import type { Config } from '../config/load.js';
 import { describeUrl, type Database } from '../db/database.js';
 import type { Logger } from '../lib/logger.js';
+import { HandOffs } from './handoff.js';
 
 export type SchedulerBackendName = 'postgres' | 'mongodb';
 export type SchedulerState = 'starting' | 'running' | 'idle' | 'stopping' | 'stopped' | 'failed';
@@ -14,6 +15,8 @@ export interface Scheduler {
   backend: SchedulerBackendName;
   /** Whether this process executes jobs (jobs.enabled). */
   executesJobs: boolean;
+  /** Entries this process hands to other workers: it does not hear their wake-ups. */
+  handOffs: HandOffs;
   state(): SchedulerState;
   start(): Promise<void>;
   /** Stops taking work, waits up to graceMs for running jobs, then unlocks what is left. */
@@ -29,6 +32,7 @@ const MONGODB_CONNECT_TIMEOUT_MS = 10_000;
 
 export async function createScheduler(config: Config, database: Database, logger: Logger): Promise<Scheduler> {
   const backendName: SchedulerBackendName = config.scheduler.url ? 'mongodb' : 'postgres';
+  const handOffs = new HandOffs();
   const mongo = backendName === 'mongodb' ? await connectMongo(config.scheduler.url, logger) : null;
   const backend: AgendaBackend =
     mongo
@@ -51,7 +55,7 @@ export async function createScheduler(config: Config, database: Database, logger
     // A lock outlives its worker by at most this long. Sundial's own claims make a re-run of a still-running
     // Agenda job harmless, so a short lifetime only speeds up recovery after a crash.
     defaultLockLifetime: 60_000,
-    ...(backendName === 'postgres' ? { notificationChannel: wakeupChannel(database, logger) } : {}),
+    ...(backendName === 'postgres' ? { notificationChannel: wakeupChannel(database, logger, handOffs) } : {}),
   });
   let state: SchedulerState = config.jobs.enabled ? 'starting' : 'idle';
   agenda.on('error', () => {
@@ -62,6 +66,7 @@ export async function createScheduler(config: Config, database: Database, logger
     agenda,
     backend: backendName,
     executesJobs: config.jobs.enabled,
+    handOffs,
     // A MongoDB queue lost after start-up shows as failed until its driver has reconnected.
     state: () => (state === 'running' && mongo && !mongo.reachable() ? 'failed' : state),
     async start() {
@@ -93,9 +98,9 @@ export async function createScheduler(config: Config, database: Database, logger
  * every worker on the database hears it. The embedded database cannot deliver NOTIFY (pglite-socket), and only
  * this process works on it anyway: wake this process's own processor in-process.
  */
-function wakeupChannel(database: Database, logger: Logger): NotificationChannel {
+function wakeupChannel(database: Database, logger: Logger, handOffs: HandOffs): NotificationChannel {
   if (database.mode === 'embedded') return new InMemoryNotificationChannel();
-  const channel = new WakeupOnlyChannel({ reconnect: { enabled: true } });
+  const channel = new WakeupOnlyChannel(handOffs, { reconnect: { enabled: true } });
   channel.setPool(database.pool);
   // The channel reports a lost LISTEN connection (a database restart, a terminated backend) as an 'error' event and
   // reconnects by itself; unheard, that event would end the process. Meanwhile the poll (processEvery) still runs.
@@ -109,7 +114,24 @@ function wakeupChannel(database: Database, logger: Logger): NotificationChannel 
  * their own changes on the realtime bus. On a busy worker they were one query in seven; this channel skips them.
  */
 class WakeupOnlyChannel extends PostgresNotificationChannel {
+  constructor(
+    private readonly handOffs: HandOffs,
+    config: ConstructorParameters<typeof PostgresNotificationChannel>[0],
+  ) {
+    super(config);
+  }
+
   override async publishState(): Promise<void> {}
+
+  /** An entry handed to other workers (scheduler/handoff.ts) wakes them, not this process. */
+  override async publish(notification: JobNotification): Promise<void> {
+    this.handOffs.published(String(notification.jobId));
+    await super.publish(notification);
+  }
+
+  override subscribe(handler: NotificationHandler): () => void {
+    return super.subscribe((notification) => (this.handOffs.ignores(String(notification.jobId)) ? undefined : handler(notification)));
+  }
 }
 
 interface MongoQueue {

@@ -5,11 +5,13 @@
 // runs dispatched meanwhile wait and are saved together as the next entry. A lone run-now is saved at once (no
 // added latency); under load Agenda's per-entry cost (insert, wake-up, lock, two state saves, delete) is paid once
 // per group instead of once per run. Whoever executes the entry claims each run conditionally, so an entry run
-// twice (expired lock) or a run queued in two entries still executes once.
+// twice (expired lock) or a run queued in two entries still executes once. A scheduled run is placed among the live
+// workers (engine/share.ts): one placed on another worker goes to the queue without waking this process.
 import type { Agenda } from 'agenda';
 import { DEFAULT_QUEUE, type RunDispatcher, type RunEntry } from '../engine/index.js';
 import { GroupCommit } from '../lib/group-commit.js';
 import type { SchedulerBackendName } from './agenda.js';
+import type { HandOffs } from './handoff.js';
 
 /** The Agenda job of the default queue's runs; another queue's are `sundial.run:<queue>` (runJobName). */
 export const RUN_JOB = 'sundial.run';
@@ -50,8 +52,8 @@ export async function hasQueueEntry(agenda: Agenda, backend: SchedulerBackendNam
 
 /** Where the dispatcher starts runs itself when it can (the executor of a process with jobs.enabled). */
 export interface LocalRunner {
-  /** Starts what it can at once; returns the entries it did not take. */
-  executeHere(entries: RunEntry[]): RunEntry[];
+  /** Starts what it can at once; returns the entries it did not take, and those it hands to other workers. */
+  executeHere(entries: RunEntry[], options: { spread: boolean }): { rest: RunEntry[]; handedOff: RunEntry[] };
 }
 
 export interface SchedulerDispatcher extends RunDispatcher {
@@ -59,7 +61,7 @@ export interface SchedulerDispatcher extends RunDispatcher {
   runHere(runner: LocalRunner): void;
 }
 
-export function createRunDispatcher(agenda: Agenda): SchedulerDispatcher {
+export function createRunDispatcher(agenda: Agenda, handOffs: HandOffs): SchedulerDispatcher {
   let local: LocalRunner | null = null;
   async function save(entries: RunEntry[], priority: number | undefined, at: Date): Promise<void> {
     const job = agenda.create<RunJobData>(runJobName(entries[0]?.queue), { runs: entries });
@@ -67,13 +69,17 @@ export function createRunDispatcher(agenda: Agenda): SchedulerDispatcher {
     job.schedule(at);
     await job.save();
   }
-  async function saveGroup(entries: RunEntry[], priority: number, queueOnly: boolean): Promise<void[]> {
-    // The local runner takes only runs of queues it takes; it hands back the others.
-    const rest = local && !queueOnly ? local.executeHere(entries) : entries;
-    if (rest.length > 0) await save(rest, priority, new Date());
+  async function saveGroup(entries: RunEntry[], priority: number, queueOnly: boolean, spread: boolean): Promise<void[]> {
+    // The local runner takes only runs of queues it takes and those it should (engine/share.ts); it hands back the others.
+    const { rest, handedOff } = local && !queueOnly ? local.executeHere(entries, { spread }) : { rest: entries, handedOff: [] };
+    await Promise.all([
+      rest.length > 0 ? save(rest, priority, new Date()) : undefined,
+      // Entries of one queue: the group is per queue.
+      handedOff.length > 0 ? handOffs.save(() => save(handedOff, priority, new Date())) : undefined,
+    ]);
     return entries.map(() => undefined);
   }
-  /** One group per queue and priority (an entry has one of each) and per path: handed-back runs never start here again. */
+  /** One group per queue and priority (an entry has one of each) and per path: handed-back runs never start here again, scheduled runs are placed. */
   const groups = new Map<string, GroupCommit<RunEntry>>();
 
   return {
@@ -94,9 +100,10 @@ export function createRunDispatcher(agenda: Agenda): SchedulerDispatcher {
       }
       const priority = options.priority ?? 0;
       const queueOnly = options.queueOnly ?? false;
-      const key = `${entry.queue ?? DEFAULT_QUEUE}:${priority}:${queueOnly}`;
+      const spread = options.spread ?? false;
+      const key = `${entry.queue ?? DEFAULT_QUEUE}:${priority}:${queueOnly}:${spread}`;
       let group = groups.get(key);
-      if (!group) groups.set(key, (group = new GroupCommit((entries) => saveGroup(entries, priority, queueOnly), RUNS_PER_ENTRY)));
+      if (!group) groups.set(key, (group = new GroupCommit((entries) => saveGroup(entries, priority, queueOnly, spread), RUNS_PER_ENTRY)));
       await group.add(entry);
     },
   };
