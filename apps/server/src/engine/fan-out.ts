@@ -67,7 +67,7 @@ export class FanOut {
     const limit = pLimit(job.concurrency ?? action.defaults.concurrency ?? ENGINE_DEFAULTS.concurrency);
     const byId = new Map(users.map((user) => [user.id, user]));
     // A page's endings are recorded while the next page is claimed and executed (one page's record in flight at a
-    // time, in page order): the round trip and the statement's work no longer stall the children (bench/fanout.ts,
+    // time, in page order), so the record's round trip and work do not stall the children (bench/fanout.ts,
     // 100,000 users). A failed record stops the claims and fails the execution.
     let recording: Promise<void> = Promise.resolve();
     let recordFailed = false;
