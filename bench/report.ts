@@ -10,7 +10,7 @@ export interface Figure {
   mode: DatabaseModeName;
   /** What is measured, e.g. "p99 latency". */
   metric: string;
-  unit: 'ms' | 'runs/s' | 'req/s' | 'requests' | 'lines' | 's' | 'MB' | 'KB' | '%';
+  unit: 'ms' | 'runs/s' | 'req/s' | 'requests' | 'lines' | 'runs' | 'slots' | 's' | 'MB' | 'KB' | '%';
   sundial: number;
   /** Raw Agenda's figure for the same metric on the same database in the same run; null when none applies. */
   agenda: number | null;

@@ -1,7 +1,8 @@
 // `npm run bench`: Sundial's engine against raw Agenda on the same database, in the same run.
 //   --quick            a short smoke run (fewer samples, runs and users)
-//   --only <name>      one benchmark: latency, throughput, fanout, api-jobs, api-live-log, api-load, web-ui or workers-share (repeatable, or comma-separated)
+//   --only <name>      one benchmark: latency, throughput, fanout, schedule-lag, api-jobs, api-live-log, api-load, web-ui or workers-share (repeatable, or comma-separated)
 //   --db <mode>        postgres or embedded (default: both)
+//   --without-last-run-triggers  engine benchmarks without the triggers that keep jobs.last_run_* (what they cost)
 // Prints each figure beside its target and raw Agenda, a table at the end, and writes bench/results/<time>.json.
 // Exits 0 even when a target is missed (the table says MISSED); 1 only when a benchmark could not run.
 import os from 'node:os';
@@ -16,9 +17,10 @@ import { benchThroughput } from './throughput.js';
 import { run as runApiBenchmarks } from './api-suite.js';
 import { run as runWebUiBenchmark } from './web-ui.js';
 import { benchApiLoad } from './api-load.js';
+import { benchScheduleLag } from './schedule-lag.js';
 import { benchWorkersShare } from './workers-share.js';
 
-type BenchmarkName = 'latency' | 'throughput' | 'fanout' | 'api-jobs' | 'api-live-log' | 'api-load' | 'web-ui' | 'workers-share';
+type BenchmarkName = 'latency' | 'throughput' | 'fanout' | 'schedule-lag' | 'api-jobs' | 'api-live-log' | 'api-load' | 'web-ui' | 'workers-share';
 
 interface Benchmark {
   name: BenchmarkName;
@@ -31,8 +33,14 @@ interface Benchmark {
 }
 
 const SIZES = {
-  full: { latencySamples: 300, latencyWarmup: 20, throughputRuns: 5000, fanoutUsers: 10_000 },
-  quick: { latencySamples: 40, latencyWarmup: 5, throughputRuns: 500, fanoutUsers: 1000 },
+  full: {
+    latencySamples: 300,
+    latencyWarmup: 20,
+    throughputRuns: 5000,
+    // T4 (100,000 users) on PostgreSQL; the embedded database keeps to 10,000.
+    fanoutUsers: { postgres: [10_000, 100_000], embedded: [10_000] },
+  },
+  quick: { latencySamples: 40, latencyWarmup: 5, throughputRuns: 500, fanoutUsers: { postgres: [1000], embedded: [1000] } },
 };
 
 const BENCHMARKS: Benchmark[] = [
@@ -48,8 +56,18 @@ const BENCHMARKS: Benchmark[] = [
   },
   {
     name: 'fanout',
-    title: (quick) => `per-user fan-out over ${size(quick).fanoutUsers} users, no-op action`,
-    run: (db, quick) => benchFanout(db!, { users: size(quick).fanoutUsers }),
+    title: (quick) =>
+      `per-user fan-out over ${size(quick).fanoutUsers.embedded.join(', ')} users (PostgreSQL: ${size(quick).fanoutUsers.postgres.join(', ')}), no-op action`,
+    run: (db, quick, mode) => benchFanout(db!, { users: size(quick).fanoutUsers[mode] }),
+  },
+  {
+    name: 'schedule-lag',
+    title: (quick) =>
+      `schedule lag: ${quick ? '200 jobs, 30 s' : '1,000 jobs, 60 s'} windows, every 10 s, two workers and an API process; then one worker SIGKILLed`,
+    ownDatabase: true,
+    // Two worker processes share the work through PostgreSQL; the embedded database is one process.
+    modes: ['postgres'],
+    run: (_db, quick) => benchScheduleLag(quick ? { jobs: 200, seconds: 30 } : { jobs: 1000, seconds: 60 }),
   },
   {
     name: 'api-jobs',
@@ -102,12 +120,13 @@ function parseOptions() {
       quick: { type: 'boolean', default: false },
       only: { type: 'string', multiple: true },
       db: { type: 'string', multiple: true },
+      'without-last-run-triggers': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
     strict: true,
   });
   if (values.help) {
-    console.log('npm run bench -- [--quick] [--only latency|throughput|fanout|api-jobs|api-live-log|api-load|web-ui|workers-share] [--db postgres|embedded]');
+    console.log('npm run bench -- [--quick] [--only latency|throughput|fanout|schedule-lag|api-jobs|api-live-log|api-load|web-ui|workers-share] [--db postgres|embedded] [--without-last-run-triggers]');
     process.exit(0);
   }
   const split = (list: string[] | undefined) => (list ?? []).flatMap((item) => item.split(',')).map((item) => item.trim()).filter(Boolean);
@@ -119,6 +138,7 @@ function parseOptions() {
   if (badModes.length > 0) throw new Error(`--db: unknown database ${badModes.join(', ')}; choose postgres or embedded`);
   return {
     quick: values.quick,
+    withoutLastRunTriggers: values['without-last-run-triggers'],
     benchmarks: only.length > 0 ? BENCHMARKS.filter((b) => only.includes(b.name)) : BENCHMARKS,
     modes: (modes.length > 0 ? modes : ['postgres', 'embedded']) as DatabaseModeName[],
   };
@@ -134,6 +154,7 @@ async function main(): Promise<number> {
   console.log(
     `Both engines: concurrency ${TUNING.concurrency}, lockLimit ${TUNING.lockLimit}, processEvery ${TUNING.processEveryMs} ms; PostgreSQL at ${new URL(POSTGRES_URL).host} (a fresh database per benchmark), embedded = in-memory PGlite.`,
   );
+  if (options.withoutLastRunTriggers) console.log('Without the jobs.last_run_* triggers (on the engine benchmarks\' databases).');
   const figures: Figure[] = [];
   const details: Record<string, unknown> = {};
   const errors: ResultFile['errors'] = [];
@@ -144,7 +165,7 @@ async function main(): Promise<number> {
       console.log(`\n${benchmark.title(options.quick)} — ${mode}`);
       let db: BenchDatabase | null = null;
       try {
-        db = benchmark.ownDatabase ? null : await openBenchDatabase(mode);
+        db = benchmark.ownDatabase ? null : await openBenchDatabase(mode, { withoutLastRunTriggers: options.withoutLastRunTriggers });
         const result = await benchmark.run(db, options.quick, mode);
         for (const figure of result.figures) printFigure(figure);
         figures.push(...result.figures);

@@ -1,6 +1,7 @@
 // Wiring for the benchmarks, without startApp: a fresh database (a new PostgreSQL database or an in-memory PGlite),
 // Sundial's engine on it as apps/server/test/support/engine.ts builds it, and raw Agenda on the same database.
 import crypto from 'node:crypto';
+import fs from 'node:fs';
 import { EventEmitter } from 'node:events';
 import { runInNewContext } from 'node:vm';
 import v8 from 'node:v8';
@@ -32,7 +33,22 @@ export interface BenchDatabase {
   close(): Promise<void>;
 }
 
-export async function openBenchDatabase(mode: DatabaseModeName): Promise<BenchDatabase> {
+export interface BenchDatabaseOptions {
+  /**
+   * Drops the statement-level triggers that keep jobs.last_run_* (migration 20261207060000_job_last_run) after
+   * migrating, to measure what they cost (`npm run bench -- --without-last-run-triggers`). The jobs list's last-run
+   * columns go stale; nothing the engine benchmarks measure reads them.
+   */
+  withoutLastRunTriggers?: boolean;
+}
+
+const LAST_RUN_TRIGGERS = ['runs_last_run_insert', 'runs_last_run_update', 'runs_last_run_delete'];
+
+async function dropLastRunTriggers(database: Database): Promise<void> {
+  for (const trigger of LAST_RUN_TRIGGERS) await database.pool.query(`DROP TRIGGER "${trigger}" ON "runs"`);
+}
+
+export async function openBenchDatabase(mode: DatabaseModeName, options: BenchDatabaseOptions = {}): Promise<BenchDatabase> {
   const overrides = {
     jobs: { concurrency: TUNING.concurrency },
     scheduler: { process_every_ms: TUNING.processEveryMs },
@@ -42,6 +58,7 @@ export async function openBenchDatabase(mode: DatabaseModeName): Promise<BenchDa
     const config = configSchema.parse(overrides);
     const database = await openDatabase(config, { inMemory: true });
     await database.migrate();
+    if (options.withoutLastRunTriggers) await dropLastRunTriggers(database);
     return { mode, config, database, close: () => database.close() };
   }
   const name = `sundial_bench_${crypto.randomBytes(5).toString('hex')}`;
@@ -52,6 +69,7 @@ export async function openBenchDatabase(mode: DatabaseModeName): Promise<BenchDa
   try {
     const database = await openDatabase(config);
     await database.migrate();
+    if (options.withoutLastRunTriggers) await dropLastRunTriggers(database);
     return {
       mode,
       config,
@@ -228,9 +246,14 @@ export const collectGarbage: () => void = (() => {
   return () => gc?.();
 })();
 
-/** Samples RSS until stopped; reports the peak above the level at start. */
+/**
+ * This process's peak RSS above the level at start. On Linux the kernel's high-water mark (VmHWM in
+ * /proc/self/status, reset to the current RSS by writing 5 to /proc/self/clear_refs) catches every burst, even one
+ * while the event loop is busy; elsewhere RSS is sampled every `everyMs`.
+ */
 export function trackPeakRss(everyMs = 10): { stop(): number } {
   const base = process.memoryUsage.rss();
+  const kernel = resetHighWaterMark();
   let peak = base;
   const timer = setInterval(() => {
     peak = Math.max(peak, process.memoryUsage.rss());
@@ -238,8 +261,59 @@ export function trackPeakRss(everyMs = 10): { stop(): number } {
   return {
     stop() {
       clearInterval(timer);
-      peak = Math.max(peak, process.memoryUsage.rss());
+      peak = Math.max(peak, process.memoryUsage.rss(), kernel ? (readHighWaterMark() ?? 0) : 0);
       return (peak - base) / (1024 * 1024);
     },
   };
+}
+
+/** Resets the kernel's peak-RSS mark to the current RSS; false where there is none to reset. */
+function resetHighWaterMark(): boolean {
+  try {
+    fs.writeFileSync('/proc/self/clear_refs', '5');
+    return readHighWaterMark() !== null;
+  } catch {
+    return false;
+  }
+}
+
+/** VmHWM in bytes, or null where /proc is not there. */
+export function readHighWaterMark(pid: number | 'self' = 'self'): number | null {
+  try {
+    const match = /^VmHWM:\s+(\d+) kB$/m.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return match ? Number(match[1]) * 1024 : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * CPU time (user + system) of the PostgreSQL server's processes on this machine, in ms, from /proc; null where
+ * there is no /proc or no such process (a server elsewhere). Clock ticks are taken as 100 per second (Linux's USER_HZ).
+ */
+export function postgresCpuMs(): number | null {
+  let ticks = 0;
+  let found = false;
+  let entries: string[];
+  try {
+    entries = fs.readdirSync('/proc');
+  } catch {
+    return null;
+  }
+  for (const entry of entries) {
+    if (!/^\d+$/.test(entry)) continue;
+    let stat: string;
+    try {
+      stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
+    } catch {
+      continue; // gone meanwhile
+    }
+    const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+    if (!name.startsWith('postgres')) continue;
+    // Fields after "(name) ": state is the first; utime and stime are the 12th and 13th.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    ticks += Number(fields[11]) + Number(fields[12]);
+    found = true;
+  }
+  return found ? ticks * 10 : null;
 }

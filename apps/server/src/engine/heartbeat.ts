@@ -1,5 +1,6 @@
 // Keeps this worker's runs alive: one query a beat updates heartbeat_at of every run it has claimed or is
 // executing, and brings back cancel requests made in other processes (a run found CANCELLING is aborted here).
+import { beatRuns } from '../db/sql/runs/heartbeat.js';
 import type { EngineResources } from './resources.js';
 import { CancelReason } from './outcome.js';
 
@@ -15,7 +16,7 @@ export class Heartbeat {
   private timer: NodeJS.Timeout | null = null;
 
   constructor(
-    private readonly resources: Pick<EngineResources, 'prisma' | 'logger'>,
+    private readonly resources: Pick<EngineResources, 'sql' | 'logger'>,
     private readonly everyMs: number,
   ) {}
 
@@ -65,11 +66,7 @@ export class Heartbeat {
     const ids = [...new Set([...this.claimed, ...this.active.keys()])];
     if (ids.length === 0) return;
     try {
-      const rows = await this.resources.prisma.run.updateManyAndReturn({
-        where: { id: { in: ids } },
-        data: { heartbeatAt: new Date() },
-        select: { id: true, status: true },
-      });
+      const rows = await beatRuns(this.resources.sql, ids, new Date());
       for (const row of rows) if (row.status === 'CANCELLING') this.abort(row.id, new CancelReason('cancelled while running'));
     } catch (error) {
       this.resources.logger.warn(`heartbeat failed: ${(error as Error).message}`);
