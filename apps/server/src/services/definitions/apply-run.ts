@@ -146,7 +146,13 @@ export class ApplyRun {
         const row = await this.tx.job.findUnique({ where: { key }, include: JOB_INCLUDE });
         return row && { id: row.id, row, state: jobState(row) };
       };
-      const pausedUntil = job.pausedUntil === undefined ? null : new Date(job.pausedUntil);
+      const declaredPause = job.pausedUntil === undefined ? null : new Date(job.pausedUntil);
+      // A pause that has already ended (a file kept, or an export imported, after its time) leaves the job enabled,
+      // as the pause itself would have: a stale time must not stop a start or an import. A new job is made enabled;
+      // a stored job still paused until a later time is resumed (the document's time wins, as for a moved pause).
+      const pauseOver = declaredPause !== null && declaredPause.getTime() <= Date.now();
+      const pausedUntil = pauseOver ? null : declaredPause;
+      if (pauseOver) input.enabled = true;
       // A pause ends by re-enabling the job: a job declared enabled cannot be paused meanwhile.
       const refusePausedAndEnabled = () => {
         if (pausedUntil && job.enabled === true) {
@@ -159,6 +165,7 @@ export class ApplyRun {
           await this.services.jobs.pauseUntil(jobId, pausedUntil);
           this.summary.paused.push({ key, until: pausedUntil.toISOString() });
         }
+        if (pauseOver && current) await this.services.jobs.setEnabled(jobId, true);
         if (job.webhook) await this.services.webhooks.setEnabled(jobId, job.webhook.enabled);
         if (job.calendars || job.blackoutPolicy) {
           const calendars = job.calendars
