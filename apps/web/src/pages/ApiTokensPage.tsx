@@ -7,7 +7,7 @@ import { Button } from '../components/ui/Button';
 import { EmptyState } from '../components/ui/EmptyState';
 import { KeyIcon, PlusIcon } from '../components/ui/icons';
 import { ListBody, ListPage } from '../components/ui/ListPage';
-import { Table, TBody, Th, THead } from '../components/ui/Table';
+import { ActionsTh, Table, TBody, Th, THead } from '../components/ui/Table';
 import { graphql } from '../gql';
 
 const ApiTokensPageQuery = graphql(`
@@ -62,9 +62,7 @@ export default function ApiTokensPage() {
                   <Th>Created</Th>
                   <Th>Last used</Th>
                   <Th>Expires</Th>
-                  <Th>
-                    <span className="sr-only">Actions</span>
-                  </Th>
+                  <ActionsTh />
                 </tr>
               </THead>
               <TBody>

@@ -10,7 +10,7 @@ import { DropdownMenu } from '../components/ui/DropdownMenu';
 import { EmptyState } from '../components/ui/EmptyState';
 import { CalendarIcon, DotsIcon, PencilIcon, PlusIcon, TrashIcon } from '../components/ui/icons';
 import { ListBody, ListPage } from '../components/ui/ListPage';
-import { Table, TBody, Td, Th, THead, Tr } from '../components/ui/Table';
+import { ActionsTh, Table, TBody, Td, Th, THead, Tr } from '../components/ui/Table';
 import { useToast } from '../components/ui/Toasts';
 import { graphql } from '../gql';
 import { outcomeOf } from '../lib/mutationResult';
@@ -101,9 +101,7 @@ export default function CalendarsPage() {
                   <Th>Timezone</Th>
                   <Th>Entries</Th>
                   <Th>Jobs</Th>
-                  <Th>
-                    <span className="sr-only">Actions</span>
-                  </Th>
+                  <ActionsTh />
                 </tr>
               </THead>
               <TBody>

@@ -12,7 +12,7 @@ import { EmptyState } from '../components/ui/EmptyState';
 import { ClockIcon, PlusIcon } from '../components/ui/icons';
 import { FilterBar, ListBody, ListPage, NoMatchState, SearchField } from '../components/ui/ListPage';
 import { Select } from '../components/ui/Select';
-import { SortableTh, Table, TBody, Th, THead, type SortDirection } from '../components/ui/Table';
+import { ActionsTh, SortableTh, Table, TBody, Th, THead, type SortDirection } from '../components/ui/Table';
 import { graphql } from '../gql';
 import type { JobFilter, JobOrderField } from '../gql/graphql';
 import { usePermission } from '../lib/viewer';
@@ -170,9 +170,7 @@ export default function JobsPage() {
                 </SortableTh>
                 <Th>Last run</Th>
                 <Th>Enabled</Th>
-                <Th>
-                  <span className="sr-only">Actions</span>
-                </Th>
+                <ActionsTh />
               </tr>
             </THead>
             <TBody>

@@ -10,7 +10,7 @@ import { DropdownMenu } from '../components/ui/DropdownMenu';
 import { EmptyState } from '../components/ui/EmptyState';
 import { DotsIcon, KeyIcon, PencilIcon, PlusIcon, TrashIcon, UsersIcon } from '../components/ui/icons';
 import { FilterBar, ListBody, ListPage, SearchField } from '../components/ui/ListPage';
-import { Table, TBody, Td, Th, THead, Tr } from '../components/ui/Table';
+import { ActionsTh, Table, TBody, Td, Th, THead, Tr } from '../components/ui/Table';
 import { useToast } from '../components/ui/Toasts';
 import { UserDialog } from '../components/users/UserDialog';
 import { graphql } from '../gql';
@@ -158,9 +158,7 @@ export default function UsersPage() {
                   <Th>Roles</Th>
                   <Th>Sign-in</Th>
                   <Th>Attributes</Th>
-                  <Th>
-                    <span className="sr-only">Actions</span>
-                  </Th>
+                  <ActionsTh />
                 </tr>
               </THead>
               <TBody>
