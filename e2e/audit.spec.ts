@@ -74,6 +74,30 @@ test('an admin sees the events of their mutations and filters them by outcome', 
   await expect(table.getByRole('row').nth(1)).toBeVisible();
 });
 
+test('the audit log reads its filters from the URL: an unknown value falls back, a valid one applies', async ({ page }) => {
+  const jobId = await createJob(page, { name: unique('URL-filtered job'), action: 'examples.noop', args: {} });
+  const table = page.getByRole('table', { name: 'Audit events' });
+  const created = table.getByRole('row', { name: 'Audit event createJob by admin@sundial.test' });
+
+  // An outcome and a target type the page does not know are their defaults (any), not sent to the server; the
+  // target id beside them still narrows the list to this job's one event.
+  await page.goto(`/audit?targetId=${jobId}&outcome=NOT_AN_OUTCOME&targetType=planet&from=yesterday`);
+  await expect(page.getByLabel('Outcome')).toHaveValue('');
+  await expect(page.getByLabel('Target type')).toHaveValue('');
+  await expect(page.getByLabel('From')).toHaveValue('');
+  await expect(page.getByLabel('Target id')).toHaveValue(jobId);
+  await expect(created).toContainText(jobId);
+  await expect(page.getByRole('navigation', { name: 'Pagination' })).toContainText('1–1 of 1 events');
+
+  // A valid outcome in the URL is applied: the job's creation succeeded, so no failure matches.
+  await page.goto(`/audit?targetId=${jobId}&outcome=FAILURE&targetType=job`);
+  await expect(page.getByLabel('Outcome')).toHaveValue('FAILURE');
+  await expect(page.getByLabel('Target type')).toHaveValue('job');
+  await expect(page.getByText('No event matches these filters')).toBeVisible();
+  await page.goto(`/audit?targetId=${jobId}&outcome=SUCCESS&targetType=job`);
+  await expect(created).toContainText('Succeeded');
+});
+
 test('a viewer has no audit log in the navigation and cannot open it', async ({ page, browser }) => {
   const email = `${unique('auditless')}@example.test`;
   await createUser(page, { name: 'Ava Auditless', email, password: PASSWORD, roleIds: [await roleId(page, 'viewer')] });

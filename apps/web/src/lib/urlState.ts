@@ -1,9 +1,10 @@
 // A list page's URL state (filters, order), parsed by one zod schema per page instead of cast: a value the page
 // does not know (a typo, an old link, a hand-edited URL) falls back to the field's default instead of reaching the
 // server. `update` writes changes back, dropping empty and default values so shared URLs stay short.
-import { useMemo } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { useSearchParams } from 'react-router';
 import { z } from 'zod';
+import { useDebounced } from './useDebounced';
 
 /** A URL parameter that must be one of `values`; anything else (or nothing) is `fallback`. */
 export function urlEnum<T extends string, F extends string>(values: readonly T[], fallback: F): z.ZodType<T | F> {
@@ -42,4 +43,23 @@ export function useUrlState<Shape extends z.ZodRawShape>(schema: z.ZodObject<Sha
       { replace },
     );
   return [state, update, setParams] as const;
+}
+
+/**
+ * A text filter typed into a box and kept in the URL: the box follows every keystroke, the URL (and so the query)
+ * only the text settled for `ms`, trimmed. When the URL's value changes from elsewhere (Clear the filters, back and
+ * forward), the box shows it.
+ */
+export function useUrlText(value: string, write: (text: string) => void, ms: number) {
+  const [text, setText] = useState(value);
+  const settled = useDebounced(text.trim(), ms);
+  useEffect(() => {
+    if (settled !== value) write(settled);
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- only a newly settled text writes, not each render's new `write`
+  }, [settled]);
+  useEffect(() => {
+    if (value !== settled) setText(value);
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- follows the URL, not the typing
+  }, [value]);
+  return [text, setText] as const;
 }

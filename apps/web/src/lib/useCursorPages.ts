@@ -32,3 +32,6 @@ export function useCursorPages(pageSize: number, resetKey: unknown) {
     }),
   };
 }
+
+/** The paging state of one list page, as the list scaffold (ui/ListPage) takes it. */
+export type CursorPages = ReturnType<typeof useCursorPages>;

@@ -1,26 +1,21 @@
 // The audit log: every mutation as it was attempted, newest first. Filters live in the URL (shareable, back and
-// forward work); text filters are applied once typing pauses. Pages by cursor.
-import { useEffect, useMemo, useState } from 'react';
-import { useSearchParams } from 'react-router';
+// forward work), parsed by one zod schema; text filters are applied once typing pauses. Pages by cursor.
+import { useMemo } from 'react';
 import { useQuery } from 'urql';
+import { z } from 'zod';
 import { AUDIT_COLUMNS, AuditEventRow } from '../components/audit/AuditEventRow';
 import { AUDIT_OUTCOME, AUDIT_OUTCOMES } from '../components/audit/auditOutcome';
-import { PageHeader } from '../components/layout/PageHeader';
 import { Button } from '../components/ui/Button';
-import { Card } from '../components/ui/Card';
 import { EmptyState } from '../components/ui/EmptyState';
-import { ErrorState } from '../components/ui/ErrorState';
-import { ScrollIcon, SearchIcon } from '../components/ui/icons';
+import { ScrollIcon } from '../components/ui/icons';
 import { Input } from '../components/ui/Input';
-import { PaginationFooter } from '../components/ui/Pagination';
+import { FilterBar, ListBody, ListPage, NoMatchState } from '../components/ui/ListPage';
 import { Select } from '../components/ui/Select';
-import { SkeletonRows } from '../components/ui/Skeleton';
 import { Table, TBody, Th, THead } from '../components/ui/Table';
 import { graphql } from '../gql';
-import type { AuditEventFilter, AuditOutcome } from '../gql/graphql';
-import { describeError } from '../lib/errors';
+import type { AuditEventFilter } from '../gql/graphql';
 import { useCursorPages } from '../lib/useCursorPages';
-import { useDebounced } from '../lib/useDebounced';
+import { urlEnum, urlMatching, urlText, useUrlState, useUrlText } from '../lib/urlState';
 
 const AuditPageQuery = graphql(`
   query AuditPageQuery($first: Int!, $after: String, $filter: AuditEventFilter) {
@@ -43,8 +38,6 @@ const AuditPageQuery = graphql(`
 const PAGE_SIZE = 50;
 // Module-level: urql re-runs a query whose context object changes. New events come from every mutation.
 const CONTEXT = { additionalTypenames: ['AuditEvent'] };
-const TEXT_FILTERS = ['actor', 'action', 'targetId'] as const;
-const ALL_FILTERS = [...TEXT_FILTERS, 'targetType', 'outcome', 'from', 'to'] as const;
 // The server names a target by the entity in the mutation's name; the filter matches exactly, so offer the names.
 const TARGET_TYPES = [
   { value: 'job', label: 'Job' },
@@ -53,7 +46,25 @@ const TARGET_TYPES = [
   { value: 'role', label: 'Role' },
   { value: 'api_token', label: 'API token' },
   { value: 'session', label: 'Session' },
-];
+] as const;
+/** What a `datetime-local` box gives (seconds when the browser adds them). */
+const LOCAL_INPUT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$/;
+
+/**
+ * The page's URL: ?actor=&action=&targetType=&targetId=&outcome=&from=&to=, each checked (an unknown target type
+ * or outcome, a malformed date, is its default). The log has one order (newest first) and pages by cursor, so
+ * neither is in the URL.
+ */
+const AuditPageUrl = z.object({
+  actor: urlText,
+  action: urlText,
+  targetType: urlEnum(TARGET_TYPES.map((type) => type.value), ''),
+  targetId: urlText,
+  outcome: urlEnum(AUDIT_OUTCOMES, ''),
+  from: urlMatching(LOCAL_INPUT),
+  to: urlMatching(LOCAL_INPUT),
+});
+const NO_FILTERS = { actor: '', action: '', targetType: '', targetId: '', outcome: '', from: '', to: '' } as const;
 
 /** A `datetime-local` value (the browser's zone) as the instant the server expects; null when empty or invalid. */
 function instant(local: string): string | null {
@@ -63,72 +74,55 @@ function instant(local: string): string | null {
 }
 
 export default function AuditPage() {
-  const [params, setParams] = useSearchParams();
-  const value = (key: (typeof ALL_FILTERS)[number]) => params.get(key) ?? '';
+  const [state, setUrl] = useUrlState(AuditPageUrl);
+  const update = (changes: Parameters<typeof setUrl>[0]) => setUrl(changes, { replace: true });
+  const { actor, action, targetType, targetId, outcome, from, to } = state;
+  // Text filters are applied once typing pauses, so each keystroke is not a request.
+  const [actorText, setActorText] = useUrlText(actor, (text) => update({ actor: text }), 300);
+  const [actionText, setActionText] = useUrlText(action, (text) => update({ action: text }), 300);
+  const [targetIdText, setTargetIdText] = useUrlText(targetId, (text) => update({ targetId: text }), 300);
 
-  const update = (changes: Record<string, string>) =>
-    setParams(
-      (previous) => {
-        const next = new URLSearchParams(previous);
-        for (const [key, text] of Object.entries(changes)) {
-          if (text) next.set(key, text);
-          else next.delete(key);
-        }
-        return next;
-      },
-      { replace: true },
-    );
-
-  const outcome = value('outcome');
-  const targetType = value('targetType');
-  const from = value('from');
-  const to = value('to');
-  const texts = TEXT_FILTERS.map((key) => value(key));
-  const filter = useMemo<AuditEventFilter>(() => {
-    const [actor, action, targetId] = texts;
-    return {
+  const filter = useMemo<AuditEventFilter>(
+    () => ({
       actor: actor || null,
       action: action || null,
       targetType: targetType || null,
       targetId: targetId || null,
-      outcome: outcome ? (outcome as AuditOutcome) : null,
+      outcome: outcome || null,
       from: instant(from),
       to: instant(to),
-    };
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- `texts` is a new array each render; its items are the dependencies
-  }, [...texts, targetType, outcome, from, to]);
+    }),
+    [actor, action, targetType, targetId, outcome, from, to],
+  );
   const filterKey = JSON.stringify(filter);
   const pages = useCursorPages(PAGE_SIZE, filterKey);
 
-  const [{ data, error, fetching }, reexecute] = useQuery({
+  const query = useQuery({
     query: AuditPageQuery,
     variables: { first: pages.first, after: pages.after, filter },
     context: CONTEXT,
     requestPolicy: 'cache-and-network',
   });
+  const [{ data, fetching }] = query;
 
-  const filtered = ALL_FILTERS.some((key) => params.get(key));
-  const [resetKey, setResetKey] = useState(0);
-  const clear = () => {
-    update(Object.fromEntries(ALL_FILTERS.map((key) => [key, ''])));
-    setResetKey((key) => key + 1);
-  };
-  const events = data?.auditEvents;
+  const filtered = Object.values(state).some(Boolean);
+  const clear = () => update(NO_FILTERS);
 
   return (
-    <>
-      <PageHeader title="Audit log" description="Every change attempted through the API — who, from where, to what, and whether it was allowed. Newest first; secrets are redacted." />
-      <Card flush>
-        <div key={resetKey} className="grid grid-cols-2 gap-3 border-b border-stone-100 px-4 py-3 md:grid-cols-4 dark:border-stone-800">
-          <TextFilter label="Actor" placeholder="E-mail or token name" initial={texts[0]!} onSettle={(text) => update({ actor: text })} />
-          <TextFilter label="Action" placeholder="e.g. createJob" initial={texts[1]!} onSettle={(text) => update({ action: text })} />
+    <ListPage
+      title="Audit log"
+      description="Every change attempted through the API — who, from where, to what, and whether it was allowed. Newest first; secrets are redacted."
+      filters={
+        <FilterBar className="grid grid-cols-2 gap-3 md:grid-cols-4">
+          <Input type="search" label="Actor" placeholder="E-mail or token name" value={actorText} onChange={(event) => setActorText(event.target.value)} />
+          <Input type="search" label="Action" placeholder="e.g. createJob" value={actionText} onChange={(event) => setActionText(event.target.value)} />
           <Select
             label="Target type"
             value={targetType}
             onChange={(event) => update({ targetType: event.target.value })}
             options={[{ value: '', label: 'Any target' }, ...TARGET_TYPES]}
           />
-          <TextFilter label="Target id" placeholder="A job, run, user… id" initial={texts[2]!} onSettle={(text) => update({ targetId: text })} />
+          <Input type="search" label="Target id" placeholder="A job, run, user… id" value={targetIdText} onChange={(event) => setTargetIdText(event.target.value)} />
           <Select
             label="Outcome"
             value={outcome}
@@ -144,58 +138,51 @@ export default function AuditPage() {
               </Button>
             )}
           </div>
-        </div>
-
-        {error && !data ? (
-          <ErrorState title="Could not load the audit log" message={describeError(error)} onRetry={() => reexecute({ requestPolicy: 'network-only' })} retrying={fetching} />
-        ) : !events ? (
-          <SkeletonRows rows={10} columns={AUDIT_COLUMNS} label="Loading audit events" />
-        ) : events.totalCount === 0 && !filtered ? (
+        </FilterBar>
+      }
+    >
+      <ListBody
+        query={query}
+        list={data?.auditEvents}
+        errorTitle="Could not load the audit log"
+        loading={{ rows: 10, columns: AUDIT_COLUMNS, label: 'Loading audit events' }}
+        filtered={filtered}
+        empty={
           <EmptyState icon={<ScrollIcon />} title="Nothing audited yet">
             Each mutation — creating a job, running one, changing a user or a role, signing in with a token — is
             recorded here as it is attempted, with its actor, address, target and outcome, including the ones that
             were refused.
           </EmptyState>
-        ) : events.totalCount === 0 ? (
-          <EmptyState icon={<SearchIcon />} title="No event matches these filters" action={<Button onClick={clear}>Clear the filters</Button>}>
+        }
+        noMatch={
+          <NoMatchState title="No event matches these filters" onClear={clear}>
             Actions are exact mutation names (e.g. <code>updateJob</code>); the actor matches any part of an e-mail or token name.
-          </EmptyState>
-        ) : (
-          <>
-            <Table label="Audit events" className={fetching ? 'opacity-70 transition-opacity' : undefined}>
-              <THead>
-                <tr>
-                  <Th className="w-10 pr-0">
-                    <span className="sr-only">Details</span>
-                  </Th>
-                  <Th>Time</Th>
-                  <Th>Actor</Th>
-                  <Th>Action</Th>
-                  <Th>Target</Th>
-                  <Th>Outcome</Th>
-                </tr>
-              </THead>
-              <TBody>
-                {events.edges.map(({ node }) => (
-                  <AuditEventRow key={node.id} event={node} />
-                ))}
-              </TBody>
-            </Table>
-            <PaginationFooter {...pages.pagination(events, 'events')} />
-          </>
+          </NoMatchState>
+        }
+        pages={{ pages, noun: 'events' }}
+      >
+        {(events) => (
+          <Table label="Audit events" className={fetching ? 'opacity-70 transition-opacity' : undefined}>
+            <THead>
+              <tr>
+                <Th className="w-10 pr-0">
+                  <span className="sr-only">Details</span>
+                </Th>
+                <Th>Time</Th>
+                <Th>Actor</Th>
+                <Th>Action</Th>
+                <Th>Target</Th>
+                <Th>Outcome</Th>
+              </tr>
+            </THead>
+            <TBody>
+              {events.edges.map(({ node }) => (
+                <AuditEventRow key={node.id} event={node} />
+              ))}
+            </TBody>
+          </Table>
         )}
-      </Card>
-    </>
+      </ListBody>
+    </ListPage>
   );
-}
-
-/** A text filter that types freely and tells the page once typing has paused. */
-function TextFilter({ label, placeholder, initial, onSettle }: { label: string; placeholder: string; initial: string; onSettle: (text: string) => void }) {
-  const [text, setText] = useState(initial);
-  const settled = useDebounced(text.trim(), 300);
-  useEffect(() => {
-    if (settled !== initial) onSettle(settled);
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- reports a newly settled text once; a new onSettle each render must not re-report it
-  }, [settled]);
-  return <Input type="search" label={label} placeholder={placeholder} value={text} onChange={(event) => setText(event.target.value)} />;
 }

@@ -3,20 +3,16 @@
 import { useState } from 'react';
 import { useMutation, useQuery } from 'urql';
 import { CalendarDialog, type EditableCalendar } from '../components/calendars/CalendarDialog';
-import { PageHeader } from '../components/layout/PageHeader';
 import { Badge } from '../components/ui/Badge';
 import { Button } from '../components/ui/Button';
-import { Card } from '../components/ui/Card';
 import { ConfirmDialog } from '../components/ui/ConfirmDialog';
 import { DropdownMenu } from '../components/ui/DropdownMenu';
 import { EmptyState } from '../components/ui/EmptyState';
-import { ErrorState } from '../components/ui/ErrorState';
 import { CalendarIcon, DotsIcon, PencilIcon, PlusIcon, TrashIcon } from '../components/ui/icons';
-import { SkeletonRows } from '../components/ui/Skeleton';
-import { Table, TBody, Td, Th, THead, Tr } from '../components/ui/Table';
+import { ListBody, ListPage } from '../components/ui/ListPage';
+import { ActionsTh, Table, TBody, Td, Th, THead, Tr } from '../components/ui/Table';
 import { useToast } from '../components/ui/Toasts';
 import { graphql } from '../gql';
-import { describeError } from '../lib/errors';
 import { outcomeOf } from '../lib/mutationResult';
 import { usePermission } from '../lib/viewer';
 
@@ -61,7 +57,8 @@ const DeleteCalendarMutation = graphql(`
 const CONTEXT = { additionalTypenames: ['Calendar'] };
 
 export default function CalendarsPage() {
-  const [{ data, error, fetching }, reexecute] = useQuery({ query: CalendarsPageQuery, context: CONTEXT });
+  const query = useQuery({ query: CalendarsPageQuery, context: CONTEXT });
+  const [{ data }] = query;
   const [editing, setEditing] = useState<EditableCalendar | 'new' | null>(null);
   const [deleting, setDeleting] = useState<{ id: string; name: string; jobCount: number } | null>(null);
   const [, deleteCalendar] = useMutation(DeleteCalendarMutation);
@@ -80,64 +77,65 @@ export default function CalendarsPage() {
 
   return (
     <>
-      <PageHeader
+      <ListPage
         title="Calendars"
         description="Time windows jobs run only inside, or never inside (nights, weekends, holidays, a change freeze)."
         actions={create}
-      />
-      <Card flush>
-        {error && !data ? (
-          <ErrorState title="Could not load the calendars" message={describeError(error)} onRetry={() => reexecute({ requestPolicy: 'network-only' })} retrying={fetching} />
-        ) : !data ? (
-          <SkeletonRows rows={3} columns={4} label="Loading calendars" />
-        ) : data.calendars.length === 0 ? (
-          <EmptyState icon={<CalendarIcon />} title="No calendars" action={write.allowed ? create : undefined}>
-            A calendar holds date ranges, weekly windows and yearly dates in one timezone; jobs attach it.
-          </EmptyState>
-        ) : (
-          <Table label="Calendars">
-            <THead>
-              <tr>
-                <Th>Calendar</Th>
-                <Th>Timezone</Th>
-                <Th>Entries</Th>
-                <Th>Jobs</Th>
-                <Th>
-                  <span className="sr-only">Actions</span>
-                </Th>
-              </tr>
-            </THead>
-            <TBody>
-              {data.calendars.map((calendar) => (
-                <Tr key={calendar.id} aria-label={`Calendar ${calendar.name}`}>
-                  <Td className="max-w-72">
-                    <div className="flex flex-wrap items-center gap-2 font-medium">
-                      {calendar.name}
-                      {calendar.blackoutForAllJobs && <Badge tone="warning">Blackout for all jobs</Badge>}
-                    </div>
-                    {calendar.description && <div className="text-xs text-stone-500 dark:text-stone-400">{calendar.description}</div>}
-                  </Td>
-                  <Td className="font-mono text-xs">{calendar.timezone}</Td>
-                  <Td>{calendar.entries.length === 1 ? '1 entry' : `${calendar.entries.length} entries`}</Td>
-                  <Td>{calendar.blackoutForAllJobs ? 'All' : calendar.jobCount}</Td>
-                  <Td className="w-12 text-right">
-                    {write.allowed && (
-                      <DropdownMenu
-                        label={`Actions for ${calendar.name}`}
-                        trigger={<DotsIcon className="size-5" />}
-                        items={[
-                          { label: 'Edit', icon: <PencilIcon />, onSelect: () => setEditing(calendar) },
-                          { label: 'Delete', icon: <TrashIcon />, tone: 'danger' as const, onSelect: () => setDeleting(calendar) },
-                        ]}
-                      />
-                    )}
-                  </Td>
-                </Tr>
-              ))}
-            </TBody>
-          </Table>
-        )}
-      </Card>
+      >
+        <ListBody
+          query={query}
+          list={data?.calendars}
+          errorTitle="Could not load the calendars"
+          loading={{ rows: 3, columns: 4, label: 'Loading calendars' }}
+          empty={
+            <EmptyState icon={<CalendarIcon />} title="No calendars" action={write.allowed ? create : undefined}>
+              A calendar holds date ranges, weekly windows and yearly dates in one timezone; jobs attach it.
+            </EmptyState>
+          }
+        >
+          {(calendars) => (
+            <Table label="Calendars">
+              <THead>
+                <tr>
+                  <Th>Calendar</Th>
+                  <Th>Timezone</Th>
+                  <Th>Entries</Th>
+                  <Th>Jobs</Th>
+                  <ActionsTh />
+                </tr>
+              </THead>
+              <TBody>
+                {calendars.map((calendar) => (
+                  <Tr key={calendar.id} aria-label={`Calendar ${calendar.name}`}>
+                    <Td className="max-w-72">
+                      <div className="flex flex-wrap items-center gap-2 font-medium">
+                        {calendar.name}
+                        {calendar.blackoutForAllJobs && <Badge tone="warning">Blackout for all jobs</Badge>}
+                      </div>
+                      {calendar.description && <div className="text-xs text-stone-500 dark:text-stone-400">{calendar.description}</div>}
+                    </Td>
+                    <Td className="font-mono text-xs">{calendar.timezone}</Td>
+                    <Td>{calendar.entries.length === 1 ? '1 entry' : `${calendar.entries.length} entries`}</Td>
+                    <Td>{calendar.blackoutForAllJobs ? 'All' : calendar.jobCount}</Td>
+                    <Td className="w-12 text-right">
+                      {write.allowed && (
+                        <DropdownMenu
+                          label={`Actions for ${calendar.name}`}
+                          trigger={<DotsIcon className="size-5" />}
+                          items={[
+                            { label: 'Edit', icon: <PencilIcon />, onSelect: () => setEditing(calendar) },
+                            { label: 'Delete', icon: <TrashIcon />, tone: 'danger' as const, onSelect: () => setDeleting(calendar) },
+                          ]}
+                        />
+                      )}
+                    </Td>
+                  </Tr>
+                ))}
+              </TBody>
+            </Table>
+          )}
+        </ListBody>
+      </ListPage>
       {editing && (
         <CalendarDialog
           key={editing === 'new' ? 'new' : editing.id}

@@ -5,14 +5,10 @@ import { useMutation, useQuery } from 'urql';
 import { InboxIcon } from '../components/inbox/InboxIcon';
 import { InboxMessageItem } from '../components/inbox/InboxMessageItem';
 import { INBOX_CONTEXT } from '../components/inbox/UnreadInboxBadge';
-import { PageHeader } from '../components/layout/PageHeader';
 import { Button } from '../components/ui/Button';
-import { Card } from '../components/ui/Card';
 import { EmptyState } from '../components/ui/EmptyState';
-import { ErrorState } from '../components/ui/ErrorState';
 import { CheckIcon } from '../components/ui/icons';
-import { PaginationFooter } from '../components/ui/Pagination';
-import { SkeletonRows } from '../components/ui/Skeleton';
+import { ListBody, ListPage } from '../components/ui/ListPage';
 import { useToast } from '../components/ui/Toasts';
 import { graphql } from '../gql';
 import { describeError } from '../lib/errors';
@@ -52,15 +48,15 @@ type Show = 'all' | 'unread';
 export default function InboxPage() {
   const [show, setShow] = useState<Show>('all');
   const pages = useCursorPages(PAGE_SIZE, show);
-  const [{ data, error, fetching }, reexecute] = useQuery({
+  const query = useQuery({
     query: InboxPageQuery,
     variables: { unreadOnly: show === 'unread', first: pages.first, after: pages.after },
     context: INBOX_CONTEXT,
   });
+  const [{ data }, reexecute] = query;
   const [{ fetching: markingAll }, markAll] = useMutation(MarkAllInboxMessagesReadMutation);
   const toast = useToast();
   const unread = data?.viewer?.unreadInboxCount ?? 0;
-  const inbox = data?.viewer?.inbox;
 
   const onMarkAll = async () => {
     const result = await markAll({}, INBOX_CONTEXT);
@@ -74,63 +70,57 @@ export default function InboxPage() {
   };
 
   return (
-    <>
-      <PageHeader
-        title="Inbox"
-        description="Messages your jobs sent you (the notify.users action). Only you see them."
-        actions={
-          <Button icon={<CheckIcon />} onClick={onMarkAll} loading={markingAll} disabledReason={unread === 0 ? 'Nothing is unread' : null}>
-            Mark all read
-          </Button>
-        }
-      />
-      <div role="group" aria-label="Show" className="mb-4 flex gap-2">
-        {(['all', 'unread'] as const).map((option) => (
-          <button
-            key={option}
-            type="button"
-            aria-pressed={show === option}
-            onClick={() => setShow(option)}
-            className="rounded-full border border-stone-200 px-3 py-1 text-sm text-stone-600 hover:border-amber-400 hover:text-amber-800 focus-visible:outline-2 focus-visible:outline-amber-500 aria-pressed:border-amber-500 aria-pressed:bg-amber-50 aria-pressed:text-amber-900 dark:border-stone-700 dark:text-stone-300 dark:hover:text-amber-200 dark:aria-pressed:bg-amber-400/10 dark:aria-pressed:text-amber-200"
-          >
-            {option === 'all' ? 'All' : `Unread${data ? ` (${unread})` : ''}`}
-          </button>
-        ))}
-      </div>
-      <Card flush>
-        {error && !data ? (
-          <ErrorState
-            title="Could not load your inbox"
-            message={describeError(error)}
-            onRetry={() => reexecute({ requestPolicy: 'network-only' })}
-            retrying={fetching}
-          />
-        ) : !inbox ? (
-          <SkeletonRows columns={3} label="Loading messages" />
-        ) : inbox.edges.length === 0 ? (
-          <EmptyState icon={<InboxIcon />} title={show === 'unread' ? 'Nothing unread' : 'Your inbox is empty'}>
-            {show === 'unread' ? (
-              'You have read every message.'
-            ) : (
-              <>
-                Jobs that run the <code className="font-mono">notify.users</code> action with the inbox channel put
-                their messages here — for example a daily reminder for each user a job targets.
-              </>
-            )}
+    <ListPage
+      title="Inbox"
+      description="Messages your jobs sent you (the notify.users action). Only you see them."
+      actions={
+        <Button icon={<CheckIcon />} onClick={onMarkAll} loading={markingAll} disabledReason={unread === 0 ? 'Nothing is unread' : null}>
+          Mark all read
+        </Button>
+      }
+      above={
+        <div role="group" aria-label="Show" className="mb-4 flex gap-2">
+          {(['all', 'unread'] as const).map((option) => (
+            <button
+              key={option}
+              type="button"
+              aria-pressed={show === option}
+              onClick={() => setShow(option)}
+              className="rounded-full border border-stone-200 px-3 py-1 text-sm text-stone-600 hover:border-amber-400 hover:text-amber-800 focus-visible:outline-2 focus-visible:outline-amber-500 aria-pressed:border-amber-500 aria-pressed:bg-amber-50 aria-pressed:text-amber-900 dark:border-stone-700 dark:text-stone-300 dark:hover:text-amber-200 dark:aria-pressed:bg-amber-400/10 dark:aria-pressed:text-amber-200"
+            >
+              {option === 'all' ? 'All' : `Unread${data ? ` (${unread})` : ''}`}
+            </button>
+          ))}
+        </div>
+      }
+    >
+      <ListBody
+        query={query}
+        list={data?.viewer?.inbox}
+        errorTitle="Could not load your inbox"
+        loading={{ columns: 3, label: 'Loading messages' }}
+        filtered={show === 'unread'}
+        empty={
+          <EmptyState icon={<InboxIcon />} title="Your inbox is empty">
+            Jobs that run the <code className="font-mono">notify.users</code> action with the inbox channel put their
+            messages here — for example a daily reminder for each user a job targets.
           </EmptyState>
-        ) : (
-          <>
-            <ul aria-label="Messages" className="divide-y divide-stone-100 dark:divide-stone-800">
-              {inbox.edges.map((edge) => (
-                <InboxMessageItem key={edge.node.id} message={edge.node} />
-              ))}
-            </ul>
-            {(inbox.pageInfo.hasNextPage || !pages.onFirstPage) && (
-              <PaginationFooter {...pages.pagination(inbox, 'messages')} />
-            )}
-          </>
+        }
+        noMatch={
+          <EmptyState icon={<InboxIcon />} title="Nothing unread">
+            You have read every message.
+          </EmptyState>
+        }
+        pages={{ pages, noun: 'messages', whenPaged: true }}
+      >
+        {(inbox) => (
+          <ul aria-label="Messages" className="divide-y divide-stone-100 dark:divide-stone-800">
+            {inbox.edges.map((edge) => (
+              <InboxMessageItem key={edge.node.id} message={edge.node} />
+            ))}
+          </ul>
         )}
-      </Card>
-    </>
+      </ListBody>
+    </ListPage>
   );
 }

@@ -2,30 +2,25 @@
 // who started it, status, trigger, a date range (in the viewer's zone) and text — live in the URL, parsed here
 // against the allowed values; ?parent= narrows to one run's per-user children, ?causedBy= to the follow-ups one
 // run's ending started, ?cause= (a job) to the follow-ups its runs started.
-import { useEffect, useMemo, useState } from 'react';
-import { useQuery, useSubscription } from 'urql';
-import { PageHeader } from '../components/layout/PageHeader';
+import { useMemo } from 'react';
+import { useQuery } from 'urql';
 import { JobSelect, useJobName } from '../components/pickers/JobSelect';
 import { UserSelect } from '../components/pickers/UserSelect';
 import { RunRow, RunTableHead } from '../components/runs/RunRow';
 import { RUN_STATUS, RUN_STATUSES, RUN_TRIGGER_LABEL } from '../components/runs/runStatus';
 import { Button } from '../components/ui/Button';
-import { Card } from '../components/ui/Card';
 import { EmptyState } from '../components/ui/EmptyState';
-import { ErrorState } from '../components/ui/ErrorState';
 import { ListIcon } from '../components/ui/icons';
 import { Input } from '../components/ui/Input';
-import { PaginationFooter } from '../components/ui/Pagination';
+import { FilterBar, ListBody, ListPage } from '../components/ui/ListPage';
 import { Select } from '../components/ui/Select';
-import { SkeletonRows } from '../components/ui/Skeleton';
 import { TBody, THead } from '../components/ui/Table';
 import { graphql } from '../gql';
 import type { RunFilter, RunTrigger } from '../gql/graphql';
-import { describeError } from '../lib/errors';
 import { fromZonedInput, zoneName } from '../lib/format';
-import { useThrottledCallback } from '../lib/useLiveRefresh';
+import { useLiveFirstPage } from '../lib/useLiveRefresh';
 import { useCursorPages } from '../lib/useCursorPages';
-import { urlEnum, urlMatching, urlText, useUrlState } from '../lib/urlState';
+import { urlEnum, urlMatching, urlText, useUrlState, useUrlText } from '../lib/urlState';
 import { z } from 'zod';
 
 const RunsPageQuery = graphql(`
@@ -83,7 +78,6 @@ const CONTEXT = { additionalTypenames: ['Run'] };
 
 export default function RunsPage() {
   const [state, update, setParams] = useUrlState(RunsPageUrl);
-  const [search, setSearch] = useState(state.q);
 
   const filter = useMemo<RunFilter>(
     () => ({
@@ -104,53 +98,30 @@ export default function RunsPage() {
   const filterKey = JSON.stringify(filter);
   const pages = useCursorPages(PAGE_SIZE, filterKey);
 
-  const [{ data, error, fetching }, reexecute] = useQuery({ query: RunsPageQuery, variables: { first: pages.first, after: pages.after, filter }, context: CONTEXT });
-  const refresh = useThrottledCallback(() => {
-    // Only the first page moves under the reader's eyes; later pages stay put until asked.
-    if (pages.onFirstPage) reexecute({ requestPolicy: 'network-only' });
-  }, 1000);
-  const [{ data: changed }] = useSubscription({ query: RunsPageFeed });
-  useEffect(() => {
-    if (changed) refresh();
-  }, [changed, refresh]);
+  const query = useQuery({ query: RunsPageQuery, variables: { first: pages.first, after: pages.after, filter }, context: CONTEXT });
+  const [{ data }, reexecute] = query;
+  useLiveFirstPage(RunsPageFeed, pages.onFirstPage, reexecute);
 
   const set = (key: keyof typeof RunsPageUrl.shape, value: string) => update({ [key]: value });
-
   // The text filter follows typing after a pause, so each keystroke is not a request.
-  useEffect(() => {
-    if (search.trim() === state.q) return;
-    const timer = setTimeout(
-      () =>
-        setParams((previous) => {
-          const next = new URLSearchParams(previous);
-          if (search.trim()) next.set('q', search.trim());
-          else next.delete('q');
-          return next;
-        }),
-      300,
-    );
-    return () => clearTimeout(timer);
-  }, [search, state.q, setParams]);
+  const [search, setSearch] = useUrlText(state.q, (q) => set('q', q), 300);
 
-  const runs = data?.runs;
   const filtered = Boolean(state.status || state.trigger || state.job || state.user || state.cause || state.causedBy || state.q || state.from || state.to);
   const jobName = useJobName(state.job);
   const zone = zoneName();
 
   return (
-    <>
-      <PageHeader
-        title="Runs"
-        description={
-          state.parent
-            ? 'The per-user runs of one run, newest first. Updates live.'
-            : state.causedBy
-              ? 'The follow-up runs one run’s ending started, newest first. Updates live.'
-              : jobName ? `Runs of ${jobName}, newest first. Updates live.` : 'Every run of every job, newest first. Updates live.'
-        }
-      />
-      <Card flush>
-        <div role="search" aria-label="Filter runs" className="grid grid-cols-2 gap-3 border-b border-stone-100 px-4 py-3 lg:grid-cols-4 dark:border-stone-800">
+    <ListPage
+      title="Runs"
+      description={
+        state.parent
+          ? 'The per-user runs of one run, newest first. Updates live.'
+          : state.causedBy
+            ? 'The follow-up runs one run’s ending started, newest first. Updates live.'
+            : jobName ? `Runs of ${jobName}, newest first. Updates live.` : 'Every run of every job, newest first. Updates live.'
+      }
+      filters={
+        <FilterBar role="search" aria-label="Filter runs" className="grid grid-cols-2 gap-3 lg:grid-cols-4">
           <Input className="col-span-2 lg:col-span-1" label="Search" type="search" placeholder="Run title or job name" value={search} onChange={(event) => setSearch(event.target.value)} />
           <JobSelect className="min-w-0" label="Job" placeholder="Any job" clearable value={state.job} onChange={(id) => set('job', id)} />
           <UserSelect className="min-w-0" label="Started by" placeholder="Anyone" clearable value={state.user} onChange={(id) => set('user', id)} />
@@ -174,41 +145,48 @@ export default function RunsPage() {
           <div className="flex items-end">
             <Button
               disabled={!filtered}
-              onClick={() => {
-                setSearch('');
-                setParams(state.parent ? { parent: state.parent } : {});
-              }}
+              // The search box follows the URL (useUrlText), so emptying the URL empties it too.
+              onClick={() => setParams(state.parent ? { parent: state.parent } : {})}
             >
               Clear filters
             </Button>
           </div>
-        </div>
-        {error && !data ? (
-          <ErrorState title="Could not load the runs" message={describeError(error)} onRetry={() => reexecute({ requestPolicy: 'network-only' })} retrying={fetching} />
-        ) : !runs ? (
-          <SkeletonRows rows={10} columns={6} label="Loading runs" />
-        ) : runs.totalCount === 0 ? (
-          <EmptyState icon={<ListIcon />} title={filtered ? 'No run matches these filters' : 'No runs yet'}>
-            {filtered ? 'Try other filters, or clear them.' : 'Runs appear here when a job’s schedule comes round or someone presses “Run now” on a job.'}
+        </FilterBar>
+      }
+    >
+      <ListBody
+        query={query}
+        list={data?.runs}
+        errorTitle="Could not load the runs"
+        loading={{ rows: 10, columns: 6, label: 'Loading runs' }}
+        filtered={filtered}
+        empty={
+          <EmptyState icon={<ListIcon />} title="No runs yet">
+            Runs appear here when a job’s schedule comes round or someone presses “Run now” on a job.
           </EmptyState>
-        ) : (
-          <>
-            <div tabIndex={0} className="relative overflow-x-auto focus-visible:outline-2 focus-visible:outline-amber-500">
-              <table aria-label="Runs" className="w-full text-left text-sm">
-                <THead>
-                  <RunTableHead showJob />
-                </THead>
-                <TBody>
-                  {runs.edges.map(({ node }) => (
-                    <RunRow key={node.id} run={node} job={node.job} showJob />
-                  ))}
-                </TBody>
-              </table>
-            </div>
-            <PaginationFooter {...pages.pagination(runs, 'runs')} />
-          </>
+        }
+        noMatch={
+          <EmptyState icon={<ListIcon />} title="No run matches these filters">
+            Try other filters, or clear them.
+          </EmptyState>
+        }
+        pages={{ pages, noun: 'runs' }}
+      >
+        {(runs) => (
+          <div tabIndex={0} className="relative overflow-x-auto focus-visible:outline-2 focus-visible:outline-amber-500">
+            <table aria-label="Runs" className="w-full text-left text-sm">
+              <THead>
+                <RunTableHead showJob />
+              </THead>
+              <TBody>
+                {runs.edges.map(({ node }) => (
+                  <RunRow key={node.id} run={node} job={node.job} showJob />
+                ))}
+              </TBody>
+            </table>
+          </div>
         )}
-      </Card>
-    </>
+      </ListBody>
+    </ListPage>
   );
 }

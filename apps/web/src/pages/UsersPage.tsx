@@ -1,27 +1,24 @@
+// Users: people jobs target and who can sign in. The search lives in the URL; pages by cursor. Edit, delete and
+// clear failed sign-ins from a row's menu.
 import { useState } from 'react';
 import { useMutation, useQuery } from 'urql';
-import { PageHeader } from '../components/layout/PageHeader';
+import { z } from 'zod';
 import { Badge } from '../components/ui/Badge';
 import { Button } from '../components/ui/Button';
-import { Card } from '../components/ui/Card';
 import { ConfirmDialog } from '../components/ui/ConfirmDialog';
 import { DropdownMenu } from '../components/ui/DropdownMenu';
 import { EmptyState } from '../components/ui/EmptyState';
-import { ErrorState } from '../components/ui/ErrorState';
-import { DotsIcon, KeyIcon, PencilIcon, PlusIcon, SearchIcon, TrashIcon, UsersIcon } from '../components/ui/icons';
-import { Input } from '../components/ui/Input';
-import { PaginationFooter } from '../components/ui/Pagination';
-import { SkeletonRows } from '../components/ui/Skeleton';
-import { Table, TBody, Td, Th, THead, Tr } from '../components/ui/Table';
+import { DotsIcon, KeyIcon, PencilIcon, PlusIcon, TrashIcon, UsersIcon } from '../components/ui/icons';
+import { FilterBar, ListBody, ListPage, SearchField } from '../components/ui/ListPage';
+import { ActionsTh, Table, TBody, Td, Th, THead, Tr } from '../components/ui/Table';
 import { useToast } from '../components/ui/Toasts';
 import { UserDialog } from '../components/users/UserDialog';
 import { graphql } from '../gql';
 import type { UsersPageQueryQuery } from '../gql/graphql';
-import { describeError } from '../lib/errors';
 import { formatDateTime, formatRelative } from '../lib/format';
 import { outcomeOf } from '../lib/mutationResult';
 import { useCursorPages } from '../lib/useCursorPages';
-import { useDebounced } from '../lib/useDebounced';
+import { urlText, useUrlState, useUrlText } from '../lib/urlState';
 import { usePermission } from '../lib/viewer';
 
 const UsersPageQuery = graphql(`
@@ -88,6 +85,8 @@ const ClearFailedSignInsMutation = graphql(`
 `);
 
 const PAGE_SIZE = 50;
+/** The page's URL: ?q= (name or e-mail), so a search can be shared and survives a reload. */
+const UsersPageUrl = z.object({ q: urlText });
 type UserNode = UsersPageQueryQuery['users']['edges'][number]['node'];
 
 // Module-level: urql re-runs a query whose context object changes, so it must not be rebuilt per render.
@@ -95,14 +94,15 @@ type UserNode = UsersPageQueryQuery['users']['edges'][number]['node'];
 const CONTEXT = { additionalTypenames: ['User'] };
 
 export default function UsersPage() {
-  const [searchText, setSearchText] = useState('');
-  const search = useDebounced(searchText.trim(), 250);
+  const [{ q: search }, setUrl] = useUrlState(UsersPageUrl);
+  const [searchText, setSearchText] = useUrlText(search, (q) => setUrl({ q }, { replace: true }), 250);
   const pages = useCursorPages(PAGE_SIZE, search);
-  const [{ data, error, fetching }, reexecute] = useQuery({
+  const query = useQuery({
     query: UsersPageQuery,
     variables: { first: pages.first, after: pages.after, search: search || null },
     context: CONTEXT,
   });
+  const [{ data }] = query;
   const [editing, setEditing] = useState<UserNode | 'new' | null>(null);
   const [deleting, setDeleting] = useState<UserNode | null>(null);
   const [, deleteUser] = useMutation(DeleteUserMutation);
@@ -114,7 +114,6 @@ export default function UsersPage() {
   };
   const canAssignRoles = usePermission('ROLES_MANAGE').allowed;
   const toast = useToast();
-  const users = data?.users;
   const create = (
     <Button variant="primary" icon={<PlusIcon />} onClick={() => setEditing('new')}>
       New user
@@ -123,24 +122,35 @@ export default function UsersPage() {
 
   return (
     <>
-      <PageHeader title="Users" description="People jobs can target, and who can sign in. Attributes are what actions read about them." actions={create} />
-      <Card flush>
-        <div className="border-b border-stone-100 px-4 py-3 dark:border-stone-800">
-          <div className="relative max-w-md">
-            <SearchIcon className="pointer-events-none absolute top-1/2 left-3 z-10 size-4 -translate-y-1/2 text-stone-500 dark:text-stone-400" />
-            <Input type="search" aria-label="Search users" placeholder="Search by name or e-mail" inputClassName="pl-9" value={searchText} onChange={(event) => setSearchText(event.target.value)} />
-          </div>
-        </div>
-        {error && !data ? (
-          <ErrorState title="Could not load the users" message={describeError(error)} onRetry={() => reexecute({ requestPolicy: 'network-only' })} retrying={fetching} />
-        ) : !users ? (
-          <SkeletonRows rows={6} columns={5} label="Loading users" />
-        ) : users.totalCount === 0 ? (
-          <EmptyState icon={<UsersIcon />} title={search ? 'No user matches' : 'No users yet'} action={search ? undefined : create}>
-            {search ? 'Try another name or e-mail.' : 'Add the people your jobs are for. Give them a password only if they should sign in here.'}
-          </EmptyState>
-        ) : (
-          <>
+      <ListPage
+        title="Users"
+        description="People jobs can target, and who can sign in. Attributes are what actions read about them."
+        actions={create}
+        filters={
+          <FilterBar>
+            <SearchField className="max-w-md" label="Search users" placeholder="Search by name or e-mail" value={searchText} onChange={setSearchText} />
+          </FilterBar>
+        }
+      >
+        <ListBody
+          query={query}
+          list={data?.users}
+          errorTitle="Could not load the users"
+          loading={{ rows: 6, columns: 5, label: 'Loading users' }}
+          filtered={Boolean(search)}
+          empty={
+            <EmptyState icon={<UsersIcon />} title="No users yet" action={create}>
+              Add the people your jobs are for. Give them a password only if they should sign in here.
+            </EmptyState>
+          }
+          noMatch={
+            <EmptyState icon={<UsersIcon />} title="No user matches">
+              Try another name or e-mail.
+            </EmptyState>
+          }
+          pages={{ pages, noun: 'users' }}
+        >
+          {(users) => (
             <Table label="Users">
               <THead>
                 <tr>
@@ -148,9 +158,7 @@ export default function UsersPage() {
                   <Th>Roles</Th>
                   <Th>Sign-in</Th>
                   <Th>Attributes</Th>
-                  <Th>
-                    <span className="sr-only">Actions</span>
-                  </Th>
+                  <ActionsTh />
                 </tr>
               </THead>
               <TBody>
@@ -212,10 +220,9 @@ export default function UsersPage() {
                 ))}
               </TBody>
             </Table>
-            <PaginationFooter {...pages.pagination(users, 'users')} />
-          </>
-        )}
-      </Card>
+          )}
+        </ListBody>
+      </ListPage>
       {editing && (
         <UserDialog
           key={editing === 'new' ? 'new' : editing.id}

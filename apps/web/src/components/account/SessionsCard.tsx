@@ -15,7 +15,7 @@ import { ConfirmDialog } from '../ui/ConfirmDialog';
 import { ErrorState } from '../ui/ErrorState';
 import { LogOutIcon } from '../ui/icons';
 import { SkeletonRows } from '../ui/Skeleton';
-import { Table, TBody, Td, Th, THead, Tr } from '../ui/Table';
+import { ActionsTh, Table, TBody, Td, Th, THead, Tr } from '../ui/Table';
 import { useToast } from '../ui/Toasts';
 
 const SessionsCardQuery = graphql(`
@@ -92,9 +92,7 @@ export function SessionsCard() {
                 <Th>Address</Th>
                 <Th>Signed in</Th>
                 <Th>Last seen</Th>
-                <Th>
-                  <span className="sr-only">Actions</span>
-                </Th>
+                <ActionsTh />
               </tr>
             </THead>
             <TBody>

@@ -1,9 +1,9 @@
 // Choose one job by searching the server as you type (part of its name or action), so any job of a big install
 // can be picked; the chosen job's name is read by id, so a choice from the URL or a saved form shows its name.
-import { useMemo, useState } from 'react';
+import { useMemo } from 'react';
 import { useQuery } from 'urql';
 import { graphql } from '../../gql';
-import { useDebounced } from '../../lib/useDebounced';
+import { useServerSearch } from '../../lib/useServerSearch';
 import { SearchSelect } from '../ui/SearchSelect';
 
 const JobSelectSearchQuery = graphql(`
@@ -58,9 +58,7 @@ export function JobSelect({
   help?: string;
   className?: string;
 }) {
-  const [text, setText] = useState('');
-  const search = useDebounced(text, 250);
-  const [{ data, fetching }] = useQuery({ query: JobSelectSearchQuery, variables: { search: search || null } });
+  const { data, setText, searching } = useServerSearch(JobSelectSearchQuery);
   const chosenName = useJobName(value);
   const items = useMemo(
     () => (data?.jobs.edges ?? []).filter(({ node }) => node.id !== exclude).map(({ node }) => ({ id: node.id, label: node.name, detail: node.action })),
@@ -74,7 +72,7 @@ export function JobSelect({
       items={items}
       onSearch={setText}
       onChange={onChange}
-      loading={fetching || search !== text}
+      loading={searching}
       placeholder={placeholder}
       emptyText="No job matches"
       clearable={clearable}

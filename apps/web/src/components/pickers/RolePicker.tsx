@@ -1,9 +1,7 @@
 // Choose roles by searching the server as you type (part of the name), so every role can be found however many
 // there are; the list shows the first 20 matches. Roles chosen before keep their names from `known`.
-import { useState } from 'react';
-import { useQuery } from 'urql';
 import { type FragmentType, graphql, useFragment } from '../../gql';
-import { useDebounced } from '../../lib/useDebounced';
+import { useServerSearch } from '../../lib/useServerSearch';
 import { MultiSelect, type MultiSelectProps } from '../ui/MultiSelect';
 
 export const RolePicker_RoleFragment = graphql(`
@@ -32,9 +30,7 @@ export type RolePickerProps = Omit<MultiSelectProps, 'options' | 'onQueryChange'
 };
 
 export function RolePicker({ known: knownRefs = [], placeholder = 'Search roles', emptyText = 'No role matches', ...props }: RolePickerProps) {
-  const [query, setQuery] = useState('');
-  const search = useDebounced(query.trim(), 250);
-  const [{ data }] = useQuery({ query: RolePickerQuery, variables: { search: search || null } });
+  const { data, setText } = useServerSearch(RolePickerQuery);
   const matches = useFragment(RolePicker_RoleFragment, data?.roles.edges.map((edge) => edge.node) ?? []);
   const known = useFragment(RolePicker_RoleFragment, knownRefs);
   return (
@@ -42,7 +38,7 @@ export function RolePicker({ known: knownRefs = [], placeholder = 'Search roles'
       {...props}
       placeholder={placeholder}
       emptyText={data ? emptyText : 'Searching…'}
-      onQueryChange={setQuery}
+      onQueryChange={setText}
       options={matches.map(roleOption)}
       known={known.map(roleOption)}
     />

@@ -1,9 +1,7 @@
 // Choose users by searching the server as you type (name or e-mail), so any of 10,000 users can be picked; the
 // list shows the first 20 matches. Users chosen before keep their names from `known` (the fragment below).
-import { useState } from 'react';
-import { useQuery } from 'urql';
 import { type FragmentType, graphql, useFragment } from '../../gql';
-import { useDebounced } from '../../lib/useDebounced';
+import { useServerSearch } from '../../lib/useServerSearch';
 import { MultiSelect, type MultiSelectProps } from '../ui/MultiSelect';
 
 export const UserPicker_UserFragment = graphql(`
@@ -32,9 +30,7 @@ export type UserPickerProps = Omit<MultiSelectProps, 'options' | 'onQueryChange'
 };
 
 export function UserPicker({ known: knownRefs = [], placeholder = 'Search users', emptyText = 'No user matches', ...props }: UserPickerProps) {
-  const [query, setQuery] = useState('');
-  const search = useDebounced(query.trim(), 250);
-  const [{ data }] = useQuery({ query: UserPickerQuery, variables: { search: search || null } });
+  const { data, setText } = useServerSearch(UserPickerQuery);
   const matches = useFragment(UserPicker_UserFragment, data?.users.edges.map((edge) => edge.node) ?? []);
   const known = useFragment(UserPicker_UserFragment, knownRefs);
   return (
@@ -42,7 +38,7 @@ export function UserPicker({ known: knownRefs = [], placeholder = 'Search users'
       {...props}
       placeholder={placeholder}
       emptyText={data ? emptyText : 'Searching…'}
-      onQueryChange={setQuery}
+      onQueryChange={setText}
       options={matches.map(userOption)}
       known={known.map(userOption)}
     />

@@ -1,9 +1,9 @@
 // Choose one user by searching the server as you type (part of the name or e-mail), so any of 10,000 users can
 // be picked; the chosen user's name is read by id, so a choice from the URL shows its name.
-import { useMemo, useState } from 'react';
+import { useMemo } from 'react';
 import { useQuery } from 'urql';
 import { graphql } from '../../gql';
-import { useDebounced } from '../../lib/useDebounced';
+import { useServerSearch } from '../../lib/useServerSearch';
 import { SearchSelect } from '../ui/SearchSelect';
 
 const UserSelectSearchQuery = graphql(`
@@ -44,9 +44,7 @@ export function UserSelect({
   placeholder?: string;
   className?: string;
 }) {
-  const [text, setText] = useState('');
-  const search = useDebounced(text, 250);
-  const [{ data, fetching }] = useQuery({ query: UserSelectSearchQuery, variables: { search: search || null } });
+  const { data, setText, searching } = useServerSearch(UserSelectSearchQuery);
   const [{ data: chosen }] = useQuery({ query: UserSelectChosenQuery, variables: { id: value }, pause: !value });
   const items = useMemo(() => (data?.users.edges ?? []).map(({ node }) => ({ id: node.id, label: node.name, detail: node.email })), [data]);
   return (
@@ -57,7 +55,7 @@ export function UserSelect({
       items={items}
       onSearch={setText}
       onChange={onChange}
-      loading={fetching || search !== text}
+      loading={searching}
       placeholder={placeholder}
       emptyText="No user matches"
       clearable={clearable}

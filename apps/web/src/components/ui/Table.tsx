@@ -36,6 +36,15 @@ export function Th({ className, ...props }: ThHTMLAttributes<HTMLTableCellElemen
   return <th scope="col" className={cx('px-4 py-2.5 font-medium whitespace-nowrap', className)} {...props} />;
 }
 
+/** The header of a row-actions column (a menu, buttons): it has no visible title, only one for screen readers. */
+export function ActionsTh() {
+  return (
+    <Th>
+      <span className="sr-only">Actions</span>
+    </Th>
+  );
+}
+
 export function Td({ className, ...props }: TdHTMLAttributes<HTMLTableCellElement>) {
   return <td className={cx('px-4 py-3 align-middle', className)} {...props} />;
 }
