@@ -1,9 +1,9 @@
 // Choose one calendar by searching the server as you type (part of its name), as JobSelect does for jobs; the
 // chosen calendar's name is read by id, so a saved job's calendars show their names before any search.
-import { useMemo, useState } from 'react';
+import { useMemo } from 'react';
 import { useQuery } from 'urql';
 import { graphql } from '../../gql';
-import { useDebounced } from '../../lib/useDebounced';
+import { useServerSearch } from '../../lib/useServerSearch';
 import { SearchSelect } from '../ui/SearchSelect';
 
 const CalendarSelectSearchQuery = graphql(`
@@ -41,9 +41,7 @@ export function CalendarSelect({
   error?: string | null;
   className?: string;
 }) {
-  const [text, setText] = useState('');
-  const search = useDebounced(text, 250);
-  const [{ data, fetching }] = useQuery({ query: CalendarSelectSearchQuery, variables: { search: search || null } });
+  const { data, setText, searching } = useServerSearch(CalendarSelectSearchQuery);
   const [{ data: chosen }] = useQuery({ query: CalendarSelectChosenQuery, variables: { id: value }, pause: !value });
   const chosenName = value && chosen?.calendar?.id === value ? chosen.calendar.name : '';
   // A blackout for all jobs covers every job already: attaching it would say nothing more.
@@ -59,7 +57,7 @@ export function CalendarSelect({
       items={items}
       onSearch={setText}
       onChange={onChange}
-      loading={fetching || search !== text}
+      loading={searching}
       placeholder={placeholder}
       emptyText="No calendar matches"
       error={error}
