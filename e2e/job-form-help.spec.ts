@@ -49,7 +49,7 @@ test('problems show after leaving a field or submitting, in words, and submit fo
   const raw = page.getByLabel('Args', { exact: true });
   await raw.fill('{"channel": "email"}');
   await expect(raw).toHaveAccessibleDescription(/Message \(message\) is required/);
-  await raw.fill('{"message": "Hi {firstName}"}');
+  await raw.fill('{"message": "Hi {{firstName}}"}');
   await expect(raw).not.toHaveAttribute('aria-invalid', 'true');
 
   // Saved: the channel left at its default is not written into the job's args.
@@ -57,7 +57,7 @@ test('problems show after leaving a field or submitting, in words, and submit fo
   await expect(page).toHaveURL(/\/jobs\/(?!new$)[^/]+$/, { timeout: 30_000 });
   const id = page.url().split('/').pop()!;
   const data = await gql<{ job: { args: unknown } }>(page, 'query($id: ID!) { job(id: $id) { args } }', { id });
-  expect(data.job.args).toEqual({ message: 'Hi {firstName}' });
+  expect(data.job.args).toEqual({ message: 'Hi {{firstName}}' });
 });
 
 test('a name another job has is pointed out at the field', async ({ page }) => {

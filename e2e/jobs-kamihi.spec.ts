@@ -22,7 +22,7 @@ test('create a per-user cron job for a role, run it from the row menu and watch 
   await page.getByLabel('Name').fill(jobName);
   await page.getByLabel('Action').selectOption('examples.reminder');
   await expect(page.getByLabel('Action')).toHaveAccessibleDescription(/Sends each targeted user a reminder/);
-  await page.getByLabel('message').fill('Hi {firstName}, the report is due today');
+  await page.getByLabel('message').fill('Hi {{firstName}}, the report is due today');
   await page.getByLabel('Roles').fill(role.slice(0, 8));
   await page.getByRole('option', { name: new RegExp(role) }).click();
   // A pick by mouse closes the list, so it does not cover the fields below.

@@ -6,18 +6,33 @@
  * - per user on: one run per user, `user` is that user;
  * - per user off: one run, `user` is null, and it reminds every user in `users`.
  *
- * Template placeholders: {name}, {firstName}, {email}. The chat channel needs the user attribute `chatId`;
- * a user without one is skipped with a warning, not a failure.
+ * The message is a template in the syntax every built-in action uses (@sundial/actions' parseTemplate):
+ * {{firstName}}, {{name}}, {{email}}, {{attributes.NAME}}, {{run.scheduledFor}}… The older single-brace
+ * {name}, {firstName} and {email} still work: jobs saved with them live in databases, jobs-as-code files and
+ * integrators' scripts this file cannot rewrite. The chat channel needs the user attribute `chatId`; a user
+ * without one is skipped with a warning, not a failure.
  */
-import { defineAction, z, type ActionUser } from '@sundial/actions';
+import {
+  defineAction,
+  parseTemplate,
+  renderTemplate,
+  runTemplateFields,
+  templateString,
+  userTemplateValues,
+  z,
+  type ActionUser,
+  type ParseTemplateOptions,
+} from '@sundial/actions';
+
+/** The single-brace placeholders this action understood before it used the shared syntax. */
+const TEMPLATE_OPTIONS: ParseTemplateOptions = { singleBraceFields: ['name', 'firstName', 'email'] };
 
 const args = z.object({
-  message: z
-    .string()
+  message: templateString(TEMPLATE_OPTIONS)
     .trim()
-    .min(1, { error: 'write the reminder text, e.g. "Hi {firstName}, the report is due today"' })
+    .min(1, { error: 'write the reminder text, e.g. "Hi {{firstName}}, the report is due today"' })
     .max(2000)
-    .describe('Reminder text; {name}, {firstName} and {email} are replaced for each user'),
+    .describe('Reminder text; {{firstName}}, {{name}}, {{email}} and {{attributes.NAME}} are replaced for each user'),
   channel: z.enum(['email', 'chat']).default('email').describe('Where to send it'),
 });
 
@@ -26,16 +41,6 @@ interface Delivery {
   channel: 'email' | 'chat';
   to: string;
   text: string;
-}
-
-function renderTemplate(template: string, user: ActionUser): string {
-  const values: Record<string, string> = {
-    name: user.name,
-    firstName: user.name.split(/\s+/)[0] ?? user.name,
-    email: user.email,
-  };
-  // Unknown placeholders stay as written, so a typo shows in the message instead of vanishing.
-  return template.replace(/\{(\w+)\}/g, (whole, key: string) => values[key] ?? whole);
 }
 
 /** Where the reminder goes on this channel, or null when the user has no address for it. */
@@ -50,7 +55,9 @@ export default defineAction({
   description: 'Sends each targeted user a reminder built from a template with their name (logs what it would send).',
   args,
   defaults: { timeoutMs: 60_000, retries: 2, retryBackoffMs: 5_000, concurrency: 10 },
-  run({ args, user, users, log, signal, progress }) {
+  run({ args, user, users, log, signal, progress, run, since }) {
+    const template = parseTemplate(args.message, TEMPLATE_OPTIONS);
+    const runFields = runTemplateFields({ run, since });
     const recipients = user ? [user] : users;
     if (recipients.length === 0) {
       log.warn('no users to remind: target users or roles in the job');
@@ -66,7 +73,9 @@ export default defineAction({
         log.warn(`skipped ${recipient.name}: no chatId attribute`, { userId: recipient.id });
         skipped.push({ userId: recipient.id, reason: 'no chatId attribute' });
       } else {
-        const delivery: Delivery = { userId: recipient.id, channel: args.channel, to, text: renderTemplate(args.message, recipient) };
+        const { text, missing } = renderTemplate(template, userTemplateValues(recipient, runFields));
+        for (const attribute of missing) log.warn(`${recipient.name} has no attribute "${attribute}": rendered empty`, { userId: recipient.id });
+        const delivery: Delivery = { userId: recipient.id, channel: args.channel, to, text };
         log.info(`would send to ${recipient.name} by ${args.channel}`, { to, text: delivery.text });
         sent.push(delivery);
       }

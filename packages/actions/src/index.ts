@@ -14,6 +14,17 @@ export type {
   RunInfo,
   RunTrigger,
 } from './context.js';
+export {
+  parseTemplate,
+  renderTemplate,
+  runTemplateFields,
+  userTemplateValues,
+  templateString,
+  TemplateError,
+  TEMPLATE_FIELDS,
+  TEMPLATE_PLACEHOLDERS_HELP,
+} from './template.js';
+export type { ParseTemplateOptions, TemplateField, TemplatePart, TemplateValues } from './template.js';
 export type { ActionTrace, ActionSpan, SpanAttributes } from './trace.js';
 export type { SundialData, SundialRuns, SundialInboxes, InboxMessage, DeletedRuns } from './sundial-data.js';
 // Re-exported so an action file needs one import and uses the same zod as the SDK.

@@ -16,7 +16,6 @@ export type { CleanupOutput, CleanupSettings } from './cleanup/cleanup-action.js
 export { createNotifyUsersAction, NOTIFY_CHANNELS, NOTIFY_LIMITS } from './notify/notify-action.js';
 export type { NotifyUsersArgs, NotifyUsersOutput, NotifyUsersSettings } from './notify/notify-action.js';
 export type { WebhookPayload } from './notify/webhook.js';
-export { TEMPLATE_FIELDS, parseTemplate, renderTemplate, TemplateError } from './notify/template.js';
 export { classifyAddress, parseIp, parseCidr, type AddressKind } from './http/addresses.js';
 export { createAddressPolicy, RequestRefusedError, allowListProblems } from './http/policy.js';
 export type { ResolveHost } from './http/guarded-agent.js';

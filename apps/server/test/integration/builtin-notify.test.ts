@@ -8,12 +8,10 @@ import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ActionArgsError, type ActionDefinition, type ActionUser, type ArgsSchema } from '@sundial/actions';
+import { ActionArgsError, parseTemplate, renderTemplate, type ActionDefinition, type ActionUser, type ArgsSchema } from '@sundial/actions';
 import { runActionForTest, type TestLogLine, type TestRunOptions } from '@sundial/actions/testing';
 import {
   createNotifyUsersAction,
-  parseTemplate,
-  renderTemplate,
   type NotifyUsersOutput,
   type NotifyUsersSettings,
   type WebhookPayload,

@@ -33,7 +33,7 @@ const DOCUMENT = {
       key: 'weekly-report',
       name: 'Weekly report',
       action: 'examples.reminder',
-      args: { message: 'Hi {firstName}, the report is due' },
+      args: { message: 'Hi {{firstName}}, the report is due' },
       perUser: true,
       targetRoles: ['reporters'],
       targetUsers: ['bo@example.com'],

@@ -11,7 +11,23 @@ const ada = testUser({ id: 'u-ada', name: 'Ada Lovelace', email: 'ada@example.te
 const grace = testUser({ id: 'u-grace', name: 'Grace Hopper', email: 'grace@example.test' });
 
 describe('examples.reminder', () => {
-  it('reminds the run’s user with their name filled in', async () => {
+  it('fills the shared {{placeholders}} for the run’s user', async () => {
+    const { output } = await runActionForTest(reminder, {
+      args: { message: 'Hi {{firstName}} ({{ name }}, {{email}}), chat {{attributes.chatId}}, run {{run.trigger}}' },
+      user: ada,
+      users: [ada],
+      run: { trigger: 'MANUAL' },
+    });
+    expect(output.sent[0]?.text).toBe('Hi Ada (Ada Lovelace, ada@example.test), chat 1815, run MANUAL');
+  });
+
+  it('refuses an unknown {{placeholder}} when the args are checked, naming the argument', async () => {
+    await expect(runActionForTest(reminder, { args: { message: 'Hi {{nmae}}' }, user: ada })).rejects.toMatchObject({
+      errors: [{ field: 'message', message: expect.stringMatching(/^\{\{nmae\}\} is not a placeholder; use one of \{\{id\}\}, \{\{name\}\}/) }],
+    });
+  });
+
+  it('reminds the run’s user with their name filled in (the older single-brace form of stored jobs)', async () => {
     const { output, logs, progress } = await runActionForTest(reminder, {
       args: { message: 'Hi {firstName} ({name}), your report is due. {unknown}' },
       user: ada,
@@ -53,7 +69,7 @@ describe('examples.reminder', () => {
       errors: [{ field: 'message', message: 'is required' }],
     });
     await expect(runActionForTest(reminder, { args: { message: '   ' } })).rejects.toMatchObject({
-      errors: [{ field: 'message', message: 'write the reminder text, e.g. "Hi {firstName}, the report is due today"' }],
+      errors: [{ field: 'message', message: 'write the reminder text, e.g. "Hi {{firstName}}, the report is due today"' }],
     });
   });
 });

@@ -1,11 +1,13 @@
 // At a glance: how many jobs are on, today's runs by outcome, failures of the last 24 hours, runs per hour,
-// what runs next and what failed last. Live: the run feed says something changed and the page re-reads.
+// what runs next and what failed last. Live: the run feed says something changed and the page re-reads. The counters
+// are the page's own; the chart and the two lists read their fragments.
 import { useEffect, useMemo, useState, type ReactNode } from 'react';
 import { Link } from 'react-router';
 import { useQuery, useSubscription } from 'urql';
+import { LatestFailures } from '../components/dashboard/LatestFailures';
+import { NextRuns } from '../components/dashboard/NextRuns';
 import { RunsChart } from '../components/dashboard/RunsChart';
 import { PageHeader } from '../components/layout/PageHeader';
-import { RunStatusBadge } from '../components/runs/RunStatusBadge';
 import { buttonClass } from '../components/ui/Button';
 import { Card } from '../components/ui/Card';
 import { EmptyState } from '../components/ui/EmptyState';
@@ -16,7 +18,6 @@ import { graphql } from '../gql';
 import { cx } from '../lib/cx';
 import { describeError } from '../lib/errors';
 import { fromZonedInput, toZonedInput } from '../lib/format';
-import { RelativeTime } from '../components/time/RelativeTime';
 import { useThrottledCallback } from '../lib/useLiveRefresh';
 import { usePermission } from '../lib/viewer';
 
@@ -42,19 +43,7 @@ const DashboardPageQuery = graphql(`
     }
     failures: runs(first: 6, filter: { createdAfter: $dayAgo, status: [FAILED, TIMED_OUT, INTERRUPTED] }) {
       totalCount
-      edges {
-        node {
-          id
-          title
-          status
-          errorMessage
-          createdAt
-          job {
-            id
-            name
-          }
-        }
-      }
+      ...LatestFailures_QueryRunsConnectionFragment
     }
     runHistogram(from: $chartFrom, to: $chartTo, bucketSeconds: 3600) {
       __typename
@@ -68,14 +57,7 @@ const DashboardPageQuery = graphql(`
       }
     }
     upcoming: jobs(first: 6, filter: { enabled: true }, orderBy: { field: NEXT_RUN_AT, direction: ASC }) {
-      edges {
-        node {
-          id
-          name
-          nextRunAt
-          scheduleDescription
-        }
-      }
+      ...NextRuns_QueryJobsConnectionFragment
     }
   }
 `);
@@ -168,8 +150,6 @@ export default function DashboardPage() {
     );
   }
 
-  const upcoming = data.upcoming.edges.map((edge) => edge.node).filter((job) => job.nextRunAt);
-
   return (
     <>
       {header}
@@ -188,47 +168,8 @@ export default function DashboardPage() {
           )}
         </Card>
         <div className="grid gap-6 lg:grid-cols-2">
-          <Card flush title="Next scheduled runs">
-            {upcoming.length === 0 ? (
-              <p className="px-5 py-6 text-sm text-stone-500 dark:text-stone-400">No enabled job has a schedule. Jobs that only run by hand are not listed.</p>
-            ) : (
-              <ul className="divide-y divide-stone-100 dark:divide-stone-800">
-                {upcoming.map((job) => (
-                  <li key={job.id} className="flex items-center justify-between gap-4 px-5 py-3 text-sm">
-                    <div className="min-w-0">
-                      <Link to={`/jobs/${job.id}`} className="font-medium hover:underline">
-                        {job.name}
-                      </Link>
-                      <p className="truncate text-xs text-stone-500 dark:text-stone-400">{job.scheduleDescription}</p>
-                    </div>
-                    <RelativeTime value={job.nextRunAt} className="shrink-0 text-stone-600 tabular-nums dark:text-stone-300" />
-                  </li>
-                ))}
-              </ul>
-            )}
-          </Card>
-          <Card flush title="Latest failures">
-            {data.failures.edges.length === 0 ? (
-              <p className="px-5 py-6 text-sm text-stone-500 dark:text-stone-400">No failures in the last 24 hours.</p>
-            ) : (
-              <ul className="divide-y divide-stone-100 dark:divide-stone-800">
-                {data.failures.edges.map(({ node: run }) => (
-                  <li key={run.id} className="flex items-start justify-between gap-4 px-5 py-3 text-sm">
-                    <div className="min-w-0">
-                      <Link to={`/jobs/${run.job.id}/runs/${run.id}`} className="font-medium hover:underline">
-                        {run.title || run.job.name}
-                      </Link>
-                      {run.errorMessage && <p className="truncate font-mono text-xs text-red-600 dark:text-red-400">{run.errorMessage}</p>}
-                    </div>
-                    <div className="flex shrink-0 flex-col items-end gap-1">
-                      <RunStatusBadge status={run.status} />
-                      <RelativeTime value={run.createdAt} className="text-xs text-stone-500 dark:text-stone-400" />
-                    </div>
-                  </li>
-                ))}
-              </ul>
-            )}
-          </Card>
+          <NextRuns jobs={data.upcoming} />
+          <LatestFailures runs={data.failures} />
         </div>
       </div>
     </>

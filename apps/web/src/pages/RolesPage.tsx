@@ -1,23 +1,21 @@
 import { useState } from 'react';
 import { useMutation, useQuery } from 'urql';
 import { PageHeader } from '../components/layout/PageHeader';
-import { RoleDialog, type EditableRole } from '../components/roles/RoleDialog';
+import { RoleDialog } from '../components/roles/RoleDialog';
 import { RoleMembersDialog } from '../components/roles/RoleMembersDialog';
-import { Badge } from '../components/ui/Badge';
+import { RoleRow, type RoleRowRole } from '../components/roles/RoleRow';
 import { Button } from '../components/ui/Button';
 import { Card } from '../components/ui/Card';
 import { ConfirmDialog } from '../components/ui/ConfirmDialog';
-import { DropdownMenu } from '../components/ui/DropdownMenu';
 import { EmptyState } from '../components/ui/EmptyState';
 import { ErrorState } from '../components/ui/ErrorState';
-import { DotsIcon, PencilIcon, PlusIcon, ShieldIcon, TrashIcon, UsersIcon } from '../components/ui/icons';
+import { PlusIcon, ShieldIcon } from '../components/ui/icons';
 import { SkeletonRows } from '../components/ui/Skeleton';
-import { Table, TBody, Td, Th, THead, Tr } from '../components/ui/Table';
+import { Table, TBody, Th, THead } from '../components/ui/Table';
 import { useToast } from '../components/ui/Toasts';
 import { graphql } from '../gql';
 import { describeError } from '../lib/errors';
 import { outcomeOf } from '../lib/mutationResult';
-import { PERMISSION_LABELS } from '../lib/permissions';
 
 const RolesPageQuery = graphql(`
   query RolesPageQuery {
@@ -26,13 +24,7 @@ const RolesPageQuery = graphql(`
       edges {
         node {
           id
-          name
-          description
-          permissions
-          builtIn
-          memberCount
-          viewerCanEdit
-          viewerCanDelete
+          ...RoleRow_RoleFragment
         }
       }
     }
@@ -57,9 +49,9 @@ const CONTEXT = { additionalTypenames: ['Role'] };
 
 export default function RolesPage() {
   const [{ data, error, fetching }, reexecute] = useQuery({ query: RolesPageQuery, context: CONTEXT });
-  const [editing, setEditing] = useState<EditableRole | 'new' | null>(null);
-  const [members, setMembers] = useState<{ id: string; name: string } | null>(null);
-  const [deleting, setDeleting] = useState<{ id: string; name: string } | null>(null);
+  const [editing, setEditing] = useState<RoleRowRole | 'new' | null>(null);
+  const [members, setMembers] = useState<RoleRowRole | null>(null);
+  const [deleting, setDeleting] = useState<RoleRowRole | null>(null);
   const [, deleteRole] = useMutation(DeleteRoleMutation);
   const toast = useToast();
   const create = (
@@ -93,54 +85,8 @@ export default function RolesPage() {
               </tr>
             </THead>
             <TBody>
-              {data.roles.edges.map(({ node: role }) => (
-                <Tr key={role.id} aria-label={`Role ${role.name}`}>
-                  <Td className="max-w-72">
-                    <div className="flex items-center gap-2 font-medium">
-                      {role.name}
-                      {role.builtIn && <Badge tone="muted">built in</Badge>}
-                    </div>
-                    <div className="text-xs text-stone-500 dark:text-stone-400">{role.description}</div>
-                  </Td>
-                  <Td>
-                    <div className="flex max-w-xl flex-wrap gap-1">
-                      {role.permissions.length === 0 && <span className="text-stone-500 dark:text-stone-400">None</span>}
-                      {role.permissions.map((permission) => (
-                        <Badge key={permission} tone="neutral" dot={false}>
-                          {PERMISSION_LABELS[permission]}
-                        </Badge>
-                      ))}
-                    </div>
-                  </Td>
-                  <Td>
-                    <Button size="sm" variant="ghost" icon={<UsersIcon />} onClick={() => setMembers(role)} aria-label={`Members of ${role.name}: ${role.memberCount}`}>
-                      {role.memberCount}
-                    </Button>
-                  </Td>
-                  <Td className="w-12 text-right">
-                    {(role.viewerCanEdit || role.viewerCanDelete) && (
-                      <DropdownMenu
-                        label={`Actions for ${role.name}`}
-                        trigger={<DotsIcon className="size-5" />}
-                        items={[
-                          ...(role.viewerCanEdit
-                            ? [
-                                { label: 'Edit', icon: <PencilIcon />, onSelect: () => setEditing(role) },
-                                { label: 'Members', icon: <UsersIcon />, onSelect: () => setMembers(role) },
-                              ]
-                            : []),
-                          {
-                            label: 'Delete',
-                            icon: <TrashIcon />,
-                            tone: 'danger' as const,
-                            disabledReason: role.builtIn ? 'Built-in roles cannot be deleted.' : role.viewerCanDelete ? null : 'You cannot delete this role.',
-                            onSelect: () => setDeleting(role),
-                          },
-                        ]}
-                      />
-                    )}
-                  </Td>
-                </Tr>
+              {data.roles.edges.map(({ node }) => (
+                <RoleRow key={node.id} role={node} onEdit={setEditing} onMembers={setMembers} onDelete={setDeleting} />
               ))}
             </TBody>
           </Table>

@@ -2,10 +2,22 @@
 // to their in-app inbox or to their own webhook URL — the Kamihi reminder pattern. Per user by nature: with
 // per_user on, each child run notifies its one user (a failing user fails only their child run, and the run as a
 // whole partially succeeds); with per_user off, one run notifies every target user and fails if any was missed.
-import { defineAction, z, type ActionContext, type ActionUser } from '@sundial/actions';
+import {
+  defineAction,
+  parseTemplate,
+  renderTemplate,
+  runTemplateFields,
+  templateString,
+  TEMPLATE_PLACEHOLDERS_HELP,
+  userTemplateValues,
+  z,
+  type ActionContext,
+  type ActionUser,
+  type TemplateField,
+  type TemplatePart,
+} from '@sundial/actions';
 import type { ResolveHost } from '../http/guarded-agent.js';
 import { allowListProblems, createAddressPolicy } from '../http/policy.js';
-import { parseTemplate, renderTemplate, TemplateError, type TemplateField, type TemplatePart } from './template.js';
 import { createWebhookSender, shownWebhookUrl, webhookUrlOf, WebhookFailure, type WebhookSender } from './webhook.js';
 
 export interface NotifyUsersSettings {
@@ -22,11 +34,10 @@ export const NOTIFY_LIMITS = { subject: 200, message: 10_000 } as const;
 const FAILURES_SHOWN = 10;
 
 const template = (max: number, what: string) =>
-  z
-    .string()
+  templateString()
     .min(1, { error: 'must not be empty' })
     .max(max, { error: `must be at most ${max} characters` })
-    .describe(`${what}. Placeholders: {{name}}, {{email}}, {{id}}, {{attributes.NAME}}, {{run.id}}, {{run.jobId}}, {{run.trigger}}, {{run.attempt}}, {{run.scheduledFor}}, {{run.since}}, {{now}}.`);
+    .describe(`${what}. ${TEMPLATE_PLACEHOLDERS_HELP}`);
 
 const argsSchema = z
   .object({
@@ -39,16 +50,6 @@ const argsSchema = z
       .default('webhook_url')
       .describe('For channel webhook: the user attribute that holds the URL.'),
     timeoutMs: z.number().int().min(100).max(120_000).default(10_000).describe('For channel webhook: give up on one user after this many milliseconds.'),
-  })
-  .superRefine((args, context) => {
-    for (const field of ['subject', 'message'] as const) {
-      try {
-        parseTemplate(args[field]);
-      } catch (error) {
-        if (!(error instanceof TemplateError)) throw error;
-        context.addIssue({ code: 'custom', path: [field], message: error.message });
-      }
-    }
   });
 
 export type NotifyUsersArgs = z.output<typeof argsSchema>;
@@ -81,7 +82,7 @@ export function createNotifyUsersAction(settings: NotifyUsersSettings) {
     async run(context: ActionContext<NotifyUsersArgs>): Promise<NotifyUsersOutput> {
       const { args } = context;
       const compiled: Compiled = { subject: parseTemplate(args.subject), message: parseTemplate(args.message) };
-      const runFields = runValues(context);
+      const runFields = runTemplateFields(context);
       const users = context.user ? [context.user] : context.users;
       const output: NotifyUsersOutput = { channel: args.channel, delivered: 0, failed: 0, messageIds: [] };
       if (users.length === 0) {
@@ -129,19 +130,6 @@ export function createNotifyUsersAction(settings: NotifyUsersSettings) {
   });
 }
 
-/** Values about the run, computed once per run. */
-function runValues(context: ActionContext<NotifyUsersArgs>): Partial<Record<TemplateField, string>> {
-  return {
-    'run.id': context.run.id,
-    'run.jobId': context.run.jobId,
-    'run.trigger': context.run.trigger,
-    'run.attempt': String(context.run.attempt),
-    'run.scheduledFor': context.run.scheduledFor.toISOString(),
-    'run.since': context.since?.toISOString() ?? '',
-    now: new Date().toISOString(),
-  };
-}
-
 /** Renders and delivers one user's message; returns the inbox message id (inbox channel). */
 async function notifyOne(
   context: ActionContext<NotifyUsersArgs>,
@@ -150,7 +138,7 @@ async function notifyOne(
   runFields: Partial<Record<TemplateField, string>>,
   sender: WebhookSender | null,
 ): Promise<string | null> {
-  const values = { fields: { ...runFields, id: user.id, name: user.name, email: user.email }, attributes: user.attributes };
+  const values = userTemplateValues(user, runFields);
   const subject = renderTemplate(compiled.subject, values);
   const message = renderTemplate(compiled.message, values);
   for (const attribute of new Set([...subject.missing, ...message.missing])) {

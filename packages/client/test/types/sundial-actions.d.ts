@@ -60,7 +60,7 @@ declare namespace ExamplesReminder {
    */
   export interface Args {
     /**
-     * Reminder text; {name}, {firstName} and {email} are replaced for each user
+     * Reminder text; {{firstName}}, {{name}}, {{email}} and {{attributes.NAME}} are replaced for each user
      */
     message: string;
     /**
@@ -136,11 +136,11 @@ declare namespace NotifyUsers {
    */
   export interface Args {
     /**
-     * Subject line (a template). Placeholders: {{name}}, {{email}}, {{id}}, {{attributes.NAME}}, {{run.id}}, {{run.jobId}}, {{run.trigger}}, {{run.attempt}}, {{run.scheduledFor}}, {{run.since}}, {{now}}.
+     * Subject line (a template). Placeholders: {{id}}, {{name}}, {{firstName}}, {{email}}, {{run.id}}, {{run.jobId}}, {{run.trigger}}, {{run.attempt}}, {{run.scheduledFor}}, {{run.since}}, {{now}}, {{attributes.NAME}}.
      */
     subject: string;
     /**
-     * Message text (a template). Placeholders: {{name}}, {{email}}, {{id}}, {{attributes.NAME}}, {{run.id}}, {{run.jobId}}, {{run.trigger}}, {{run.attempt}}, {{run.scheduledFor}}, {{run.since}}, {{now}}.
+     * Message text (a template). Placeholders: {{id}}, {{name}}, {{firstName}}, {{email}}, {{run.id}}, {{run.jobId}}, {{run.trigger}}, {{run.attempt}}, {{run.scheduledFor}}, {{run.since}}, {{now}}, {{attributes.NAME}}.
      */
     message: string;
     /**

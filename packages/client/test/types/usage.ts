@@ -6,7 +6,7 @@ import { createClient, type ActionArgs, type ActionName } from '@sundial/client'
 const client = createClient({ url: 'http://127.0.0.1:4000', token: 'sdt_example' });
 
 export async function typedDispatch(): Promise<void> {
-  await client.dispatch({ action: 'examples.reminder', args: { message: 'Hi {firstName}', channel: 'chat' } });
+  await client.dispatch({ action: 'examples.reminder', args: { message: 'Hi {{firstName}}', channel: 'chat' } });
   await client.dispatch({ action: 'http.request', args: { url: 'https://example.com', method: 'POST', body: { a: [1, 'two', null] } } });
   // Args with defaults may be left out.
   await client.dispatch({ action: 'examples.noop' });

@@ -1,7 +1,7 @@
 // Create or edit a role: its name, what it is for, and its permissions (built-in roles keep their names).
 import { useState, type FormEvent } from 'react';
 import { useMutation } from 'urql';
-import { graphql } from '../../gql';
+import { type FragmentType, graphql, useFragment } from '../../gql';
 import type { Permission } from '../../gql/graphql';
 import { fieldErrorMap, type FieldError } from '../../lib/errors';
 import { outcomeOf } from '../../lib/mutationResult';
@@ -45,17 +45,22 @@ const UpdateRoleMutation = graphql(`
   }
 `);
 
-export interface EditableRole {
-  id: string;
-  name: string;
-  description: string;
-  permissions: readonly Permission[];
-  builtIn: boolean;
-}
+export const RoleDialog_RoleFragment = graphql(`
+  fragment RoleDialog_RoleFragment on Role {
+    id
+    name
+    description
+    permissions
+    builtIn
+  }
+`);
 
 const ALL = Object.keys(PERMISSION_LABELS) as Permission[];
 
-export function RoleDialog({ role, open, onClose }: { role: EditableRole | null; open: boolean; onClose: () => void }) {
+/** `role` null: a new role. */
+export function RoleDialog(props: { role: FragmentType<typeof RoleDialog_RoleFragment> | null; open: boolean; onClose: () => void }) {
+  const { open, onClose } = props;
+  const role = useFragment(RoleDialog_RoleFragment, props.role);
   const [name, setName] = useState(role?.name ?? '');
   const [description, setDescription] = useState(role?.description ?? '');
   const [permissions, setPermissions] = useState<Set<Permission>>(new Set(role?.permissions ?? ['JOBS_READ']));

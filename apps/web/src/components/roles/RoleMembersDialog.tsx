@@ -1,7 +1,7 @@
 // A role's members: who has it, add people (searched on the server, so any of 10,000 users can be found), remove them.
 import { useState } from 'react';
 import { useMutation, useQuery } from 'urql';
-import { graphql } from '../../gql';
+import { type FragmentType, graphql, useFragment } from '../../gql';
 import { describeError } from '../../lib/errors';
 import { useDebounced } from '../../lib/useDebounced';
 import { outcomeOf } from '../../lib/mutationResult';
@@ -11,6 +11,13 @@ import { Dialog } from '../ui/Dialog';
 import { MultiSelect } from '../ui/MultiSelect';
 import { SkeletonRows } from '../ui/Skeleton';
 import { useToast } from '../ui/Toasts';
+
+export const RoleMembersDialog_RoleFragment = graphql(`
+  fragment RoleMembersDialog_RoleFragment on Role {
+    id
+    name
+  }
+`);
 
 const RoleMembersQuery = graphql(`
   query RoleMembersQuery($roleId: ID!) {
@@ -70,7 +77,9 @@ const RemoveRoleMembersMutation = graphql(`
   }
 `);
 
-export function RoleMembersDialog({ role, open, onClose }: { role: { id: string; name: string }; open: boolean; onClose: () => void }) {
+export function RoleMembersDialog(props: { role: FragmentType<typeof RoleMembersDialog_RoleFragment>; open: boolean; onClose: () => void }) {
+  const { open, onClose } = props;
+  const role = useFragment(RoleMembersDialog_RoleFragment, props.role);
   const [{ data, error }, reexecute] = useQuery({ query: RoleMembersQuery, variables: { roleId: role.id }, requestPolicy: 'network-only' });
   const [adding, setAdding] = useState<string[]>([]);
   const [problem, setProblem] = useState<string | null>(null);
