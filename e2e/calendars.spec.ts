@@ -113,8 +113,15 @@ test('a job attaches a calendar as only inside, with the move policy', async ({ 
   await page.getByRole('button', { name: 'Edit calendars' }).click();
   const dialog = page.getByRole('dialog', { name: `Calendars of “${jobName}”` });
   await dialog.getByRole('button', { name: 'Attach a calendar' }).click();
-  await dialog.getByRole('combobox', { name: 'Calendar 1' }).selectOption({ label: `${calendarName} (Europe/Berlin)` });
-  await dialog.getByRole('combobox', { name: 'Mode' }).selectOption('ONLY_INSIDE');
+  // The same editor as the job form's: the calendar is searched on the server.
+  const picker = dialog.getByRole('combobox', { name: 'Calendar 1', exact: true });
+  await picker.fill(calendarName);
+  await expect(page.getByRole('listbox').getByRole('option', { name: new RegExp(calendarName) })).toBeVisible();
+  await expect(page.getByRole('listbox').getByRole('option')).toHaveCount(1);
+  await picker.press('ArrowDown');
+  await picker.press('Enter');
+  await expect(picker).toHaveValue(calendarName);
+  await dialog.getByLabel('Mode of calendar 1').selectOption('ONLY_INSIDE');
   await dialog.getByRole('combobox', { name: 'Blackout policy' }).selectOption('MOVE');
   await dialog.getByRole('button', { name: 'Save calendars' }).click();
   await expect(dialog).toBeHidden();

@@ -1,7 +1,7 @@
 // The job form's "Calendars" section: the calendars the job attaches — its slots run only inside their windows, or
 // never inside them — and its blackout policy (a ruled-out slot is skipped, or moved to the end of the window).
 // Saved with the job in one transaction (createJob/updateJob's calendars); the job page's Calendars card edits the
-// same thing on its own. Calendars are searched on the server (CalendarSelect), so any calendar of a big install
+// same thing through this editor (setJobCalendars). Calendars are searched on the server (CalendarSelect), so any calendar of a big install
 // can be attached; the server's messages show at their rows.
 import type { BlackoutPolicy, CalendarMode } from '../../gql/graphql';
 import type { FieldError } from '../../lib/errors';
