@@ -224,18 +224,22 @@ function limitConnectionsPerAddress(server: http.Server, max: number): void {
  * A subscription's events go out as one socket write per event loop turn: Yoga writes each Server-Sent Event in
  * two pieces, and a live log watched by many clients sends many events at once, so writing each piece as it comes
  * costs a system call (and a TCP segment) per piece per client. Held writes go out on the next turn (setImmediate).
+ * The socket is corked, not the response: Node 22's `ServerResponse.uncork` throws when the chunks it holds came
+ * without callbacks (it reads `callbacks.length` of undefined), and those chunks never reach the socket.
  */
 function coalesceWrites(res: http.ServerResponse): void {
+  const socket = res.socket;
+  if (!socket) return;
   const write = res.write.bind(res) as (...args: unknown[]) => boolean;
   let held = false;
   const release = () => {
     held = false;
-    if (!res.destroyed) res.uncork();
+    if (!socket.destroyed) socket.uncork();
   };
   res.write = ((...args: unknown[]) => {
     if (!held && !res.writableEnded) {
       held = true;
-      res.cork();
+      socket.cork();
       setImmediate(release);
     }
     return write(...args);
