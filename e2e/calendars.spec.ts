@@ -4,6 +4,22 @@
 import { expectNoSeriousAxeViolations } from './app-helpers.ts';
 import { createJob, unique } from './support/api.ts';
 import { expect, gql, test } from './support/fixtures.ts';
+import type { Locator, Page } from '@playwright/test';
+
+/**
+ * Chooses a calendar in a server-search picker from the keyboard: typed key by key like a person (each keystroke is
+ * an input event the combobox opens its list on; a one-go fill could leave it closed), then ↓ and Enter on the one
+ * match in the picker's own list (the form's native selects have options too), once the search's answer is in.
+ */
+async function chooseCalendar(page: Page, picker: Locator, name: string): Promise<void> {
+  await picker.focus();
+  await picker.pressSequentially(name);
+  await expect(page.getByRole('listbox').getByRole('option', { name: new RegExp(name) })).toBeVisible();
+  await expect(page.getByRole('listbox').getByRole('option')).toHaveCount(1);
+  await picker.press('ArrowDown');
+  await picker.press('Enter');
+  await expect(picker).toHaveValue(name);
+}
 
 test('a calendar with a weekly window is created, listed, and protected while a job attaches it', async ({ page }) => {
   const name = unique('Quiet hours');
@@ -114,13 +130,7 @@ test('a job attaches a calendar as only inside, with the move policy', async ({ 
   const dialog = page.getByRole('dialog', { name: `Calendars of “${jobName}”` });
   await dialog.getByRole('button', { name: 'Attach a calendar' }).click();
   // The same editor as the job form's: the calendar is searched on the server.
-  const picker = dialog.getByRole('combobox', { name: 'Calendar 1', exact: true });
-  await picker.fill(calendarName);
-  await expect(page.getByRole('listbox').getByRole('option', { name: new RegExp(calendarName) })).toBeVisible();
-  await expect(page.getByRole('listbox').getByRole('option')).toHaveCount(1);
-  await picker.press('ArrowDown');
-  await picker.press('Enter');
-  await expect(picker).toHaveValue(calendarName);
+  await chooseCalendar(page, dialog.getByRole('combobox', { name: 'Calendar 1', exact: true }), calendarName);
   await dialog.getByLabel('Mode of calendar 1').selectOption('ONLY_INSIDE');
   await dialog.getByRole('combobox', { name: 'Blackout policy' }).selectOption('MOVE');
   await dialog.getByRole('button', { name: 'Save calendars' }).click();
@@ -179,14 +189,7 @@ test('the job form attaches calendars with the job: searched by name from the ke
   const section = page.getByTestId('job-form-calendars');
   await section.getByRole('button', { name: 'Attach a calendar' }).focus();
   await page.keyboard.press('Enter');
-  const picker = section.getByRole('combobox', { name: 'Calendar 1', exact: true });
-  await picker.focus();
-  await picker.pressSequentially(calendarName);
-  await expect(page.getByRole('listbox').getByRole('option', { name: new RegExp(calendarName) })).toBeVisible();
-  await expect(page.getByRole('listbox').getByRole('option')).toHaveCount(1);
-  await picker.press('ArrowDown');
-  await picker.press('Enter');
-  await expect(picker).toHaveValue(calendarName);
+  await chooseCalendar(page, section.getByRole('combobox', { name: 'Calendar 1', exact: true }), calendarName);
   await section.getByLabel('Mode of calendar 1').selectOption('ONLY_INSIDE');
   await section.getByLabel('Blackout policy').selectOption('MOVE');
   await expectNoSeriousAxeViolations(page);
@@ -211,16 +214,7 @@ test('the job form attaches calendars with the job: searched by name from the ke
 
   // A calendar deleted while the form is open: the server refuses at its row, and neither the calendars nor the
   // job's other changes are saved.
-  // Typed key by key like a person (as the first picker above): each keystroke is an input event the combobox
-  // opens its list on.
-  await second.focus();
-  await second.pressSequentially(otherName);
-  // The picker's own list (the form's native selects have options too), once the search's answer is in.
-  await expect(page.getByRole('listbox').getByRole('option', { name: new RegExp(otherName) })).toBeVisible();
-  await expect(page.getByRole('listbox').getByRole('option')).toHaveCount(1);
-  await second.press('ArrowDown');
-  await second.press('Enter');
-  await expect(second).toHaveValue(otherName);
+  await chooseCalendar(page, second, otherName);
   await page.getByRole('textbox', { name: 'Name', exact: true }).fill(`${jobName} renamed`);
   await gql(page, 'mutation($id: ID!) { deleteCalendar(id: $id) { __typename } }', { id: created.second.calendar.id });
   await page.getByRole('button', { name: 'Save changes' }).click();
