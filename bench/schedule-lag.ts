@@ -3,10 +3,11 @@
 // database. Phase 1 counts the slots of a window: slot → action start (the action returns the moment it started,
 // bench/api-actions/slot-stamp.ts) p50/p95/p99, slots missed (no run that executed: none made, skipped, or not
 // finished), and duplicate runs per (job, slot). Phase 2, the next window of the same length: one worker is
-// SIGKILLed half-way; the other fires its slots once the dead worker's Agenda locks expire (the occurrence lock
-// lives jobs.stale_after_ms) and the sweeper ends its runs. The gap is the largest slot → start lag of the slots due
-// after the kill. The workers' settings are the defaults but for jobs.stale_after_ms, shortened so phase 2 fits
-// its window (WORKER_SETTINGS). PostgreSQL only: the embedded database is one process.
+// SIGKILLed half-way; the other takes over the slots placed on the dead worker (a poll after their time while the
+// dead one still counts as live, at their time once its beat is older than jobs.stale_after_ms) and the sweeper ends
+// its runs. The gap is the largest slot → start lag of the slots due after the kill. The workers' settings are the
+// defaults but for jobs.stale_after_ms, shortened so phase 2 fits its window (WORKER_SETTINGS). PostgreSQL only: the
+// embedded database is one process.
 import { fork, type ChildProcess } from 'node:child_process';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';

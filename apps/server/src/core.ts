@@ -1,5 +1,5 @@
-// What every Sundial process builds the same way, server or CLI: the scheduler's queue and its two ports (job
-// timers, run dispatcher), the domain services on them (once), and the engine that executes runs with them.
+// What every Sundial process builds the same way, server or CLI: the scheduler's queue and its port (the run
+// dispatcher), the domain services on them (once), and the engine that executes runs with them.
 // app.ts adds HTTP and GraphQL; the CLI uses this alone, with jobs.enabled off.
 import type { Config } from './config/load.js';
 import { oidcRedirectUrl } from './config/schema.js';
@@ -9,7 +9,6 @@ import type { RealtimeBus } from './realtime/bus.js';
 import { createScheduler } from './scheduler/agenda.js';
 import { createRunDispatcher } from './scheduler/dispatcher.js';
 import { createEngine, createRunEngine, type Engine } from './scheduler/engine.js';
-import { createJobTimers } from './scheduler/occurrences.js';
 import type { ActionCatalog } from './services/action-catalog.js';
 import { AuthService } from './services/auth/auth-service.js';
 import { createServices, type Services } from './services/create.js';
@@ -31,9 +30,8 @@ export interface Core {
 
 export async function createCore({ config, database, actions, bus, logger, auth }: CoreDeps): Promise<Core> {
   const scheduler = await createScheduler(config, database, logger);
-  const timers = createJobTimers(scheduler.agenda);
   const dispatcher = createRunDispatcher(scheduler.agenda, scheduler.handOffs);
-  const run = createRunEngine({ config, database, actions, bus, logger, scheduler, timers, dispatcher });
+  const run = createRunEngine({ config, database, actions, bus, logger, scheduler, dispatcher });
   const services = createServices({
     prisma: database.prisma,
     pool: database.pool,
@@ -42,7 +40,6 @@ export async function createCore({ config, database, actions, bus, logger, auth 
     actions,
     bus,
     auth: auth ?? new AuthService({ prisma: database.prisma, pool: database.pool, settings: config.auth, logger }),
-    timers,
     dispatcher,
     engine: run,
     workerStaleAfterMs: config.jobs.stale_after_ms,
@@ -60,6 +57,6 @@ export async function createCore({ config, database, actions, bus, logger, auth 
       logger,
     },
   });
-  const engine = await createEngine({ config, database, actions, bus, logger, scheduler, timers, dispatcher, run, services });
+  const engine = await createEngine({ config, database, actions, bus, logger, scheduler, dispatcher, run, services });
   return { services, engine };
 }

@@ -2,7 +2,7 @@
 // actions as TypeScript for @sundial/client. Export and import work on the configured database (sundial.yaml
 // and SUNDIAL_* like the server). The services are built as the server builds them (core.ts): the same
 // DefinitionsService as the server's start-up and the GraphQL API; this
-// process never executes jobs (it writes the jobs' timers so running workers pick the changes up).
+// process never executes jobs (running workers read the jobs' next slots from the table).
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';

@@ -124,12 +124,12 @@ export class Executor {
   /**
    * Starts queued runs in this process at once, as many as it has free slots for right now (run now, a fired
    * occurrence): no queue entry, no wake-up round trip, so the action starts sooner. Runs another worker should take
-   * (engine/share.ts; `spread`: scheduled runs, always placed) come back as `handedOff`, runs it cannot take now as
-   * `rest`; both go to the queue. A run taken here is claimed like any other and covered by the heartbeat, so a
+   * (engine/share.ts; never `placed` ones: the clock already placed their firing here) come back as `handedOff`, runs
+   * it cannot take now as `rest`; both go to the queue. A run taken here is claimed like any other and covered by the heartbeat, so a
    * crash is recovered the same way (the sweeper interrupts it; a crash before the claim leaves it queued without
    * an entry, which the repair pass dispatches again).
    */
-  executeHere(entries: RunEntry[], { spread = false }: { spread?: boolean } = {}): { rest: RunEntry[]; handedOff: RunEntry[] } {
+  executeHere(entries: RunEntry[], { placed = false }: { placed?: boolean } = {}): { rest: RunEntry[]; handedOff: RunEntry[] } {
     if (this.stopping || !this.parts.heartbeat.running) return { rest: entries, handedOff: [] };
     const mine: RunEntry[] = [];
     const handedOff: RunEntry[] = [];
@@ -137,7 +137,7 @@ export class Executor {
     const busy = this.slots.inUse;
     for (const entry of entries) {
       if (!this.takes(entry.queue)) others.push(entry);
-      else if (this.parts.share.startsHere(entry.runId, entry.queue, busy, spread)) mine.push(entry);
+      else if (placed || this.parts.share.startsHere(entry.runId, entry.queue, busy)) mine.push(entry);
       else handedOff.push(entry);
     }
     const count = this.slots.tryAcquire(mine.length);

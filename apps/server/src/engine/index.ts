@@ -1,12 +1,13 @@
 // The run engine: every run state transition has its home here, one class per concern sharing one resources
 // object (engine/resources.ts). Creation (create.ts, the one insert path), claim and start (execution.ts), one
 // attempt (attempt.ts), endings and the retry decision (finish.ts), per-user fan-out and roll-up (fan-out.ts),
-// schedule occurrences with their policies (occurrences.ts), cancel (cancel.ts), heartbeats (heartbeat.ts), lost
+// schedule occurrences with their policies (occurrences.ts) and the clock that fires them (clock.ts), cancel (cancel.ts), heartbeats (heartbeat.ts), lost
 // workers (sweeper.ts) and crash leftovers (repair.ts). Which status may become which is transitions.ts. The
-// scheduler (scheduler/) is the Agenda adapter around it: timers, queue entries, wake-ups.
+// scheduler (scheduler/) is the Agenda adapter around it: queue entries and wake-ups.
 import { AttemptRunner } from './attempt.js';
 import { Backfills } from './backfill.js';
 import { Cancelling } from './cancel.js';
+import { SlotClock } from './clock.js';
 import { RunCreation } from './create.js';
 import { Executor } from './execution.js';
 import { FanOut } from './fan-out.js';
@@ -31,6 +32,8 @@ export interface RunEngineOptions {
   /** A run without a heartbeat for this long lost its worker (jobs.stale_after_ms). */
   staleAfterMs: number;
   misfireThresholdMs: number;
+  /** How often the slot clock reads the timers due soon (scheduler.process_every_ms); also how late another worker takes a slot over. */
+  clockPollMs: number;
   /** The queues this worker takes and the queues' concurrency limits (jobs.queues, jobs.queue_concurrency). */
   routing?: QueueRouting;
 }
@@ -41,6 +44,8 @@ export class RunEngine {
   readonly finishing: Finishing;
   readonly executor: Executor;
   readonly occurrences: Occurrences;
+  /** Fires the schedules' slots in this worker (engine/clock.ts). */
+  readonly clock: SlotClock;
   readonly cancelling: Cancelling;
   readonly backfills: Backfills;
   readonly sweeper: Sweeper;
@@ -69,6 +74,7 @@ export class RunEngine {
     const executor = this.executor;
     this.presence = new WorkerPresence(resources, routing, { everyMs: options.heartbeatMs, staleAfterMs: options.staleAfterMs }, { inUse: () => executor.slotsInUse, share: this.share });
     this.occurrences = new Occurrences(resources, this.creation, options.misfireThresholdMs);
+    this.clock = new SlotClock(resources, this.occurrences, this.share, { pollMs: options.clockPollMs, takeoverMs: options.clockPollMs });
     this.cancelling = new Cancelling(resources);
     this.backfills = new Backfills(resources, this.creation, this.cancelling);
     this.sweeper = new Sweeper(resources, {
@@ -76,7 +82,7 @@ export class RunEngine {
       everyMs: Math.max(250, Math.min(options.heartbeatMs, options.staleAfterMs / 2)),
     });
     const repairEveryMs = Math.max(options.staleAfterMs, 5000);
-    this.repairer = new Repairer(resources, queue, { everyMs: repairEveryMs, orphanAfterMs: repairEveryMs });
+    this.repairer = new Repairer(resources, queue, this.occurrences, { everyMs: repairEveryMs, orphanAfterMs: repairEveryMs });
   }
 
   /** Hears when runs' endings wrote notification outbox rows (the delivery loop looks at once). */
@@ -85,22 +91,26 @@ export class RunEngine {
     return () => this.notificationListeners.delete(listener);
   }
 
-  /** This process executes runs from now on (jobs.enabled): heartbeats, sweeps and repairs too. */
+  /** This process executes runs and fires schedules from now on (jobs.enabled): heartbeats, sweeps and repairs too. */
   async startWorking(): Promise<void> {
     await this.presence.start();
     this.heartbeat.start();
     this.executor.start();
     this.sweeper.start();
     this.repairer.start();
+    await this.occurrences.restoreNextSlots();
+    await this.clock.start();
   }
 
-  /** Claims no more runs; the ones claimed finish. */
+  /** Claims no more runs and fires no more slots; the ones claimed finish. */
   stopTakingWork(): void {
     this.executor.stopTakingWork();
+    void this.clock.stop();
   }
 
   async stop(): Promise<void> {
     this.executor.stopTakingWork();
+    await this.clock.stop();
     this.heartbeat.stop();
     await Promise.all([this.sweeper.stop(), this.repairer.stop(), this.presence.stop()]);
   }

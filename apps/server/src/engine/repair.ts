@@ -1,16 +1,15 @@
 // Repairs what a crash between two steps can leave behind, while other workers keep running:
 // - a queued run whose queue entry was never saved (created, then the process died before dispatching it);
-// - an enabled scheduled job without its timer (a worker killed while firing it).
-// Both are rare, both would otherwise wait for a restart; a periodic pass puts them back. The queue and the timers
-// are the scheduler's: it hands them in.
+// - an enabled scheduled job without a next slot (restored from a backup, say), which the slot clock would never see.
+// Both are rare, both would otherwise wait for a restart; a periodic pass puts them back. The queue is the
+// scheduler's: it hands it in.
+import type { Occurrences } from './occurrences.js';
 import type { EngineResources } from './resources.js';
 
-/** What the repair needs of the scheduler's queue and timers. */
+/** What the repair needs of the scheduler's queue. */
 export interface RepairQueue {
   /** Whether a queue entry still holds the run. */
   hasEntry(runId: string, queue: string): Promise<boolean>;
-  /** One timer for every enabled scheduled job, none for anything else; how many stale timers it removed. */
-  reconcileTimers(): Promise<{ removed: number }>;
 }
 
 export class Repairer {
@@ -20,6 +19,7 @@ export class Repairer {
   constructor(
     private readonly resources: Pick<EngineResources, 'prisma' | 'dispatcher' | 'logger'>,
     private readonly queue: RepairQueue,
+    private readonly occurrences: Pick<Occurrences, 'restoreNextSlots'>,
     /** Runs queued for longer than orphanAfterMs without a queue entry are dispatched again. */
     private readonly options: { everyMs: number; orphanAfterMs: number },
   ) {}
@@ -39,9 +39,9 @@ export class Repairer {
     this.running ??= (async () => {
       try {
         const redispatched = await this.redispatchOrphans();
-        const { removed } = await this.queue.reconcileTimers();
-        if (redispatched > 0 || removed > 0) {
-          this.resources.logger.warn(`repair: ${redispatched} queued run(s) dispatched again, ${removed} stale timer(s) removed`);
+        const restored = await this.occurrences.restoreNextSlots();
+        if (redispatched > 0 || restored > 0) {
+          this.resources.logger.warn(`repair: ${redispatched} queued run(s) dispatched again, ${restored} job(s) given back a next slot`);
         }
       } catch (error) {
         this.resources.logger.warn(`repair: ${(error as Error).message}`);

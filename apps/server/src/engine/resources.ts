@@ -19,8 +19,8 @@ export interface DispatchOptions {
   priority?: number;
   /** Through the queue even if this process could start the run at once (a worker handing runs back). */
   queueOnly?: boolean;
-  /** A scheduled run: placed among the live workers by their load (engine/share.ts), not started where it fired. */
-  spread?: boolean;
+  /** A scheduled run whose firing was placed on this worker (engine/clock.ts): it starts here whenever a slot is free. */
+  placed?: boolean;
 }
 
 export interface EngineResources {

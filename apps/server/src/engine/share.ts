@@ -1,11 +1,11 @@
-// How workers share the runs that become due in one of them. A schedule's timer fires in whichever worker locked
-// it, and Agenda locks timers a poll ahead, so the worker whose poll comes first locks nearly all of them; starting
-// each run where it became due would leave that worker running nearly every scheduled run. So each scheduled run
-// is placed on a worker with a weight of that worker's free slots at its last beat (the workers table), by
-// rendezvous hashing on the run id: idle workers get equal shares, a busy one fewer, and no two workers ever need
-// to agree on anything. A run placed on this worker starts here at once; one placed on another goes to the queue,
-// whose wake-up this process does not hear (scheduler/handoff.ts), so the other worker takes it. Run now keeps its
-// fastest path: a worker with nothing in its slots starts it at once; a busy one places it like a scheduled run.
+// How workers share the work that becomes due in one of them, with no round trip between them: each item is placed
+// on a live worker by rendezvous hashing on the item's key, so every worker computes the same answer from the same
+// beats (the workers table). A schedule's slot is placed so, each live worker weighing the same (engine/clock.ts:
+// the chosen worker fires it and starts its run; the others only take over if it stays due). A run now on a busy
+// worker is placed with a weight of each worker's free slots at its last beat: idle workers get equal shares, a
+// busy one fewer; a worker with nothing in its slots starts a run now at once (its fastest path). A run placed on
+// another worker goes to the queue, whose wake-up this process does not hear (scheduler/handoff.ts), so the other
+// worker takes it.
 import crypto from 'node:crypto';
 import type { WorkerLoad } from '../db/sql/workers/beat.js';
 import { DEFAULT_QUEUE } from './execution.js';
@@ -39,33 +39,46 @@ export class WorkShare {
   }
 
   /**
-   * Whether this worker starts the run itself. `busyHere`: runs in this worker's slots right now. Scheduled runs
-   * (`spread`) are always placed; others start here when this worker is idle (a lone run now, no added latency).
+   * Whether this worker starts the run itself. `busyHere`: runs in this worker's slots right now. It does when idle
+   * (a lone run now, no added latency); a busy one places the run among the workers that take its queue.
    */
-  startsHere(runId: string, queue: string | undefined, busyHere: number, spread: boolean): boolean {
-    if (!spread && busyHere === 0) return true;
+  startsHere(runId: string, queue: string | undefined, busyHere: number): boolean {
+    if (busyHere === 0) return true;
     const name = queue ?? DEFAULT_QUEUE;
-    const rivals = this.peers.filter((peer) => peer.queues === null || peer.queues.includes(name));
+    return this.placedHere(runId, this.peers.filter((peer) => peer.queues === null || peer.queues.includes(name)));
+  }
+
+  /**
+   * Whether this worker fires a schedule's slot first (`key`: the job and the slot); the others take over later. Every
+   * live worker weighs the same here: each worker reads the others' loads at its own beat, so weights by load would
+   * let two workers disagree for a beat, leaving some slots to the takeover. A busy worker's fired runs go to the
+   * queue, where a free worker takes them.
+   */
+  firesFirst(key: string): boolean {
+    return this.placedHere(key, this.peers, { byLoad: false });
+  }
+
+  private placedHere(key: string, rivals: readonly WorkerLoad[], { byLoad = true }: { byLoad?: boolean } = {}): boolean {
     if (rivals.length === 0) return true;
     // A peer's slots are not known; the same jobs.concurrency everywhere is the documented deployment.
     const candidates: Candidate[] = [
-      { id: this.workerId, free: this.slots - this.mine },
-      ...rivals.map((peer) => ({ id: peer.id, free: this.slots - peer.activeRuns })),
+      { id: this.workerId, free: byLoad ? this.slots - this.mine : this.slots },
+      ...rivals.map((peer) => ({ id: peer.id, free: byLoad ? this.slots - peer.activeRuns : this.slots })),
     ];
-    return placeRun(runId, candidates) === this.workerId;
+    return placeRun(key, candidates) === this.workerId;
   }
 }
 
 /**
- * Weighted rendezvous hashing: each candidate scores -weight / ln(u), u uniform in (0, 1) from hash(run, worker);
+ * Weighted rendezvous hashing: each candidate scores -weight / ln(u), u uniform in (0, 1) from hash(key, worker);
  * the highest score wins, so a candidate wins with probability weight / total weights. A full worker keeps a small
  * weight (1): when every worker is full, they share equally.
  */
-export function placeRun(runId: string, candidates: readonly Candidate[]): string {
+export function placeRun(key: string, candidates: readonly Candidate[]): string {
   let best = candidates[0]!.id;
   let bestScore = -Infinity;
   for (const candidate of candidates) {
-    const digest = crypto.createHash('sha1').update(`${runId}/${candidate.id}`).digest();
+    const digest = crypto.createHash('sha1').update(`${key}/${candidate.id}`).digest();
     // 48 bits of the hash as a fraction strictly between 0 and 1.
     const u = (digest.readUIntBE(0, 6) + 0.5) / 2 ** 48;
     const score = -(Math.max(candidate.free, 0) + 1) / Math.log(u);

@@ -1,4 +1,4 @@
-// Agenda holds Sundial's timers and queue; the jobs table stays the truth. Its backend follows
+// Agenda holds Sundial's run queue (schedules' slots are read from the jobs table: engine/clock.ts). Its backend follows
 // scheduler.url: empty → the app's PostgreSQL (tables from our migrations), mongodb://… → Agenda's MongoDB backend.
 import { Agenda, InMemoryNotificationChannel, type AgendaBackend, type JobNotification, type NotificationChannel, type NotificationHandler } from 'agenda';
 import { PostgresBackend, PostgresNotificationChannel } from '@agendajs/postgres-backend';

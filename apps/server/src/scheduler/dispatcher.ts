@@ -5,8 +5,8 @@
 // runs dispatched meanwhile wait and are saved together as the next entry. A lone run-now is saved at once (no
 // added latency); under load Agenda's per-entry cost (insert, wake-up, lock, two state saves, delete) is paid once
 // per group instead of once per run. Whoever executes the entry claims each run conditionally, so an entry run
-// twice (expired lock) or a run queued in two entries still executes once. A scheduled run is placed among the live
-// workers (engine/share.ts): one placed on another worker goes to the queue without waking this process.
+// twice (expired lock) or a run queued in two entries still executes once. A busy worker places a run now among the
+// live workers (engine/share.ts): one placed on another worker goes to the queue without waking this process.
 import type { Agenda } from 'agenda';
 import { DEFAULT_QUEUE, type RunDispatcher, type RunEntry } from '../engine/index.js';
 import { GroupCommit } from '../lib/group-commit.js';
@@ -53,7 +53,7 @@ export async function hasQueueEntry(agenda: Agenda, backend: SchedulerBackendNam
 /** Where the dispatcher starts runs itself when it can (the executor of a process with jobs.enabled). */
 export interface LocalRunner {
   /** Starts what it can at once; returns the entries it did not take, and those it hands to other workers. */
-  executeHere(entries: RunEntry[], options: { spread: boolean }): { rest: RunEntry[]; handedOff: RunEntry[] };
+  executeHere(entries: RunEntry[], options: { placed: boolean }): { rest: RunEntry[]; handedOff: RunEntry[] };
 }
 
 export interface SchedulerDispatcher extends RunDispatcher {
@@ -69,9 +69,9 @@ export function createRunDispatcher(agenda: Agenda, handOffs: HandOffs): Schedul
     job.schedule(at);
     await job.save();
   }
-  async function saveGroup(entries: RunEntry[], priority: number, queueOnly: boolean, spread: boolean): Promise<void[]> {
+  async function saveGroup(entries: RunEntry[], priority: number, queueOnly: boolean, placed: boolean): Promise<void[]> {
     // The local runner takes only runs of queues it takes and those it should (engine/share.ts); it hands back the others.
-    const { rest, handedOff } = local && !queueOnly ? local.executeHere(entries, { spread }) : { rest: entries, handedOff: [] };
+    const { rest, handedOff } = local && !queueOnly ? local.executeHere(entries, { placed }) : { rest: entries, handedOff: [] };
     await Promise.all([
       rest.length > 0 ? save(rest, priority, new Date()) : undefined,
       // Entries of one queue: the group is per queue.
@@ -79,7 +79,7 @@ export function createRunDispatcher(agenda: Agenda, handOffs: HandOffs): Schedul
     ]);
     return entries.map(() => undefined);
   }
-  /** One group per queue and priority (an entry has one of each) and per path: handed-back runs never start here again, scheduled runs are placed. */
+  /** One group per queue and priority (an entry has one of each) and per path: handed-back runs never start here again, placed runs start here when they can. */
   const groups = new Map<string, GroupCommit<RunEntry>>();
 
   return {
@@ -100,10 +100,10 @@ export function createRunDispatcher(agenda: Agenda, handOffs: HandOffs): Schedul
       }
       const priority = options.priority ?? 0;
       const queueOnly = options.queueOnly ?? false;
-      const spread = options.spread ?? false;
-      const key = `${entry.queue ?? DEFAULT_QUEUE}:${priority}:${queueOnly}:${spread}`;
+      const placed = options.placed ?? false;
+      const key = `${entry.queue ?? DEFAULT_QUEUE}:${priority}:${queueOnly}:${placed}`;
       let group = groups.get(key);
-      if (!group) groups.set(key, (group = new GroupCommit((entries) => saveGroup(entries, priority, queueOnly, spread), RUNS_PER_ENTRY)));
+      if (!group) groups.set(key, (group = new GroupCommit((entries) => saveGroup(entries, priority, queueOnly, placed), RUNS_PER_ENTRY)));
       await group.add(entry);
     },
   };

@@ -1,6 +1,6 @@
-// The engine as a process runs it: the run engine (engine/) wired to Agenda (timers, queue entries, wake-ups). Every
-// process builds it (API processes need the services and the timers' writes); only processes with jobs.enabled
-// execute runs, fire occurrences and sweep lost runs.
+// The engine as a process runs it: the run engine (engine/) wired to Agenda (queue entries, wake-ups). Every
+// process builds it (API processes need the services and the dispatcher); only processes with jobs.enabled execute
+// runs, fire schedules' slots (engine/clock.ts) and sweep lost runs.
 import crypto from 'node:crypto';
 import os from 'node:os';
 import type { Job as AgendaJob } from 'agenda';
@@ -13,15 +13,17 @@ import type { Repairer } from '../engine/repair.js';
 import type { Sweeper } from '../engine/sweeper.js';
 import type { Logger } from '../lib/logger.js';
 import type { RealtimeBus } from '../realtime/bus.js';
-import type { JobService, JobTimers } from '../services/jobs.js';
+import type { JobService } from '../services/jobs.js';
 import type { RunService } from '../services/runs.js';
 import { createSundialData } from '../services/sundial-data.js';
 import type { Scheduler } from './agenda.js';
 import { hasQueueEntry, runEntries, runJobName, type RunJobData, type SchedulerDispatcher } from './dispatcher.js';
-import { createOccurrenceHandler, OCCURRENCE_JOB, reconcileTimers } from './occurrences.js';
 
-/** An occurrence entry's lock outlives a busy firing: below this, a slow database would expire a live lock. */
-const OCCURRENCE_LOCK_FLOOR_MS = 5000;
+/**
+ * The Agenda job that held one timer per scheduled job, before the slot clock read next slots from the jobs table.
+ * Entries left by such an install are removed at start; nothing defines the name any more.
+ */
+const RETIRED_OCCURRENCE_JOB = 'sundial.occurrence';
 
 export interface Engine {
   jobs: JobService;
@@ -42,27 +44,24 @@ export interface RunEngineDeps {
   actions: ActionCatalog;
   bus: RealtimeBus;
   logger: Logger;
-  /** The scheduler and its two ports, built before the services that use them (apps/server/src/core.ts). */
+  /** The scheduler and its dispatcher, built before the services that use them (apps/server/src/core.ts). */
   scheduler: Scheduler;
-  timers: JobTimers;
   dispatcher: SchedulerDispatcher;
 }
 
-/** The run engine on this scheduler's queue and timers; built before the services (run now and cancel use it). */
-export function createRunEngine({ config, database, actions, bus, logger, scheduler, timers, dispatcher }: RunEngineDeps): RunEngine {
+/** The run engine on this scheduler's queue; built before the services (run now and cancel use it). */
+export function createRunEngine({ config, database, actions, bus, logger, scheduler, dispatcher }: RunEngineDeps): RunEngine {
   const { agenda } = scheduler;
   const workerId = `${os.hostname()}:${process.pid}:${crypto.randomBytes(3).toString('hex')}`;
   return new RunEngine(
     { prisma: database.prisma, pool: database.pool, sql: database.statements, actions, bus, dispatcher, logger, workerId, sundial: createSundialData(database.pool) },
-    {
-      hasEntry: (runId, queue) => hasQueueEntry(agenda, scheduler.backend, runId, queue),
-      reconcileTimers: () => reconcileTimers(database.prisma, agenda, timers),
-    },
+    { hasEntry: (runId, queue) => hasQueueEntry(agenda, scheduler.backend, runId, queue) },
     {
       heartbeatMs: config.jobs.heartbeat_ms,
       concurrency: config.jobs.concurrency,
       staleAfterMs: config.jobs.stale_after_ms,
       misfireThresholdMs: config.scheduler.misfire_threshold_ms,
+      clockPollMs: config.scheduler.process_every_ms,
       routing: { takes: config.jobs.queues.length > 0 ? config.jobs.queues : null, limits: config.jobs.queue_concurrency },
     },
   );
@@ -74,7 +73,7 @@ export interface EngineDeps extends RunEngineDeps {
   services: { jobs: JobService; runs: RunService };
 }
 
-export async function createEngine({ config, database, logger, scheduler, timers, dispatcher, run, services }: EngineDeps): Promise<Engine> {
+export async function createEngine({ config, logger, scheduler, dispatcher, run, services }: EngineDeps): Promise<Engine> {
   const { agenda } = scheduler;
   // One Agenda job per queue (runJobName): this worker defines the processors of the queues it takes, so it is
   // never handed another queue's entries. Taking every queue, it defines each queue it learns of (at each beat).
@@ -94,14 +93,6 @@ export async function createEngine({ config, database, logger, scheduler, timers
   const takes = run.executor.routing.takes;
   for (const queue of takes ?? [DEFAULT_QUEUE]) takeQueue(queue);
   if (takes === null) run.presence.onQueues((queues) => queues.forEach(takeQueue));
-  agenda.define(OCCURRENCE_JOB, createOccurrenceHandler(run.occurrences, logger), {
-    concurrency: 10,
-    removeOnComplete: true,
-    // Agenda locks an entry a little before its slot; a worker killed meanwhile leaves the lock behind, and the
-    // job's every later slot waits for it to expire (60 s by default). Firing is one short transaction that is
-    // safe to repeat (row lock, unique occurrence key), so the lock lasts as long as a silent worker is trusted.
-    lockLifetime: Math.max(config.jobs.stale_after_ms, OCCURRENCE_LOCK_FLOOR_MS),
-  });
 
   return {
     jobs: services.jobs,
@@ -113,8 +104,8 @@ export async function createEngine({ config, database, logger, scheduler, timers
     repairer: run.repairer,
     async start() {
       if (scheduler.executesJobs) {
-        const { synced, removed } = await reconcileTimers(database.prisma, agenda, timers);
-        logger.info(`scheduler: ${synced} existing scheduled job(s) have timers${removed ? `, ${removed} stale timer(s) removed` : ''}`);
+        const retired = await agenda.cancel({ name: RETIRED_OCCURRENCE_JOB });
+        if (retired > 0) logger.info(`scheduler: ${retired} timer entr${retired === 1 ? 'y' : 'ies'} of an earlier version removed (slots are read from the jobs table)`);
         await run.startWorking();
         dispatcher.runHere(run.executor);
       }

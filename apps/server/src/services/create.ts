@@ -1,5 +1,5 @@
-// Every domain service, built once per process from the database and the ports the scheduler provides (a job's
-// timers, the run dispatcher), and handed as one object to GraphQL, the engine and the CLI. A service that needs
+// Every domain service, built once per process from the database and the port the scheduler provides (the run
+// dispatcher), and handed as one object to GraphQL, the engine and the CLI. A service that needs
 // another gets that instance, never a copy of its own.
 import type pg from 'pg';
 import type { SqlClient } from '../db/sql/client.js';
@@ -12,7 +12,7 @@ import { DefinitionsService } from './definitions.js';
 import { DispatchService } from './dispatch.js';
 import { InboxService } from './inbox.js';
 import { JobSummaries } from './job-summaries.js';
-import { JobService, type JobTimers } from './jobs.js';
+import { JobService } from './jobs.js';
 import { QueueService } from './queues.js';
 import { RoleService } from './roles.js';
 import type { RunDispatcher } from '../engine/index.js';
@@ -63,8 +63,7 @@ export interface ServicesDeps {
   actions: ActionCatalog;
   bus: RealtimeBus;
   auth: AuthService;
-  /** The scheduler's side of jobs and runs. */
-  timers: JobTimers;
+  /** The scheduler's side of runs. */
   dispatcher: RunDispatcher;
   /** The run engine: run now, retry and cancel create and change runs through it. */
   engine: RunServiceDeps['engine'] & ConstructorParameters<typeof BackfillService>[0]['engine'];
@@ -84,14 +83,13 @@ export function createServices({
   actions,
   bus,
   auth,
-  timers,
   dispatcher,
   engine,
   webhooks: webhookConfig,
   oidc,
   workerStaleAfterMs = 30_000,
 }: ServicesDeps): Services {
-  const jobs = new JobService({ db: prisma, actions, timers, bus });
+  const jobs = new JobService({ db: prisma, actions, bus });
   const runs = new RunService({ prisma, statements, actions, dispatcher, bus, engine });
   const users = new UserService(prisma);
   const roles = new RoleService(prisma);

@@ -1,5 +1,5 @@
-// The rules for jobs: what a valid job is, and what follows a change (its timer in the scheduler is synced).
-// The jobs table is the truth; the scheduler only holds timers for it. A job's fields and their value rules are
+// The rules for jobs: what a valid job is, and what follows a change (subscribers, and the workers' slot clocks,
+// hear of it on the bus). The jobs table is the truth: a job's next slot is read from it when it comes due. A job's fields and their value rules are
 // @sundial/job-schema's (shared with the GraphQL input, the definitions file and the web form); this service adds
 // the rules that need the install: the action and its args, the users and roles, the schedule, the notifications.
 import { fieldErrors, jobInputSchema, type JobInput, type misfirePolicies, type overlapPolicies, type scheduleKinds } from '@sundial/job-schema';
@@ -29,19 +29,12 @@ type SchemaEnumsMatchDatabase = [
   : never;
 export const SCHEMA_ENUMS_MATCH_DATABASE: SchemaEnumsMatchDatabase = true;
 
-/** The scheduler's side of a job: one timer per enabled scheduled job, none otherwise. */
-export interface JobTimers {
-  sync(job: Job): Promise<void>;
-  remove(jobId: string): Promise<void>;
-}
-
 export interface JobServiceDeps {
   db: DbClient;
   actions: ActionCatalog;
-  timers: JobTimers;
   bus: Pick<RealtimeBus, 'publishJobChange'>;
   now?: () => Date;
-  /** Set when `db` is a caller's transaction: timers and subscribers hear of changes once it has committed. */
+  /** Set when `db` is a caller's transaction: subscribers hear of changes once it has committed. */
   afterCommit?: AfterCommit;
 }
 
@@ -51,16 +44,14 @@ export class JobService {
     this.now = deps.now ?? (() => new Date());
   }
 
-  /** These rules inside the caller's transaction `tx`; the timers and subscribers hear of each change once `afterCommit` runs. */
+  /** These rules inside the caller's transaction `tx`; subscribers hear of each change once `afterCommit` runs. */
   within(tx: Prisma.TransactionClient, afterCommit: AfterCommit): JobService {
     return new JobService({ ...this.deps, db: tx, afterCommit });
   }
 
-  /** The timer follows the row and subscribers hear of it: now, or after the caller's commit. */
+  /** Subscribers (the slot clocks among them) hear of the change: now, or after the caller's commit. */
   private async changed(job: Job | string, change: 'created' | 'updated' | 'deleted'): Promise<void> {
     const effect = async () => {
-      if (typeof job === 'string') await this.deps.timers.remove(job);
-      else await this.deps.timers.sync(job);
       this.deps.bus.publishJobChange({ jobId: typeof job === 'string' ? job : job.id, change });
     };
     if (this.deps.afterCommit) this.deps.afterCommit.add(effect);

@@ -3,6 +3,7 @@
 // moved, and "pause until" with its audit record, and kept through jobs as code (export → import).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApi, type TestApi } from '../support/api.js';
+import { clockTimer } from '../support/engine.js';
 
 let api: TestApi;
 // A whole server (migrations, actions, HTTP) starts first; on a loaded machine that takes longer than a test.
@@ -191,11 +192,11 @@ describe('calendars API', () => {
     expect(paused.errors).toBeUndefined();
     const state = async (id: string) => {
       const row = await api.app.database.prisma.job.findUniqueOrThrow({ where: { id } });
-      const timers = await api.app.scheduler.agenda.queryJobs({ name: 'sundial.occurrence', data: { jobId: id } });
-      return { enabled: row.enabled, pausedUntil: row.pausedUntil?.toISOString(), nextRunAt: row.nextRunAt, timers: timers.jobs.map((entry) => entry.nextRunAt?.toISOString()) };
+      const timer = await clockTimer(api.app.database.pool, id);
+      return { enabled: row.enabled, pausedUntil: row.pausedUntil?.toISOString(), nextRunAt: row.nextRunAt, timer: timer?.toISOString() };
     };
     const before = await state(jobId);
-    expect(before).toEqual({ enabled: false, pausedUntil: until.toISOString(), nextRunAt: null, timers: [until.toISOString()] });
+    expect(before).toEqual({ enabled: false, pausedUntil: until.toISOString(), nextRunAt: null, timer: until.toISOString() });
 
     const exported = await api.gql<{ exportDefinitions: { data: { text: string } } }>(
       `{ exportDefinitions(format: YAML, jobKeys: ["paused-as-code"]) { ... on QueryExportDefinitionsSuccess { data { text } } } }`,
@@ -224,7 +225,7 @@ describe('calendars API', () => {
     const later = new Date(until.getTime() + 86_400_000);
     const moved = await api.gql<Imported>(IMPORT, { document: text.replace(until.toISOString(), later.toISOString()) });
     expect(moved.data?.importDefinitions.summary?.jobs).toEqual({ created: [], updated: ['paused-as-code'], unchanged: [] });
-    expect(await state(recreated.id)).toMatchObject({ enabled: false, pausedUntil: later.toISOString(), timers: [later.toISOString()] });
+    expect(await state(recreated.id)).toMatchObject({ enabled: false, pausedUntil: later.toISOString(), timer: later.toISOString() });
 
     const refused = async (pausedUntil: string, enabled = 'false') =>
       (await api.gql<Imported>(IMPORT, { document: text.replace(`pausedUntil: ${until.toISOString()}`, `pausedUntil: "${pausedUntil}"`).replace('enabled: false', `enabled: ${enabled}`) })).data

@@ -2,7 +2,7 @@
 import { defineAction, z } from '@sundial/actions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ValidationError } from '../../src/services/errors.js';
-import { startTestEngine, statusIs, waitFor, type TestEngine } from '../support/engine.js';
+import { clockTimer, startTestEngine, statusIs, waitFor, type TestEngine } from '../support/engine.js';
 
 const attemptsSeen = new Map<string, number[]>();
 
@@ -193,7 +193,7 @@ describe('failures', () => {
 });
 
 describe('repair', () => {
-  it('dispatches again a queued run whose queue entry was never saved, and restores a lost timer', async () => {
+  it('dispatches again a queued run whose queue entry was never saved, and gives a job without a next slot one', async () => {
     const created = await job('test.echo', { message: 'orphan' });
     const orphan = await t.prisma.run.create({
       data: { jobId: created.id, trigger: 'MANUAL', args: { message: 'orphan' }, createdAt: new Date(Date.now() - 60_000) },
@@ -201,11 +201,15 @@ describe('repair', () => {
     const scheduled = await t.engine.jobs.create({
       name: 'daily', action: 'test.echo', args: { message: 'x' }, schedule: { scheduleKind: 'CRON', cron: '0 9 * * *', timezone: 'UTC' },
     });
-    await t.engine.scheduler.agenda.cancel({ name: 'sundial.occurrence', data: { jobId: scheduled.id } });
+    // As restored from a backup taken without the slots: the clock would never see the job.
+    await t.prisma.jobSchedule.updateMany({ where: { jobId: scheduled.id }, data: { nextRunAt: null } });
+    await t.prisma.job.update({ where: { id: scheduled.id }, data: { nextRunAt: null } });
+    expect(await clockTimer(t.database.pool, scheduled.id)).toBeNull();
     await t.engine.repairer.pass();
     expect((await t.waitForRun(orphan.id)).status).toBe('SUCCEEDED');
-    const timers = await t.engine.scheduler.agenda.queryJobs({ name: 'sundial.occurrence', data: { jobId: scheduled.id } });
-    expect(timers.total).toBe(1);
+    const restored = await t.prisma.job.findUniqueOrThrow({ where: { id: scheduled.id } });
+    expect(restored.nextRunAt).toEqual(scheduled.nextRunAt);
+    expect(await clockTimer(t.database.pool, scheduled.id)).toEqual(scheduled.nextRunAt);
   });
 });
 

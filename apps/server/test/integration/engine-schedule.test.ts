@@ -1,9 +1,8 @@
-// Per-user fan-out, schedules, timers, limits, overlap and misfire on a real engine.
+// Per-user fan-out, schedules, the slot clock, limits, overlap and misfire on a real engine.
 import { defineAction, z } from '@sundial/actions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { OCCURRENCE_JOB } from '../../src/scheduler/occurrences.js';
 import { ValidationError } from '../../src/services/errors.js';
-import { startTestEngine, statusIs, waitFor, type TestEngine } from '../support/engine.js';
+import { clockTimer, FAST_ENGINE, startTestEngine, statusIs, waitFor, type TestEngine } from '../support/engine.js';
 
 const actions = [
   defineAction({
@@ -51,8 +50,7 @@ afterAll(async () => {
   await t?.close();
 });
 
-const agendaEntries = async (jobId: string) =>
-  (await t.engine.scheduler.agenda.queryJobs({ name: OCCURRENCE_JOB, data: { jobId } })).jobs.length;
+const timerOf = (jobId: string) => clockTimer(t.database.pool, jobId);
 
 describe('per user', () => {
   it('runs one child per target (users ∪ active role members, deduplicated) and rolls up', async () => {
@@ -154,7 +152,7 @@ describe('validation on save', () => {
 });
 
 describe('schedules', () => {
-  it('fires an interval job, keeps exactly one timer, and disables it at its run limit', async () => {
+  it('fires an interval job on the slot clock and disables it at its run limit, leaving no timer', async () => {
     const job = await t.engine.jobs.create({
       name: 'every second, three times',
       action: 'test.greet',
@@ -162,7 +160,7 @@ describe('schedules', () => {
       schedule: { scheduleKind: 'INTERVAL', intervalSeconds: 1, runLimit: 3 },
     });
     expect(job.nextRunAt).not.toBeNull();
-    expect(await agendaEntries(job.id)).toBe(1);
+    expect(await timerOf(job.id)).toEqual(job.nextRunAt);
     const done = await waitFor(async () => {
       const current = await t.prisma.job.findUniqueOrThrow({ where: { id: job.id } });
       return current.enabled ? null : current;
@@ -173,21 +171,40 @@ describe('schedules', () => {
     const runs = await t.prisma.run.findMany({ where: { jobId: job.id }, orderBy: { scheduledFor: 'asc' } });
     expect(runs).toHaveLength(3);
     expect(runs.every((r) => r.trigger === 'SCHEDULE' && r.scheduleId === schedule?.id && r.occurrenceKey === `${job.id}@${schedule.id}@${r.scheduledFor.toISOString()}`)).toBe(true);
-    await waitFor(async () => (await agendaEntries(job.id)) === 0, 5000);
+    expect(await timerOf(job.id)).toBeNull();
   });
 
-  it('pausing removes the timer, resuming restores one; deleting removes it', async () => {
+  it('pausing takes the job off the clock, resuming puts its next slot back; an edit moves it; deleting removes it', async () => {
     const job = await t.engine.jobs.create({ name: 'daily', action: 'test.greet', args: { greeting: 'gm' }, schedule: { scheduleKind: 'CRON', cron: '0 9 * * *', timezone: 'Europe/Madrid' } });
-    expect(await agendaEntries(job.id)).toBe(1);
+    expect(await timerOf(job.id)).toEqual(job.nextRunAt);
     expect((await t.engine.jobs.setEnabled(job.id, false)).nextRunAt).toBeNull();
-    expect(await agendaEntries(job.id)).toBe(0);
+    expect(await timerOf(job.id)).toBeNull();
     const resumed = await t.engine.jobs.setEnabled(job.id, true);
     expect(resumed.nextRunAt!.getTime()).toBeGreaterThan(Date.now());
-    expect(await agendaEntries(job.id)).toBe(1);
-    await t.engine.jobs.update(job.id, { schedule: { scheduleKind: 'CRON', cron: '0 10 * * *', timezone: 'Europe/Madrid' } });
-    expect(await agendaEntries(job.id)).toBe(1);
+    expect(await timerOf(job.id)).toEqual(resumed.nextRunAt);
+    const moved = await t.engine.jobs.update(job.id, { schedule: { scheduleKind: 'CRON', cron: '0 10 * * *', timezone: 'Europe/Madrid' } });
+    expect(moved.nextRunAt!.getUTCHours() - resumed.nextRunAt!.getUTCHours()).toBe(1);
+    expect(await timerOf(job.id)).toEqual(moved.nextRunAt);
     await t.engine.jobs.delete(job.id);
-    expect(await agendaEntries(job.id)).toBe(0);
+    expect(await timerOf(job.id)).toBeNull();
+  });
+
+  it('fires a slot that an edit brings closer at its time, though the clock reads the table only once a minute', async () => {
+    // The clock reads again when it hears of a job change on the bus, not only at its poll.
+    const slow = await startTestEngine(actions, { ...FAST_ENGINE, scheduler: { ...FAST_ENGINE.scheduler, process_every_ms: 60_000, misfire_threshold_ms: 60_000 } });
+    try {
+      const job = await slow.engine.jobs.create({ name: 'soon', action: 'test.greet', args: { greeting: 'soon' }, schedule: { scheduleKind: 'CRON', cron: '0 9 * * *', timezone: 'UTC' } });
+      const at = new Date(Date.now() + 1500);
+      await slow.engine.jobs.update(job.id, { schedule: { scheduleKind: 'ONCE', runAt: at.toISOString() } });
+      const run = await waitFor(() => slow.prisma.run.findFirst({ where: { jobId: job.id, trigger: 'SCHEDULE', startedAt: { not: null } } }), 30_000);
+      expect(run.scheduledFor.toISOString()).toBe(at.toISOString());
+      expect(run.late).toBe(false);
+      expect(run.startedAt!.getTime()).toBeGreaterThanOrEqual(at.getTime());
+      // Well before the next poll: the edit's event made the clock read the table.
+      expect(run.startedAt!.getTime() - at.getTime()).toBeLessThan(30_000);
+    } finally {
+      await slow.close();
+    }
   });
 
   it('overlap policy skip records a skipped run while the previous one still runs', async () => {
@@ -222,12 +239,11 @@ describe('schedules', () => {
     const job = await t.engine.jobs.create({ name: 'missed', action: 'test.greet', args: { greeting: 'late' }, schedule: { scheduleKind: 'INTERVAL', intervalSeconds: 1 } });
     // Simulate downtime: the timer's slot is ten seconds in the past when it fires.
     const slot = new Date(Date.now() - 10_000);
-    await t.prisma.job.update({ where: { id: job.id }, data: { nextRunAt: slot } });
     await t.engine.jobs.setEnabled(job.id, false);
-    await t.prisma.job.update({ where: { id: job.id }, data: { enabled: true, nextRunAt: slot } });
-    // The due slot is the schedule's own; the job's nextRunAt is the earliest of its schedules'.
+    // The due slot is the schedule's own; the job's nextRunAt is the earliest of its schedules'. The clock sees the
+    // job due once it is enabled again, at its next read.
     await t.prisma.jobSchedule.updateMany({ where: { jobId: job.id }, data: { nextRunAt: slot } });
-    await t.engine.scheduler.agenda.create(OCCURRENCE_JOB, { jobId: job.id }).unique({ 'data.jobId': job.id }).schedule(slot).save();
+    await t.prisma.job.update({ where: { id: job.id }, data: { enabled: true, nextRunAt: slot } });
     const late = await waitFor(() => t.prisma.run.findFirst({ where: { jobId: job.id, late: true } }), 10_000);
     expect(late.scheduledFor.toISOString()).toBe(slot.toISOString());
     expect(late.statusReason).toMatch(/one catch-up run for (1[01]|9) occurrences missed/);

@@ -1,5 +1,5 @@
-// Two worker processes share the work fairly and take over each other's: scheduled occurrences (whose timers one
-// worker tends to lock all of) run on both, each slot once; and a batch of runs one worker claimed in one statement
+// Two worker processes share the work fairly and take over each other's: scheduled occurrences (every worker's slot
+// clock holds every slot; each fires first those placed on it) run on both, each slot once; and a batch of runs one worker claimed in one statement
 // is taken over by the other when the first is SIGKILLed — every run retried as attempt 2 there, none twice.
 // PostgreSQL only: the embedded database (PGlite) is single-process, so two workers cannot share it.
 import path from 'node:path';
@@ -12,8 +12,8 @@ const JOBS = 10;
 const SLOTS = 5;
 const INTERVAL_SECONDS = 2;
 /**
- * The default poll (scheduler.process_every_ms): Agenda locks timers a poll ahead, so with slots on a grid the worker
- * whose poll comes first locks nearly all of them (the fast failure timings' 100 ms poll hides that).
+ * The default poll (scheduler.process_every_ms), as deployed: each worker's clock reads the slots two polls ahead and
+ * fires one placed on the other worker only if it is still due a poll after its time.
  */
 const DEFAULT_POLL = { SUNDIAL_SCHEDULER__PROCESS_EVERY_MS: '1000' };
 const BATCH = 8;
@@ -55,8 +55,8 @@ describe.runIf(usingRealPostgres)('workers share the load (PostgreSQL only: PGli
     const starts = records.filter((record) => record.phase === 'start');
     expect(starts).toHaveLength(JOBS * SLOTS);
     const byWorker = workers.map((worker) => starts.filter((record) => record.pid === worker.pid).length);
-    // Placement is by a hash of the run id weighted by free slots: idle workers each get about half. A quarter each
-    // is far outside chance for 50 runs, and far above the few runs a worker gets when its timers decide alone.
+    // Placement is by a hash of the job and slot weighted by free slots: idle workers each get about half. A quarter
+    // each is far outside chance for 50 runs, and far above the few runs a worker gets when whoever wakes first fires.
     for (const count of byWorker) expect(count, `runs per worker: ${byWorker.join(' / ')}`).toBeGreaterThanOrEqual((JOBS * SLOTS) / 4);
   }, 600_000);
 

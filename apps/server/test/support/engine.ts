@@ -10,6 +10,7 @@ import type { Engine } from '../../src/scheduler/engine.js';
 import { isTerminal } from '../../src/services/run-status.js';
 import { createTestDatabaseTarget } from './database.js';
 import { until } from './wait.js';
+import { readDueTimers } from '../../src/db/sql/jobs/due.js';
 
 export interface TestEngine {
   engine: Engine;
@@ -65,3 +66,9 @@ export function waitFor<T>(probe: () => Promise<T | null | undefined | false>, t
 }
 
 export const statusIs = (...statuses: RunStatus[]) => (run: Run) => statuses.includes(run.status);
+
+/** A job's timer as the slot clock reads it from the jobs table (engine/clock.ts): its next slot, the end of its pause, or null. */
+export async function clockTimer(pool: Database['pool'], jobId: string): Promise<Date | null> {
+  const timers = await readDueTimers(pool, { until: new Date('9999-01-01'), limit: 1_000_000 });
+  return timers.find((timer) => timer.jobId === jobId)?.at ?? null;
+}

@@ -1,5 +1,5 @@
 // Placement of runs among workers (engine/share.ts): deterministic per run, shares proportional to free slots, and
-// the fast path of a lone run now on an idle worker.
+// the fast path of a lone run now on an idle worker, and the first firing of a schedule's slots.
 import { describe, expect, it } from 'vitest';
 import { placeRun, WorkShare } from '../../src/engine/share.js';
 
@@ -37,16 +37,32 @@ describe('placing runs among workers', () => {
     expect(busy.two! / RUNS.length).toBeLessThan(0.27);
   });
 
-  it('starts a run now here on an idle worker; places scheduled runs, and anything with no other worker stays here', () => {
+  it('starts a run now here on an idle worker and places it when busy; with no other worker everything stays here', () => {
     const share = new WorkShare('me', 10);
-    expect(share.startsHere(RUNS[0]!, undefined, 0, true)).toBe(true);
+    expect(share.startsHere(RUNS[0]!, undefined, 3)).toBe(true);
+    expect(share.firesFirst(`job@${RUNS[0]}`)).toBe(true);
     share.update(0, [{ id: 'other', queues: null, activeRuns: 0 }]);
-    expect(share.startsHere(RUNS[0]!, undefined, 0, false)).toBe(true);
-    const placed = RUNS.slice(0, 400).filter((runId) => share.startsHere(runId, undefined, 0, true)).length;
+    expect(share.startsHere(RUNS[0]!, undefined, 0)).toBe(true);
+    const placed = RUNS.slice(0, 400).filter((runId) => share.startsHere(runId, undefined, 3)).length;
     expect(placed).toBeGreaterThan(160);
     expect(placed).toBeLessThan(240);
     // A worker that does not take the run's queue is no candidate.
     share.update(0, [{ id: 'other', queues: ['reports'], activeRuns: 0 }]);
-    expect(RUNS.slice(0, 50).every((runId) => share.startsHere(runId, 'default', 3, true))).toBe(true);
+    expect(RUNS.slice(0, 50).every((runId) => share.startsHere(runId, 'default', 3))).toBe(true);
+  });
+
+  it('places the first firing of each slot on exactly one worker: two workers with the same beats split the slots', () => {
+    const me = new WorkShare('me', 10);
+    const other = new WorkShare('other', 10);
+    me.update(0, [{ id: 'other', queues: ['reports'], activeRuns: 0 }]);
+    other.update(0, [{ id: 'me', queues: null, activeRuns: 0 }]);
+    // Every worker fires slots, whatever queues it takes: the run goes to the queue when this one does not take it.
+    const keys = RUNS.slice(0, 400).map((runId) => `job-${runId}@2026-12-07T00:00:00.000Z`);
+    const mine = keys.filter((key) => me.firesFirst(key));
+    const theirs = keys.filter((key) => other.firesFirst(key));
+    expect(mine.length + theirs.length).toBe(keys.length);
+    expect(mine.filter((key) => theirs.includes(key))).toEqual([]);
+    expect(mine.length).toBeGreaterThan(160);
+    expect(mine.length).toBeLessThan(240);
   });
 });

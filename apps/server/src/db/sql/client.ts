@@ -74,3 +74,26 @@ export function preparedStatements(pool: pg.Pool, prefix: string, { sharedSessio
     },
   };
 }
+
+/**
+ * Runs `fn` in one transaction on one connection of the pool, for plain-SQL work that spans statements with code in
+ * between (a batch firing reads, decides, then writes). Rolled back when `fn` throws; a connection whose rollback
+ * failed is not handed out again.
+ */
+export async function sqlTransaction<T>(pool: pg.Pool, fn: (client: SqlClient) => Promise<T>): Promise<T> {
+  const connection = await pool.connect();
+  try {
+    await connection.query('BEGIN');
+    const result = await fn(connection);
+    await connection.query('COMMIT');
+    connection.release();
+    return result;
+  } catch (error) {
+    const rolledBack = await connection.query('ROLLBACK').then(
+      () => true,
+      () => false,
+    );
+    connection.release(!rolledBack);
+    throw error;
+  }
+}
