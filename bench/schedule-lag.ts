@@ -35,6 +35,8 @@ interface Worker {
   pid: number;
   kill(): void;
   stop(): Promise<void>;
+  /** The worker's event-loop delay since it started or was last asked: p99 and max, ms. */
+  loopDelay(): Promise<{ p99Ms: number; maxMs: number }>;
 }
 
 async function startWorker(input: ScheduleWorkerInput): Promise<Worker> {
@@ -48,7 +50,7 @@ async function startWorker(input: ScheduleWorkerInput): Promise<Worker> {
     pid = await new Promise<number>((resolve, reject) => {
       child.on('message', (message: ScheduleWorkerMessage) => {
         if (message.type === 'started') resolve(message.pid);
-        else reject(new Error(`a worker process failed: ${message.message}`));
+        else if (message.type === 'failed') reject(new Error(`a worker process failed: ${message.message}`));
       });
       child.once('exit', (code) => reject(new Error(`a worker process exited (${code}) before it started`)));
     });
@@ -59,6 +61,16 @@ async function startWorker(input: ScheduleWorkerInput): Promise<Worker> {
   return {
     pid,
     kill: () => child.kill('SIGKILL'),
+    loopDelay: () =>
+      new Promise((resolve) => {
+        const answer = (message: ScheduleWorkerMessage) => {
+          if (message.type !== 'loop') return;
+          child.off('message', answer);
+          resolve(message);
+        };
+        child.on('message', answer);
+        child.send('loop');
+      }),
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return;
       if (child.connected) child.send('stop');
@@ -208,6 +220,7 @@ export async function benchScheduleLag({ jobs, seconds }: ScheduleLagOptions): P
     await sleepUntil(p1To);
     await waitForSlots(api, p1From, p1To, Date.now() + INTERVAL_MS);
     const phase1 = await collect(api, p1From, p1To);
+    const loops = await Promise.all(workers.map((worker) => worker.loopDelay()));
 
     // Phase 2: the next window; the second worker is SIGKILLed half-way.
     const p2From = p1To;
@@ -227,7 +240,7 @@ export async function benchScheduleLag({ jobs, seconds }: ScheduleLagOptions): P
     const base = { benchmark: 'schedule lag', mode: 'postgres', agenda: null } as const;
     const at = `${jobs} jobs/10 s, 2 workers`;
     const figures: Figure[] = [
-      { ...base, metric: `slot → start p99 (${at})`, unit: 'ms', better: 'lower', sundial: phase1.lagMs.p99, target: { kind: 'at most', value: TARGET_P99_MS }, note: `p50 ${phase1.lagMs.p50.toFixed(0)} ms, p95 ${phase1.lagMs.p95.toFixed(0)} ms, max ${phase1.lagMs.max.toFixed(0)} ms over ${phase1.executed} runs; per worker ${Object.values(phase1.perWorker).join('/')}; p50/p99 slot → firing ${stage(phase1.stages.toFiring)}, firing → claim ${stage(phase1.stages.toClaim)}, claim → action ${stage(phase1.stages.toAction)} ms` },
+      { ...base, metric: `slot → start p99 (${at})`, unit: 'ms', better: 'lower', sundial: phase1.lagMs.p99, target: { kind: 'at most', value: TARGET_P99_MS }, note: `p50 ${phase1.lagMs.p50.toFixed(0)} ms, p95 ${phase1.lagMs.p95.toFixed(0)} ms, max ${phase1.lagMs.max.toFixed(0)} ms over ${phase1.executed} runs; per worker ${Object.values(phase1.perWorker).join('/')}; p50/p99 slot → firing ${stage(phase1.stages.toFiring)}, firing → claim ${stage(phase1.stages.toClaim)}, claim → action ${stage(phase1.stages.toAction)} ms; workers' event-loop delay p99/max ${loops.map((l) => `${l.p99Ms.toFixed(0)}/${l.maxMs.toFixed(0)}`).join(', ')} ms` },
       { ...base, metric: 'slot → start p95', unit: 'ms', better: 'lower', sundial: phase1.lagMs.p95 },
       { ...base, metric: 'slot → start p50', unit: 'ms', better: 'lower', sundial: phase1.lagMs.p50 },
       { ...base, metric: 'missed slots', unit: 'slots', better: 'lower', sundial: phase1.missed, target: { kind: 'at most', value: 0 }, note: `of ${phase1.expected}; ${phase1.late} late (catch-up)` },
@@ -236,7 +249,7 @@ export async function benchScheduleLag({ jobs, seconds }: ScheduleLagOptions): P
       { ...base, metric: 'worker killed: missed slots', unit: 'slots', better: 'lower', sundial: phase2.missed, target: { kind: 'at most', value: 0 }, note: `of ${phase2.expected}; ${phase2.reexecuted} re-executed (interrupted, retried)` },
       { ...base, metric: 'worker killed: duplicates', unit: 'runs', better: 'lower', sundial: phase2.duplicates, target: { kind: 'at most', value: 0 } },
     ];
-    return { figures, details: { jobs, seconds, intervalMs: INTERVAL_MS, workerSettings: WORKER_SETTINGS, loadPhase1, loadPhase2, phase1, phase2, afterKill } };
+    return { figures, details: { jobs, seconds, intervalMs: INTERVAL_MS, workerSettings: WORKER_SETTINGS, loadPhase1, loadPhase2, phase1, loops, phase2, afterKill } };
   } finally {
     await Promise.all(workers.map((worker) => worker.stop()));
     await api.close();
