@@ -81,7 +81,7 @@ export class Occurrences {
     const batch = await sqlTransaction(this.resources.pool, async (sql) => {
       const locked = await lockDueJobs(sql, { jobIds, until });
       if (locked.length === 0) return { jobs: [], runs: [], alone: [] };
-      const jobs = await readJobsForFiring(sql, locked);
+      const jobs = await readJobsForFiring(sql, locked, ACTIVE_STATUSES);
       const schedulesOf = new Map<string, JobSchedule[]>();
       for (const row of await readSchedulesOf(sql, locked)) schedulesOf.set(row.jobId, [...(schedulesOf.get(row.jobId) ?? []), row]);
       const alone: string[] = [];

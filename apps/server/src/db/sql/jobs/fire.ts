@@ -4,7 +4,7 @@
 // slots a second (bench/schedule-lag.ts).
 import { z } from 'zod';
 import { MisfirePolicy, OverlapPolicy } from '../../generated/prisma/enums.js';
-import type { Job, JobSchedule } from '../../prisma.js';
+import type { Job, JobSchedule, RunStatus } from '../../prisma.js';
 import { parseRows, type SqlClient } from '../client.js';
 import { jobScheduleRow } from '../rows/job-schedule.js';
 import { int, json, timestamp, uuid } from '../rows/columns.js';
@@ -52,7 +52,8 @@ const jobForFiring = z
     }),
   );
 
-export async function readJobsForFiring(client: SqlClient, jobIds: readonly string[]): Promise<JobForFiring[]> {
+/** The jobs with what firing them needs; `activeStatuses`: the statuses of a run still in progress (the engine's). */
+export async function readJobsForFiring(client: SqlClient, jobIds: readonly string[], activeStatuses: readonly RunStatus[]): Promise<JobForFiring[]> {
   const { rows } = await client.query(
     `SELECT j.id, j.action, j.args, j.retries, j.priority, j.enabled, j.paused_until, j.next_run_at, j.overlap_policy, j.misfire_policy,
        ((SELECT count(*) FROM "job_calendars" c WHERE c.job_id = j.id)
@@ -61,10 +62,10 @@ export async function readJobsForFiring(client: SqlClient, jobIds: readonly stri
          WHERE r.job_id = j.id AND r.parent_run_id IS NULL AND r.status = 'SUCCEEDED'
          ORDER BY r.started_at DESC LIMIT 1) AS since,
        (SELECT r.id FROM "runs" r
-         WHERE r.job_id = j.id AND r.parent_run_id IS NULL AND r.status IN ('QUEUED', 'RUNNING', 'CANCELLING')
+         WHERE r.job_id = j.id AND r.parent_run_id IS NULL AND r.status = ANY($2::"RunStatus"[])
          LIMIT 1) AS active_run_id
      FROM "jobs" j WHERE j.id = ANY($1::uuid[])`,
-    [jobIds],
+    [jobIds, activeStatuses],
   );
   return parseRows(jobForFiring, rows);
 }
