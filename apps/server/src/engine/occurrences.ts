@@ -4,7 +4,7 @@
 // (reaching either disables that schedule with the reason; a job none of whose schedules has a slot left is disabled
 // too). A job has several schedules; its nextRunAt is the earliest of theirs, and every schedule due by then fires.
 // Sundial computes the slots itself (services/schedule), so the UI's preview and the real fire times come from one
-// place. The slot clock (engine/clock.ts) fires the jobs due together with `fireLocked`, in the worker it placed the
+// place. The slot clock (engine/clock.ts) fires the jobs due together with `fireBatch`, in the worker it placed the
 // slot on, which starts the runs itself when it has a free slot.
 // Calendars (services/schedule/calendars.ts) judge each slot: one they rule out becomes a SKIPPED run naming the
 // calendar (blackout policy SKIP), or the schedule's next slot becomes the end of the window (MOVE): the slots
@@ -78,47 +78,7 @@ export class Occurrences {
   async fireBatch(jobIds: readonly string[], { toleranceMs }: { toleranceMs: number }): Promise<FiredJob[]> {
     const now = new Date();
     const until = new Date(now.getTime() + toleranceMs);
-    const batch = await sqlTransaction(this.resources.pool, async (sql) => {
-      const locked = await lockDueJobs(sql, { jobIds, until });
-      if (locked.length === 0) return { jobs: [], runs: [], alone: [] };
-      const jobs = await readJobsForFiring(sql, locked, ACTIVE_STATUSES);
-      const schedulesOf = new Map<string, JobSchedule[]>();
-      for (const row of await readSchedulesOf(sql, locked)) schedulesOf.set(row.jobId, [...(schedulesOf.get(row.jobId) ?? []), row]);
-      const alone: string[] = [];
-      const fired: Array<{ job: JobForFiring; row: JobSchedule; slot: Date; late: boolean }> = [];
-      for (const job of jobs) {
-        const due = (schedulesOf.get(job.id) ?? []).filter((row) => row.enabled && row.nextRunAt && row.nextRunAt <= until);
-        const row = due[0];
-        if (!job.enabled || job.calendars > 0 || due.length !== 1 || !row || row.movedFrom) {
-          alone.push(job.id);
-          continue;
-        }
-        fired.push({ job, row, slot: row.nextRunAt!, late: now.getTime() - row.nextRunAt!.getTime() > this.misfireThresholdMs });
-      }
-      const runs = await this.creation.insert(
-        fired.map(({ job, row, slot, late }) => {
-          let skipped: string | null = null;
-          if (late && job.misfirePolicy === 'SKIP') skipped = misfireSkip(scheduleFromJob(row), slot, now);
-          else if (job.overlapPolicy === 'SKIP' && job.activeRunId) skipped = overlapSkip(job.activeRunId);
-          const fields = { since: job.lastSuccessStart, maxAttempts: this.creation.maxAttempts(job), late, skipped, movedReason: null };
-          return slotRun(job, row, slot, now, fields);
-        }),
-        sql,
-      );
-      const schedules = fired.map(({ job, row, slot, late }, index) => {
-        const runCount = row.runCount + (runs[index] ? 1 : 0);
-        const next = scheduleAfterFiring(row, { runCount, late, slot, now });
-        const after: JobSchedule = { ...row, runCount, nextRunAt: next.nextRunAt, enabled: !next.disabledReason, disabledReason: next.disabledReason ?? row.disabledReason };
-        return { job, after };
-      });
-      await writeFiredSchedules(sql, schedules.map(({ after }) => ({ id: after.id, runCount: after.runCount, nextRunAt: after.nextRunAt, disabledReason: after.enabled ? null : after.disabledReason })));
-      const settled = await writeSettledJobs(
-        sql,
-        schedules.map(({ job, after }) => ({ id: job.id, ...settledJob((schedulesOf.get(job.id) ?? []).map((row) => (row.id === after.id ? after : row)), now) })),
-      );
-      const priorities = new Map(jobs.map((job) => [job.id, job.priority]));
-      return { jobs: settled, runs: runs.filter((run): run is Run => run !== null).map((run) => ({ run, priority: priorities.get(run.jobId) ?? 0 })), alone };
-    });
+    const batch = await sqlTransaction(this.resources.pool, (sql) => this.fireTogether(sql, jobIds, now, until));
     for (const { run, priority } of batch.runs) {
       if (run.status === 'QUEUED') await this.resources.dispatcher.dispatch(run, { priority, placed: true });
       publishRun(this.resources, run);
@@ -130,6 +90,57 @@ export class Occurrences {
       firedAlone.push(...firings.map(({ job }) => job));
     }
     return [...batch.jobs, ...firedAlone];
+  }
+
+  /**
+   * Inside the batch's transaction: locks the jobs still due, fires those with one due slot and nothing more to judge
+   * (one insert, one schedules update, one jobs update for all of them), and names the others (`alone`).
+   */
+  private async fireTogether(
+    sql: SqlClient,
+    jobIds: readonly string[],
+    now: Date,
+    until: Date,
+  ): Promise<{ jobs: FiredJob[]; runs: Array<{ run: Run; priority: number }>; alone: string[] }> {
+    const locked = await lockDueJobs(sql, { jobIds, until });
+    if (locked.length === 0) return { jobs: [], runs: [], alone: [] };
+    const jobs = await readJobsForFiring(sql, locked, ACTIVE_STATUSES);
+    const schedulesOf = new Map<string, JobSchedule[]>();
+    for (const row of await readSchedulesOf(sql, locked)) schedulesOf.set(row.jobId, [...(schedulesOf.get(row.jobId) ?? []), row]);
+    const alone: string[] = [];
+    const fired: Array<{ job: JobForFiring; row: JobSchedule; slot: Date; late: boolean }> = [];
+    for (const job of jobs) {
+      const due = (schedulesOf.get(job.id) ?? []).filter((row) => row.enabled && row.nextRunAt && row.nextRunAt <= until);
+      const row = due[0];
+      if (!job.enabled || job.calendars > 0 || due.length !== 1 || !row || row.movedFrom) {
+        alone.push(job.id);
+        continue;
+      }
+      fired.push({ job, row, slot: row.nextRunAt!, late: now.getTime() - row.nextRunAt!.getTime() > this.misfireThresholdMs });
+    }
+    const runs = await this.creation.insert(
+      fired.map(({ job, row, slot, late }) => {
+        let skipped: string | null = null;
+        if (late && job.misfirePolicy === 'SKIP') skipped = misfireSkip(scheduleFromJob(row), slot, now);
+        else if (job.overlapPolicy === 'SKIP' && job.activeRunId) skipped = overlapSkip(job.activeRunId);
+        const fields = { since: job.lastSuccessStart, maxAttempts: this.creation.maxAttempts(job), late, skipped, movedReason: null };
+        return slotRun(job, row, slot, now, fields);
+      }),
+      sql,
+    );
+    const schedules = fired.map(({ job, row, slot, late }, index) => {
+      const runCount = row.runCount + (runs[index] ? 1 : 0);
+      const next = scheduleAfterFiring(row, { runCount, late, slot, now });
+      const after: JobSchedule = { ...row, runCount, nextRunAt: next.nextRunAt, enabled: !next.disabledReason, disabledReason: next.disabledReason ?? row.disabledReason };
+      return { job, after };
+    });
+    await writeFiredSchedules(sql, schedules.map(({ after }) => ({ id: after.id, runCount: after.runCount, nextRunAt: after.nextRunAt, disabledReason: after.enabled ? null : after.disabledReason })));
+    const settled = await writeSettledJobs(
+      sql,
+      schedules.map(({ job, after }) => ({ id: job.id, ...settledJob((schedulesOf.get(job.id) ?? []).map((row) => (row.id === after.id ? after : row)), now) })),
+    );
+    const priorities = new Map(jobs.map((job) => [job.id, job.priority]));
+    return { jobs: settled, runs: runs.filter((run): run is Run => run !== null).map((run) => ({ run, priority: priorities.get(run.jobId) ?? 0 })), alone };
   }
 
   /**
