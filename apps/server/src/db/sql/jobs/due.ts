@@ -1,6 +1,7 @@
 // The slot clock's two statements (engine/clock.ts): which jobs' timers come due soon, and locking the due ones for
 // a firing. A job's timer is its next slot when enabled, the end of its pause when paused until a time. The first
-// branch uses the (enabled, next_run_at) index; the second the partial index on paused_until.
+// branch uses the (enabled, next_run_at) index; the second reads the disabled jobs through the same index's first
+// column (jobs paused until a time are few).
 import { z } from 'zod';
 import { parseRows, type SqlClient } from '../client.js';
 import { timestamp, uuid } from '../rows/columns.js';

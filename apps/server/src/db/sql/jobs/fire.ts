@@ -8,6 +8,7 @@ import type { Job, JobSchedule, RunStatus } from '../../prisma.js';
 import { parseRows, type SqlClient } from '../client.js';
 import { jobScheduleRow } from '../rows/job-schedule.js';
 import { int, json, timestamp, uuid } from '../rows/columns.js';
+import { lastSuccessStartOf } from './last-success.js';
 
 export type JobForFiring = Pick<Job, 'id' | 'action' | 'args' | 'retries' | 'priority' | 'enabled' | 'pausedUntil' | 'nextRunAt' | 'overlapPolicy' | 'misfirePolicy'> & {
   /** Calendars judging its slots: its own and every blackout for all jobs. */
@@ -58,9 +59,7 @@ export async function readJobsForFiring(client: SqlClient, jobIds: readonly stri
     `SELECT j.id, j.action, j.args, j.retries, j.priority, j.enabled, j.paused_until, j.next_run_at, j.overlap_policy, j.misfire_policy,
        ((SELECT count(*) FROM "job_calendars" c WHERE c.job_id = j.id)
          + (SELECT count(*) FROM "calendars" g WHERE g.blackout_for_all_jobs))::int AS calendars,
-       (SELECT r.started_at FROM "runs" r
-         WHERE r.job_id = j.id AND r.parent_run_id IS NULL AND r.status = 'SUCCEEDED'
-         ORDER BY r.started_at DESC LIMIT 1) AS since,
+       ${lastSuccessStartOf('j.id')} AS since,
        (SELECT r.id FROM "runs" r
          WHERE r.job_id = j.id AND r.parent_run_id IS NULL AND r.status = ANY($2::"RunStatus"[])
          LIMIT 1) AS active_run_id

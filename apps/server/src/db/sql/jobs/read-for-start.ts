@@ -5,6 +5,7 @@ import { z } from 'zod';
 import type { Job } from '../../prisma.js';
 import { parseRows, type SqlClient } from '../client.js';
 import { int, json, timestamp, uuid } from '../rows/columns.js';
+import { lastSuccessStartOf } from './last-success.js';
 
 export type JobForStart = Pick<Job, 'id' | 'action' | 'args' | 'retries' | 'priority'> & { lastSuccessStart: Date | null };
 
@@ -15,9 +16,7 @@ const jobForStart = z
 export async function readJobsForStart(client: SqlClient, jobIds: readonly string[]): Promise<Map<string, JobForStart>> {
   const { rows } = await client.query(
     `SELECT j.id, j.action, j.args, j.retries, j.priority,
-       (SELECT r.started_at FROM "runs" r
-         WHERE r.job_id = j.id AND r.parent_run_id IS NULL AND r.status = 'SUCCEEDED'
-         ORDER BY r.started_at DESC LIMIT 1) AS since
+       ${lastSuccessStartOf('j.id')} AS since
      FROM "jobs" j WHERE j.id = ANY($1::uuid[])`,
     [jobIds],
   );
