@@ -51,6 +51,8 @@ const PARTIAL_INDEXES: Record<string, string> = {
   runs_priority_created_at_id_idx: `((status = 'QUEUED'::"RunStatus") AND (parent_run_id IS NULL))`,
   // Running top-level runs per queue, for queue concurrency limits (same migration).
   runs_queue_idx: `((status = ANY (ARRAY['RUNNING'::"RunStatus", 'CANCELLING'::"RunStatus"])) AND (parent_run_id IS NULL))`,
+  // The runs list by status over every job (migration 20261210010000_list_indexes).
+  runs_status_created_at_idx: '(parent_run_id IS NULL)',
 };
 
 // ---------------------------------------------------------------------------------------------------------------
