@@ -71,6 +71,7 @@ export class FanOut {
     // 100,000 users). A failed record stops the claims and fails the execution.
     let recording: Promise<void> = Promise.resolve();
     let recordFailed = false;
+    let after: string | null = null;
     try {
       for (;;) {
         if (controller.signal.aborted || recordFailed) break;
@@ -80,8 +81,10 @@ export class FanOut {
           workerId: this.resources.workerId,
           now: new Date(),
           limit: CHILD_PAGE,
+          after,
         });
         if (page.length === 0) break;
+        after = page[page.length - 1]!.id;
         const missing = page.flatMap((child) => (child.targetUserId && !byId.has(child.targetUserId) ? [child.targetUserId] : []));
         if (missing.length > 0) for (const [id, user] of await loadActionUsers(this.resources.prisma, missing)) byId.set(id, user);
         // A claimed child waiting for its turn in the page, or for its page's record, is alive too.

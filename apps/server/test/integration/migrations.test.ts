@@ -51,8 +51,12 @@ const PARTIAL_INDEXES: Record<string, string> = {
   runs_priority_created_at_id_idx: `((status = 'QUEUED'::"RunStatus") AND (parent_run_id IS NULL))`,
   // Running top-level runs per queue, for queue concurrency limits (same migration).
   runs_queue_idx: `((status = ANY (ARRAY['RUNNING'::"RunStatus", 'CANCELLING'::"RunStatus"])) AND (parent_run_id IS NULL))`,
-  // The runs list by status over every job (migration 20261210010000_list_indexes).
+  // The runs list by status over every job (migration 20261210010000_list_and_claim_indexes).
   runs_status_created_at_idx: '(parent_run_id IS NULL)',
+  // Indexes only some runs need (same migration): top-level runs, backfill runs, follow-up runs.
+  runs_job_id_parent_run_id_status_started_at_idx: '(parent_run_id IS NULL)',
+  runs_backfill_id_idx: '(backfill_id IS NOT NULL)',
+  runs_caused_by_run_id_follow_up_id_key: '(caused_by_run_id IS NOT NULL)',
 };
 
 // ---------------------------------------------------------------------------------------------------------------
