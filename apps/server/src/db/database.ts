@@ -52,9 +52,13 @@ export async function openDatabase(config: Config, options: OpenDatabaseOptions 
     ? `embedded PostgreSQL in ${options.inMemory ? 'memory' : config.database.data_dir}`
     : `PostgreSQL at ${describeUrl(url)}`;
 
-  // Embedded: connections live as long as the pool, so the statements each prepares in the one shared session stay
-  // few (preparedStatements).
-  const pool = new pg.Pool({ connectionString: url, max: poolSize, connectionTimeoutMillis: 10_000, ...(embedded ? { idleTimeoutMillis: 0 } : {}) });
+  // Connections live as long as the pool (idleTimeoutMillis 0; pg's default closes one idle for 10 s). A worker's load
+  // comes in waves, and each wave reopened the connections the last one had left idle: a new server process, its
+  // catalog caches, and every prepared statement prepared and planned again, on both workers at once
+  // (bench/schedule-lag.ts, steady state: slot → start p99 290 ms and max 958 ms with the default, 71 ms and 186 ms
+  // without). Embedded, it also keeps the statements each connection prepares in the one shared session few
+  // (preparedStatements).
+  const pool = new pg.Pool({ connectionString: url, max: poolSize, connectionTimeoutMillis: 10_000, idleTimeoutMillis: 0 });
   // An idle client's error (server restart, network) must not crash the process; the pool replaces it.
   pool.on('error', () => {});
   traceStatements(pool);
