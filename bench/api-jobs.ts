@@ -101,11 +101,12 @@ async function countStatements(api: BenchApi, first: number, requests: number, f
   return { median: percentile(counts, 50), max: counts.at(-1)! };
 }
 
-/** Latency as a client in its own thread sees it (bench/api-jobs-client.ts). */
 // Untimed requests before each variant's samples: a long-running server has compiled and optimized the code of every
-// request shape it serves; with 10, the first variant measured still paid for it (p95 29 ms, then 22–25 ms for the same page).
+// request shape it serves; with 10, the first variant measured still paid for it (p95 29 ms, then 22–25 ms for the
+// same page).
 const WARMUP_REQUESTS = 50;
 
+/** Latency as a client in its own thread sees it (bench/api-jobs-client.ts). */
 async function timePage(api: BenchApi, query: string, variables: Record<string, unknown>, samples: number, minEdges: number) {
   const input: PageClientInput = { url: api.app.url, token: api.token, query, variables, warmup: WARMUP_REQUESTS, samples, minEdges };
   const message = await runBenchWorker<PageClientMessage>(new URL('./api-jobs-client.ts', import.meta.url), input);

@@ -2,9 +2,9 @@
 // and Prisma's cost per returned row was a good part of it (bench/fanout.ts).
 //
 // Pages follow the children's ids (keyset): each claim reads the (parent_run_id, id) index from just past the last
-// page, so a page costs the same at the first child as at the 100,000th. Read as "the first queued children by id",
-// every page re-read the children already claimed (their old index entries until vacuum), which made a run's claims
-// quadratic in its children (bench/fanout.ts, 100,000 users).
+// page, so a page costs the same at the first child as at the 100,000th. A claim of "the first queued children by
+// id" would pass over every child claimed before it (their old index entries stay until vacuum): a run's claims
+// quadratic in its children.
 import type { Run, RunStatus } from '../../prisma.js';
 import { parseRows, type SqlClient } from '../client.js';
 import { runRow } from '../rows/run.js';
