@@ -238,7 +238,10 @@ export const configSchema = z.strictObject({
       /** Empty: the embedded PostgreSQL (PGlite) in data_dir. */
       url: z.union([z.literal(''), postgresUrl]).default(''),
       data_dir: z.string().trim().min(1, { error: 'must be a folder path' }).default('./data'),
-      /** Connections this process opens to the database (as its load needs them, then kept open until it stops), shared by the API and the scheduler. */
+      /**
+       * Connections this process opens to the database (as its load needs them, then kept open until it stops),
+       * shared by the API and the scheduler.
+       */
       pool_size: integer(2, 200).default(10),
     })
     .prefault({}),

@@ -79,6 +79,22 @@ describe('per user', () => {
     expect(children.find((c) => c.targetUser?.email === 'bo@example.com')!.errorMessage).toBe('cannot greet bo@example.com');
   });
 
+  it('runs targets spread over several claimed pages (200 children each) once each, every page from where the last ended', async () => {
+    const role = await t.prisma.role.create({ data: { name: 'many readers' } });
+    const many = await t.prisma.user.createManyAndReturn({
+      data: Array.from({ length: 450 }, (_, index) => ({ email: `reader-${index}@example.com`, name: `reader ${index}` })),
+    });
+    await t.prisma.userRole.createMany({ data: many.map((user) => ({ userId: user.id, roleId: role.id })) });
+    const job = await t.engine.jobs.create({ name: 'greet many', action: 'test.greet', args: { greeting: 'Hi' }, perUser: true, targetRoleIds: [role.id] });
+    const parent = await t.waitForRun((await t.engine.runs.start(job.id, { trigger: 'MANUAL' })).id);
+    expect(parent.status).toBe('SUCCEEDED');
+    expect([parent.childrenTotal, parent.childrenSucceeded, parent.childrenFailed]).toEqual([450, 450, 0]);
+    const children = await t.prisma.run.findMany({ where: { parentRunId: parent.id }, select: { targetUserId: true, status: true, attempt: true } });
+    expect(children).toHaveLength(450);
+    expect(new Set(children.map((child) => child.targetUserId))).toEqual(new Set(many.map((user) => user.id)));
+    expect(children.every((child) => child.status === 'SUCCEEDED' && child.attempt === 1)).toBe(true);
+  });
+
   it('records a run with no targets as skipped, saying why', async () => {
     const job = await t.engine.jobs.create({ name: 'nobody', action: 'test.greet', args: { greeting: 'Hi' }, perUser: true });
     const run = await t.waitForRun((await t.engine.runs.start(job.id, { trigger: 'MANUAL' })).id);
