@@ -6,7 +6,7 @@
 import { v7 as uuidv7 } from 'uuid';
 import type { Job, Prisma, PrismaClient, Run, RunTrigger } from '../db/prisma.js';
 import type { SqlClient } from '../db/sql/client.js';
-import { insertRuns, type NewRunRow } from '../db/sql/runs/insert.js';
+import { insertRuns, insertRunsUnread, type NewRunRow } from '../db/sql/runs/insert.js';
 import { ENGINE_DEFAULTS, type ActionCatalog } from './actions.js';
 import { INITIAL_STATUSES } from './transitions.js';
 
@@ -45,34 +45,15 @@ export class RunCreation {
    */
   async insert(runs: readonly NewRun[], client: SqlClient = this.resources.sql): Promise<Array<Run | null>> {
     if (runs.length === 0) return [];
-    const now = new Date();
-    const rows = runs.map((run): NewRunRow => {
-      const status = run.status ?? 'QUEUED';
-      return {
-        id: uuidv7(),
-        jobId: run.jobId,
-        parentRunId: run.parentRunId ?? null,
-        targetUserId: run.targetUserId ?? null,
-        occurrenceKey: run.occurrenceKey ?? null,
-        trigger: run.trigger,
-        title: run.title ?? null,
-        args: JSON.stringify(run.args ?? {}),
-        since: run.since,
-        scheduledFor: run.scheduledFor ?? null,
-        startedById: run.startedById ?? null,
-        maxAttempts: run.maxAttempts,
-        status,
-        statusReason: run.statusReason ?? null,
-        // A run created skipped or failed is over at once.
-        finishedAt: status === 'QUEUED' ? null : now,
-        late: run.late ?? false,
-        scheduleId: run.scheduleId ?? null,
-        backfillId: run.backfillId ?? null,
-      };
-    });
+    const rows = newRunRows(runs);
     const inserted = await insertRuns(client, rows);
     const byId = new Map(inserted.map((run) => [run.id, run]));
     return rows.map((row) => byId.get(row.id) ?? null);
+  }
+
+  /** Inserts the runs in one statement, as `insert` does, without reading them back; resolves with how many were new. */
+  async insertUnread(runs: readonly NewRun[], client: SqlClient = this.resources.sql): Promise<number> {
+    return runs.length === 0 ? 0 : insertRunsUnread(client, newRunRows(runs));
   }
 
   /** Attempts a run of this job gets: the job's retries, else its action's, else the engine's default, plus one. */
@@ -80,6 +61,35 @@ export class RunCreation {
     const retries = job.retries ?? this.resources.actions.get(job.action)?.defaults.retries ?? ENGINE_DEFAULTS.retries;
     return retries + 1;
   }
+}
+
+/** The rows of new runs: a fresh id (time-ordered), QUEUED unless given otherwise. */
+function newRunRows(runs: readonly NewRun[]): NewRunRow[] {
+  const now = new Date();
+  return runs.map((run): NewRunRow => {
+    const status = run.status ?? 'QUEUED';
+    return {
+      id: uuidv7(),
+      jobId: run.jobId,
+      parentRunId: run.parentRunId ?? null,
+      targetUserId: run.targetUserId ?? null,
+      occurrenceKey: run.occurrenceKey ?? null,
+      trigger: run.trigger,
+      title: run.title ?? null,
+      args: JSON.stringify(run.args ?? {}),
+      since: run.since,
+      scheduledFor: run.scheduledFor ?? null,
+      startedById: run.startedById ?? null,
+      maxAttempts: run.maxAttempts,
+      status,
+      statusReason: run.statusReason ?? null,
+      // A run created skipped or failed is over at once.
+      finishedAt: status === 'QUEUED' ? null : now,
+      late: run.late ?? false,
+      scheduleId: run.scheduleId ?? null,
+      backfillId: run.backfillId ?? null,
+    };
+  });
 }
 
 /** `since`: the start time of the job's last succeeded run (top-level), or null for the first. */

@@ -169,7 +169,7 @@ export class FanOut {
   /** Children rows through the one insert path; children of an earlier, lost execution are queued again. */
   private async createChildren(parent: Run, users: ActionUser[]): Promise<void> {
     for (let i = 0; i < users.length; i += CHILD_INSERT) {
-      await this.parts.creation.insert(
+      await this.parts.creation.insertUnread(
         users.slice(i, i + CHILD_INSERT).map((user) => ({
           jobId: parent.jobId,
           parentRunId: parent.id,
