@@ -1,6 +1,7 @@
 // The one way runs come to exist. Run now and the API (services/runs.ts), a retry, a schedule's occurrence
-// (engine/occurrences.ts) and per-user children (engine/fan-out.ts) all insert through `insert`, in one statement
-// per group, inside the caller's transaction when it has one. Callers publish and dispatch after their commit.
+// (engine/occurrences.ts) and per-user children (engine/fan-out.ts) all insert through `insert` (children through
+// `insertUnread`: the same statement, without reading the rows back), in one statement per group, inside the
+// caller's transaction when it has one. Callers publish and dispatch after their commit.
 // Follow-ups (a chain) are the one other insert, with the same columns, inside the statement that ends the run that
 // starts them (db/sql/runs/follow-ups.ts, engine/chains.ts): that is what makes them exactly once.
 import { v7 as uuidv7 } from 'uuid';

@@ -48,7 +48,7 @@ const insertStatement = (returning: string) => `INSERT INTO "runs" (${RUN_INSERT
      ON CONFLICT (occurrence_key) DO NOTHING
      RETURNING ${returning}`;
 const INSERT_RETURNING_ROWS = insertStatement('*');
-const INSERT_RETURNING_NOTHING = insertStatement('true AS added');
+const INSERT_COUNTED = insertStatement('true AS added');
 
 const values = (rows: readonly NewRunRow[]) => {
   const column = <K extends keyof NewRunRow>(key: K) => rows.map((row) => row[key]);
@@ -72,6 +72,6 @@ export async function insertRuns(client: SqlClient, rows: readonly NewRunRow[]):
  * Resolves with how many runs it added.
  */
 export async function insertRunsUnread(client: SqlClient, rows: readonly NewRunRow[]): Promise<number> {
-  const { rows: inserted } = await client.query(INSERT_RETURNING_NOTHING, values(rows));
+  const { rows: inserted } = await client.query(INSERT_COUNTED, values(rows));
   return inserted.length;
 }
