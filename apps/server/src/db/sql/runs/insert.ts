@@ -48,6 +48,8 @@ const insertStatement = (returning: string) => `INSERT INTO "runs" (${RUN_INSERT
      ON CONFLICT (occurrence_key) DO NOTHING
      RETURNING ${returning}`;
 const INSERT_RETURNING_ROWS = insertStatement('*');
+// A row per added run rather than no RETURNING: through a Prisma transaction's client (prismaSql), the count is the
+// rows returned.
 const INSERT_COUNTED = insertStatement('true AS added');
 
 const values = (rows: readonly NewRunRow[]) => {
