@@ -223,13 +223,17 @@ export class Executor {
 
   /**
    * The claim takes the best queued runs of this worker's queues, which need not be the ones the entry named (a run
-   * of higher priority queued later, or one whose own entry another worker holds). When it took fewer than the entry
-   * named, the entry's runs still queued and due get an entry again, so none is left without one: at once for runs
-   * handed to this process directly, a moment later for an entry's (their queue is at its limit, most likely).
+   * of higher priority queued later, or one whose own entry another worker holds). A claim that took as many runs of
+   * each queue as the group named leaves nothing to do: the runs it took were named by entries still to come, which
+   * take the ones this group named (entries of one queue are interchangeable, each claims one run). Reading and
+   * queueing the named runs again there cost more than a run's whole execution in a burst (bench/workers-share.ts).
+   * A claim that took fewer (the queue at its limit, a run another worker had locked) gives the group's runs still
+   * queued and due an entry again, so none is left without one: at once for runs handed to this process directly,
+   * a moment later for an entry's (their queue is at its limit, most likely).
    */
   private async redispatchUnclaimed(group: RunEntry[], claimed: Array<{ run: Run }>, afterMs: number): Promise<void> {
+    if (claimedAsNamed(group, claimed)) return;
     const took = new Set(claimed.map(({ run }) => run.id));
-    if (group.every((entry) => took.has(entry.runId))) return;
     const now = new Date();
     const left = await readStillQueued(this.resources.sql, { ids: group.filter((entry) => !took.has(entry.runId)).map((entry) => entry.runId), now });
     const at = afterMs > 0 ? new Date(now.getTime() + afterMs) : undefined;
@@ -321,4 +325,12 @@ export class Executor {
     await this.resources.dispatcher.dispatch(run, { at, priority: run.priority });
     return true;
   }
+}
+
+/** Whether a claim took, in each queue, as many runs as the group named in it. */
+function claimedAsNamed(group: RunEntry[], claimed: Array<{ run: Run }>): boolean {
+  const owed = new Map<string, number>();
+  for (const entry of group) owed.set(entry.queue ?? DEFAULT_QUEUE, (owed.get(entry.queue ?? DEFAULT_QUEUE) ?? 0) + 1);
+  for (const { run } of claimed) owed.set(run.queue, (owed.get(run.queue) ?? 0) - 1);
+  return [...owed.values()].every((count) => count <= 0);
 }

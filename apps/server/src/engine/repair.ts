@@ -20,7 +20,11 @@ export class Repairer {
     private readonly resources: Pick<EngineResources, 'prisma' | 'dispatcher' | 'logger'>,
     private readonly queue: RepairQueue,
     private readonly occurrences: Pick<Occurrences, 'restoreNextSlots'>,
-    /** Runs queued for longer than orphanAfterMs without a queue entry are dispatched again. */
+    /**
+     * Runs queued for longer than orphanAfterMs without a queue entry naming them are dispatched again. A run whose
+     * place another entry holds (a claim took that entry's run instead, engine/execution.ts) may get a second one:
+     * the extra entry claims another run or nothing.
+     */
     private readonly options: { everyMs: number; orphanAfterMs: number },
   ) {}
 

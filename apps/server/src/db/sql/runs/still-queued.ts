@@ -1,6 +1,6 @@
-// After a claim that took fewer runs than a queue entry named: which of the entry's runs are still queued and due
-// (a queue at its concurrency limit, a run another worker had locked). Those are dispatched again, so no queued
-// run is left without an entry. Read only on that path, never when the claim took the entry's own runs.
+// After a claim that took fewer runs of a queue than its group named: which of the group's runs are still queued
+// and due (a queue at its concurrency limit, a run another worker had locked). Those are dispatched again, so no
+// queued run is left without a place in an entry. Never read when the claim took as many runs as the group named.
 import { z } from 'zod';
 import { parseRows, type SqlClient } from '../client.js';
 
