@@ -6,7 +6,7 @@ import type { Run } from '../db/prisma.js';
 import { readExecutableJob, type ExecutableJob } from '../db/sql/jobs/read-executable.js';
 import { prismaSql } from '../db/sql/client.js';
 import { claimQueueLocks, claimRuns } from '../db/sql/runs/claim.js';
-import { readStillQueued } from '../db/sql/runs/still-queued.js';
+import { readRunsOwedPlaces } from '../db/sql/runs/places-owed.js';
 import { resolveJobTargets } from './targets.js';
 import type { ActionUser } from './actions.js';
 import { checkArgs, type AttemptRunner } from './attempt.js';
@@ -222,24 +222,24 @@ export class Executor {
   }
 
   /**
-   * The claim takes the best queued runs of this worker's queues, which need not be the ones the entry named (a run
-   * of higher priority queued later, or one whose own entry another worker holds). A claim that took as many runs of
-   * each queue as the group named leaves nothing to do: the runs it took were named by entries still to come, which
-   * take the ones this group named (entries of one queue are interchangeable, each claims one run). Reading and
-   * queueing the named runs again there cost more than a run's whole execution in a burst (bench/workers-share.ts).
-   * A claim that took fewer (the queue at its limit, a run another worker had locked) gives the group's runs still
-   * queued and due an entry again, so none is left without one: at once for runs handed to this process directly,
-   * a moment later for an entry's (their queue is at its limit, most likely).
+   * The claim takes the best queued runs of this worker's queues, which need not be the ones the group named (a run
+   * of higher priority queued later, or one whose own entry another worker holds). Each run is queued with one place
+   * (a run in an entry, or one handed to executeHere), and places of one queue are interchangeable: a claim that took
+   * another entry's run leaves that entry to take one of the group's. So a claim that took as many runs of each queue
+   * as the group named does nothing more; re-reading and re-queueing the group's runs there cost more than a run's
+   * whole execution in a burst (bench/workers-share.ts). A claim that took fewer (the queue at its limit, runs another
+   * claim had locked or that were queued after this one began) gives the places it did not use back to queued runs,
+   * the group's own first, so none is left without one: at once for runs handed to this process directly, a moment
+   * later for an entry's (their queue is at its limit, most likely).
    */
   private async redispatchUnclaimed(group: RunEntry[], claimed: Array<{ run: Run }>, afterMs: number): Promise<void> {
-    if (claimedAsNamed(group, claimed)) return;
+    const owed = placesOwed(group, claimed);
+    if (owed.length === 0) return;
     const took = new Set(claimed.map(({ run }) => run.id));
     const now = new Date();
-    const left = await readStillQueued(this.resources.sql, { ids: group.filter((entry) => !took.has(entry.runId)).map((entry) => entry.runId), now });
+    const runs = await readRunsOwedPlaces(this.resources.sql, { named: group.filter((entry) => !took.has(entry.runId)).map((entry) => entry.runId), owed, now });
     const at = afterMs > 0 ? new Date(now.getTime() + afterMs) : undefined;
-    await Promise.all(
-      left.map((run) => this.resources.dispatcher.dispatch(run, { queueOnly: true, ...(at ? { at } : {}) }).catch(() => {})),
-    );
+    await Promise.all(runs.map((run) => this.resources.dispatcher.dispatch(run, { queueOnly: true, ...(at ? { at } : {}) }).catch(() => {})));
   }
 
   /** Puts runs this worker will not start back in the queue (a new entry) for another worker. */
@@ -327,10 +327,10 @@ export class Executor {
   }
 }
 
-/** Whether a claim took, in each queue, as many runs as the group named in it. */
-function claimedAsNamed(group: RunEntry[], claimed: Array<{ run: Run }>): boolean {
+/** Per queue, how many of the group's places the claim did not use: the group named more runs of it than it took. */
+function placesOwed(group: RunEntry[], claimed: Array<{ run: Run }>): Array<{ queue: string; places: number }> {
   const owed = new Map<string, number>();
   for (const entry of group) owed.set(entry.queue ?? DEFAULT_QUEUE, (owed.get(entry.queue ?? DEFAULT_QUEUE) ?? 0) + 1);
   for (const { run } of claimed) owed.set(run.queue, (owed.get(run.queue) ?? 0) - 1);
-  return [...owed.values()].every((count) => count <= 0);
+  return [...owed].filter(([, places]) => places > 0).map(([queue, places]) => ({ queue, places }));
 }
