@@ -330,7 +330,8 @@ export class Executor {
 /** Per queue, how many of the group's places the claim did not use: the group named more runs of it than it took. */
 function placesOwed(group: RunEntry[], claimed: Array<{ run: Run }>): Array<{ queue: string; places: number }> {
   const owed = new Map<string, number>();
-  for (const entry of group) owed.set(entry.queue ?? DEFAULT_QUEUE, (owed.get(entry.queue ?? DEFAULT_QUEUE) ?? 0) + 1);
-  for (const { run } of claimed) owed.set(run.queue, (owed.get(run.queue) ?? 0) - 1);
+  const count = (queue: string, by: number) => owed.set(queue, (owed.get(queue) ?? 0) + by);
+  for (const entry of group) count(entry.queue ?? DEFAULT_QUEUE, 1);
+  for (const { run } of claimed) count(run.queue, -1);
   return [...owed].filter(([, places]) => places > 0).map(([queue, places]) => ({ queue, places }));
 }
