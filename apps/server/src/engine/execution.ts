@@ -55,14 +55,6 @@ export class Executor {
   private readonly slots: RunSlots;
   /** Set when the worker stops taking work: runs not yet claimed are left to other workers. */
   private stopping = false;
-  /**
-   * Set when a claim got every run it asked for: more runs may be queued than the entries this worker holds name, so
-   * slots that free up with no entry waiting claim from the queue directly (claimBacklog). Cleared by a claim that
-   * comes back short, so a quiet worker spends one claim that finds nothing after its last run.
-   */
-  private backlog = false;
-  /** Set while a claim of the backlog is scheduled. */
-  private backlogClaimScheduled = false;
 
   /** The limited queues among this worker's, as the claim takes them. */
   private readonly limits: Array<{ queue: string; limit: number }>;
@@ -157,28 +149,6 @@ export class Executor {
     return { rest: [...mine.slice(count), ...others], handedOff };
   }
 
-  /**
-   * Claims queued runs for the slots that are free once the waiting entries have had their turn, while the queue has
-   * a backlog. Agenda hands out entries in batches (lockLimit), so in a burst one worker can hold most of the
-   * entries while another runs dry with runs still queued; this keeps every worker's slots busy until the queue is
-   * empty (bench/workers-share.ts: the smaller worker's share). The runs it takes keep their places in entries, which
-   * is harmless: an entry whose claim finds fewer runs gives places only to runs still queued.
-   */
-  private claimBacklog(): void {
-    if (this.backlogClaimScheduled || !this.backlog || this.stopping) return;
-    this.backlogClaimScheduled = true;
-    // After the slots' own turn (scheduled by the release before this one), so waiting entries are served first.
-    setImmediate(() => {
-      this.backlogClaimScheduled = false;
-      if (!this.backlog || this.stopping || !this.parts.heartbeat.running) return;
-      const count = this.slots.tryAcquire(this.slots.size);
-      if (count === 0) return;
-      const execution = this.claimAndExecute([], 'leave-queued', count);
-      this.here.add(execution);
-      void execution.finally(() => this.here.delete(execution));
-    });
-  }
-
   /** Waits up to graceMs for the runs started by executeHere (the queue's drain waits for the others). */
   async drainHere(graceMs: number): Promise<{ unfinished: number }> {
     let timer: NodeJS.Timeout | undefined;
@@ -193,16 +163,14 @@ export class Executor {
    * back the slots of runs it did not claim. When the claim fails, a queue entry's runs stay queued (the repair
    * pass dispatches a queued run without a queue entry again); runs taken by executeHere go to the queue at once.
    */
-  private async claimAndExecute(group: RunEntry[], onClaimFailure: 'leave-queued' | 'requeue', slots = group.length): Promise<void> {
+  private async claimAndExecute(group: RunEntry[], onClaimFailure: 'leave-queued' | 'requeue'): Promise<void> {
     let claimed: Array<{ run: Run; read: Promise<JobRead> }> = [];
     let failed = false;
     try {
-      claimed = await this.claim(group, slots);
-      this.backlog = claimed.length === slots;
+      claimed = await this.claim(group);
     } catch (error) {
       failed = true;
-      this.backlog = false;
-      this.resources.logger.error(`runs ${group.map((e) => e.runId).join(', ') || '(from the queue)'}: the claim failed: ${(error as Error).message}`);
+      this.resources.logger.error(`runs ${group.map((e) => e.runId).join(', ')}: the claim failed: ${(error as Error).message}`);
       if (onClaimFailure === 'requeue') await this.requeue(group);
     }
     // Alongside the claimed runs' start, not before it: the runs left unclaimed wait for another slot anyway.
@@ -211,16 +179,8 @@ export class Executor {
       : this.redispatchUnclaimed(group, claimed, onClaimFailure === 'requeue' ? 0 : RECLAIM_AFTER_MS).catch((error: unknown) => {
           this.resources.logger.warn(`runs ${group.map((e) => e.runId).join(', ')}: could not queue the runs left unclaimed again: ${(error as Error).message}`);
         });
-    this.slots.release(slots - claimed.length);
-    await Promise.all([
-      redispatched,
-      ...claimed.map(({ run, read }) =>
-        this.executeClaimed(run, read).finally(() => {
-          this.slots.release();
-          this.claimBacklog();
-        }),
-      ),
-    ]);
+    this.slots.release(group.length - claimed.length);
+    await Promise.all([redispatched, ...claimed.map(({ run, read }) => this.executeClaimed(run, read).finally(() => this.slots.release()))]);
   }
 
   /**
@@ -229,7 +189,7 @@ export class Executor {
    * targets be read while the runs are claimed: one round trip before the action starts instead of three. They
    * are read for nothing only when the claim finds nothing to do.
    */
-  private async claim(group: RunEntry[], limit: number): Promise<Array<{ run: Run; read: Promise<JobRead> }>> {
+  private async claim(group: RunEntry[]): Promise<Array<{ run: Run; read: Promise<JobRead> }>> {
     const reads = new Map<string, Promise<JobRead>>();
     for (const entry of group) {
       if (!entry.jobId || reads.has(entry.jobId)) continue;
@@ -238,7 +198,7 @@ export class Executor {
       reads.set(entry.jobId, read);
     }
     const claim = {
-      limit,
+      limit: group.length,
       queues: this.routing.takes,
       limits: this.limits,
       workerId: this.resources.workerId,
