@@ -85,7 +85,7 @@ async function measureSundial(db: BenchDatabase, { samples, warmup }: LatencyOpt
       const status = await withDeadline(bench.watcher.terminal(run.id), 10_000, `run ${run.id}`);
       if (status !== 'SUCCEEDED') throw new Error(`run ${run.id} ended ${status}`);
       // As for raw Agenda, the next run starts once this one's bookkeeping is done: the worker has let go of it.
-      const { unfinished } = await bench.engine.executor.drainHere(10_000);
+      const { unfinished } = await bench.engine.executor.drain(10_000);
       if (unfinished > 0) throw new Error(`the worker did not let go of run ${run.id} within 10 s`);
       if (i >= warmup) latencies.push(at - t0);
     }

@@ -1,5 +1,5 @@
-// What every Sundial process builds the same way, server or CLI: the scheduler's queue and its port (the run
-// dispatcher), the domain services on them (once), and the engine that executes runs with them.
+// What every Sundial process builds the same way, server or CLI: the scheduler (Agenda's run timers) and the run
+// dispatcher, the domain services on them (once), and the engine that executes runs with them.
 // app.ts adds HTTP and GraphQL; the CLI uses this alone, with jobs.enabled off.
 import type { Config } from './config/load.js';
 import { oidcRedirectUrl } from './config/schema.js';
@@ -30,7 +30,7 @@ export interface Core {
 
 export async function createCore({ config, database, actions, bus, logger, auth }: CoreDeps): Promise<Core> {
   const scheduler = await createScheduler(config, database, logger);
-  const dispatcher = createRunDispatcher(scheduler.agenda, scheduler.handOffs);
+  const dispatcher = createRunDispatcher(scheduler.agenda, bus);
   const run = createRunEngine({ config, database, actions, bus, logger, scheduler, dispatcher });
   const services = createServices({
     prisma: database.prisma,

@@ -1,12 +1,13 @@
-// Executes runs: claims queued runs as this worker's slots (jobs.concurrency) free up, several per statement, reads
-// each job (and its target users) while its runs are claimed, applies the overlap policy "queue", checks the stored
-// args against the action's current schema, and hands the run to an attempt (engine/attempt.ts) or, for a per-user
-// run, to the fan-out (engine/fan-out.ts). Every ending goes through engine/finish.ts.
+// Executes runs: claims queued runs from the runs table as this worker's slots (jobs.concurrency) free up, several per
+// statement, when woken (a run queued or due anywhere, scheduler/dispatcher.ts), at each poll, and while its last claim
+// filled every slot; reads each job (and its target users) while its runs are claimed, applies the overlap policy
+// "queue", checks the stored args against the action's current schema, and hands the run to an attempt
+// (engine/attempt.ts) or, for a per-user run, to the fan-out (engine/fan-out.ts). Every ending goes through
+// engine/finish.ts. A queued run needs nothing but its row to be found: a lost wake-up costs at most one poll.
 import type { Run } from '../db/prisma.js';
 import { readExecutableJob, type ExecutableJob } from '../db/sql/jobs/read-executable.js';
 import { prismaSql } from '../db/sql/client.js';
 import { claimQueueLocks, claimRuns } from '../db/sql/runs/claim.js';
-import { readRunsOwedPlaces } from '../db/sql/runs/places-owed.js';
 import { resolveJobTargets } from './targets.js';
 import type { ActionUser } from './actions.js';
 import { checkArgs, type AttemptRunner } from './attempt.js';
@@ -20,10 +21,9 @@ import type { WorkShare } from './share.js';
 import { RunSlots } from './slots.js';
 import { ACTIVE_STATUSES } from './transitions.js';
 
-/** One run a queue entry is for. */
+/** A run handed to the dispatcher (and, in Agenda timer entries, the run a timer is for). */
 export interface RunEntry {
   runId: string;
-  /** The attempt this entry is for: a stale entry of an earlier attempt claims nothing. */
   attempt: number;
   /** The run's job, so it can be read while the run is claimed (absent in entries saved by older versions). */
   jobId?: string;
@@ -41,20 +41,27 @@ export interface QueueRouting {
 
 export const DEFAULT_QUEUE = 'default';
 
-/** How long a run left queued by a claim (its queue at its limit) waits before its entry wakes a worker again. */
-const RECLAIM_AFTER_MS = 1000;
-
 interface JobRead {
   job: ExecutableJob;
   users: ActionUser[];
 }
 
 export class Executor {
-  /** Executions started by executeHere (outside the queue), awaited when the worker stops. */
-  private readonly here = new Set<Promise<void>>();
+  /** Runs executing in this process (claimed by a wake-up, a poll or executeHere), awaited when the worker stops. */
+  private readonly executing = new Set<Promise<void>>();
   private readonly slots: RunSlots;
   /** Set when the worker stops taking work: runs not yet claimed are left to other workers. */
-  private stopping = false;
+  private stopping = true;
+  /**
+   * Whether queued runs may be waiting for this worker: set by a wake-up, a poll, or a claim that filled every slot
+   * it had; cleared when a claim starts, so a wake-up heard during the claim leads to another one.
+   */
+  private mayHaveWork = false;
+  /** A claim of the wake-up path is in flight: one at a time, so the slots freed meanwhile go in the next one. */
+  private claiming = false;
+  private pumpScheduled = false;
+  private poll: NodeJS.Timeout | null = null;
+  private unlisten: (() => void) | null = null;
 
   /** The limited queues among this worker's, as the claim takes them. */
   private readonly limits: Array<{ queue: string; limit: number }>;
@@ -64,6 +71,8 @@ export class Executor {
     private readonly parts: { heartbeat: Heartbeat; attempts: AttemptRunner; finishing: Finishing; fanOut: FanOut; share: WorkShare },
     concurrency: number,
     readonly routing: QueueRouting = { takes: null, limits: {} },
+    /** How often an idle worker looks for queued runs nobody announced (scheduler.process_every_ms). */
+    private readonly pollMs = 1000,
   ) {
     this.slots = new RunSlots(concurrency);
     this.limits = Object.entries(routing.limits)
@@ -76,8 +85,13 @@ export class Executor {
     return this.routing.takes === null || this.routing.takes.includes(queue ?? DEFAULT_QUEUE);
   }
 
+  /** Starts claiming queued runs: at once (runs may have waited while no worker ran), on wake-ups and at each poll. */
   start(): void {
     this.stopping = false;
+    this.poll ??= setInterval(() => this.wake(), this.pollMs);
+    this.poll.unref();
+    this.unlisten ??= this.resources.bus.listen('runsQueued', ({ queues }) => this.wake(queues));
+    this.wake();
   }
 
   /** Runs (and per-user children) executing in this process now. */
@@ -93,41 +107,28 @@ export class Executor {
   /** Claims no more runs; the ones claimed finish. */
   stopTakingWork(): void {
     this.stopping = true;
-  }
-
-  /** Executes one attempt of a run (as a queue entry of one run would). Never throws. */
-  execute(runId: string, attempt: number, jobId?: string): Promise<void> {
-    return this.executeEntries([{ runId, attempt, ...(jobId ? { jobId } : {}) }]);
+    if (this.poll) clearInterval(this.poll);
+    this.poll = null;
+    this.unlisten?.();
+    this.unlisten = null;
   }
 
   /**
-   * Executes the runs of one queue entry, each in one of this worker's slots. Runs are claimed as slots free up, as
-   * many per statement as there are free slots. Never throws: every failure ends up recorded on the run. When the
-   * worker is stopping, runs not yet claimed go back to the queue in a new entry.
+   * Runs of these queues (all queues when absent) were queued or became due: claims them as slots are free. A
+   * wake-up for queues this worker does not take is ignored.
    */
-  async executeEntries(entries: RunEntry[]): Promise<void> {
-    const executing: Promise<void>[] = [];
-    let rest = entries;
-    while (rest.length > 0) {
-      const count = await this.slots.acquire(rest.length);
-      if (this.stopping) {
-        this.slots.release(count);
-        await this.requeue(rest);
-        break;
-      }
-      executing.push(this.claimAndExecute(rest.slice(0, count), 'leave-queued'));
-      rest = rest.slice(count);
-    }
-    await Promise.all(executing);
+  wake(queues?: readonly string[]): void {
+    if (queues && !queues.some((queue) => this.takes(queue))) return;
+    this.mayHaveWork = true;
+    this.schedulePump();
   }
 
   /**
    * Starts queued runs in this process at once, as many as it has free slots for right now (run now, a fired
-   * occurrence): no queue entry, no wake-up round trip, so the action starts sooner. Runs another worker should take
-   * (engine/share.ts; never `placed` ones: the clock already placed their firing here) come back as `handedOff`, runs
-   * it cannot take now as `rest`; both go to the queue. A run taken here is claimed like any other and covered by the heartbeat, so a
-   * crash is recovered the same way (the sweeper interrupts it; a crash before the claim leaves it queued without
-   * an entry, which the repair pass dispatches again).
+   * occurrence), before any other worker hears of them, so the action starts sooner. Runs another worker should take
+   * (engine/share.ts; never `placed` ones: the clock already placed their firing here) come back as `handedOff`,
+   * runs it cannot take now as `rest`: the dispatcher wakes the other workers (and, for `rest`, this one) for them.
+   * A run taken here is claimed like any other and covered by the heartbeat, so a crash is recovered the same way.
    */
   executeHere(entries: RunEntry[], { placed = false }: { placed?: boolean } = {}): { rest: RunEntry[]; handedOff: RunEntry[] } {
     if (this.stopping || !this.parts.heartbeat.running) return { rest: entries, handedOff: [] };
@@ -141,64 +142,86 @@ export class Executor {
       else handedOff.push(entry);
     }
     const count = this.slots.tryAcquire(mine.length);
-    if (count > 0) {
-      const execution = this.claimAndExecute(mine.slice(0, count), 'requeue');
-      this.here.add(execution);
-      void execution.finally(() => this.here.delete(execution));
-    }
+    if (count > 0) void this.claimAndExecute(count, mine.slice(0, count));
     return { rest: [...mine.slice(count), ...others], handedOff };
   }
 
-  /** Waits up to graceMs for the runs started by executeHere (the queue's drain waits for the others). */
-  async drainHere(graceMs: number): Promise<{ unfinished: number }> {
+  /** Waits up to graceMs for the runs executing in this process. */
+  async drain(graceMs: number): Promise<{ unfinished: number }> {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, graceMs)));
-    await Promise.race([Promise.all(this.here), timeout]);
+    await Promise.race([Promise.all(this.executing), timeout]);
     clearTimeout(timer);
-    return { unfinished: this.here.size };
+    return { unfinished: this.executing.size };
+  }
+
+  /** The next turn of the event loop: slots freed by runs that ended together are claimed in one statement. */
+  private schedulePump(): void {
+    if (this.pumpScheduled) return;
+    this.pumpScheduled = true;
+    setImmediate(() => {
+      this.pumpScheduled = false;
+      this.pump();
+    });
+  }
+
+  /** Claims queued runs for every free slot, one claim at a time, while runs may be waiting. */
+  private pump(): void {
+    if (this.claiming || !this.mayHaveWork || this.stopping || !this.parts.heartbeat.running) return;
+    const count = this.slots.tryAcquire(this.slots.size);
+    if (count === 0) return; // a slot that frees up pumps again
+    this.claiming = true;
+    this.mayHaveWork = false;
+    void this.claimAndExecute(count).then((claimed) => {
+      this.claiming = false;
+      // Every slot filled: more runs are probably waiting. Fewer: the queue (as this worker takes it) was empty.
+      if (claimed === count) this.mayHaveWork = true;
+      this.schedulePump();
+    });
   }
 
   /**
-   * Claims a group of runs for which slots are already taken, executes each claimed run in its slot and gives
-   * back the slots of runs it did not claim. When the claim fails, a queue entry's runs stay queued (the repair
-   * pass dispatches a queued run without a queue entry again); runs taken by executeHere go to the queue at once.
+   * Claims up to `count` runs for slots already taken, starts each claimed run in its slot and gives back the slots
+   * it did not fill; resolves with how many it claimed, once they have started. `named`: the runs a dispatch handed
+   * in, whose jobs are read while the claim runs. A failed claim leaves the runs queued: the next poll takes them.
    */
-  private async claimAndExecute(group: RunEntry[], onClaimFailure: 'leave-queued' | 'requeue'): Promise<void> {
+  private async claimAndExecute(count: number, named: RunEntry[] = []): Promise<number> {
     let claimed: Array<{ run: Run; read: Promise<JobRead> }> = [];
-    let failed = false;
     try {
-      claimed = await this.claim(group);
+      claimed = await this.claim(count, named);
     } catch (error) {
-      failed = true;
-      this.resources.logger.error(`runs ${group.map((e) => e.runId).join(', ')}: the claim failed: ${(error as Error).message}`);
-      if (onClaimFailure === 'requeue') await this.requeue(group);
+      this.resources.logger.error(`the claim of ${count} run(s) failed: ${(error as Error).message}`);
     }
-    // Alongside the claimed runs' start, not before it: the runs left unclaimed wait for another slot anyway.
-    const redispatched = failed
-      ? Promise.resolve()
-      : this.redispatchUnclaimed(group, claimed, onClaimFailure === 'requeue' ? 0 : RECLAIM_AFTER_MS).catch((error: unknown) => {
-          this.resources.logger.warn(`runs ${group.map((e) => e.runId).join(', ')}: could not queue the runs left unclaimed again: ${(error as Error).message}`);
-        });
-    this.slots.release(group.length - claimed.length);
-    await Promise.all([redispatched, ...claimed.map(({ run, read }) => this.executeClaimed(run, read).finally(() => this.slots.release()))]);
+    this.slots.release(count - claimed.length);
+    for (const { run, read } of claimed) {
+      const execution = this.executeClaimed(run, read).finally(() => {
+        this.executing.delete(execution);
+        this.slots.release();
+        // A run of a limited queue freed a place another worker may be waiting for.
+        if (this.limits.some((limit) => limit.queue === run.queue)) this.resources.dispatcher.wake([run.queue]);
+        this.schedulePump();
+      });
+      this.executing.add(execution);
+    }
+    return claimed.length;
   }
 
   /**
-   * Claims the queued runs of a group in one statement (a run cancelled meanwhile, or another worker's — an
-   * expired queue lock re-ran an old attempt — is skipped). `jobId` (sent by the dispatcher) lets each job and its
-   * targets be read while the runs are claimed: one round trip before the action starts instead of three. They
-   * are read for nothing only when the claim finds nothing to do.
+   * Claims the best queued runs of this worker's queues in one statement, up to `count`: whichever they are (a run
+   * of higher priority queued later comes first), each run at most once across all workers. `named` runs' jobs (the
+   * dispatcher knows them) are read while the runs are claimed: one round trip before the action starts instead of
+   * three. They are read for nothing only when the claim takes none of their runs.
    */
-  private async claim(group: RunEntry[]): Promise<Array<{ run: Run; read: Promise<JobRead> }>> {
+  private async claim(count: number, named: RunEntry[]): Promise<Array<{ run: Run; read: Promise<JobRead> }>> {
     const reads = new Map<string, Promise<JobRead>>();
-    for (const entry of group) {
+    for (const entry of named) {
       if (!entry.jobId || reads.has(entry.jobId)) continue;
       const read = this.readJob(entry.jobId);
       read.catch(() => {}); // awaited by the runs that claim; a claim that fails drops it
       reads.set(entry.jobId, read);
     }
     const claim = {
-      limit: group.length,
+      limit: count,
       queues: this.routing.takes,
       limits: this.limits,
       workerId: this.resources.workerId,
@@ -219,41 +242,6 @@ export class Executor {
       if (!read) reads.set(run.jobId, (read = this.readJob(run.jobId)));
       return { run, read };
     });
-  }
-
-  /**
-   * The claim takes the best queued runs of this worker's queues, which need not be the ones the group named (a run
-   * of higher priority queued later, or one whose own entry another worker holds). Each run is queued with one place
-   * (a run in an entry, or one handed to executeHere), and places of one queue are interchangeable: a claim that took
-   * another entry's run leaves that entry to take one of the group's. So a claim that took as many runs of each queue
-   * as the group named does nothing more; re-reading and re-queueing the group's runs there cost more than a run's
-   * whole execution in a burst (bench/workers-share.ts). A claim that took fewer (the queue at its limit, runs another
-   * claim had locked or that were queued after this one began) gives the places it did not use back to queued runs,
-   * the group's own first, so none is left without one: at once for runs handed to this process directly, a moment
-   * later for an entry's (their queue is at its limit, most likely).
-   */
-  private async redispatchUnclaimed(group: RunEntry[], claimed: Array<{ run: Run }>, afterMs: number): Promise<void> {
-    const owed = placesOwed(group, claimed);
-    if (owed.length === 0) return;
-    const took = new Set(claimed.map(({ run }) => run.id));
-    const now = new Date();
-    const runs = await readRunsOwedPlaces(this.resources.sql, { named: group.filter((entry) => !took.has(entry.runId)).map((entry) => entry.runId), owed, now });
-    const at = afterMs > 0 ? new Date(now.getTime() + afterMs) : undefined;
-    await Promise.all(runs.map((run) => this.resources.dispatcher.dispatch(run, { queueOnly: true, ...(at ? { at } : {}) }).catch(() => {})));
-  }
-
-  /** Puts runs this worker will not start back in the queue (a new entry) for another worker. */
-  private async requeue(entries: RunEntry[]): Promise<void> {
-    await Promise.all(
-      entries.map((entry) =>
-        this.resources.dispatcher
-          .dispatch(
-            { id: entry.runId, attempt: entry.attempt, ...(entry.jobId ? { jobId: entry.jobId } : {}), ...(entry.queue ? { queue: entry.queue } : {}) },
-            { queueOnly: true },
-          )
-          .catch(() => {}),
-      ),
-    );
   }
 
   private async executeClaimed(run: Run, read: Promise<JobRead>): Promise<void> {
@@ -325,13 +313,4 @@ export class Executor {
     await this.resources.dispatcher.dispatch(run, { at, priority: run.priority });
     return true;
   }
-}
-
-/** Per queue, how many of the group's places the claim did not use: the group named more runs of it than it took. */
-function placesOwed(group: RunEntry[], claimed: Array<{ run: Run }>): Array<{ queue: string; places: number }> {
-  const owed = new Map<string, number>();
-  const count = (queue: string, by: number) => owed.set(queue, (owed.get(queue) ?? 0) + by);
-  for (const entry of group) count(entry.queue ?? DEFAULT_QUEUE, 1);
-  for (const { run } of claimed) count(run.queue, -1);
-  return [...owed].filter(([, places]) => places > 0).map(([queue, places]) => ({ queue, places }));
 }

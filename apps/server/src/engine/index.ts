@@ -3,7 +3,7 @@
 // attempt (attempt.ts), endings and the retry decision (finish.ts), per-user fan-out and roll-up (fan-out.ts),
 // schedule occurrences with their policies (occurrences.ts) and the clock that fires them (clock.ts), cancel (cancel.ts), heartbeats (heartbeat.ts), lost
 // workers (sweeper.ts) and crash leftovers (repair.ts). Which status may become which is transitions.ts. The
-// scheduler (scheduler/) is the Agenda adapter around it: queue entries and wake-ups.
+// scheduler (scheduler/) is the adapter around it: wake-ups, and Agenda's timers for runs due later.
 import { AttemptRunner } from './attempt.js';
 import { Backfills } from './backfill.js';
 import { Cancelling } from './cancel.js';
@@ -14,7 +14,7 @@ import { FanOut } from './fan-out.js';
 import { Finishing } from './finish.js';
 import { Heartbeat } from './heartbeat.js';
 import { Occurrences } from './occurrences.js';
-import { Repairer, type RepairQueue } from './repair.js';
+import { Repairer } from './repair.js';
 import type { EngineResources } from './resources.js';
 import { WorkShare } from './share.js';
 import { Sweeper } from './sweeper.js';
@@ -23,7 +23,6 @@ import type { QueueRouting } from './execution.js';
 
 export type { EngineResources, RunDispatcher, DispatchOptions } from './resources.js';
 export { DEFAULT_QUEUE, type QueueRouting, type RunEntry } from './execution.js';
-export type { RepairQueue } from './repair.js';
 
 export interface RunEngineOptions {
   heartbeatMs: number;
@@ -32,8 +31,11 @@ export interface RunEngineOptions {
   /** A run without a heartbeat for this long lost its worker (jobs.stale_after_ms). */
   staleAfterMs: number;
   misfireThresholdMs: number;
-  /** How often the slot clock reads the timers due soon (scheduler.process_every_ms); also how late another worker takes a slot over. */
-  clockPollMs: number;
+  /**
+   * scheduler.process_every_ms: how often the slot clock reads the timers due soon, how late another worker takes a
+   * slot over, and how often an idle worker looks for queued runs no wake-up announced.
+   */
+  pollMs: number;
   /** The queues this worker takes and the queues' concurrency limits (jobs.queues, jobs.queue_concurrency). */
   routing?: QueueRouting;
 }
@@ -56,7 +58,7 @@ export class RunEngine {
 
   private readonly notificationListeners = new Set<(count: number) => void>();
 
-  constructor(base: Omit<EngineResources, 'notificationsQueued'>, queue: RepairQueue, options: RunEngineOptions) {
+  constructor(base: Omit<EngineResources, 'notificationsQueued'>, options: RunEngineOptions) {
     const resources: EngineResources = {
       ...base,
       notificationsQueued: (count) => {
@@ -70,19 +72,24 @@ export class RunEngine {
     const fanOut = new FanOut(resources, { creation: this.creation, attempts, heartbeat: this.heartbeat });
     const routing = options.routing ?? { takes: null, limits: {} };
     this.share = new WorkShare(resources.workerId, options.concurrency);
-    this.executor = new Executor(resources, { heartbeat: this.heartbeat, attempts, finishing: this.finishing, fanOut, share: this.share }, options.concurrency, routing);
+    this.executor = new Executor(
+      resources,
+      { heartbeat: this.heartbeat, attempts, finishing: this.finishing, fanOut, share: this.share },
+      options.concurrency,
+      routing,
+      options.pollMs,
+    );
     const executor = this.executor;
     this.presence = new WorkerPresence(resources, routing, { everyMs: options.heartbeatMs, staleAfterMs: options.staleAfterMs }, { inUse: () => executor.slotsInUse, share: this.share });
     this.occurrences = new Occurrences(resources, this.creation, options.misfireThresholdMs);
-    this.clock = new SlotClock(resources, this.occurrences, this.share, { pollMs: options.clockPollMs, takeoverMs: options.clockPollMs });
+    this.clock = new SlotClock(resources, this.occurrences, this.share, { pollMs: options.pollMs, takeoverMs: options.pollMs });
     this.cancelling = new Cancelling(resources);
     this.backfills = new Backfills(resources, this.creation, this.cancelling);
     this.sweeper = new Sweeper(resources, {
       staleAfterMs: options.staleAfterMs,
       everyMs: Math.max(250, Math.min(options.heartbeatMs, options.staleAfterMs / 2)),
     });
-    const repairEveryMs = Math.max(options.staleAfterMs, 5000);
-    this.repairer = new Repairer(resources, queue, this.occurrences, { everyMs: repairEveryMs, orphanAfterMs: repairEveryMs });
+    this.repairer = new Repairer(resources, this.occurrences, { everyMs: Math.max(options.staleAfterMs, 5000) });
   }
 
   /** Hears when runs' endings wrote notification outbox rows (the delivery loop looks at once). */

@@ -8,17 +8,20 @@ import type { Logger } from '../lib/logger.js';
 import type { RealtimeBus } from '../realtime/bus.js';
 import type { ActionCatalog } from './actions.js';
 
-/** Hands a queued run to the queue to execute, now or at a time (retry backoff). The scheduler implements it. */
+/**
+ * Hands a queued run to the workers, now or at a time (retry backoff): the run's row is the queue, the dispatcher
+ * starts it here when it can and wakes the workers that take its queue. The scheduler implements it.
+ */
 export interface RunDispatcher {
   dispatch(run: Pick<Run, 'id' | 'attempt'> & Partial<Pick<Run, 'jobId' | 'queue'>>, options?: DispatchOptions): Promise<void>;
+  /** Wakes the workers (this process's too) that take these queues: queued runs of theirs may be waiting. */
+  wake(queues: readonly string[]): void;
 }
 
 export interface DispatchOptions {
   /** Not before this time (retry backoff, overlap waits); now when absent. */
   at?: Date;
   priority?: number;
-  /** Through the queue even if this process could start the run at once (a worker handing runs back). */
-  queueOnly?: boolean;
   /** A scheduled run whose firing was placed on this worker (engine/clock.ts): it starts here whenever a slot is free. */
   placed?: boolean;
 }

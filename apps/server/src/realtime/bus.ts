@@ -49,13 +49,20 @@ export type RealtimeTopics = {
   runsFeed: [payload: RunChange];
   /** Every job's definition or state change, for the jobs list. */
   jobsFeed: [payload: JobChange];
+  /** Another process queued runs of these queues, or they became due (workers claim them: engine/execution.ts). */
+  runsQueued: [payload: RunsQueued];
 };
 
-/** What crosses process boundaries: one of the three things that happen. */
+export interface RunsQueued {
+  queues: string[];
+}
+
+/** What crosses process boundaries: one of the four things that happen. */
 export type BusEvent =
   | { kind: 'run'; change: RunChange }
   | { kind: 'log'; batch: RunLogBatch }
-  | { kind: 'job'; change: JobChange };
+  | { kind: 'job'; change: JobChange }
+  | { kind: 'queued'; runs: RunsQueued };
 
 /** Carries events to the other processes and brings theirs (never this process's own) back. */
 export interface RealtimeTransport {
@@ -100,6 +107,9 @@ export function createRealtimeBus(transport?: RealtimeTransport) {
       case 'job':
         emit(`job:${event.change.jobId}`, event.change);
         emit('jobsFeed:', event.change);
+        return;
+      case 'queued':
+        emit('runsQueued:', event.runs);
         return;
     }
   };
@@ -154,6 +164,13 @@ export function createRealtimeBus(transport?: RealtimeTransport) {
           // A failing side effect must not stop the publisher (the run's own code path).
         }
       }
+    },
+    /**
+     * Tells the other processes (never this one: its dispatcher wakes its own worker, or hands the runs off) that
+     * runs of these queues are waiting. Best effort like every event: a worker that misses it finds them at its poll.
+     */
+    announceQueuedRuns(queues: string[]) {
+      if (queues.length > 0) transport?.send({ kind: 'queued', runs: { queues } });
     },
     /** Calls `handler` for every run change this process publishes (never other processes'); returns the way to stop. */
     onLocalRunChange(handler: (change: RunChange) => void): () => void {

@@ -1,11 +1,11 @@
-// Agenda holds Sundial's run queue (schedules' slots are read from the jobs table: engine/clock.ts). Its backend follows
+// Agenda holds Sundial's run timers: runs due later (retry backoff, overlap waits). The queue itself is the runs table
+// (scheduler/dispatcher.ts) and schedules' slots are read from the jobs table (engine/clock.ts). Its backend follows
 // scheduler.url: empty → the app's PostgreSQL (tables from our migrations), mongodb://… → Agenda's MongoDB backend.
-import { Agenda, InMemoryNotificationChannel, type AgendaBackend, type JobNotification, type NotificationChannel, type NotificationHandler } from 'agenda';
+import { Agenda, InMemoryNotificationChannel, type AgendaBackend, type NotificationChannel } from 'agenda';
 import { PostgresBackend, PostgresNotificationChannel } from '@agendajs/postgres-backend';
 import type { Config } from '../config/load.js';
 import { describeUrl, type Database } from '../db/database.js';
 import type { Logger } from '../lib/logger.js';
-import { HandOffs } from './handoff.js';
 
 export type SchedulerBackendName = 'postgres' | 'mongodb';
 export type SchedulerState = 'starting' | 'running' | 'idle' | 'stopping' | 'stopped' | 'failed';
@@ -15,8 +15,6 @@ export interface Scheduler {
   backend: SchedulerBackendName;
   /** Whether this process executes jobs (jobs.enabled). */
   executesJobs: boolean;
-  /** Entries this process hands to other workers: it does not hear their wake-ups. */
-  handOffs: HandOffs;
   state(): SchedulerState;
   start(): Promise<void>;
   /** Stops taking work, waits up to graceMs for running jobs, then unlocks what is left. */
@@ -32,7 +30,6 @@ const MONGODB_CONNECT_TIMEOUT_MS = 10_000;
 
 export async function createScheduler(config: Config, database: Database, logger: Logger): Promise<Scheduler> {
   const backendName: SchedulerBackendName = config.scheduler.url ? 'mongodb' : 'postgres';
-  const handOffs = new HandOffs();
   const mongo = backendName === 'mongodb' ? await connectMongo(config.scheduler.url, logger) : null;
   const backend: AgendaBackend =
     mongo
@@ -55,7 +52,7 @@ export async function createScheduler(config: Config, database: Database, logger
     // A lock outlives its worker by at most this long. Sundial's own claims make a re-run of a still-running
     // Agenda job harmless, so a short lifetime only speeds up recovery after a crash.
     defaultLockLifetime: 60_000,
-    ...(backendName === 'postgres' ? { notificationChannel: wakeupChannel(database, logger, handOffs) } : {}),
+    ...(backendName === 'postgres' ? { notificationChannel: wakeupChannel(database, logger) } : {}),
   });
   let state: SchedulerState = config.jobs.enabled ? 'starting' : 'idle';
   agenda.on('error', () => {
@@ -66,7 +63,6 @@ export async function createScheduler(config: Config, database: Database, logger
     agenda,
     backend: backendName,
     executesJobs: config.jobs.enabled,
-    handOffs,
     // A MongoDB queue lost after start-up shows as failed until its driver has reconnected.
     state: () => (state === 'running' && mongo && !mongo.reachable() ? 'failed' : state),
     async start() {
@@ -98,9 +94,9 @@ export async function createScheduler(config: Config, database: Database, logger
  * every worker on the database hears it. The embedded database cannot deliver NOTIFY (pglite-socket), and only
  * this process works on it anyway: wake this process's own processor in-process.
  */
-function wakeupChannel(database: Database, logger: Logger, handOffs: HandOffs): NotificationChannel {
+function wakeupChannel(database: Database, logger: Logger): NotificationChannel {
   if (database.mode === 'embedded') return new InMemoryNotificationChannel();
-  const channel = new WakeupOnlyChannel(handOffs, { reconnect: { enabled: true } });
+  const channel = new WakeupOnlyChannel({ reconnect: { enabled: true } });
   channel.setPool(database.pool);
   // The channel reports a lost LISTEN connection (a database restart, a terminated backend) as an 'error' event and
   // reconnects by itself; unheard, that event would end the process. Meanwhile the poll (processEvery) still runs.
@@ -114,24 +110,7 @@ function wakeupChannel(database: Database, logger: Logger, handOffs: HandOffs): 
  * their own changes on the realtime bus. On a busy worker they were one query in seven; this channel skips them.
  */
 class WakeupOnlyChannel extends PostgresNotificationChannel {
-  constructor(
-    private readonly handOffs: HandOffs,
-    config: ConstructorParameters<typeof PostgresNotificationChannel>[0],
-  ) {
-    super(config);
-  }
-
   override async publishState(): Promise<void> {}
-
-  /** An entry handed to other workers (scheduler/handoff.ts) wakes them, not this process. */
-  override async publish(notification: JobNotification): Promise<void> {
-    this.handOffs.published(String(notification.jobId));
-    await super.publish(notification);
-  }
-
-  override subscribe(handler: NotificationHandler): () => void {
-    return super.subscribe((notification) => (this.handOffs.ignores(String(notification.jobId)) ? undefined : handler(notification)));
-  }
 }
 
 interface MongoQueue {

@@ -1,4 +1,4 @@
-// The engine as a process runs it: the run engine (engine/) wired to Agenda (queue entries, wake-ups). Every
+// The engine as a process runs it: the run engine (engine/) wired to the dispatcher and Agenda's run timers. Every
 // process builds it (API processes need the services and the dispatcher); only processes with jobs.enabled execute
 // runs, fire schedules' slots (engine/clock.ts) and sweep lost runs.
 import crypto from 'node:crypto';
@@ -17,7 +17,7 @@ import type { JobService } from '../services/jobs.js';
 import type { RunService } from '../services/runs.js';
 import { createSundialData } from '../services/sundial-data.js';
 import type { Scheduler } from './agenda.js';
-import { hasQueueEntry, runEntries, runJobName, type RunJobData, type SchedulerDispatcher } from './dispatcher.js';
+import { runEntries, runJobName, type RunJobData, type SchedulerDispatcher } from './dispatcher.js';
 
 /**
  * The Agenda job that held one timer per scheduled job, before the slot clock read next slots from the jobs table.
@@ -50,18 +50,16 @@ export interface RunEngineDeps {
 }
 
 /** The run engine on this scheduler's queue; built before the services (run now and cancel use it). */
-export function createRunEngine({ config, database, actions, bus, logger, scheduler, dispatcher }: RunEngineDeps): RunEngine {
-  const { agenda } = scheduler;
+export function createRunEngine({ config, database, actions, bus, logger, dispatcher }: RunEngineDeps): RunEngine {
   const workerId = `${os.hostname()}:${process.pid}:${crypto.randomBytes(3).toString('hex')}`;
   return new RunEngine(
     { prisma: database.prisma, pool: database.pool, sql: database.statements, actions, bus, dispatcher, logger, workerId, sundial: createSundialData(database.pool) },
-    { hasEntry: (runId, queue) => hasQueueEntry(agenda, scheduler.backend, runId, queue) },
     {
       heartbeatMs: config.jobs.heartbeat_ms,
       concurrency: config.jobs.concurrency,
       staleAfterMs: config.jobs.stale_after_ms,
       misfireThresholdMs: config.scheduler.misfire_threshold_ms,
-      clockPollMs: config.scheduler.process_every_ms,
+      pollMs: config.scheduler.process_every_ms,
       routing: { takes: config.jobs.queues.length > 0 ? config.jobs.queues : null, limits: config.jobs.queue_concurrency },
     },
   );
@@ -75,8 +73,9 @@ export interface EngineDeps extends RunEngineDeps {
 
 export async function createEngine({ config, logger, scheduler, dispatcher, run, services }: EngineDeps): Promise<Engine> {
   const { agenda } = scheduler;
-  // One Agenda job per queue (runJobName): this worker defines the processors of the queues it takes, so it is
-  // never handed another queue's entries. Taking every queue, it defines each queue it learns of (at each beat).
+  // One Agenda job per queue (runJobName) for the run timers: this worker defines the processors of the queues it
+  // takes, so a timer fires where its run can start. Taking every queue, it defines each queue it learns of (at each
+  // beat). A timer wakes the workers of its queue; whichever has a free slot claims the run.
   const defined = new Set<string>();
   const takeQueue = (queue: string): void => {
     const name = runJobName(queue);
@@ -84,8 +83,9 @@ export async function createEngine({ config, logger, scheduler, dispatcher, run,
     defined.add(name);
     agenda.define(
       name,
-      async (job: AgendaJob<RunJobData>) => {
-        await run.executor.executeEntries(runEntries(job.attrs.data));
+      (job: AgendaJob<RunJobData>) => {
+        dispatcher.wake([...new Set(runEntries(job.attrs.data).map((entry) => entry.queue ?? DEFAULT_QUEUE))]);
+        return Promise.resolve();
       },
       { concurrency: config.jobs.concurrency, lockLimit: 100, removeOnComplete: true },
     );
@@ -113,9 +113,9 @@ export async function createEngine({ config, logger, scheduler, dispatcher, run,
     },
     async stop(graceMs) {
       run.stopTakingWork();
-      const [queued, here] = await Promise.all([scheduler.stop(graceMs), run.executor.drainHere(graceMs)]);
+      const [, executing] = await Promise.all([scheduler.stop(graceMs), run.executor.drain(graceMs)]);
       await run.stop();
-      return { unfinished: queued.unfinished + here.unfinished };
+      return { unfinished: executing.unfinished };
     },
   };
 }

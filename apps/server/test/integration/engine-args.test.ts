@@ -31,7 +31,7 @@ afterAll(() => t?.close());
 async function runWithStoredArgs(args: Prisma.JsonValue, perUser = false) {
   const job = await t.engine.jobs.create({ name: `count ${calls.length} ${String(perUser)}`, action: 'test.count', args: { count: 1 }, perUser });
   const [run] = await t.engine.run.creation.insert([{ jobId: job.id, trigger: 'SCHEDULE', args, since: null, maxAttempts: 3 }]);
-  await t.engine.executor.execute(run!.id, 1, job.id);
+  t.engine.executor.wake();
   return t.waitForRun(run!.id);
 }
 

@@ -1,5 +1,6 @@
-// Where a run due now starts: in the process that queued it when that process has a free slot (no queue entry,
-// no wake-up), through Agenda's queue otherwise; and the plain-SQL rows of that path read as Prisma reads them.
+// Where a run starts: due now, in the process that queued it when that process has a free slot, otherwise claimed
+// from the runs table by a worker as a slot frees up (no Agenda entry either way); due later (a retry's backoff),
+// when its Agenda timer wakes the workers. And the plain-SQL rows of that path read as Prisma reads them.
 import { defineAction } from '@sundial/actions';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { runRow } from '../../src/db/sql/rows/run.js';
@@ -18,11 +19,19 @@ let gate = closedGate();
 const actions = [
   defineAction({ name: 'test.gate', description: 'Waits for the test to open the gate.', run: () => gate.promise }),
   defineAction({ name: 'test.quick', description: 'Returns at once.', run: () => ({ ok: true }) }),
+  defineAction({
+    name: 'test.fails-once',
+    description: 'Fails its first attempt.',
+    run: ({ run }) => {
+      if (run.attempt === 1) throw new Error('first attempt fails');
+      return { attempt: run.attempt };
+    },
+  }),
 ];
 
 const SLOTS = 2;
 let t: TestEngine;
-/** How many Agenda entries of runs this engine has started. */
+/** How many Agenda entries (run timers) this engine has started. */
 let entriesStarted = 0;
 
 beforeAll(async () => {
@@ -46,7 +55,7 @@ describe('run now on a worker', () => {
     expect(await queuedEntries()).toBe(0);
   });
 
-  it('goes through the queue when every slot is busy, and starts there once a slot frees up', async () => {
+  it('waits in the runs table when every slot is busy, without an Agenda entry, and starts once a slot frees up', async () => {
     gate = closedGate();
     const gated = await t.engine.jobs.create({ name: 'gated', action: 'test.gate', overlapPolicy: 'ALLOW' });
     const quick = await t.engine.jobs.create({ name: 'quick too', action: 'test.quick' });
@@ -54,14 +63,35 @@ describe('run now on a worker', () => {
     for (const run of busy) await t.waitForRun(run.id, statusIs('RUNNING'));
     const before = entriesStarted;
 
-    const waiting = await t.engine.runs.start(quick.id, { trigger: 'MANUAL' });
-    expect(await queuedEntries()).toBe(1);
-    expect((await t.prisma.run.findUniqueOrThrow({ where: { id: waiting.id } })).status).toBe('QUEUED');
+    const waiting = await Promise.all([1, 2, 3].map(() => t.engine.runs.start(quick.id, { trigger: 'MANUAL' })));
+    expect(await queuedEntries()).toBe(0);
+    for (const run of waiting) expect((await t.prisma.run.findUniqueOrThrow({ where: { id: run.id } })).status).toBe('QUEUED');
 
     gate.resolve();
-    expect((await t.waitForRun(waiting.id)).status).toBe('SUCCEEDED');
+    for (const run of waiting) expect((await t.waitForRun(run.id)).status).toBe('SUCCEEDED');
     for (const run of busy) expect((await t.waitForRun(run.id)).status).toBe('SUCCEEDED');
+    expect(entriesStarted - before).toBe(0);
+  });
+
+  it('starts a queued run that no wake-up announced (written by another version, or before a crash) at the next poll', async () => {
+    const job = await t.engine.jobs.create({ name: 'unannounced', action: 'test.quick' });
+    const run = await t.prisma.run.create({ data: { jobId: job.id, trigger: 'MANUAL', args: {} } });
+    expect((await t.waitForRun(run.id)).status).toBe('SUCCEEDED');
+  });
+
+  it('gives a run due later (a retry after its backoff) one Agenda timer, which starts it when due', async () => {
+    const job = await t.engine.jobs.create({ name: 'fails once', action: 'test.fails-once', retries: 1, retryBackoffMs: 400 });
+    const before = entriesStarted;
+    const run = await t.engine.runs.start(job.id, { trigger: 'MANUAL' });
+    const waiting = await t.waitForRun(run.id, (row) => row.attempt === 2);
+    expect(waiting.status).toBe('QUEUED');
+    expect(waiting.notBefore).not.toBeNull();
+    expect(await queuedEntries()).toBe(1);
+    const done = await t.waitForRun(run.id);
+    expect(done.status).toBe('SUCCEEDED');
+    expect(done.startedAt!.getTime()).toBeGreaterThanOrEqual(waiting.notBefore!.getTime());
     expect(entriesStarted - before).toBe(1);
+    await waitFor(async () => (await queuedEntries()) === 0, 10_000, 'the timer entry to be removed');
   });
 
   it('a run started here that its worker claims is read back as Prisma reads it', async () => {

@@ -120,8 +120,8 @@ describe('per user, again', () => {
     const ana = await t.prisma.run.findFirstOrThrow({ where: { parentRunId: first.id, targetUserId: users['ana@example.com'] } });
     await t.prisma.run.update({ where: { id: bo.id }, data: { status: 'INTERRUPTED' } });
     await t.prisma.run.update({ where: { id: first.id }, data: { status: 'QUEUED', attempt: 2, maxAttempts: 2, finishedAt: null } });
-    await t.engine.executor.execute(first.id, 2);
-    const again = await t.prisma.run.findUniqueOrThrow({ where: { id: first.id } });
+    t.engine.executor.wake();
+    const again = await t.waitForRun(first.id);
     expect(again.status).toBe('PARTIALLY_SUCCEEDED');
     const children = await t.prisma.run.findMany({ where: { parentRunId: first.id } });
     expect(children).toHaveLength(2);
