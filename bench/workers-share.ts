@@ -16,6 +16,7 @@ import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { startBenchApi, type BenchApi } from './api-setup.js';
+import { TERMINAL_STATUSES } from '../apps/server/src/engine/transitions.js';
 import type { Figure } from './report.js';
 import type { ShareWorkerInput, ShareWorkerMessage } from './workers-share-worker.js';
 
@@ -144,6 +145,38 @@ async function runsPerWorker(api: BenchApi, jobIds: string[], workers: ShareWork
   return { total, perWorker, ended };
 }
 
+/**
+ * Resolves once `count` runs of the jobs have ended, as the workers' run changes reach this API process over the
+ * bus: the database is read only once a second (in case a notification was lost), not in a tight loop whose reads
+ * would count in PostgreSQL's CPU per run. Listening starts before the runs are queued.
+ */
+function runsEnded(api: BenchApi, jobIds: string[], workers: ShareWorker[], count: number, timeoutMs: number): Promise<void> {
+  const ended = new Set<string>();
+  let notify: () => void = () => {};
+  const heard = new Promise<void>((resolve) => (notify = resolve));
+  const stops = jobIds.map((jobId) =>
+    api.app.bus.listen('jobRuns', jobId, (change) => {
+      if (change.parentRunId !== null || !(TERMINAL_STATUSES as readonly string[]).includes(change.status)) return;
+      ended.add(change.runId);
+      if (ended.size >= count) notify();
+    }),
+  );
+  const deadline = Date.now() + timeoutMs;
+  return (async () => {
+    try {
+      for (;;) {
+        let timer: NodeJS.Timeout | undefined;
+        await Promise.race([heard, new Promise((resolve) => (timer = setTimeout(resolve, 1000)))]);
+        clearTimeout(timer);
+        if ((await runsPerWorker(api, jobIds, workers)).ended === count) return;
+        if (Date.now() > deadline) throw new Error(`timed out waiting for ${count} runs to end`);
+      }
+    } finally {
+      for (const stop of stops) stop();
+    }
+  })();
+}
+
 async function waitFor(what: string, probe: () => Promise<boolean>, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await probe())) {
@@ -168,13 +201,14 @@ async function workersKnowEachOther(api: BenchApi, count: number): Promise<void>
 
 async function burst(api: BenchApi, workers: ShareWorker[], runs: number): Promise<Phase> {
   const job = await api.app.engine.jobs.create({ name: `share burst ${workers.length} ${Date.now()}`, action: 'bench.noop', args: {}, retries: 0 });
+  const ended = runsEnded(api, [job.id], workers, runs, 600_000);
   const before = sampleCpu(workers);
   const started = performance.now();
   for (let queued = 0; queued < runs; queued += BURST_PARALLEL) {
     const batch = Math.min(BURST_PARALLEL, runs - queued);
     await Promise.all(Array.from({ length: batch }, () => api.app.engine.runs.start(job.id, { trigger: 'API' })));
   }
-  await waitFor(`${runs} runs to end`, async () => (await runsPerWorker(api, [job.id], workers)).ended === runs, 600_000);
+  await ended;
   const seconds = (performance.now() - started) / 1000;
   const cpu = cpuSince(before, sampleCpu(workers));
   const { perWorker } = await runsPerWorker(api, [job.id], workers);
@@ -183,6 +217,7 @@ async function burst(api: BenchApi, workers: ShareWorker[], runs: number): Promi
 
 async function scheduled(api: BenchApi, workers: ShareWorker[], slots: number): Promise<Phase> {
   const jobIds: string[] = [];
+  const runs = SCHEDULED_JOBS * slots;
   const before = sampleCpu(workers);
   const started = performance.now();
   for (let index = 0; index < SCHEDULED_JOBS; index += 1) {
@@ -196,7 +231,6 @@ async function scheduled(api: BenchApi, workers: ShareWorker[], slots: number): 
     });
     jobIds.push(job.id);
   }
-  const runs = SCHEDULED_JOBS * slots;
   await waitFor(`${runs} occurrences to end`, async () => (await runsPerWorker(api, jobIds, workers)).ended === runs, (slots * INTERVAL_SECONDS + 120) * 1000);
   const seconds = (performance.now() - started) / 1000;
   const cpu = cpuSince(before, sampleCpu(workers));
