@@ -95,28 +95,49 @@ function postgresCpu(): Map<number, number> {
   return cpu;
 }
 
+/** The whole machine's CPU time in ms, from /proc/stat: what every process and the kernel used, what sat idle, what the hypervisor took. */
+interface MachineCpu {
+  busy: number;
+  idle: number;
+  stolen: number;
+}
+
+function machineCpu(): MachineCpu {
+  // cpu  user nice system idle iowait irq softirq steal guest guest_nice (in ticks): fields 0–9 after the label
+  const ticks = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+  const ms = (...fields: number[]) => (fields.reduce((sum, field) => sum + (ticks[field] ?? 0), 0) * 1000) / TICKS_PER_SECOND;
+  return { busy: ms(0, 1, 2, 5, 6), idle: ms(3, 4), stolen: ms(7) };
+}
+
 interface CpuSample {
   api: number;
   workers: number[];
   postgres: Map<number, number>;
+  machine: MachineCpu;
 }
 
 function sampleCpu(workers: ShareWorker[]): CpuSample {
   const usage = process.cpuUsage();
-  return { api: (usage.user + usage.system) / 1000, workers: workers.map((worker) => procCpuMs(worker.pid)), postgres: postgresCpu() };
+  return { api: (usage.user + usage.system) / 1000, workers: workers.map((worker) => procCpuMs(worker.pid)), postgres: postgresCpu(), machine: machineCpu() };
 }
 
 interface CpuSpent {
   api: number;
   workers: number[];
   postgres: number;
+  machine: MachineCpu;
 }
 
 function cpuSince(before: CpuSample, after: CpuSample): CpuSpent {
   let postgres = 0;
   // A backend that ended meanwhile is lost (its last figures are gone); one that started counts from 0.
   for (const [pid, ms] of after.postgres) postgres += ms - (before.postgres.get(pid) ?? 0);
-  return { api: after.api - before.api, workers: after.workers.map((ms, index) => ms - (before.workers[index] ?? 0)), postgres };
+  const machine = {
+    busy: after.machine.busy - before.machine.busy,
+    idle: after.machine.idle - before.machine.idle,
+    stolen: after.machine.stolen - before.machine.stolen,
+  };
+  return { api: after.api - before.api, workers: after.workers.map((ms, index) => ms - (before.workers[index] ?? 0)), postgres, machine };
 }
 
 interface Phase {
@@ -247,6 +268,14 @@ function describeCpu(phase: Phase): string {
   return `CPU (of one core): API ${percent(phase.cpu.api)}, ${phase.cpu.workers.map((ms, index) => `worker ${index + 1} ${percent(ms)}`).join(', ')}, PostgreSQL ${percent(phase.cpu.postgres)}`;
 }
 
+/** The machine as a whole in the phase: busy (every process and the kernel), stolen by the hypervisor, idle. */
+function describeMachine(phase: Phase): string {
+  const { busy, idle, stolen } = phase.cpu.machine;
+  const total = busy + idle + stolen;
+  const percent = (ms: number) => `${Math.round((100 * ms) / total)} %`;
+  return `the machine (/proc/stat): ${percent(busy)} busy, ${percent(stolen)} stolen, ${percent(idle)} idle`;
+}
+
 export async function benchWorkersShare({ burstRuns, scheduledSlots }: WorkersShareOptions): Promise<{ figures: Figure[]; details: unknown }> {
   const api = await startBenchApi('postgres', { jobs: { enabled: false } });
   const workers: ShareWorker[] = [];
@@ -257,13 +286,13 @@ export async function benchWorkersShare({ burstRuns, scheduledSlots }: WorkersSh
     // A short warm-up burst: the first runs pay for loading and preparing statements.
     await burst(api, workers, Math.min(100, burstRuns));
     const one = await burst(api, workers, burstRuns);
-    console.log(`  one worker: ${one.runs} runs in ${one.seconds.toFixed(2)} s; ${describeCpu(one)}`);
+    console.log(`  one worker: ${one.runs} runs in ${one.seconds.toFixed(2)} s; ${describeCpu(one)}; ${describeMachine(one)}`);
 
     workers.push(await startWorker(input));
     await workersKnowEachOther(api, 2);
     await burst(api, workers, Math.min(100, burstRuns));
     const two = await burst(api, workers, burstRuns);
-    console.log(`  two workers: ${two.runs} runs in ${two.seconds.toFixed(2)} s (${two.perWorker.join(' / ')}); ${describeCpu(two)}`);
+    console.log(`  two workers: ${two.runs} runs in ${two.seconds.toFixed(2)} s (${two.perWorker.join(' / ')}); ${describeCpu(two)}; ${describeMachine(two)}`);
     const timed = await scheduled(api, workers, scheduledSlots);
     console.log(`  scheduled, two workers: ${timed.runs} occurrences (${timed.perWorker.join(' / ')}); ${describeCpu(timed)}`);
 
@@ -296,7 +325,7 @@ export async function benchWorkersShare({ burstRuns, scheduledSlots }: WorkersSh
         target: { kind: 'at least', value: SHARE_TARGET.low },
         note: `each worker ${SHARE_TARGET.low}–${SHARE_TARGET.high} %`,
       },
-      { ...base, metric: 'run now, one worker', unit: 'runs/s', sundial: throughputOne, better: 'higher', note: `${describeCpu(one)}; ${machineBusy(one)} % of ${cores} cores` },
+      { ...base, metric: 'run now, one worker', unit: 'runs/s', sundial: throughputOne, better: 'higher', note: `${describeCpu(one)}; ${machineBusy(one)} % of ${cores} cores; ${describeMachine(one)}` },
       {
         ...base,
         metric: `run now, what ${cores} cores allow`,
@@ -312,7 +341,7 @@ export async function benchWorkersShare({ burstRuns, scheduledSlots }: WorkersSh
         sundial: throughputTwo,
         better: 'higher',
         target: { kind: 'at least', value: Math.min(1.5 * throughputOne, ceiling) },
-        note: `1.5 × one worker, or what the cores allow if that is less; ${describeCpu(two)}; ${machineBusy(two)} % of ${cores} cores; ${loadNote}`,
+        note: `1.5 × one worker, or what the cores allow if that is less; ${describeCpu(two)}; ${machineBusy(two)} % of ${cores} cores; ${describeMachine(two)}; ${loadNote}`,
       },
       { ...base, metric: 'CPU per run, one worker (API + worker + PostgreSQL)', unit: 'ms', sundial: cpuPerRun(one), better: 'lower' },
       {
