@@ -49,6 +49,8 @@ interface JobRead {
 export class Executor {
   /** Runs executing in this process (claimed by a wake-up, a poll or executeHere), awaited when the worker stops. */
   private readonly executing = new Set<Promise<void>>();
+  /** Claims in flight: the runs they take are executing as far as stopping is concerned. */
+  private readonly claims = new Set<Promise<number>>();
   private readonly slots: RunSlots;
   /** Set when the worker stops taking work: runs not yet claimed are left to other workers. */
   private stopping = true;
@@ -146,11 +148,15 @@ export class Executor {
     return { rest: [...mine.slice(count), ...others], handedOff };
   }
 
-  /** Waits up to graceMs for the runs executing in this process. */
+  /** Waits up to graceMs for the runs executing in this process, those of claims still in flight included. */
   async drain(graceMs: number): Promise<{ unfinished: number }> {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, graceMs)));
-    await Promise.race([Promise.all(this.executing), timeout]);
+    const settled = (async () => {
+      await Promise.all(this.claims);
+      await Promise.all(this.executing);
+    })();
+    await Promise.race([settled, timeout]);
     clearTimeout(timer);
     return { unfinished: this.executing.size };
   }
@@ -185,7 +191,14 @@ export class Executor {
    * it did not fill; resolves with how many it claimed, once they have started. `named`: the runs a dispatch handed
    * in, whose jobs are read while the claim runs. A failed claim leaves the runs queued: the next poll takes them.
    */
-  private async claimAndExecute(count: number, named: RunEntry[] = []): Promise<number> {
+  private claimAndExecute(count: number, named: RunEntry[] = []): Promise<number> {
+    const claim = this.claimAndStart(count, named);
+    this.claims.add(claim);
+    void claim.finally(() => this.claims.delete(claim));
+    return claim;
+  }
+
+  private async claimAndStart(count: number, named: RunEntry[]): Promise<number> {
     let claimed: Array<{ run: Run; read: Promise<JobRead> }> = [];
     try {
       claimed = await this.claim(count, named);
