@@ -210,8 +210,10 @@ export class Executor {
       const execution = this.executeClaimed(run, read).finally(() => {
         this.executing.delete(execution);
         this.slots.release();
-        // A run of a limited queue freed a place another worker may be waiting for.
-        if (this.limits.some((limit) => limit.queue === run.queue)) this.resources.dispatcher.wake([run.queue]);
+        // A run of a limited queue freed a place: placed among the workers, so that each gets its turn at the queue.
+        if (this.limits.some((limit) => limit.queue === run.queue)) {
+          this.resources.dispatcher.wake([run.queue], { here: this.parts.share.claimsFreedPlace(run.id, run.queue) });
+        }
         this.schedulePump();
       });
       this.executing.add(execution);

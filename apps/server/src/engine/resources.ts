@@ -14,8 +14,11 @@ import type { ActionCatalog } from './actions.js';
  */
 export interface RunDispatcher {
   dispatch(run: Pick<Run, 'id' | 'attempt'> & Partial<Pick<Run, 'jobId' | 'queue'>>, options?: DispatchOptions): Promise<void>;
-  /** Wakes the workers (this process's too) that take these queues: queued runs of theirs may be waiting. */
-  wake(queues: readonly string[]): void;
+  /**
+   * Wakes the workers that take these queues: queued runs of theirs may be waiting. This process's worker too,
+   * unless `here` is false (the runs were placed on another worker).
+   */
+  wake(queues: readonly string[], options?: { here?: boolean }): void;
 }
 
 export interface DispatchOptions {

@@ -43,9 +43,21 @@ export class WorkShare {
    * (a lone run now, no added latency); a busy one places the run among the workers that take its queue.
    */
   startsHere(runId: string, queue: string | undefined, busyHere: number): boolean {
-    if (busyHere === 0) return true;
-    const name = queue ?? DEFAULT_QUEUE;
-    return this.placedHere(runId, this.peers.filter((peer) => peer.queues === null || peer.queues.includes(name)));
+    return busyHere === 0 || this.placedAmongQueueWorkers(runId, queue ?? DEFAULT_QUEUE);
+  }
+
+  /**
+   * Whether this worker claims the place a run of a limited queue (jobs.queue_concurrency) freed here (`key`: the
+   * run that ended), or leaves it to the others: placed among the workers that take the queue by their free slots,
+   * busy or not, so the worker whose run ended does not refill the queue's places every time.
+   */
+  claimsFreedPlace(key: string, queue: string): boolean {
+    return this.placedAmongQueueWorkers(key, queue);
+  }
+
+  /** Placed among this worker and the live workers that take the queue, each weighed by its free slots. */
+  private placedAmongQueueWorkers(key: string, queue: string): boolean {
+    return this.placedHere(key, this.peers.filter((peer) => peer.queues === null || peer.queues.includes(queue)));
   }
 
   /**

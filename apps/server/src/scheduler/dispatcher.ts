@@ -76,7 +76,7 @@ export function createRunDispatcher(agenda: Agenda, bus: RealtimeBus): Scheduler
     runHere(runner) {
       local = runner;
     },
-    wake: (queues) => wake(queues),
+    wake: (queues, options) => wake(queues, options),
     async dispatch(run, options = {}) {
       const entry: RunEntry = {
         runId: run.id,
