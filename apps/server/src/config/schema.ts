@@ -284,7 +284,7 @@ export const configSchema = z.strictObject({
           z.string().trim().regex(/^mongodb(\+srv)?:\/\/.+/, { error: 'must be empty or a mongodb://… URL' }),
         ])
         .default(''),
-      /** How often Agenda looks for due work when no wake-up arrives, in milliseconds. */
+      /** How often a worker looks for queued runs and due timers when no wake-up arrives, in milliseconds. */
       process_every_ms: integer(50, 60_000).default(1000),
       /** A scheduled slot that fires later than this (the process was down) follows the job's misfire policy. */
       misfire_threshold_ms: integer(1000, 86_400_000).default(60_000),

@@ -34,8 +34,9 @@ export interface OpenDatabaseOptions {
   inMemory?: boolean;
 }
 
-// Sockets beyond the shared pool: the migration client and Agenda's LISTEN connection.
-const EXTRA_CONNECTIONS = 4;
+// Sockets beyond the shared pool: the migration client, Agenda's LISTEN connection, the bus's and the worker's
+// liveness session (db/session.ts).
+const EXTRA_CONNECTIONS = 5;
 
 export async function openDatabase(config: Config, options: OpenDatabaseOptions = {}): Promise<Database> {
   const poolSize = config.database.pool_size;

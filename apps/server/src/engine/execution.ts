@@ -18,6 +18,9 @@ import { failureOutcome } from './outcome.js';
 import { publishRun, type EngineResources } from './resources.js';
 import { RunLog } from './run-log.js';
 import type { WorkShare } from './share.js';
+
+/** At most one log line this often while claims keep failing. */
+const CLAIM_FAILURE_LOG_MS = 60_000;
 import { RunSlots } from './slots.js';
 import { ACTIVE_STATUSES } from './transitions.js';
 
@@ -63,6 +66,8 @@ export class Executor {
   private claiming = false;
   private pumpScheduled = false;
   private poll: NodeJS.Timeout | null = null;
+  /** Claims failed in a row (the database is unreachable, say), and when the last of them was logged. */
+  private claimFailures = { count: 0, loggedAt: 0 };
   private unlisten: (() => void) | null = null;
 
   /** The limited queues among this worker's, as the claim takes them. */
@@ -202,8 +207,9 @@ export class Executor {
     let claimed: Array<{ run: Run; read: Promise<JobRead> }> = [];
     try {
       claimed = await this.claim(count, named);
+      this.claimSucceeded();
     } catch (error) {
-      this.resources.logger.error(`the claim of ${count} run(s) failed: ${(error as Error).message}`);
+      this.claimFailed(error as Error);
     }
     this.slots.release(count - claimed.length);
     for (const { run, read } of claimed) {
@@ -219,6 +225,23 @@ export class Executor {
       this.executing.add(execution);
     }
     return claimed.length;
+  }
+
+  /** A database outage fails a claim at every poll: one log line a minute says so, and one when claims work again. */
+  private claimFailed(error: Error): void {
+    const failures = this.claimFailures;
+    failures.count += 1;
+    const now = Date.now();
+    if (failures.count > 1 && now - failures.loggedAt < CLAIM_FAILURE_LOG_MS) return;
+    failures.loggedAt = now;
+    const streak = failures.count > 1 ? ` (${failures.count} claims in a row have failed; the runs stay queued)` : '';
+    this.resources.logger.error(`claiming queued runs failed: ${error.message}${streak}`);
+  }
+
+  private claimSucceeded(): void {
+    if (this.claimFailures.count === 0) return;
+    if (this.claimFailures.count > 1) this.resources.logger.info(`claiming queued runs works again after ${this.claimFailures.count} failed claims`);
+    this.claimFailures = { count: 0, loggedAt: 0 };
   }
 
   /**

@@ -85,10 +85,15 @@ export class RunEngine {
     this.clock = new SlotClock(resources, this.occurrences, this.share, { pollMs: options.pollMs, takeoverMs: options.pollMs });
     this.cancelling = new Cancelling(resources);
     this.backfills = new Backfills(resources, this.creation, this.cancelling);
-    this.sweeper = new Sweeper(resources, {
-      staleAfterMs: options.staleAfterMs,
-      everyMs: Math.max(250, Math.min(options.heartbeatMs, options.staleAfterMs / 2)),
-    });
+    this.sweeper = new Sweeper(
+      resources,
+      {
+        staleAfterMs: options.staleAfterMs,
+        lostAfterMs: Math.min(options.staleAfterMs, Math.max(2 * options.heartbeatMs, 2000)),
+        everyMs: Math.max(250, Math.min(options.heartbeatMs, options.staleAfterMs / 2)),
+      },
+      this.presence,
+    );
     this.repairer = new Repairer(resources, this.occurrences, { everyMs: Math.max(options.staleAfterMs, 5000) });
   }
 

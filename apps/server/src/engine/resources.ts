@@ -35,6 +35,8 @@ export interface EngineResources {
   pool: pg.Pool;
   /** The same pool with statements prepared once per connection: the hot statements of claim, start and finish. */
   sql: SqlClient;
+  /** For connections outside the pool: the worker's liveness session (engine/workers.ts). */
+  databaseUrl: string;
   actions: ActionCatalog;
   bus: RealtimeBus;
   dispatcher: RunDispatcher;

@@ -1,4 +1,4 @@
-// Finds runs whose worker stopped heartbeating (killed, crashed, cut off), ends them as interrupted (or cancelled,
+// Finds runs whose worker is lost (killed, crashed, cut off), ends them as interrupted (or cancelled,
 // when a cancel was requested), and retries top-level runs the retry rule allows — recurring jobs included (Agenda
 // alone never re-runs an interrupted recurring occurrence, agenda#1749). The retry is the same run with attempt + 1.
 import type { ChainedRun } from '../db/sql/runs/follow-ups.js';
@@ -7,8 +7,14 @@ import { followUpSettings, handOverFollowUps } from './chains.js';
 import { publishRun, type EngineResources } from './resources.js';
 import { FINISHABLE_STATUSES, RETRYABLE_OUTCOMES } from './transitions.js';
 
+// A worker is lost when its runs have no heartbeat for jobs.stale_after_ms, or sooner, when its liveness lock is gone
+// (its connection closed: engine/workers.ts) and its runs missed two beats (lostAfterMs). That sooner rule holds only
+// while this worker's own liveness session has been open for lostAfterMs: after a database restart every live
+// worker reopens its session (within a second) and beats again before anyone judges its runs by it.
 export interface SweeperOptions {
   staleAfterMs: number;
+  /** No heartbeat for this long and no liveness lock: lost. */
+  lostAfterMs: number;
   everyMs: number;
 }
 
@@ -19,6 +25,8 @@ export class Sweeper {
   constructor(
     private readonly resources: Pick<EngineResources, 'prisma' | 'pool' | 'dispatcher' | 'bus' | 'logger' | 'notificationsQueued' | 'actions'>,
     private readonly options: SweeperOptions,
+    /** This worker's liveness session (engine/workers.ts). */
+    private readonly liveness: { readonly livenessSince: number | null },
   ) {}
 
   start(): void {
@@ -44,8 +52,12 @@ export class Sweeper {
     let stale: SweptRun[];
     let chained: ChainedRun[];
     try {
+      const now = Date.now();
+      const since = this.liveness.livenessSince;
+      const { lostAfterMs } = this.options;
       const { swept, notifications, followUps } = await sweepStaleRuns(this.resources.pool, {
-        cutoff: new Date(Date.now() - this.options.staleAfterMs),
+        cutoff: new Date(now - this.options.staleAfterMs),
+        lockCutoff: since !== null && now - since >= lostAfterMs ? new Date(now - lostAfterMs) : null,
         from: FINISHABLE_STATUSES,
         retryable: RETRYABLE_OUTCOMES,
         followUps: followUpSettings(this.resources.actions),

@@ -3,7 +3,11 @@
 // brings back the queues that jobs and queued runs name: a worker that takes every queue starts taking a new one
 // (the scheduler defines its Agenda processor) within a beat. The beat records this worker's runs in progress and
 // reads the other live workers', which place scheduled runs among the workers (engine/share.ts).
+// Its liveness lock, held on a session of its own from start to stop, ends with the process: the other workers'
+// sweepers see it gone and take back its runs without waiting for jobs.stale_after_ms (engine/sweeper.ts).
+import { keepSession, type Session } from '../db/session.js';
 import { beatWorker, readPeerLoads, removeWorker } from '../db/sql/workers/beat.js';
+import { holdLiveness } from '../db/sql/workers/liveness.js';
 import type { QueueRouting } from './execution.js';
 import type { EngineResources } from './resources.js';
 import type { WorkShare } from './share.js';
@@ -12,10 +16,11 @@ export class WorkerPresence {
   private timer: NodeJS.Timeout | null = null;
   private started = false;
   private beating: Promise<void> | null = null;
+  private liveness: Session | null = null;
   private readonly listeners = new Set<(queues: string[]) => void>();
 
   constructor(
-    private readonly resources: Pick<EngineResources, 'sql' | 'logger' | 'workerId'>,
+    private readonly resources: Pick<EngineResources, 'sql' | 'logger' | 'workerId' | 'databaseUrl'>,
     private readonly routing: QueueRouting,
     private readonly options: { everyMs: number; staleAfterMs: number },
     /** This worker's runs in its slots now, and where the other workers' loads go at each beat. */
@@ -27,8 +32,29 @@ export class WorkerPresence {
     this.listeners.add(listener);
   }
 
-  /** Records this worker at once (so it counts as live before its first run), then every beat. */
+  /** Since when (Date.now()) this worker has held its liveness lock without a break; null while it does not. */
+  get livenessSince(): number | null {
+    return this.liveness?.since ?? null;
+  }
+
+  /**
+   * Takes the liveness lock and records this worker at once (so it counts as live before its first run), then
+   * beats. Throws when the lock's session cannot open: a worker must not claim runs its peers could not see end.
+   */
   async start(): Promise<void> {
+    const { workerId, logger, databaseUrl } = this.resources;
+    this.liveness ??= await keepSession({
+      url: databaseUrl,
+      logger,
+      what: 'worker: its liveness connection',
+      // A lost connection during a database restart must come back well within the sweepers' wait (engine/sweeper.ts).
+      maxBackoffMs: 1000,
+      async setUp(client) {
+        // Held elsewhere only by a worker whose id hashes alike: its lock covers this one's runs too, which then
+        // wait for the heartbeat cutoff if that worker dies first.
+        if (!(await holdLiveness(client, workerId))) logger.warn(`worker: another worker holds the liveness lock of ${workerId}`);
+      },
+    });
     this.started = true;
     this.timer ??= setInterval(() => void this.beat(), this.options.everyMs);
     this.timer.unref();
@@ -39,13 +65,17 @@ export class WorkerPresence {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
     await this.beating;
-    if (!this.started) return;
-    this.started = false;
-    this.load.share.clear();
-    await removeWorker(this.resources.sql, {
-      id: this.resources.workerId,
-      lostBefore: new Date(Date.now() - 10 * this.options.staleAfterMs),
-    }).catch((error: unknown) => this.resources.logger.warn(`worker: could not remove its presence: ${(error as Error).message}`));
+    if (this.started) {
+      this.started = false;
+      this.load.share.clear();
+      await removeWorker(this.resources.sql, {
+        id: this.resources.workerId,
+        lostBefore: new Date(Date.now() - 10 * this.options.staleAfterMs),
+      }).catch((error: unknown) => this.resources.logger.warn(`worker: could not remove its presence: ${(error as Error).message}`));
+    }
+    // Released last: the runs this worker leaves behind are its peers' from then on.
+    await this.liveness?.close();
+    this.liveness = null;
   }
 
   beat(): Promise<void> {

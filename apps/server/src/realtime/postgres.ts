@@ -6,7 +6,8 @@
 // it. A read-back line can arrive after later lines: subscribers put lines in order (realtime/streams.ts).
 // Not for the embedded database: pglite-socket does not deliver NOTIFY (ENVIRONMENT.md); that mode is one process.
 import crypto from 'node:crypto';
-import pg from 'pg';
+import type pg from 'pg';
+import { keepSession } from '../db/session.js';
 import { listen } from '../db/sql/realtime/listen.js';
 import { notifyAll, NOTIFY_PER_STATEMENT } from '../db/sql/realtime/notify.js';
 import { selectLogLines } from '../db/sql/realtime/read-log-lines.js';
@@ -42,9 +43,6 @@ export async function createPostgresTransport({ url, pool, logger }: PostgresTra
   const origin = crypto.randomUUID();
   let handler: (event: BusEvent) => void = () => {};
   let closed = false;
-  let listener: pg.Client | null = null;
-  let reconnectTimer: NodeJS.Timeout | null = null;
-  let backoffMs = 250;
 
   // Our own notifications come back too; they are recognised by their first bytes, without parsing them.
   const ownHead = envelopeHead(origin);
@@ -73,45 +71,17 @@ export async function createPostgresTransport({ url, pool, logger }: PostgresTra
     }
   };
 
-  const connect = async (): Promise<void> => {
-    const client = new pg.Client({ connectionString: url });
-    const lost = (error?: Error) => {
-      if (listener !== client) return;
-      listener = null;
-      client.removeAllListeners('notification');
-      void client.end().catch(() => {});
-      if (closed) return;
+  const session = await keepSession({
+    url,
+    logger,
+    what: 'realtime: the LISTEN connection',
+    maxBackoffMs: 5000,
+    async setUp(client) {
       // Events sent while disconnected are lost; live logs recover on their next line (subscribers fill gaps).
-      logger.warn(`realtime: lost the LISTEN connection${error ? ` (${error.message})` : ''}; reconnecting`);
-      scheduleReconnect();
-    };
-    client.on('error', lost);
-    client.on('end', () => lost());
-    client.on('notification', onNotification);
-    listener = client;
-    await client.connect();
-    await listen(client, CHANNEL);
-    backoffMs = 250;
-  };
-
-  const scheduleReconnect = (): void => {
-    if (closed || reconnectTimer) return;
-    reconnectTimer = setTimeout(() => {
-      reconnectTimer = null;
-      connect().catch((error: Error) => {
-        logger.warn(`realtime: cannot LISTEN (${error.message}); retrying`);
-        if (listener) {
-          const client = listener;
-          listener = null;
-          void client.end().catch(() => {});
-        }
-        backoffMs = Math.min(backoffMs * 2, 5000);
-        scheduleReconnect();
-      });
-    }, backoffMs);
-  };
-
-  await connect();
+      client.on('notification', onNotification);
+      await listen(client, CHANNEL);
+    },
+  });
 
   // Sending: events of one tick go out together, one batch after another, so receivers see them in order.
   let pending: string[] = [];
@@ -152,10 +122,7 @@ export async function createPostgresTransport({ url, pool, logger }: PostgresTra
       if (flushScheduled) flush();
       await sending;
       closed = true;
-      if (reconnectTimer) clearTimeout(reconnectTimer);
-      const client = listener;
-      listener = null;
-      if (client) await client.end().catch(() => {});
+      await session.close();
     },
   };
 }

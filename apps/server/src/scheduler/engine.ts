@@ -53,7 +53,7 @@ export interface RunEngineDeps {
 export function createRunEngine({ config, database, actions, bus, logger, dispatcher }: RunEngineDeps): RunEngine {
   const workerId = `${os.hostname()}:${process.pid}:${crypto.randomBytes(3).toString('hex')}`;
   return new RunEngine(
-    { prisma: database.prisma, pool: database.pool, sql: database.statements, actions, bus, dispatcher, logger, workerId, sundial: createSundialData(database.pool) },
+    { prisma: database.prisma, pool: database.pool, sql: database.statements, databaseUrl: database.url, actions, bus, dispatcher, logger, workerId, sundial: createSundialData(database.pool) },
     {
       heartbeatMs: config.jobs.heartbeat_ms,
       concurrency: config.jobs.concurrency,

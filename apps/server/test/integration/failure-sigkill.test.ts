@@ -122,6 +122,54 @@ describe(`SIGKILL mid-run (${ITERATIONS} random kill points; ${usingDescription(
     },
     900_000,
   );
+
+  it(
+    "a killed worker's run is taken back once its connection closes, long before jobs.stale_after_ms",
+    async () => {
+      // Every worker here waits ten minutes for a heartbeat cutoff: only the liveness lock can end the run in time.
+      const staleAfterMs = 600_000;
+      const slow = { SUNDIAL_JOBS__STALE_AFTER_MS: String(staleAfterMs) };
+      const file = path.join(suite.folder, 'records-lost.txt');
+      const runId = await suite.withServices(async (app) => {
+        const job = await app.engine.jobs.create({ name: 'lost worker', action: 'fixture.record', args: { file, steps: 40, stepMs: 250 }, retries: 1, retryBackoffMs: 0 });
+        return (await app.engine.runs.start(job.id, { trigger: 'MANUAL' })).id;
+      });
+      const doomed = suite.db.spawn('doomed-lost', slow);
+      await doomed.ready;
+      await until(`worker ${doomed.name} to start the run`, () => readRecords(file).some((r) => r.phase === 'start'), 60_000);
+      await doomed.stop('SIGKILL');
+
+      let observer: InProcessApp;
+      let worker: WorkerProcess | null = null;
+      if (suite.api) {
+        worker = suite.db.spawn('recovering-lost', slow);
+        await worker.ready;
+        observer = suite.api;
+      } else {
+        recovering = await suite.db.open({ execute: true, staleAfterMs });
+        observer = recovering;
+      }
+      const prisma = observer.database.prisma;
+      const run = await until(
+        'the run to be retried and succeed',
+        async () => {
+          const found = await prisma.run.findUniqueOrThrow({ where: { id: runId } });
+          return found.status === 'SUCCEEDED' ? found : null;
+        },
+        staleAfterMs / 4,
+        async () => describeRuns(prisma, (await prisma.run.findUniqueOrThrow({ where: { id: runId } })).jobId),
+      );
+      expect(run.attempt).toBe(2);
+      expect(run.statusReason).toMatch(/^attempt 1 interrupted \(worker lost\); attempt 2 of 2/);
+      expect(readRecords(file).map((r) => [r.phase, r.attempt, r.pid])).toEqual([
+        ['start', 1, doomed.pid],
+        ['start', 2, worker?.pid ?? process.pid],
+        ['end', 2, worker?.pid ?? process.pid],
+      ]);
+      if (worker) expect(await worker.stop('SIGTERM')).toEqual({ code: 0, signal: null });
+    },
+    300_000,
+  );
 });
 
 function usingDescription(): string {

@@ -56,8 +56,9 @@ export interface WorkerDatabase {
   /**
    * Starts the app in this process on this database: execute=false gives the services only (an API process),
    * execute=true a full worker. Embedded: only while no child holds the data folder (its lock refuses otherwise).
+   * staleAfterMs overrides FAILURE_TIMINGS' (jobs.stale_after_ms).
    */
-  open(options: { execute: boolean }): Promise<InProcessApp>;
+  open(options: { execute: boolean; staleAfterMs?: number }): Promise<InProcessApp>;
   drop(): Promise<void>;
 }
 
@@ -83,12 +84,12 @@ export async function createWorkerDatabase(): Promise<WorkerDatabase> {
     mode: target ? 'postgres' : 'embedded',
     env,
     spawn: (name, extra) => spawnWorker(name, env(extra)),
-    async open({ execute }) {
+    async open({ execute, staleAfterMs = FAILURE_TIMINGS.staleAfterMs }) {
       const config = testConfig({
         server: { port: 0 },
         database: target ? { url: target.config.database.url } : { data_dir: dataDir! },
         actions: { dir: path.join(REPO_ROOT, FIXTURE_ACTIONS) },
-        jobs: { enabled: execute, heartbeat_ms: FAILURE_TIMINGS.heartbeatMs, stale_after_ms: FAILURE_TIMINGS.staleAfterMs },
+        jobs: { enabled: execute, heartbeat_ms: FAILURE_TIMINGS.heartbeatMs, stale_after_ms: staleAfterMs },
         scheduler: { process_every_ms: FAILURE_TIMINGS.processEveryMs },
       });
       return startApp(config, { logger: createLogger('error') });

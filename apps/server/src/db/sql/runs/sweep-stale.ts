@@ -1,4 +1,4 @@
-// The sweeper's one statement: runs whose worker stopped heartbeating end (a cancel request wins: CANCELLED;
+// The sweeper's one statement: runs whose worker is lost end (a cancel request wins: CANCELLED;
 // otherwise INTERRUPTED), or, when the engine's retry rule says so, go straight back to QUEUED with attempt + 1,
 // so nobody ever reads a terminal INTERRUPTED that later changes. Per-user children are never retried here: their
 // parent's next execution queues them again. The same statement writes the notification outbox rows of the runs it
@@ -9,11 +9,17 @@ import type { RunStatus } from '../../prisma.js';
 import { parseRows, type SqlClient } from '../client.js';
 import { int, uuid } from '../rows/columns.js';
 import { enqueueSql } from '../notifications/enqueue.js';
+import { heldLivenessSql, livenessKeySql } from '../workers/liveness.js';
 import { chainedJson, chainedRuns, followUpSql, type ChainedRun, type FollowUpSettings } from './follow-ups.js';
 
 export interface SweepStale {
   /** Runs without a heartbeat since this time are lost. */
   cutoff: Date;
+  /**
+   * Runs without a heartbeat since this (later) time are lost too when their worker's liveness lock is not held
+   * (db/sql/workers/liveness.ts): its connection closed. Null: only the cutoff counts.
+   */
+  lockCutoff: Date | null;
   /** The statuses of an attempt still executing (the transition table's). */
   from: readonly RunStatus[];
   /** Endings another attempt may fix (the transition table's retry rule); attempts left is the rule's other half. */
@@ -43,13 +49,15 @@ export interface SweptRun {
 
 export async function sweepStaleRuns(
   client: SqlClient,
-  { cutoff, from, retryable, followUps }: SweepStale,
+  { cutoff, lockCutoff, from, retryable, followUps }: SweepStale,
 ): Promise<{ swept: SweptRun[]; notifications: number; followUps: ChainedRun[] }> {
   const { rows } = await client.query(
-    `WITH stale AS (
+    `WITH live AS (${heldLivenessSql}), stale AS (
        SELECT r.id, CASE WHEN r.status = 'CANCELLING' THEN 'CANCELLED' ELSE 'INTERRUPTED' END AS ending
        FROM "runs" r
-       WHERE r.status = ANY($2::"RunStatus"[]) AND r.heartbeat_at < $1
+       WHERE r.status = ANY($2::"RunStatus"[])
+         AND (r.heartbeat_at < $1 OR (r.heartbeat_at < $5::timestamptz AND r.worker_id IS NOT NULL
+           AND NOT EXISTS (SELECT 1 FROM live WHERE live.key = ${livenessKeySql('r.worker_id')})))
        FOR UPDATE SKIP LOCKED
      ), decided AS (
        SELECT s.id, s.ending, (s.ending = ANY($3::text[]) AND r.parent_run_id IS NULL AND r.attempt < r.max_attempts) AS retry
@@ -75,7 +83,7 @@ export async function sweepStaleRuns(
      SELECT e.id, e.job_id, e.parent_run_id, e.attempt, e.status::text AS status, e.priority, (SELECT count(*)::int FROM queued) AS notifications,
        ${chainedJson} AS follow_ups
      FROM ended e`,
-    [cutoff, from, retryable, JSON.stringify(followUps)],
+    [cutoff, from, retryable, JSON.stringify(followUps), lockCutoff],
   );
   const parsed = parseRows(sweptRow, rows);
   return {
