@@ -43,6 +43,7 @@ export class WorkerPresence {
    */
   async start(): Promise<void> {
     const { workerId, logger, databaseUrl } = this.resources;
+    let reopening = false;
     this.liveness ??= await keepSession({
       url: databaseUrl,
       logger,
@@ -50,9 +51,12 @@ export class WorkerPresence {
       // A lost connection during a database restart must come back well within the sweepers' wait (engine/sweeper.ts).
       maxBackoffMs: 1000,
       async setUp(client) {
-        // Held elsewhere only by a worker whose id hashes alike: its lock covers this one's runs too, which then
+        // Reopening, the lost connection may not have ended on the server yet and still hold the lock: wait for it.
+        const held = await holdLiveness(client, workerId, { wait: reopening });
+        reopening = true;
+        // At start, only a worker whose id hashes alike holds it. Its lock covers this one's runs too, which then
         // wait for the heartbeat cutoff if that worker dies first.
-        if (!(await holdLiveness(client, workerId))) logger.warn(`worker: another worker holds the liveness lock of ${workerId}`);
+        if (!held) logger.warn(`worker: another worker holds the liveness lock of ${workerId}`);
       },
     });
     this.started = true;

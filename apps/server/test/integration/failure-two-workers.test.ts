@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LIVENESS_CLASS } from '../../src/db/sql/workers/liveness.js';
 import type { JobInput } from '../../src/services/jobs.js';
 import { isTerminal } from '../../src/services/run-status.js';
 import { usingRealPostgres } from '../support/database.js';
@@ -111,4 +112,36 @@ describe.runIf(usingRealPostgres)('two worker processes on one PostgreSQL (Postg
     expect(new Set(runs.map((run) => run.workerId)).size).toBe(2);
     expect(await runProblems(prisma, [job.id], records)).toEqual([]);
   }, 600_000);
+
+  it("a worker whose liveness connection is cut keeps its run (it still beats) and takes its lock again", async () => {
+    const prisma = api.database.prisma;
+    const file = path.join(folder, 'cut.txt');
+    const job = await api.engine.jobs.create({ name: 'cut', action: 'fixture.record', args: { file, steps: 20, stepMs: 150 }, retries: 1, retryBackoffMs: 0 });
+    const { id } = await api.engine.runs.start(job.id, { trigger: 'API' });
+    const { workerId } = await until('the run to start', async () => {
+      const run = await prisma.run.findUniqueOrThrow({ where: { id } });
+      return run.status === 'RUNNING' && run.workerId ? { workerId: run.workerId } : null;
+    });
+    // The backend holding the worker's liveness lock, as the sweepers look it up.
+    const holder = async (): Promise<number | null> => {
+      const { rows } = await api.database.pool.query<{ pid: number }>(
+        `SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND classid = $1 AND objsubid = 2 AND objid = hashtext($2)::oid AND granted
+           AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
+        [LIVENESS_CLASS, workerId],
+      );
+      return rows[0]?.pid ?? null;
+    };
+    const cut = await until('the worker to hold its liveness lock', holder);
+    await api.database.pool.query('SELECT pg_terminate_backend($1)', [cut]);
+    const again = await until('the worker to take its lock again on a new connection', async () => {
+      const pid = await holder();
+      return pid !== null && pid !== cut ? pid : null;
+    });
+    expect(again).not.toBe(cut);
+
+    await until(`run ${id} to end`, async () => isTerminal((await prisma.run.findUniqueOrThrow({ where: { id } })).status), 60_000, () => describeRuns(prisma, job.id));
+    const run = await prisma.run.findUniqueOrThrow({ where: { id } });
+    expect([run.status, run.attempt, run.workerId]).toEqual(['SUCCEEDED', 1, workerId]);
+    expect(readRecords(file).map((r) => r.phase)).toEqual(['start', 'end']);
+  }, 120_000);
 });

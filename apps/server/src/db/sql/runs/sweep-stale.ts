@@ -16,8 +16,8 @@ export interface SweepStale {
   /** Runs without a heartbeat since this time are lost. */
   cutoff: Date;
   /**
-   * Runs without a heartbeat since this (later) time are lost too when their worker's liveness lock is not held
-   * (db/sql/workers/liveness.ts): its connection closed. Null: only the cutoff counts.
+   * Runs without a heartbeat since this time (later than the cutoff) are lost too when their worker's liveness lock
+   * is not held (db/sql/workers/liveness.ts): its connection closed. Null: only the cutoff counts.
    */
   lockCutoff: Date | null;
   /** The statuses of an attempt still executing (the transition table's). */
@@ -55,9 +55,8 @@ export async function sweepStaleRuns(
     `WITH live AS (${heldLivenessSql}), stale AS (
        SELECT r.id, CASE WHEN r.status = 'CANCELLING' THEN 'CANCELLED' ELSE 'INTERRUPTED' END AS ending
        FROM "runs" r
-       WHERE r.status = ANY($2::"RunStatus"[])
-         AND (r.heartbeat_at < $1 OR (r.heartbeat_at < $5::timestamptz AND r.worker_id IS NOT NULL
-           AND NOT EXISTS (SELECT 1 FROM live WHERE live.key = ${livenessKeySql('r.worker_id')})))
+       WHERE r.status = ANY($2::"RunStatus"[]) AND r.heartbeat_at < GREATEST($1, $5::timestamptz)
+         AND (r.heartbeat_at < $1 OR (r.worker_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM live WHERE live.key = ${livenessKeySql('r.worker_id')})))
        FOR UPDATE SKIP LOCKED
      ), decided AS (
        SELECT s.id, s.ending, (s.ending = ANY($3::text[]) AND r.parent_run_id IS NULL AND r.attempt < r.max_attempts) AS retry

@@ -8,13 +8,21 @@ import { z } from 'zod';
 import { parseRows, type SqlClient } from '../client.js';
 
 /** The lock class of liveness locks ("SUN"); other advisory locks here use one bigint key, another key space. */
-const LIVENESS_CLASS = 0x53554e;
+export const LIVENESS_CLASS = 0x53554e;
 
 const heldRow = z.object({ held: z.boolean() });
 
-/** Takes this worker's liveness lock on the session's connection; false when another session holds it. */
-export async function holdLiveness(client: SqlClient, workerId: string): Promise<boolean> {
-  const { rows } = await client.query(`SELECT pg_try_advisory_lock(${LIVENESS_CLASS}, hashtext($1)) AS held`, [workerId]);
+/**
+ * Takes this worker's liveness lock on the session's connection: at once, false when another session holds it, or
+ * (`wait`) once that session ends.
+ */
+export async function holdLiveness(client: SqlClient, workerId: string, { wait }: { wait: boolean }): Promise<boolean> {
+  const { rows } = await client.query(
+    wait
+      ? `SELECT true AS held FROM pg_advisory_lock(${LIVENESS_CLASS}, hashtext($1))`
+      : `SELECT pg_try_advisory_lock(${LIVENESS_CLASS}, hashtext($1)) AS held`,
+    [workerId],
+  );
   return parseRows(heldRow, rows)[0]?.held === true;
 }
 
