@@ -18,11 +18,11 @@ import { failureOutcome } from './outcome.js';
 import { publishRun, type EngineResources } from './resources.js';
 import { RunLog } from './run-log.js';
 import type { WorkShare } from './share.js';
+import { RunSlots } from './slots.js';
+import { ACTIVE_STATUSES } from './transitions.js';
 
 /** At most one log line this often while claims keep failing. */
 const CLAIM_FAILURE_LOG_MS = 60_000;
-import { RunSlots } from './slots.js';
-import { ACTIVE_STATUSES } from './transitions.js';
 
 /** A run handed to the dispatcher (and, in Agenda timer entries, the run a timer is for). */
 export interface RunEntry {
