@@ -1,15 +1,17 @@
 // Two worker processes on one PostgreSQL share the work (issue T2). One API process (this one, jobs.enabled=false)
 // and worker processes forked on the same database (workers-share-worker.ts), the no-op action writing two log
 // lines. Measured:
-// - run now in bursts, with one worker and then with two: runs/s from the first run queued to the last one ended,
-//   and with two workers each one's share of the runs (target 35–65 % each);
+// - run now in bursts: one worker; one worker holding both workers' slots; two workers. Runs/s from the first run
+//   queued to the last one ended, and with two workers each one's share of the runs (target 35–65 % each);
 // - 10 jobs every 2 s, scheduled, on two workers: each one's share of the occurrences (target 35–65 % each);
 // - the CPU time of each process during each phase (this API process from process.cpuUsage, the workers and every
 //   postgres process of the machine from /proc/<pid>/stat), and CPU per run with one worker and with two: on a
-//   2-core machine one worker and PostgreSQL can fill both cores, so the second worker cannot add throughput, but
+//   2-core machine the processes and PostgreSQL can fill both cores, so the second worker cannot add throughput, but
 //   the work per run must not grow with it. PostgreSQL's CPU includes anything else on the same server meanwhile.
 // The two-worker throughput target is 1.5 × one worker, or what the cores allow when that is lower: the cores ÷ CPU
-// per run with one worker (every core busy with this work alone), printed as a figure of its own.
+// per run with one worker (every core busy with this work alone), printed as a figure of its own. Beside them, one
+// worker holding both workers' slots: the claims, outcomes and log lines of twice as many runs share each
+// statement, which shows how much of the CPU per run is per statement rather than per run.
 import { fork, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -66,6 +68,16 @@ async function startWorker(input: ShareWorkerInput): Promise<ShareWorker> {
       await exited;
     },
   };
+}
+
+/** Starts worker processes into `workers` (so that the caller's cleanup stops them too) and waits until each knows the others. */
+async function startWorkers(api: BenchApi, workers: ShareWorker[], input: ShareWorkerInput, count: number): Promise<void> {
+  for (let index = 0; index < count; index += 1) workers.push(await startWorker(input));
+  await workersKnowEachOther(api, count);
+}
+
+async function stopWorkers(workers: ShareWorker[]): Promise<void> {
+  await Promise.all(workers.splice(0).map((worker) => worker.stop()));
 }
 
 /** utime + stime of a process in ms, from /proc (0 when it is gone). */
@@ -281,17 +293,23 @@ export async function benchWorkersShare({ burstRuns, scheduledSlots }: WorkersSh
   const workers: ShareWorker[] = [];
   try {
     const input: ShareWorkerInput = { databaseUrl: api.databaseUrl, actionsDir: ACTIONS_DIR, concurrency: CONCURRENCY };
-    workers.push(await startWorker(input));
-    await workersKnowEachOther(api, 1);
-    // A short warm-up burst: the first runs pay for loading and preparing statements.
-    await burst(api, workers, Math.min(100, burstRuns));
-    const one = await burst(api, workers, burstRuns);
+    // Each phase starts with a short warm-up burst: the first runs pay for loading and preparing statements.
+    const measure = async () => {
+      await burst(api, workers, Math.min(100, burstRuns));
+      return burst(api, workers, burstRuns);
+    };
+    await startWorkers(api, workers, input, 1);
+    const one = await measure();
     console.log(`  one worker: ${one.runs} runs in ${one.seconds.toFixed(2)} s; ${describeCpu(one)}; ${describeMachine(one)}`);
+    await stopWorkers(workers);
 
-    workers.push(await startWorker(input));
-    await workersKnowEachOther(api, 2);
-    await burst(api, workers, Math.min(100, burstRuns));
-    const two = await burst(api, workers, burstRuns);
+    await startWorkers(api, workers, { ...input, concurrency: 2 * CONCURRENCY }, 1);
+    const pooled = await measure();
+    console.log(`  one worker, ${2 * CONCURRENCY} slots: ${pooled.runs} runs in ${pooled.seconds.toFixed(2)} s; ${describeCpu(pooled)}; ${describeMachine(pooled)}`);
+    await stopWorkers(workers);
+
+    await startWorkers(api, workers, input, 2);
+    const two = await measure();
     console.log(`  two workers: ${two.runs} runs in ${two.seconds.toFixed(2)} s (${two.perWorker.join(' / ')}); ${describeCpu(two)}; ${describeMachine(two)}`);
     const timed = await scheduled(api, workers, scheduledSlots);
     console.log(`  scheduled, two workers: ${timed.runs} occurrences (${timed.perWorker.join(' / ')}); ${describeCpu(timed)}`);
@@ -300,6 +318,7 @@ export async function benchWorkersShare({ burstRuns, scheduledSlots }: WorkersSh
     const loadNote = `load average ${os.loadavg()[0]!.toFixed(2)} on ${os.cpus().length} CPUs`;
     const smallerShare = (phase: Phase) => Math.min(share(phase, 0), share(phase, 1));
     const throughputOne = one.runs / one.seconds;
+    const throughputPooled = pooled.runs / pooled.seconds;
     const throughputTwo = two.runs / two.seconds;
     // What the machine's cores can do at one worker's CPU per run, every core busy with nothing else: when it is
     // below 1.5 × one worker, the cores do not allow that much, and the ceiling is the target instead.
@@ -326,6 +345,14 @@ export async function benchWorkersShare({ burstRuns, scheduledSlots }: WorkersSh
         note: `each worker ${SHARE_TARGET.low}–${SHARE_TARGET.high} %`,
       },
       { ...base, metric: 'run now, one worker', unit: 'runs/s', sundial: throughputOne, better: 'higher', note: `${describeCpu(one)}; ${machineBusy(one)} % of ${cores} cores; ${describeMachine(one)}` },
+      {
+        ...base,
+        metric: `run now, one worker with ${2 * CONCURRENCY} slots`,
+        unit: 'runs/s',
+        sundial: throughputPooled,
+        better: 'higher',
+        note: `both workers' slots in one process: twice the runs per statement; CPU per run ${cpuPerRun(pooled).toFixed(2)} ms; ${describeCpu(pooled)}; ${machineBusy(pooled)} % of ${cores} cores; ${describeMachine(pooled)}`,
+      },
       {
         ...base,
         metric: `run now, what ${cores} cores allow`,
@@ -355,7 +382,7 @@ export async function benchWorkersShare({ burstRuns, scheduledSlots }: WorkersSh
         note: 'not more than with one worker (+15 % for noise)',
       },
     ];
-    return { figures, details: { concurrency: CONCURRENCY, one, two, scheduled: timed, loadAverage: os.loadavg() } };
+    return { figures, details: { concurrency: CONCURRENCY, one, pooled, two, scheduled: timed, loadAverage: os.loadavg() } };
   } finally {
     await Promise.all(workers.map((worker) => worker.stop()));
     await api.close();
