@@ -293,9 +293,10 @@ export async function benchWorkersShare({ burstRuns, scheduledSlots }: WorkersSh
   const workers: ShareWorker[] = [];
   try {
     const input: ShareWorkerInput = { databaseUrl: api.databaseUrl, actionsDir: ACTIONS_DIR, concurrency: CONCURRENCY };
-    // Each phase starts with a short warm-up burst: the first runs pay for loading and preparing statements.
+    // Each phase starts with a warm-up burst as large as the measured one: a new process compiles its hot paths, and
+    // each new connection prepares and plans its statements, over its first thousand runs or so.
     const measure = async () => {
-      await burst(api, workers, Math.min(100, burstRuns));
+      await burst(api, workers, burstRuns);
       return burst(api, workers, burstRuns);
     };
     await startWorkers(api, workers, input, 1);
