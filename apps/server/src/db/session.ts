@@ -18,6 +18,8 @@ export interface SessionOptions {
 export interface Session {
   /** When the open connection was set up (Date.now()); null while there is none. */
   readonly since: number | null;
+  /** The open connection, once set up; null while there is none (the next one runs `setUp` again). */
+  readonly client: pg.Client | null;
   close(): Promise<void>;
 }
 
@@ -78,6 +80,9 @@ export async function keepSession({ url, logger, what, setUp, maxBackoffMs }: Se
   return {
     get since() {
       return since;
+    },
+    get client() {
+      return since === null ? null : current;
     },
     async close() {
       closed = true;

@@ -70,6 +70,13 @@ export interface RealtimeTransport {
   send(event: BusEvent): void;
   /** Registers the one receiver: the bus. */
   receive(handler: (event: BusEvent) => void): void;
+  /**
+   * Whether other processes' log lines should reach this one: only while it has a live-log listener. Log lines are
+   * most of the bus's traffic, and a process decoding every other process's lines would make each run cost more the
+   * more processes there are. Resolves once lines sent from then on arrive (or, with the connection down, once it is
+   * asked for again when it reopens).
+   */
+  hearLogLines(on: boolean): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -125,6 +132,15 @@ export function createRealtimeBus(transport?: RealtimeTransport) {
   const localLogStoredListeners = new Set<(lines: number) => void>();
   /** Log lines announced by runs in this process and not yet stored, by run, ascending. */
   const unstored = new Map<string, RunLogEvent[]>();
+  /** Live-log listeners in this process: other processes' lines are heard while there is one. */
+  let logListeners = 0;
+  let logLinesHeard: Promise<void> = Promise.resolve();
+  const countLogListener = (change: 1 | -1): void => {
+    logListeners += change;
+    if (!transport) return;
+    if (change === 1 && logListeners === 1) logLinesHeard = transport.hearLogLines(true);
+    if (change === -1 && logListeners === 0) void transport.hearLogLines(false);
+  };
 
   /** Calls `handler` for every event of the topic from now on (synchronously); returns the way to stop. */
   function listen<T extends TopicName>(topic: T, ...rest: [...IdOf<T>, handler: (payload: PayloadOf<T>) => void]): () => void {
@@ -133,9 +149,15 @@ export function createRealtimeBus(transport?: RealtimeTransport) {
     let set = listeners.get(key);
     if (!set) listeners.set(key, (set = new Set()));
     set.add(handler);
+    const countsForLogLines = topic === 'runLog';
+    if (countsForLogLines) countLogListener(1);
+    let listening = true;
     return () => {
+      if (!listening) return;
+      listening = false;
       set.delete(handler);
       if (set.size === 0 && listeners.get(key) === set) listeners.delete(key);
+      if (countsForLogLines) countLogListener(-1);
     };
   }
 
@@ -153,6 +175,11 @@ export function createRealtimeBus(transport?: RealtimeTransport) {
     subscribe,
     /** "in-process" or the transport's name, for logs and health. */
     reach: transport?.name ?? 'in-process',
+    /**
+     * Resolves once log lines that other processes send from now on reach this process's `runLog` listeners: a live
+     * log waits for it after it starts listening and before it reads the stored lines, so no line falls between.
+     */
+    logLinesHeard: (): Promise<void> => logLinesHeard,
     /** How many listeners are attached (tests check that closed subscriptions let go). */
     listenerCount: () => [...listeners.values()].reduce((sum, set) => sum + set.size, 0),
     publishRunChange(change: RunChange) {

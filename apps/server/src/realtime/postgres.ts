@@ -1,6 +1,9 @@
-// The bus across processes over PostgreSQL LISTEN/NOTIFY: every process on the database listens on one channel;
-// events are batched per tick into as few NOTIFYs as fit PostgreSQL's 8000-byte payload limit, sent in order on the
-// app's pool, and each process ignores what it sent itself (it delivered that locally already).
+// The bus across processes over PostgreSQL LISTEN/NOTIFY: every process on the database listens on one channel for
+// run, job and queue events, and on a second one for log lines only while it has a live-log listener (most processes,
+// workers above all, have none, and the lines are most of the traffic). Events are batched per tick into as few
+// NOTIFYs as fit PostgreSQL's 8000-byte payload limit, sent in order on the app's pool (both channels: one
+// notification queue, so a process on both gets them in the order sent), and each process ignores what it sent
+// itself (it delivered that locally already).
 // A batch of log lines is cut into pieces that fit a payload; a line too large for one travels as a reference and
 // the receiver reads it back: lines are sent to other processes only once stored (engine/run-log.ts), so the read finds
 // it. A read-back line can arrive after later lines: subscribers put lines in order (realtime/streams.ts).
@@ -8,13 +11,15 @@
 import crypto from 'node:crypto';
 import type pg from 'pg';
 import { keepSession } from '../db/session.js';
-import { listen } from '../db/sql/realtime/listen.js';
+import { listen, unlisten } from '../db/sql/realtime/listen.js';
 import { notifyAll, NOTIFY_PER_STATEMENT } from '../db/sql/realtime/notify.js';
 import { selectLogLines } from '../db/sql/realtime/read-log-lines.js';
 import type { Logger } from '../lib/logger.js';
 import type { BusEvent, RealtimeTransport, RunLogEvent } from './bus.js';
 
 export const CHANNEL = 'sundial_realtime';
+/** Log lines (and references to stored ones), heard only by processes with a live-log listener. */
+export const LOG_CHANNEL = 'sundial_realtime_log';
 /** PostgreSQL refuses payloads of 8000 bytes or more; keep a margin for the envelope. */
 const MAX_PAYLOAD_BYTES = 7800;
 
@@ -47,7 +52,7 @@ export async function createPostgresTransport({ url, pool, logger }: PostgresTra
   // Our own notifications come back too; they are recognised by their first bytes, without parsing them.
   const ownHead = envelopeHead(origin);
   const onNotification = (message: pg.Notification): void => {
-    if (message.channel !== CHANNEL || !message.payload || message.payload.startsWith(ownHead)) return;
+    if ((message.channel !== CHANNEL && message.channel !== LOG_CHANNEL) || !message.payload || message.payload.startsWith(ownHead)) return;
     let envelope: Envelope;
     try {
       envelope = JSON.parse(message.payload) as Envelope;
@@ -71,6 +76,8 @@ export async function createPostgresTransport({ url, pool, logger }: PostgresTra
     }
   };
 
+  /** Whether this process wants other processes' log lines (RealtimeTransport.hearLogLines). */
+  let hearingLogLines = false;
   const session = await keepSession({
     url,
     logger,
@@ -80,26 +87,46 @@ export async function createPostgresTransport({ url, pool, logger }: PostgresTra
       // Events sent while disconnected are lost; live logs recover on their next line (subscribers fill gaps).
       client.on('notification', onNotification);
       await listen(client, CHANNEL);
+      if (hearingLogLines) await listen(client, LOG_CHANNEL);
     },
   });
 
+  // LISTEN and UNLISTEN of the log channel, one after another; each applies the latest wish, so a wish that changed
+  // meanwhile costs nothing wrong. A connection down now is set up per the wish when it reopens.
+  let logChannelChanges: Promise<void> = Promise.resolve();
+  const hearLogLines = (on: boolean): Promise<void> => {
+    hearingLogLines = on;
+    logChannelChanges = logChannelChanges.then(async () => {
+      const client = session.client;
+      if (!client || closed) return;
+      try {
+        await (hearingLogLines ? listen(client, LOG_CHANNEL) : unlisten(client, LOG_CHANNEL));
+      } catch (error) {
+        logger.warn(`realtime: could not ${hearingLogLines ? 'listen for' : 'stop listening for'} log lines: ${(error as Error).message}`);
+      }
+    });
+    return logChannelChanges;
+  };
+
   // Sending: events of one tick go out together, one batch after another, so receivers see them in order.
-  let pending: string[] = [];
+  let pending: Array<{ channel: string; event: string }> = [];
   let flushScheduled = false;
   let sending: Promise<void> = Promise.resolve();
 
   const flush = (): void => {
     flushScheduled = false;
-    const payloads = pack(pending, origin);
+    const segments = byChannel(pending).map(({ channel, events }) => ({ channel, payloads: pack(events, origin) }));
     pending = [];
     sending = sending.then(async () => {
-      for (let index = 0; index < payloads.length; index += NOTIFY_PER_STATEMENT) {
-        const chunk = payloads.slice(index, index + NOTIFY_PER_STATEMENT);
-        try {
-          await notifyAll(pool, CHANNEL, chunk);
-        } catch (error) {
-          // Live updates are best effort: the data is stored either way and readers re-read it.
-          logger.warn(`realtime: could not publish ${chunk.length} notification(s): ${(error as Error).message}`);
+      for (const { channel, payloads } of segments) {
+        for (let index = 0; index < payloads.length; index += NOTIFY_PER_STATEMENT) {
+          const chunk = payloads.slice(index, index + NOTIFY_PER_STATEMENT);
+          try {
+            await notifyAll(pool, channel, chunk);
+          } catch (error) {
+            // Live updates are best effort: the data is stored either way and readers re-read it.
+            logger.warn(`realtime: could not publish ${chunk.length} notification(s): ${(error as Error).message}`);
+          }
         }
       }
     });
@@ -109,7 +136,8 @@ export async function createPostgresTransport({ url, pool, logger }: PostgresTra
     name: 'postgres',
     send(event) {
       if (closed) return;
-      pending.push(...encode(event));
+      const channel = event.kind === 'log' ? LOG_CHANNEL : CHANNEL;
+      for (const piece of encode(event)) pending.push({ channel, event: piece });
       if (!flushScheduled) {
         flushScheduled = true;
         setImmediate(flush);
@@ -118,6 +146,7 @@ export async function createPostgresTransport({ url, pool, logger }: PostgresTra
     receive(receiver) {
       handler = receiver;
     },
+    hearLogLines,
     async close() {
       if (flushScheduled) flush();
       await sending;
@@ -125,6 +154,17 @@ export async function createPostgresTransport({ url, pool, logger }: PostgresTra
       await session.close();
     },
   };
+}
+
+/** Consecutive events of one channel together, in the order given. */
+function byChannel(events: ReadonlyArray<{ channel: string; event: string }>): Array<{ channel: string; events: string[] }> {
+  const segments: Array<{ channel: string; events: string[] }> = [];
+  for (const { channel, event } of events) {
+    const last = segments.at(-1);
+    if (last?.channel === channel) last.events.push(event);
+    else segments.push({ channel, events: [event] });
+  }
+  return segments;
 }
 
 /** The largest encoded event: a payload's limit less its envelope. */

@@ -103,14 +103,16 @@ function continues(batches: LogLine[][], last: number): boolean {
  * write of the run while it keeps up and fewer, larger ones when it does not.
  * A client in step gets the very arrays the bus delivered (or one merge of them shared with clients as far behind),
  * so that subscribers of one run can share an event's execution (graphql/plugins/shared-events.ts).
- * The bus listener is attached before anything is read, and lines pass one ordered loop that drops what was
- * already sent (sequence ≤ last) and fills what is missing from the database (lines published before we listened,
- * lines that came out of order from another process, or lines let go while the client was too slow).
+ * The bus listener is attached, and other processes' lines heard (`heard`: RealtimeBus.logLinesHeard), before
+ * anything is read, and lines pass one ordered loop that drops what was already sent (sequence ≤ last) and fills
+ * what is missing from the database (lines published before we listened, lines that came out of order from another
+ * process, or lines let go while the client was too slow).
  */
 export function runLogStream(
   listen: (handler: (batch: RunLogBatch) => void) => () => void,
   read: ReadLogLines,
   afterSequence: number,
+  heard?: () => Promise<void>,
 ): AsyncIterableIterator<LogLine[]> {
   return pushStream<LogLine[]>(async (push, stop) => {
     let last = afterSequence;
@@ -173,6 +175,7 @@ export function runLogStream(
     };
 
     try {
+      if (heard) await heard();
       await sendStored(null);
       while (!stopped) {
         if (held.length === 0 && letGoUpTo <= last) {

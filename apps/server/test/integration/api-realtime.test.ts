@@ -1,14 +1,15 @@
 // The cross-process bus itself: two buses on one real PostgreSQL, as two processes would have them. Events reach
 // the other bus in order and not their own twice; a batch of log lines larger than NOTIFY's 8000-byte payload limit
 // arrives whole and in order, a line over the limit by itself too (read back from the stored line); a burst is packed
-// into few notifications. Always on PostgreSQL: the embedded
+// into few notifications; a process hears other processes' log lines only while it has a live-log listener. Always
+// on PostgreSQL: the embedded
 // database does not deliver NOTIFY, and there the bus stays in-process.
 import crypto from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type Database } from '../../src/db/database.js';
 import { createLogger } from '../../src/lib/logger.js';
-import { createRealtimeBus, type RealtimeBus, type RunChange, type RunLogEvent } from '../../src/realtime/bus.js';
+import { createRealtimeBus, type BusEvent, type RealtimeBus, type RunChange, type RunLogEvent } from '../../src/realtime/bus.js';
 import { createRealtime } from '../../src/realtime/create.js';
 import { createPostgresTransport, encode, pack } from '../../src/realtime/postgres.js';
 import { testConfig } from '../support/database.js';
@@ -90,6 +91,7 @@ describe('realtime bus over PostgreSQL LISTEN/NOTIFY', () => {
     await database.prisma.runLogLine.create({ data: { runId: run.id, sequence: 1, time: line.time, level: 'INFO', message, data: { big: true }, traceId } });
     const received: RunLogEvent[] = [];
     const stop = b.listen('runLog', run.id, (batch) => received.push(...batch.lines));
+    await b.logLinesHeard();
     try {
       a.publishLogLines({ runId: run.id, lines: [line, { ...line, sequence: 2, message: 'small' }] });
       await waitFor(async () => received.length >= 2 || null, 15_000, 'both lines');
@@ -122,6 +124,7 @@ describe('realtime bus over PostgreSQL LISTEN/NOTIFY', () => {
     for (const piece of pieces) expect(Buffer.byteLength(piece)).toBeLessThan(8000);
     const received: RunLogEvent[] = [];
     const stop = b.listen('runLog', runId, (batch) => received.push(...batch.lines));
+    await b.logLinesHeard();
     try {
       a.publishLogLines({ runId, lines });
       await waitFor(async () => received.length >= 500 || null, 15_000, '500 lines');
@@ -129,6 +132,39 @@ describe('realtime bus over PostgreSQL LISTEN/NOTIFY', () => {
       expect(received[499]).toEqual(lines[499]);
     } finally {
       stop();
+    }
+  });
+
+  it('hears other processes\' log lines only while it wants them, in order with the other events', async () => {
+    const transport = await createPostgresTransport({ url, pool: database.pool, logger: createLogger('error') });
+    const got: BusEvent[] = [];
+    transport.receive((event) => got.push(event));
+    const runId = crypto.randomUUID();
+    const line = (sequence: number): RunLogEvent => ({ runId, sequence, time: new Date(), level: 'INFO', message: `line ${sequence}`, data: null, traceId: null });
+    /** Lines, then a run change behind them on the other channel: once the change is here, so are the lines it followed. */
+    const publish = async (sequence: number) => {
+      const marker = `${runId}-after-${sequence}`;
+      a.publishLogLines({ runId, lines: [line(sequence)] });
+      a.publishRunChange({ runId: marker, jobId: 'job-1', parentRunId: null, status: 'SUCCEEDED' });
+      await waitFor(async () => got.some((event) => event.kind === 'run' && event.change.runId === marker) || null, 15_000, `the change after line ${sequence}`);
+    };
+    const heard = () => got.flatMap((event) => (event.kind === 'log' ? event.batch.lines.map((item) => item.sequence) : []));
+    try {
+      await publish(1);
+      expect(heard()).toEqual([]);
+      await transport.hearLogLines(true);
+      await publish(2);
+      await publish(3);
+      expect(heard()).toEqual([2, 3]);
+      // Each line came before the change sent after it.
+      const order = got.map((event) => (event.kind === 'log' ? `line ${event.batch.lines[0]!.sequence}` : event.kind === 'run' ? event.change.runId : event.kind));
+      expect(order.indexOf('line 2')).toBeLessThan(order.indexOf(`${runId}-after-2`));
+      expect(order.indexOf(`${runId}-after-2`)).toBeLessThan(order.indexOf('line 3'));
+      await transport.hearLogLines(false);
+      await publish(4);
+      expect(heard()).toEqual([2, 3]);
+    } finally {
+      await transport.close();
     }
   });
 

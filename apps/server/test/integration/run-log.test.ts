@@ -44,6 +44,7 @@ describe('run log writer', () => {
         storedWhenSent.push(db.prisma.runLogLine.count({ where: { runId: run.id, sequence: { lte: event.batch.lines.at(-1)!.sequence } } }));
       },
       receive() {},
+      hearLogLines: async () => {},
       close: async () => {},
     });
     const announced: RunLogBatch[] = [];

@@ -1,9 +1,10 @@
 // The live log's stream (realtime/streams.ts runLogStream) on the real in-process bus, with a run's stored lines
 // kept in an array that plays the database: stored lines first, then live ones in batches; lines that arrive out of
 // order, twice, or before the stream listened are put right (no gap, no duplicate); a client too slow for the
-// backlog is served from the store; closing lets go of the bus.
+// backlog is served from the store; closing lets go of the bus. The store is read only once other processes' lines
+// are heard, and the bus asks its transport for them while it has a live-log listener and no longer.
 import { describe, expect, it } from 'vitest';
-import { createRealtimeBus, type RunLogEvent } from '../../src/realtime/bus.js';
+import { createRealtimeBus, type RealtimeTransport, type RunLogEvent } from '../../src/realtime/bus.js';
 import { LOG_STREAM_LIMITS, oneByOne, runLogStream, type ReadLogLines } from '../../src/realtime/streams.js';
 
 const RUN = 'run-1';
@@ -27,7 +28,7 @@ function setup(storedUpTo: number) {
     if (publish) bus.publishLogLines({ runId: RUN, lines });
     return lines;
   };
-  const stream = (after = 0) => runLogStream((handler) => bus.listen('runLog', RUN, handler), read, after);
+  const stream = (after = 0, heard?: () => Promise<void>) => runLogStream((handler) => bus.listen('runLog', RUN, handler), read, after, heard);
   return { bus, store, write, stream, reads: () => reads };
 }
 
@@ -126,5 +127,61 @@ describe('runLogStream', () => {
     await lines.return();
     expect((await waiting).done).toBe(true);
     expect(t.bus.listenerCount()).toBe(0);
+  });
+
+  it('reads the store only once other processes\' lines are heard, and misses none published meanwhile', async () => {
+    const t = setup(3);
+    let hear!: () => void;
+    const heard = new Promise<void>((resolve) => (hear = resolve));
+    const stream = t.stream(0, () => heard);
+    const pending = stream.next();
+    await new Promise((resolve) => setImmediate(resolve));
+    // Listening, not reading yet: a line published now is held, and the read that follows finds it stored too.
+    expect([t.bus.listenerCount(), t.reads()]).toEqual([1, 0]);
+    t.write(4, 4);
+    hear();
+    const sequences = (await pending).value!.map((item: RunLogEvent) => item.sequence);
+    sequences.push(...(await take(stream, 4 - sequences.length)));
+    expect(sequences).toEqual([1, 2, 3, 4]);
+    await stream.return?.();
+  });
+});
+
+describe('the bus and other processes\' log lines', () => {
+  it('asks its transport for them while it has a live-log listener, and no longer', async () => {
+    const asked: boolean[] = [];
+    let heard = 0;
+    const transport: RealtimeTransport = {
+      name: 'recording',
+      send() {},
+      receive() {},
+      hearLogLines: async (on) => {
+        asked.push(on);
+        heard += 1;
+      },
+      close: async () => {},
+    };
+    const bus = createRealtimeBus(transport);
+    const stopRun = bus.listen('run', RUN, () => {});
+    expect(asked).toEqual([]);
+    const stopFirst = bus.listen('runLog', RUN, () => {});
+    const stopSecond = bus.listen('runLog', 'run-2', () => {});
+    await bus.logLinesHeard();
+    expect([asked, heard]).toEqual([[true], 1]);
+    stopFirst();
+    stopFirst();
+    expect(asked).toEqual([true]);
+    stopSecond();
+    expect(asked).toEqual([true, false]);
+    bus.listen('runLog', RUN, () => {})();
+    expect(asked).toEqual([true, false, true, false]);
+    stopRun();
+  });
+
+  it('needs no transport to hear them in one process', async () => {
+    const bus = createRealtimeBus();
+    const stop = bus.listen('runLog', RUN, () => {});
+    await expect(bus.logLinesHeard()).resolves.toBeUndefined();
+    stop();
   });
 });

@@ -94,6 +94,7 @@ async function logBatches(context: GraphQLContext, runId: string | number, after
     (handler) => context.bus.listen('runLog', id, handler),
     withUnstoredLines(readLines(context.prisma, id), (after, upTo) => context.bus.unstoredLogLines(id, after, upTo)),
     Math.max(0, afterSequence ?? 0),
+    () => context.bus.logLinesHeard(),
   );
 }
 
