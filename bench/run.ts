@@ -106,7 +106,7 @@ const BENCHMARKS: Benchmark[] = [
     ownDatabase: true,
     // Several processes on one database: the embedded database is single-process.
     modes: ['postgres'],
-    run: (_db, quick) => benchWorkersShare(quick ? { burstRuns: 300, scheduledSlots: 10 } : { burstRuns: 2000, scheduledSlots: 30 }),
+    run: (_db, quick) => benchWorkersShare(quick ? { burstRuns: 300, scheduledSlots: 10 } : { burstRuns: 5000, scheduledSlots: 30 }),
   },
 ];
 
