@@ -18,7 +18,10 @@ export interface SessionOptions {
 export interface Session {
   /** When the open connection was set up (Date.now()); null while there is none. */
   readonly since: number | null;
-  /** The open connection, once set up; null while there is none (the next one runs `setUp` again). */
+  /**
+   * The connection open or being opened (a query on it waits for the connection; `setUp` may still be running);
+   * null between connections, when the next one's `setUp` runs first.
+   */
   readonly client: pg.Client | null;
   close(): Promise<void>;
 }
@@ -82,7 +85,7 @@ export async function keepSession({ url, logger, what, setUp, maxBackoffMs }: Se
       return since;
     },
     get client() {
-      return since === null ? null : current;
+      return current;
     },
     async close() {
       closed = true;

@@ -85,14 +85,16 @@ export async function createPostgresTransport({ url, pool, logger }: PostgresTra
     maxBackoffMs: 5000,
     async setUp(client) {
       // Events sent while disconnected are lost; live logs recover on their next line (subscribers fill gaps).
+      // The log channel first: once the main channel's events arrive, so do lines sent after them.
       client.on('notification', onNotification);
-      await listen(client, CHANNEL);
       if (hearingLogLines) await listen(client, LOG_CHANNEL);
+      await listen(client, CHANNEL);
     },
   });
 
   // LISTEN and UNLISTEN of the log channel, one after another; each applies the latest wish, so a wish that changed
-  // meanwhile costs nothing wrong. A connection down now is set up per the wish when it reopens.
+  // meanwhile costs nothing wrong. On a connection still being set up, the statement waits behind the set-up; with
+  // none, the next one's set-up reads the wish.
   let logChannelChanges: Promise<void> = Promise.resolve();
   const hearLogLines = (on: boolean): Promise<void> => {
     hearingLogLines = on;

@@ -1,8 +1,8 @@
 // The cross-process bus itself: two buses on one real PostgreSQL, as two processes would have them. Events reach
 // the other bus in order and not their own twice; a batch of log lines larger than NOTIFY's 8000-byte payload limit
 // arrives whole and in order, a line over the limit by itself too (read back from the stored line); a burst is packed
-// into few notifications; a process hears other processes' log lines only while it has a live-log listener. Always
-// on PostgreSQL: the embedded
+// into few notifications; a process hears other processes' log lines only while it has a live-log listener, also
+// on a reopened connection. Always on PostgreSQL: the embedded
 // database does not deliver NOTIFY, and there the bus stays in-process.
 import crypto from 'node:crypto';
 import pg from 'pg';
@@ -164,6 +164,47 @@ describe('realtime bus over PostgreSQL LISTEN/NOTIFY', () => {
       await publish(4);
       expect(heard()).toEqual([2, 3]);
     } finally {
+      await transport.close();
+    }
+  });
+
+  it('listens for log lines again on a reopened connection while it wants them', async () => {
+    const transport = await createPostgresTransport({ url, pool: database.pool, logger: createLogger('error') });
+    const got: BusEvent[] = [];
+    transport.receive((event) => got.push(event));
+    const runId = crypto.randomUUID();
+    const admin = new pg.Client({ connectionString: url });
+    await admin.connect();
+    try {
+      await transport.hearLogLines(true);
+      // The listening connection is the one whose last statement listened for log lines (the other buses here have
+      // no live-log listener now: their last one was UNLISTEN or plain LISTEN).
+      const { rows } = await admin.query<{ pid: number }>(
+        `SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND query = 'LISTEN sundial_realtime_log'`,
+      );
+      expect(rows).toHaveLength(1);
+      await admin.query('SELECT pg_terminate_backend($1)', [rows[0]!.pid]);
+      // Events sent while the connection is down are lost: send changes until one arrives on the reopened connection
+      // (which listens for log lines before it listens for changes), then a line and a change behind it.
+      const sent = new Set<string>();
+      const arrived = (marker: string) => got.some((event) => event.kind === 'run' && event.change.runId === marker);
+      await waitFor(
+        async () => {
+          if ([...sent].some(arrived)) return true;
+          const marker = `${runId}-probe-${sent.size}`;
+          sent.add(marker);
+          a.publishRunChange({ runId: marker, jobId: 'job-1', parentRunId: null, status: 'SUCCEEDED' });
+          return null;
+        },
+        30_000,
+        'a change on the reopened connection',
+      );
+      a.publishLogLines({ runId, lines: [{ runId, sequence: 1, time: new Date(), level: 'INFO', message: 'again', data: null, traceId: null }] });
+      a.publishRunChange({ runId: `${runId}-after-1`, jobId: 'job-1', parentRunId: null, status: 'SUCCEEDED' });
+      await waitFor(async () => arrived(`${runId}-after-1`), 15_000, 'the change after the line');
+      expect(got.filter((event) => event.kind === 'log').map((event) => event.kind === 'log' && event.batch.lines[0]!.sequence)).toEqual([1]);
+    } finally {
+      await admin.end();
       await transport.close();
     }
   });
