@@ -43,6 +43,8 @@ const SIZES = {
   quick: { latencySamples: 40, latencyWarmup: 5, throughputRuns: 500, fanoutUsers: { postgres: [1000], embedded: [1000] } },
 };
 
+const workersShareSize = (quick: boolean) => (quick ? { burstRuns: 300, scheduledSlots: 10 } : { burstRuns: 5000, scheduledSlots: 30 });
+
 const BENCHMARKS: Benchmark[] = [
   {
     name: 'latency',
@@ -102,11 +104,11 @@ const BENCHMARKS: Benchmark[] = [
   {
     name: 'workers-share',
     title: (quick) =>
-      `two worker processes and an API process: run-now bursts of ${quick ? 300 : 2000} runs (one worker, then two) and 10 jobs every 2 s for ${quick ? 10 : 30} slots; share per worker, runs/s, CPU per run`,
+      `two worker processes and an API process: run-now bursts of ${workersShareSize(quick).burstRuns} runs (one worker, one with both workers' slots, two workers) and 10 jobs every 2 s for ${workersShareSize(quick).scheduledSlots} slots; share per worker, runs/s, CPU per run`,
     ownDatabase: true,
     // Several processes on one database: the embedded database is single-process.
     modes: ['postgres'],
-    run: (_db, quick) => benchWorkersShare(quick ? { burstRuns: 300, scheduledSlots: 10 } : { burstRuns: 5000, scheduledSlots: 30 }),
+    run: (_db, quick) => benchWorkersShare(workersShareSize(quick)),
   },
 ];
 
