@@ -39,11 +39,16 @@ const SIZES = {
     throughputRuns: 5000,
     // T4 (100,000 users) on PostgreSQL; the embedded database keeps to 10,000.
     fanoutUsers: { postgres: [10_000, 100_000], embedded: [10_000] },
+    workersShare: { burstRuns: 5000, scheduledSlots: 30 },
   },
-  quick: { latencySamples: 40, latencyWarmup: 5, throughputRuns: 500, fanoutUsers: { postgres: [1000], embedded: [1000] } },
+  quick: {
+    latencySamples: 40,
+    latencyWarmup: 5,
+    throughputRuns: 500,
+    fanoutUsers: { postgres: [1000], embedded: [1000] },
+    workersShare: { burstRuns: 300, scheduledSlots: 10 },
+  },
 };
-
-const workersShareSize = (quick: boolean) => (quick ? { burstRuns: 300, scheduledSlots: 10 } : { burstRuns: 5000, scheduledSlots: 30 });
 
 const BENCHMARKS: Benchmark[] = [
   {
@@ -104,11 +109,11 @@ const BENCHMARKS: Benchmark[] = [
   {
     name: 'workers-share',
     title: (quick) =>
-      `two worker processes and an API process: run-now bursts of ${workersShareSize(quick).burstRuns} runs (one worker, one with both workers' slots, two workers) and 10 jobs every 2 s for ${workersShareSize(quick).scheduledSlots} slots; share per worker, runs/s, CPU per run`,
+      `two worker processes and an API process: run-now bursts of ${size(quick).workersShare.burstRuns} runs (one worker, one with both workers' slots, two workers) and 10 jobs every 2 s for ${size(quick).workersShare.scheduledSlots} slots; share per worker, runs/s, CPU per run`,
     ownDatabase: true,
     // Several processes on one database: the embedded database is single-process.
     modes: ['postgres'],
-    run: (_db, quick) => benchWorkersShare(workersShareSize(quick)),
+    run: (_db, quick) => benchWorkersShare(size(quick).workersShare),
   },
 ];
 
