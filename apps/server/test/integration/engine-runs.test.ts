@@ -157,7 +157,9 @@ describe('failures', () => {
 
   it('cancels a queued run before it starts', async () => {
     const created = await job('test.echo', { message: 'never' });
-    const run = await t.prisma.run.create({ data: { jobId: created.id, trigger: 'MANUAL', args: { message: 'never' } } });
+    // Queued and waiting out a backoff, so that no claim (the worker polls the runs table) takes it before the cancel.
+    const notBefore = new Date(Date.now() + 3_600_000);
+    const run = await t.prisma.run.create({ data: { jobId: created.id, trigger: 'MANUAL', args: { message: 'never' }, notBefore } });
     const cancelled = await t.engine.runs.cancel(run.id);
     expect(cancelled.status).toBe('CANCELLED');
     await expect(t.engine.runs.cancel(run.id)).rejects.toThrow(/only queued or running runs can be cancelled/);
