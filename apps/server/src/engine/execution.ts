@@ -214,7 +214,10 @@ export class Executor {
     this.slots.release(count - claimed.length);
     // The claim takes the best queued runs, not necessarily the named ones, and a named run was announced to this
     // worker alone: one it left queued gets a wake-up here instead of waiting for the poll.
-    if (named.some((entry) => !claimed.some(({ run }) => run.id === entry.runId))) this.wake();
+    if (named.length > 0) {
+      const taken = new Set(claimed.map(({ run }) => run.id));
+      if (named.some((entry) => !taken.has(entry.runId))) this.wake();
+    }
     for (const { run, read } of claimed) {
       const execution = this.executeClaimed(run, read).finally(() => {
         this.executing.delete(execution);
